@@ -1,0 +1,17 @@
+import type { FastifyPluginAsync } from 'fastify';
+
+export interface HealthOptions {
+  isReady: () => boolean;
+}
+
+export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, { isReady }) => {
+  app.get('/healthz', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { ok: true };
+  });
+  app.get('/readyz', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    const ready = isReady();
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+};

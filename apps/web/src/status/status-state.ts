@@ -1,0 +1,23 @@
+import type { StatusSummary } from '@bastion/api';
+
+export type StatusState = 'checking' | 'ready' | 'warming' | 'degraded' | 'offline';
+
+export const STATUS_LABELS: Record<StatusState, string> = {
+  checking: 'Checking…',
+  ready: 'Ready',
+  warming: 'Warming',
+  degraded: 'Degraded (fallback)',
+  offline: 'Offline',
+};
+
+export function stateOf(summary: StatusSummary | null): StatusState {
+  if (!summary) return 'offline';
+  return summary.ready ? 'ready' : 'warming';
+}
+
+/** Exponential backoff with a ceiling: healthy servers are polled slowly, failures retried sooner. */
+export function nextPollDelay(state: StatusState, failures: number): number {
+  if (state === 'offline') return Math.min(30_000, 1_000 * 2 ** Math.min(failures, 5));
+  if (state === 'ready') return 30_000;
+  return 5_000;
+}

@@ -1,0 +1,22 @@
+import { expect, test } from '../fixtures/test.ts';
+
+test('the status pill reaches ready against the real server', async ({ fastPage: page }) => {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+
+  await page.goto('/');
+  await expect(page).toHaveTitle('Bastion');
+  const pill = page.getByTestId('status-pill');
+  await expect(pill).toHaveAttribute('data-state', 'ready');
+  await expect(pill).toHaveText(/Ready/);
+  expect(errors).toEqual([]);
+});
+
+test('the pill shows offline when the status API fails', async ({ fastPage: page }) => {
+  await page.route('**/api/trpc/**', (route) => route.fulfill({ status: 503, body: 'down' }));
+  await page.goto('/');
+  await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'offline');
+});

@@ -1,0 +1,28 @@
+/** Who is calling: resolved by the host from the request's credentials. */
+export interface Actor {
+  /** Key id (never the secret), or null for anonymous callers. */
+  keyId: string | null;
+  role: 'anonymous' | 'user' | 'admin';
+}
+
+/** What the host knows about the running build, for status and diagnostics. */
+export interface BuildInfo {
+  version: string;
+  build: string;
+  startedAt: number;
+}
+
+/** Everything the routers need from the host, injected so tests can run the real router. */
+export interface ApiDeps {
+  build: BuildInfo;
+  /** True once storage is open and migrations are applied. */
+  isReady: () => boolean;
+  /** Whether admin procedures exist at all (an admin key is configured). */
+  adminEnabled: boolean;
+}
+
+export interface Context {
+  deps: ApiDeps;
+  requestId: string;
+  actor: Actor;
+}

@@ -1,0 +1,16 @@
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+/**
+ * Every package reports to .reports/vitest.json beside the console output, so `npm test` can
+ * sum results across runners (and turbo can restore them from its cache).
+ */
+export function defineBastionConfig(config: ViteUserConfig = {}): ViteUserConfig {
+  return defineConfig({
+    ...config,
+    test: {
+      reporters: ['default', 'json'],
+      outputFile: { json: '.reports/vitest.json' },
+      ...config.test,
+    },
+  });
+}
