@@ -1,35 +1,24 @@
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { baseSection } from './base.ts';
 
-const port = z.coerce
-  .number({ error: 'must be a number' })
-  .int('must be a whole number')
-  .min(0, 'must be between 0 and 65535')
-  .max(65535, 'must be between 0 and 65535');
+// Each feature owns a section (its variables and typed config); add new ones here.
+const sections = {
+  base: baseSection,
+};
 
-const defaultWebRoot = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+type Sections = typeof sections;
+type SectionConfig<K extends keyof Sections> = ReturnType<Sections[K]['build']>;
 
-const envSchema = z.object({
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: port.default(8787),
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_PATH: z.string().min(1).optional(),
-  WEB_ROOT: z.string().min(1).default(defaultWebRoot),
-});
+export type ServerConfig = SectionConfig<'base'> & {
+  [K in Exclude<keyof Sections, 'base'>]: SectionConfig<K>;
+};
 
-export interface ServerConfig {
-  host: string;
-  port: number;
-  nodeEnv: 'development' | 'production' | 'test';
-  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  dataDir: string;
-  databasePath: string;
-  /** Built web app to serve, or null to serve the API only. */
-  webRoot: string | null;
-}
+const envSchema = z.object(
+  Object.assign({}, ...Object.values(sections).map((s) => s.shape)) as z.ZodRawShape,
+);
+
+/** Values of these variables are never echoed back, even when invalid. */
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD/i;
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -48,20 +37,18 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
         const value = env[name];
-        const shown = value === undefined ? '' : ` (got ${JSON.stringify(value.slice(0, 64))})`;
+        const shown =
+          value === undefined || SECRET_NAME.test(name)
+            ? ''
+            : ` (got ${JSON.stringify(value.slice(0, 64))})`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );
   }
-  const e = parsed.data;
-  const dataDir = resolve(e.DATA_DIR);
-  return {
-    host: e.HOST,
-    port: e.PORT,
-    nodeEnv: e.NODE_ENV,
-    logLevel: e.LOG_LEVEL,
-    dataDir,
-    databasePath: resolve(e.DATABASE_PATH ?? resolve(dataDir, 'bastion.sqlite')),
-    webRoot: e.WEB_ROOT === 'none' ? null : resolve(e.WEB_ROOT),
-  };
+  const { base, ...features } = sections;
+  const built: Record<string, unknown> = base.build(parsed.data as never);
+  for (const [key, section] of Object.entries(features)) {
+    built[key] = (section as { build: (e: unknown) => unknown }).build(parsed.data);
+  }
+  return built as ServerConfig;
 }

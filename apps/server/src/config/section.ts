@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * One feature's slice of the environment: the variables it reads (a zod shape) and how they become
+ * that feature's typed config. `env.ts` merges every section so all problems are reported at once.
+ */
+export interface ConfigSection<S extends z.ZodRawShape, T> {
+  shape: S;
+  build: (env: z.infer<z.ZodObject<S>>) => T;
+}
+
+export function defineSection<S extends z.ZodRawShape, T>(
+  shape: S,
+  build: (env: z.infer<z.ZodObject<S>>) => T,
+): ConfigSection<S, T> {
+  return { shape, build };
+}
+
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FLAG_VALUES = [...TRUE, '0', 'false', 'no', 'off', ''] as const;
+
+/** A boolean variable: `1/true/yes/on` or `0/false/no/off/empty` (any case); unset → `fallback`. */
+export function envFlag(fallback: boolean) {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(FLAG_VALUES, { error: 'must be 1/0, true/false, yes/no or on/off' }))
+    .optional()
+    .transform((v) => (v === undefined ? fallback : TRUE.includes(v)));
+}
+
+export const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
