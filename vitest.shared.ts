@@ -9,6 +9,10 @@ export function defineBastionConfig(config: ViteUserConfig = {}): ViteUserConfig
     ...config,
     test: {
       reporters: ['default', 'json'],
+      // Many tests start real servers and processes; under a full parallel run on two cores
+      // that can take seconds. Behaviour is asserted, never speed.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
       outputFile: { json: '.reports/vitest.json' },
       ...config.test,
     },

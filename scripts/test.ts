@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { dependencyAudit } from './audit-deps.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -98,11 +99,23 @@ rmSync(join(root, '.turbo', 'runs'), { recursive: true, force: true });
 
 const turbo = spawnSync(
   'turbo',
-  ['run', 'lint', 'typecheck', 'test', 'e2e', '--continue=always', '--summarize'],
+  // Two tasks at a time: the suites start real servers, browsers and nginx; on a two-core machine
+  // more parallelism only starves them.
+  [
+    'run',
+    'lint',
+    'typecheck',
+    'test',
+    'e2e',
+    '--continue=always',
+    '--summarize',
+    '--concurrency=2',
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 
 const tallies = dirs.flatMap(readReports);
+tallies.push(dependencyAudit());
 const reported = new Set(tallies.map((t) => t.runner.split(' ')[0]));
 for (const task of latestRunSummary()) {
   const exitCode = task.execution?.exitCode;

@@ -1,7 +1,12 @@
+import { streamChat } from '@bastion/api/client';
 import { api } from './api.ts';
+import { ChatView } from './chat/ChatView.tsx';
+import { createChatStore } from './chat/chat-store.ts';
 import { StatusPill } from './status/StatusPill.tsx';
+import { ToolsDisclosure } from './tools/ToolsDisclosure.tsx';
 
 export function App() {
+  const chat = createChatStore((request, options) => streamChat(api, request, options));
   return (
     <div class="app">
       <header class="app-header">
@@ -9,8 +14,9 @@ export function App() {
         <StatusPill fetchSummary={() => api.status.summary.query()} />
       </header>
       <main class="app-main">
-        <p class="lede">A hardened assistant that answers from its knowledge base.</p>
+        <ChatView store={chat} />
       </main>
+      <ToolsDisclosure />
     </div>
   );
 }

@@ -1,8 +1,14 @@
+import type { Chat } from './chat/create-chat.ts';
+import type { KnowledgeBase } from './rag/knowledge-base.ts';
+import type { ToolRunner } from './tools/runner.ts';
+
 /** Who is calling: resolved by the host from the request's credentials. */
 export interface Actor {
   /** Key id (never the secret), or null for anonymous callers. */
   keyId: string | null;
   role: 'anonymous' | 'user' | 'admin';
+  /** Collections the key may use (API_KEY_COLLECTIONS); null or absent means all. */
+  collections?: readonly string[] | null;
 }
 
 /** What the host knows about the running build, for status and diagnostics. */
@@ -19,6 +25,11 @@ export interface ApiDeps {
   isReady: () => boolean;
   /** Whether admin procedures exist at all (an admin key is configured). */
   adminEnabled: boolean;
+  chat: Chat;
+  /** Repository tools (admin only); without it `tools.*` answer `tools_unavailable`. */
+  tools?: ToolRunner;
+  /** The knowledge base; without it `rag.*` answer `rag_unavailable`. */
+  kb?: KnowledgeBase;
 }
 
 export interface Context {

@@ -1,10 +1,23 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from './root.ts';
 
+export {
+  allowedCollections,
+  assertCollectionAllowed,
+  collectionAllowed,
+} from './auth/collections.ts';
+export type { ChatConfig } from './chat/config.ts';
+export { type Chat, createChat } from './chat/create-chat.ts';
+export { DEFAULT_SYSTEM_PROMPT } from './chat/prompt.ts';
+export type { LlmPath, LlmStatus } from './chat/llm-status.ts';
+export type { ChatCompletion, ChatEvent, GuardrailsReport, ServedBy, Source } from './chat/types.ts';
 export type { Actor, ApiDeps, BuildInfo, Context } from './context.ts';
 export { apiError, ReasonedError } from './errors.ts';
+export * from './rag/index.ts';
+export type { Passage, RetrieveOptions, Retriever } from './rag/retriever.ts';
 export { type AppRouter, appRouter, createCaller } from './root.ts';
 export { type StatusSummary, statusSummary } from './status/summary.ts';
+export * from './tools/index.ts';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,8 +1,14 @@
+import { chatRouter } from './chat/router.ts';
+import { ragRouter } from './rag/router.ts';
 import { statusRouter } from './status/router.ts';
+import { toolsRouter } from './tools/router.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 
 export const appRouter = createTRPCRouter({
+  chat: chatRouter,
+  rag: ragRouter,
   status: statusRouter,
+  tools: toolsRouter,
 });
 
 export type AppRouter = typeof appRouter;

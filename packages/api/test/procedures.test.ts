@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor, ApiDeps } from '../src/context.ts';
+import type { Actor } from '../src/context.ts';
 import {
   adminProcedure,
   authedProcedure,
   createCallerFactory,
   createTRPCRouter,
 } from '../src/trpc.ts';
+import { testDeps } from './deps.ts';
 
 const router = createTRPCRouter({
   whoami: authedProcedure.query(({ ctx }) => ctx.actor.keyId),
@@ -14,12 +15,7 @@ const router = createTRPCRouter({
 const createCaller = createCallerFactory(router);
 
 function call(actor: Actor, adminEnabled: boolean) {
-  const deps: ApiDeps = {
-    build: { version: '0', build: 'dev', startedAt: 0 },
-    isReady: () => true,
-    adminEnabled,
-  };
-  return createCaller({ deps, requestId: 'r', actor });
+  return createCaller({ deps: testDeps({ adminEnabled }), requestId: 'r', actor });
 }
 
 const anonymous: Actor = { keyId: null, role: 'anonymous' };

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { defineSection, port } from './section.ts';
+import { defineSection, nodeEnv, port } from './section.ts';
 
 const defaultWebRoot = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -9,7 +9,7 @@ export const baseSection = defineSection(
   {
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(8787),
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    NODE_ENV: nodeEnv,
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { baseSection } from './base.ts';
+import { chatSection } from './chat.ts';
+import { ragSection } from './rag.ts';
+import { securitySection } from './security.ts';
+import { toolsSection } from './tools.ts';
 
 // Each feature owns a section (its variables and typed config); add new ones here.
 const sections = {
   base: baseSection,
+  chat: chatSection,
+  rag: ragSection,
+  security: securitySection,
+  tools: toolsSection,
 };
 
 type Sections = typeof sections;
@@ -16,6 +24,9 @@ export type ServerConfig = SectionConfig<'base'> & {
 const envSchema = z.object(
   Object.assign({}, ...Object.values(sections).map((s) => s.shape)) as z.ZodRawShape,
 );
+
+/** Every variable the server reads (documented in infra/.env.example). */
+export const envVariables: readonly string[] = Object.keys(envSchema.shape);
 
 /** Values of these variables are never echoed back, even when invalid. */
 const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD/i;
@@ -45,10 +56,16 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       }),
     );
   }
+  const problems: string[] = [];
+  const problem = (variable: string, message: string) => problems.push(`${variable}: ${message}`);
   const { base, ...features } = sections;
-  const built: Record<string, unknown> = base.build(parsed.data as never);
+  const built: Record<string, unknown> = base.build(parsed.data as never, problem);
   for (const [key, section] of Object.entries(features)) {
-    built[key] = (section as { build: (e: unknown) => unknown }).build(parsed.data);
+    built[key] = (section.build as (e: unknown, p: typeof problem) => unknown)(
+      parsed.data,
+      problem,
+    );
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return built as ServerConfig;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -6,12 +7,15 @@ import { z } from 'zod';
  */
 export interface ConfigSection<S extends z.ZodRawShape, T> {
   shape: S;
-  build: (env: z.infer<z.ZodObject<S>>) => T;
+  build: (env: z.infer<z.ZodObject<S>>, problem: ReportProblem) => T;
 }
+
+/** Reports a problem that spans variables or needs I/O (a `_FILE` that cannot be read…). */
+export type ReportProblem = (variable: string, message: string) => void;
 
 export function defineSection<S extends z.ZodRawShape, T>(
   shape: S,
-  build: (env: z.infer<z.ZodObject<S>>) => T,
+  build: (env: z.infer<z.ZodObject<S>>, problem: ReportProblem) => T,
 ): ConfigSection<S, T> {
   return { shape, build };
 }
@@ -35,3 +39,34 @@ export const port = z.coerce
   .int('must be a whole number')
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
+
+/**
+ * A secret given directly (`NAME`) or as a file (`NAME_FILE`, e.g. a Docker secret); never both.
+ * Returns null when neither is set.
+ */
+export function readSecret(
+  name: string,
+  value: string | undefined,
+  file: string | undefined,
+  problem: ReportProblem,
+): string | null {
+  if (value && file) {
+    problem(name, `set either ${name} or ${name}_FILE, not both`);
+    return null;
+  }
+  if (file) {
+    try {
+      const secret = readFileSync(file, 'utf8').trim();
+      if (!secret) problem(`${name}_FILE`, 'the file is empty');
+      return secret || null;
+    } catch {
+      problem(`${name}_FILE`, 'cannot read the file');
+      return null;
+    }
+  }
+  return value?.trim() || null;
+}
+
+export const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const nodeEnv = z.enum(['development', 'production', 'test']).default('development');

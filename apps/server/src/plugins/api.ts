@@ -1,6 +1,7 @@
 import { type ApiDeps, type AppRouter, appRouter, type Context, statusSummary } from '@bastion/api';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyPluginAsync } from 'fastify';
+import { actorOf } from './auth.ts';
 
 export interface ApiOptions {
   deps: ApiDeps;
@@ -17,7 +18,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app, { deps }) =
     createContext: ({ req }): Context => ({
       deps,
       requestId: req.id,
-      actor: { keyId: null, role: 'anonymous' },
+      actor: actorOf(req),
     }),
     onError({ error, path, req }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') {

@@ -1,21 +1,13 @@
-import type { StatusSummary } from '@bastion/api';
 import { cleanup, render, screen, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatusPill } from './StatusPill.tsx';
-
-const summary = (ready: boolean): StatusSummary => ({
-  ok: ready,
-  ready,
-  version: '0.1.0',
-  build: 'dev',
-  uptimeS: 1,
-});
+import { summary } from './summary.fixture.ts';
 
 describe('StatusPill', () => {
   afterEach(cleanup);
 
   it('turns ready when the server reports ready', async () => {
-    render(() => <StatusPill fetchSummary={async () => summary(true)} />);
+    render(() => <StatusPill fetchSummary={async () => summary('primary')} />);
     const pill = screen.getByTestId('status-pill');
     expect(pill.dataset.state).toBe('checking');
     await waitFor(() => expect(pill.dataset.state).toBe('ready'));
@@ -23,7 +15,7 @@ describe('StatusPill', () => {
   });
 
   it('shows warming while the server is not ready yet', async () => {
-    render(() => <StatusPill fetchSummary={async () => summary(false)} />);
+    render(() => <StatusPill fetchSummary={async () => summary('warming')} />);
     const pill = screen.getByTestId('status-pill');
     await waitFor(() => expect(pill.dataset.state).toBe('warming'));
   });

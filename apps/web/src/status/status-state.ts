@@ -11,8 +11,14 @@ export const STATUS_LABELS: Record<StatusState, string> = {
 };
 
 export function stateOf(summary: StatusSummary | null): StatusState {
-  if (!summary) return 'offline';
-  return summary.ready ? 'ready' : 'warming';
+  if (!summary || summary.llm.path === 'unavailable') return 'offline';
+  if (!summary.ready || summary.llm.path === 'warming') return 'warming';
+  if (summary.llm.path === 'primary') return 'ready';
+  // Answering without the primary is degraded, unless that is how the server is configured.
+  const byDesign =
+    !summary.llm.primary.enabled &&
+    (summary.llm.path === 'fallback' || !summary.llm.fallback.configured);
+  return byDesign ? 'ready' : 'degraded';
 }
 
 /** Exponential backoff with a ceiling: healthy servers are polled slowly, failures retried sooner. */

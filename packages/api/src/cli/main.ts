@@ -4,7 +4,13 @@
 const commands: Record<
   string,
   { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }
-> = {};
+> = {
+  ask: { summary: 'stream an answer to a question', load: () => import('./commands/ask.ts') },
+  ingest: {
+    summary: 'add files to the knowledge base',
+    load: () => import('./commands/ingest.ts'),
+  },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);

@@ -59,5 +59,7 @@ export function errorReason(error: unknown): string | null {
   return null;
 }
 
+export type { ChatEvent, GuardrailsReport, ServedBy, Source } from '../chat/types.ts';
+export { type ChatOutcome, type ChatRequest, type StreamChatOptions, streamChat } from './chat.ts';
 export type { AppRouter };
 export { TRPCClientError };

@@ -1,4 +1,7 @@
+import type { LlmStatus } from '../chat/llm-status.ts';
+import type { ServedBy } from '../chat/types.ts';
 import type { ApiDeps } from '../context.ts';
+import { type RagStatus, ragStatus } from '../rag/knowledge-base.ts';
 
 export interface StatusSummary {
   ok: boolean;
@@ -6,15 +9,29 @@ export interface StatusSummary {
   version: string;
   build: string;
   uptimeS: number;
+  llm: LlmStatus;
+  sse: { connections: number };
+  servedBy: Record<ServedBy, number>;
+  latencyMs: Partial<Record<ServedBy, { p50: number; p95: number }>>;
+  guardrails: { mode: 'enforce' | 'log'; flagged: number; blocked: number };
+  rag: RagStatus;
 }
 
 export function statusSummary(deps: ApiDeps, now = Date.now()): StatusSummary {
   const ready = deps.isReady();
+  const llm = deps.chat.health.status();
+  const { metrics } = deps.chat;
   return {
-    ok: ready,
+    ok: ready && llm.path !== 'unavailable',
     ready,
     version: deps.build.version,
     build: deps.build.build,
     uptimeS: Math.max(0, Math.floor((now - deps.build.startedAt) / 1000)),
+    llm,
+    sse: { connections: metrics.openConnections },
+    servedBy: { ...metrics.servedBy },
+    latencyMs: metrics.latencySummary(),
+    guardrails: { mode: deps.chat.guardrailsMode, ...metrics.guardrails },
+    rag: ragStatus(deps.kb),
   };
 }

@@ -1,0 +1,260 @@
+// Chat streaming overhead: `chat.stream` (tRPC SSE through the whole pipeline) against a raw
+// Fastify SSE relay of the same fake provider, read by the same SSE client, in one run.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBastionClient, streamChat } from '@bastion/api/client';
+import { sseData } from './sse-data.ts';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const PORTS = { fake: 18_901, server: 18_902, relay: 18_903 };
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 500);
+
+/** Starts a child process and resolves once `readyURL` answers. */
+async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  readyURL: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (let i = 0; i < 300; i++) {
+    if (exited) throw new Error(`${args[0]} exited early`);
+    if (
+      await fetch(readyURL).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${args[0]} never became ready`);
+}
+
+async function scenario(queueOrDefault: { default?: object; queue?: object[] }) {
+  await fetch(`http://127.0.0.1:${PORTS.fake}/__fake/scenario`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(queueOrDefault),
+  });
+}
+
+interface StreamResult {
+  firstTokenMs: number;
+  totalMs: number;
+  text: string;
+  error: string | null;
+}
+
+/** One SSE request read with fetch; counts `delta` events whether tRPC- or relay-framed. */
+async function readStream(url: string): Promise<StreamResult> {
+  const started = performance.now();
+  let firstTokenMs = -1;
+  let text = '';
+  let error: string | null = null;
+  const res = await fetch(url);
+  for await (const data of sseData(res.body!)) {
+    let event: { type?: string; text?: string; code?: string };
+    try {
+      event = JSON.parse(data);
+    } catch {
+      continue;
+    }
+    if (event.type === 'delta') {
+      if (firstTokenMs < 0) firstTokenMs = performance.now() - started;
+      text += event.text;
+    } else if (event.type === 'error') {
+      error = event.code ?? 'error';
+      break;
+    } else if (event.type === 'done') break;
+  }
+  await res.body?.cancel().catch(() => undefined);
+  return { firstTokenMs, totalMs: performance.now() - started, text, error };
+}
+
+const chatURL = () => {
+  const input = encodeURIComponent(
+    JSON.stringify({ messages: [{ role: 'user', content: 'How do I configure the port?' }] }),
+  );
+  return `http://127.0.0.1:${PORTS.server}/api/trpc/chat.stream?input=${input}`;
+};
+const relayURL = () => `http://127.0.0.1:${PORTS.relay}/relay`;
+const sdkRelayURL = () => `http://127.0.0.1:${PORTS.relay}/relay-sdk`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+const children: ChildProcess[] = [];
+try {
+  children.push(
+    await startProcess(
+      [here('../../../packages/api/src/testing/fake-openai-main.ts'), String(PORTS.fake)],
+      {},
+      `http://127.0.0.1:${PORTS.fake}/v1/models`,
+    ),
+  );
+  const server = await startProcess(
+    [here('../src/main.ts')],
+    {
+      PORT: String(PORTS.server),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      ALLOWED_ORIGINS: 'http://127.0.0.1',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'bastion-bench-')),
+      WEB_ROOT: 'none',
+      PRIMARY_BASE_URL: `http://127.0.0.1:${PORTS.fake}/v1`,
+      PRIMARY_MODEL: 'fake-model',
+      RATE_LIMIT_CHAT: '1000000',
+      RATE_LIMIT_API: '1000000',
+      CHAT_MAX_ACTIVE: '5000',
+    },
+    `http://127.0.0.1:${PORTS.server}/readyz`,
+  );
+  children.push(server);
+  children.push(
+    await startProcess(
+      [here('./raw-relay.ts'), String(PORTS.relay), `http://127.0.0.1:${PORTS.fake}/v1`],
+      {},
+      `http://127.0.0.1:${PORTS.relay}/healthz`,
+    ),
+  );
+
+  // 1. Per-token overhead: long answers with no provider delay, alternating paths.
+  const TOKENS = 2_000;
+  const tokens = Array.from({ length: TOKENS }, (_, i) => `t${i} `);
+  await scenario({ default: { tokens } });
+  const paths = [
+    ['chat', chatURL],
+    ['relay', relayURL],
+    ['sdk', sdkRelayURL],
+  ] as const;
+  for (let i = 0; i < 3; i++) await Promise.all(paths.map(([, url]) => readStream(url())));
+  const perToken = { chat: [] as number[], relay: [] as number[], sdk: [] as number[] };
+  for (let i = 0; i < 15; i++) {
+    for (const [name, url] of paths) {
+      const r = await readStream(url());
+      if (r.text !== tokens.join('')) throw new Error(`${name} text incomplete`);
+      perToken[name].push(((r.totalMs - r.firstTokenMs) / (TOKENS - 1)) * 1000);
+    }
+  }
+
+  // 2. Time to first token: short answers, sequential requests.
+  await scenario({ default: { tokens: ['a ', 'b'] } });
+  const ttft = { chat: [] as number[], relay: [] as number[], sdk: [] as number[] };
+  for (let i = 0; i < 200; i++) {
+    for (const [name, url] of paths) {
+      ttft[name].push((await readStream(url())).firstTokenMs);
+    }
+  }
+
+  // 3. Abort: from the client's AbortSignal to the provider seeing its request closed.
+  await scenario({
+    default: { tokens: Array.from({ length: 500 }, (_, i) => `x${i} `), tokenDelayMs: 5 },
+  });
+  const client = createBastionClient({ url: `http://127.0.0.1:${PORTS.server}` });
+  const abortMs: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const controller = new AbortController();
+    let abortedAt = 0;
+    await streamChat(
+      client,
+      { messages: [{ role: 'user', content: 'long answer please' }] },
+      {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'delta' && !controller.signal.aborted) {
+            abortedAt = Date.now();
+            controller.abort();
+          }
+        },
+      },
+    );
+    for (let tries = 0; tries < 200; tries++) {
+      const last = (
+        await (await fetch(`http://127.0.0.1:${PORTS.fake}/__fake/requests`)).json()
+      ).at(-1);
+      if (last?.abortedAt) {
+        abortMs.push(last.abortedAt - abortedAt);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  // 4. Concurrency: every stream complete and in order.
+  const words = Array.from({ length: 40 }, (_, i) => `w${i} `);
+  await scenario({ default: { tokens: words, tokenDelayMs: 10 } });
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: CONCURRENT }, () =>
+      readStream(chatURL()).catch((e: Error) => ({
+        error: e.message,
+        text: '',
+        firstTokenMs: 0,
+        totalMs: 0,
+      })),
+    ),
+  );
+  const wall = performance.now() - started;
+  const errors = results.filter((r) => r.error).length;
+  const incomplete = results.filter((r) => !r.error && r.text !== words.join('')).length;
+
+  const tokChat = median(perToken.chat);
+  const tokRelay = median(perToken.relay);
+  const tokSdk = median(perToken.sdk);
+  const ttftChat = median(ttft.chat);
+  const rows = [
+    [
+      'per-token time (µs, median of 15 × 2000 tokens)',
+      tokRelay.toFixed(1),
+      tokSdk.toFixed(1),
+      tokChat.toFixed(1),
+      `${(tokChat / tokRelay).toFixed(2)}× / ${(tokChat / tokSdk).toFixed(2)}× (target ≤ 1.25×)`,
+    ],
+    [
+      'time to first token p50 (ms, 200 requests)',
+      median(ttft.relay).toFixed(2),
+      median(ttft.sdk).toFixed(2),
+      ttftChat.toFixed(2),
+      `+${(ttftChat - median(ttft.relay)).toFixed(2)} / +${(ttftChat - median(ttft.sdk)).toFixed(2)} ms (target ≤ 5 ms)`,
+    ],
+    [
+      'time to first token p95 (ms)',
+      p(ttft.relay, 0.95).toFixed(2),
+      p(ttft.sdk, 0.95).toFixed(2),
+      p(ttft.chat, 0.95).toFixed(2),
+      '',
+    ],
+  ];
+  console.log('\nChat streaming against one fake provider, read by one SSE client');
+  console.log(
+    '(relay: Fastify + fetch + hand-split SSE; SDK relay: Fastify + openai SDK; ratios: chat.stream vs each)',
+  );
+  console.log(
+    ['measure', 'raw relay', 'SDK relay', 'chat.stream', 'chat.stream vs raw / vs SDK'].join(' | '),
+  );
+  for (const row of rows) console.log(row.join(' | '));
+  console.log(
+    `\nclient abort → provider request closed: p50 ${median(abortMs)} ms, p95 ${p(abortMs, 0.95)} ms over ${abortMs.length} aborts (target ≤ 100 ms)`,
+  );
+  console.log(
+    `\n${CONCURRENT} concurrent chat.stream answers (40 tokens, 10 ms apart): ${errors} errors, ${incomplete} incomplete or out of order, wall ${Math.round(wall)} ms, peak server RSS ${peakRssMb(server.pid!)} MB`,
+  );
+  if (errors > 0 || incomplete > 0) process.exitCode = 1;
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+}

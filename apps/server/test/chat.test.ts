@@ -1,0 +1,470 @@
+import {
+  type BastionClient,
+  type ChatEvent,
+  createBastionClient,
+  errorReason,
+  streamChat,
+} from '@bastion/api/client';
+import { DEFAULT_TOKENS, type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort, startServer } from './helpers.ts';
+
+const QUESTION = { messages: [{ role: 'user' as const, content: 'What is Bastion?' }] };
+const FULL = DEFAULT_TOKENS.join('');
+
+/** Collects every event of one subscription until done/error. */
+function collect(
+  client: BastionClient,
+  input: Parameters<BastionClient['chat']['stream']['subscribe']>[0],
+) {
+  return new Promise<{ id: string; data: ChatEvent }[]>((resolve, reject) => {
+    const events: { id: string; data: ChatEvent }[] = [];
+    const sub = client.chat.stream.subscribe(input, {
+      onData: (e) => {
+        events.push(e);
+        if (e.data.type === 'done' || e.data.type === 'error') {
+          sub.unsubscribe();
+          resolve(events);
+        }
+      },
+      onError: reject,
+    });
+  });
+}
+
+function text(events: { data: ChatEvent }[]): string {
+  return events.map((e) => (e.data.type === 'delta' ? e.data.text : '')).join('');
+}
+
+const until = async (check: () => boolean, timeoutMs = 5_000) => {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('chat through the real server and the openai SDK', () => {
+  let primary: FakeOpenAI;
+  let fallback: FakeOpenAI;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let client: BastionClient;
+
+  beforeAll(async () => {
+    primary = await startFakeOpenAI();
+    fallback = await startFakeOpenAI({
+      models: ['gpt-fake'],
+      defaultScenario: { tokens: ['From ', 'the ', 'fallback.'] },
+    });
+    server = await startServer({
+      PRIMARY_BASE_URL: primary.baseURL,
+      PRIMARY_MODEL: 'fake-model',
+      FALLBACK_BASE_URL: fallback.baseURL,
+      FALLBACK_MODEL: 'gpt-fake',
+      OPENAI_API_KEY: 'sk-test-fallback',
+      LLM_FIRST_TOKEN_TIMEOUT_MS: '400',
+      LLM_IDLE_TIMEOUT_MS: '400',
+      // Every fault below must reach the primary: keep its circuit closed.
+      LLM_BREAKER_THRESHOLD: '100',
+      CHAT_RESUME_GRACE_MS: '3000',
+    });
+    client = createBastionClient({ url: server.url });
+  });
+  afterAll(async () => {
+    await server.stop();
+    await primary.close();
+    await fallback.close();
+  });
+  afterEach(() => {
+    primary.queue.length = 0;
+    fallback.queue.length = 0;
+  });
+
+  it('streams meta, then the deltas in order, then done — served by the primary', async () => {
+    const events = await collect(client, QUESTION);
+    const types = events.map((e) => e.data.type);
+    expect(types[0]).toBe('meta');
+    expect(types.at(-1)).toBe('done');
+    expect(types.filter((t) => t === 'meta')).toHaveLength(1);
+    expect(text(events)).toBe(FULL);
+    const meta = events[0]!.data as Extract<ChatEvent, { type: 'meta' }>;
+    expect(meta).toMatchObject({ servedBy: 'primary', model: 'fake-model' });
+    const done = events.at(-1)!.data as Extract<ChatEvent, { type: 'done' }>;
+    expect(done.servedBy).toBe('primary');
+    expect(done.usage).toEqual({ promptTokens: 10, completionTokens: DEFAULT_TOKENS.length });
+    expect(done.timings.totalMs).toBeGreaterThanOrEqual(done.timings.firstTokenMs);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('accepts a usage chunk whose choices is null', async () => {
+    primary.queue.push({ usageChoices: 'null' });
+    const events = await collect(client, QUESTION);
+    expect(text(events)).toBe(FULL);
+    expect(events.at(-1)!.data).toMatchObject({
+      type: 'done',
+      usage: { completionTokens: DEFAULT_TOKENS.length },
+    });
+  });
+
+  it.each([
+    ['a 5xx', { status: 503 }],
+    ['a 429 with retry-after', { status: 429, retryAfterS: 0 }],
+    ['a slow first token', { firstTokenDelayMs: 1_500 }],
+    ['zero tokens', { tokens: [] }],
+    ['a refused connection', { refuse: true }],
+  ])('fails over to the fallback before the first token on %s', async (_name, scenario) => {
+    const before = fallback.requests.length;
+    primary.queue.push(scenario);
+    const events = await collect(client, QUESTION);
+    expect(events[0]!.data).toMatchObject({
+      type: 'meta',
+      servedBy: 'fallback',
+      model: 'gpt-fake',
+    });
+    expect(text(events)).toBe('From the fallback.');
+    expect(events.at(-1)!.data).toMatchObject({ type: 'done', servedBy: 'fallback' });
+    expect(fallback.requests.length).toBe(before + 1);
+    expect(fallback.requests.at(-1)!.authorization).toBe('Bearer sk-test-fallback');
+  });
+
+  it('ends with one typed error (and no restarted text) when the stream drops after tokens', async () => {
+    const before = fallback.requests.length;
+    primary.queue.push({ dropAfter: 3 });
+    const events = await collect(client, QUESTION);
+    expect(text(events)).toBe(DEFAULT_TOKENS.slice(0, 3).join(''));
+    const last = events.at(-1)!.data;
+    expect(last).toMatchObject({ type: 'error', code: 'stream_error', retryable: true });
+    expect(events.filter((e) => e.data.type === 'error' || e.data.type === 'done')).toHaveLength(1);
+    expect(fallback.requests.length).toBe(before);
+  });
+
+  it('reports a malformed chunk after tokens as a stream error', async () => {
+    primary.queue.push({ malformedAfter: 2 });
+    const events = await collect(client, QUESTION);
+    expect(text(events)).toBe(DEFAULT_TOKENS.slice(0, 2).join(''));
+    expect(events.at(-1)!.data).toMatchObject({ type: 'error', code: 'stream_error' });
+  });
+
+  it('ends with a timeout error when the stream stalls after tokens', async () => {
+    primary.queue.push({ stallAfter: 2 });
+    const events = await collect(client, QUESTION);
+    expect(text(events)).toBe(DEFAULT_TOKENS.slice(0, 2).join(''));
+    expect(events.at(-1)!.data).toMatchObject({ type: 'error', code: 'timeout' });
+  });
+
+  it('cancels the upstream request at once when the client aborts (not after the resume grace)', async () => {
+    primary.queue.push({
+      tokens: Array.from({ length: 200 }, (_, i) => `t${i} `),
+      tokenDelayMs: 20,
+    });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const outcome = await streamChat(client, QUESTION, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'delta' && !controller.signal.aborted) {
+          abortedAt = Date.now();
+          controller.abort();
+        }
+      },
+    });
+    expect(outcome.aborted).toBe(true);
+    const record = primary.requests.at(-1)!;
+    await until(() => record.abortedAt !== null, 2_000);
+    // The resume grace here is 3 s and the answer would run 4 s: closing this early proves the
+    // explicit cancel path. The latency itself (target 100 ms) is measured by the chat bench.
+    expect(record.abortedAt! - abortedAt).toBeLessThan(1_500);
+    expect(record.finishedAt).toBeNull();
+  });
+
+  it('aborts an answer nobody listens to once the resume grace has passed', async () => {
+    primary.queue.push({
+      tokens: Array.from({ length: 400 }, (_, i) => `t${i} `),
+      tokenDelayMs: 20,
+    });
+    let leftAt = 0;
+    await new Promise<void>((resolve, reject) => {
+      const sub = client.chat.stream.subscribe(QUESTION, {
+        onData: (e) => {
+          if (e.data.type === 'delta') {
+            leftAt = Date.now();
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        onError: reject,
+      });
+    });
+    const record = primary.requests.at(-1)!;
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(record.abortedAt).toBeNull();
+    await until(() => record.abortedAt !== null, 6_000);
+    expect(record.abortedAt! - leftAt).toBeGreaterThanOrEqual(2_900);
+    expect(record.finishedAt).toBeNull();
+  });
+
+  it('resumes after a lost connection with the same text as an uninterrupted stream', async () => {
+    primary.queue.push({
+      tokens: Array.from({ length: 30 }, (_, i) => `w${i} `),
+      tokenDelayMs: 15,
+    });
+    const expected = Array.from({ length: 30 }, (_, i) => `w${i} `).join('');
+    const first: { id: string; data: ChatEvent }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const sub = client.chat.stream.subscribe(QUESTION, {
+        onData: (e) => {
+          first.push(e);
+          if (first.length === 6) {
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        onError: reject,
+      });
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const rest = await collect(client, { ...QUESTION, lastEventId: first.at(-1)!.id });
+    expect(rest[0]!.data.type).not.toBe('meta');
+    expect(text([...first, ...rest])).toBe(expected);
+    expect(rest.at(-1)!.data.type).toBe('done');
+  });
+
+  it('refuses to resume an unknown answer with a typed reason', async () => {
+    const failure = await collect(client, {
+      ...QUESTION,
+      lastEventId: '00000000-0000-4000-8000-000000000000:3',
+    }).catch((e: unknown) => e);
+    expect(errorReason(failure)).toBe('resume_expired');
+  });
+
+  it('answers chat.complete with the whole answer', async () => {
+    const answer = await client.chat.complete.mutate(QUESTION);
+    expect(answer).toMatchObject({
+      servedBy: 'primary',
+      model: 'fake-model',
+      content: FULL,
+      finishReason: 'stop',
+    });
+    expect(answer.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('validates input with typed errors', async () => {
+    const bad = [
+      { messages: [] },
+      { messages: [{ role: 'assistant', content: 'hi' }] },
+      { messages: [{ role: 'system', content: 'hi' }] },
+      { messages: [{ role: 'user', content: 'x'.repeat(16_001) }] },
+      { messages: Array.from({ length: 51 }, () => ({ role: 'user', content: 'hi' })) },
+      { ...QUESTION, collection: '../etc' },
+    ];
+    for (const input of bad) {
+      const failure = await client.chat.complete.mutate(input as never).catch((e: unknown) => e);
+      expect(errorReason(failure)).toBe('invalid_input');
+    }
+  });
+
+  it('counts answers by provider in /metrics and the status summary', async () => {
+    await client.chat.complete.mutate(QUESTION);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /bastion_chat_requests_total\{served_by="primary",outcome="done"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /bastion_chat_provider_failures_total\{provider="primary",reason="http_5xx"\} \d+/,
+    );
+    expect(metrics).toContain('bastion_chat_first_token_seconds_bucket');
+    const summary = await client.status.summary.query();
+    expect(summary.servedBy.primary).toBeGreaterThan(0);
+    expect(summary.servedBy.fallback).toBeGreaterThan(0);
+    expect(summary.latencyMs.primary?.p50).toBeGreaterThanOrEqual(0);
+    expect(summary.llm).toMatchObject({
+      path: 'primary',
+      primary: { enabled: true, model: 'fake-model', reachable: true, modelPresent: true },
+      fallback: { configured: true, model: 'gpt-fake' },
+      extractive: { enabled: true },
+    });
+    expect(JSON.stringify(summary)).not.toContain('sk-test-fallback');
+  });
+});
+
+describe('chat with no model reachable', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let client: BastionClient;
+  beforeAll(async () => {
+    server = await startServer({
+      PRIMARY_BASE_URL: `http://127.0.0.1:${await closedPort()}/v1`,
+      LLM_CONNECT_TIMEOUT_MS: '1000',
+    });
+    client = createBastionClient({ url: server.url });
+  });
+  afterAll(() => server.stop());
+
+  it('answers from the knowledge base with the extractive provider', async () => {
+    const events = await collect(client, QUESTION);
+    expect(events[0]!.data).toMatchObject({ type: 'meta', servedBy: 'extractive' });
+    expect(events.at(-1)!.data).toMatchObject({ type: 'done', servedBy: 'extractive' });
+    expect(text(events).length).toBeGreaterThan(0);
+    const summary = await client.status.summary.query();
+    expect(summary.llm.primary).toMatchObject({ reachable: false, lastError: 'connect_error' });
+    expect(summary.llm.path).toBe('extractive');
+  });
+});
+
+describe('chat with no provider at all', () => {
+  it('ends with a retryable no_provider error, and chat.complete fails with the same reason', async () => {
+    const server = await startServer({ DISABLE_PRIMARY: '1', EXTRACTIVE_FALLBACK: '0' });
+    try {
+      const client = createBastionClient({ url: server.url });
+      const events = await collect(client, QUESTION);
+      expect(events.map((e) => e.data.type)).toEqual(['error']);
+      expect(events[0]!.data).toMatchObject({ code: 'no_provider', retryable: true });
+      const failure = await client.chat.complete.mutate(QUESTION).catch((e: unknown) => e);
+      expect(errorReason(failure)).toBe('no_provider');
+      expect((await client.status.summary.query()).llm.path).toBe('unavailable');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('zero-token fallback in the typed client', () => {
+  it('follows a stream that produced no text with exactly one chat.complete', async () => {
+    const primary = await startFakeOpenAI();
+    const server = await startServer({
+      PRIMARY_BASE_URL: primary.baseURL,
+      PRIMARY_MODEL: 'fake-model',
+      EXTRACTIVE_FALLBACK: '0',
+    });
+    try {
+      primary.queue.push({ tokens: [] }, { tokens: ['Recovered ', 'answer.'] });
+      const client = createBastionClient({ url: server.url });
+      const seen: ChatEvent['type'][] = [];
+      const outcome = await streamChat(client, QUESTION, { onEvent: (e) => seen.push(e.type) });
+      expect(outcome).toMatchObject({
+        content: 'Recovered answer.',
+        servedBy: 'primary',
+        completedByFallback: true,
+        error: null,
+      });
+      expect(primary.requests.map((r) => r.stream)).toEqual([true, true]);
+      expect(seen).toEqual(['error', 'meta', 'delta', 'done']);
+    } finally {
+      await server.stop();
+      await primary.close();
+    }
+  });
+});
+
+describe('circuit breaker, warm-up and logs', () => {
+  it('skips a failing primary once its circuit opens, then probes it again after the cooldown', async () => {
+    const primary = await startFakeOpenAI({ defaultScenario: { status: 500 } });
+    const server = await startServer({
+      PRIMARY_BASE_URL: primary.baseURL,
+      PRIMARY_MODEL: 'fake-model',
+      LLM_BREAKER_THRESHOLD: '2',
+      LLM_BREAKER_COOLDOWN_MS: '300',
+    });
+    try {
+      const client = createBastionClient({ url: server.url });
+      for (let i = 0; i < 4; i++) {
+        expect((await client.chat.complete.mutate(QUESTION)).servedBy).toBe('extractive');
+      }
+      expect(primary.requests).toHaveLength(2);
+      primary.defaultScenario = {};
+      await new Promise((r) => setTimeout(r, 350));
+      expect((await client.chat.complete.mutate(QUESTION)).servedBy).toBe('primary');
+      expect(primary.requests).toHaveLength(3);
+    } finally {
+      await server.stop();
+      await primary.close();
+    }
+  });
+
+  it('reports warming until the primary serves the model, and pulls it on start', async () => {
+    const primary = await startFakeOpenAI({ models: ['other-model'] });
+    const server = await startServer({
+      PRIMARY_BASE_URL: primary.baseURL,
+      PRIMARY_MODEL: 'wanted-model',
+      PRIMARY_PULL_ON_START: '1',
+    });
+    try {
+      const client = createBastionClient({ url: server.url });
+      await until(() => primary.pulls.length > 0);
+      expect(primary.pulls).toEqual(['wanted-model']);
+      let summary = await client.status.summary.query();
+      for (let i = 0; i < 100 && summary.llm.primary.reachable !== true; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        summary = await client.status.summary.query();
+      }
+      expect(summary.llm).toMatchObject({
+        path: 'warming',
+        primary: { reachable: true, modelPresent: false, lastError: 'model_missing' },
+      });
+    } finally {
+      await server.stop();
+      await primary.close();
+    }
+  });
+
+  it('logs request ids and provider choices but never message content', async () => {
+    const primary = await startFakeOpenAI({ defaultScenario: { tokens: ['SECRET-ANSWER-TEXT'] } });
+    let logs = '';
+    const { Writable } = await import('node:stream');
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logs += chunk.toString();
+        done();
+      },
+    });
+    const server = await startServer(
+      { PRIMARY_BASE_URL: primary.baseURL, PRIMARY_MODEL: 'fake-model', LOG_LEVEL: 'info' },
+      { logStream: sink },
+    );
+    try {
+      const client = createBastionClient({ url: server.url });
+      const question = { messages: [{ role: 'user' as const, content: 'PRIVATE-QUESTION-TEXT' }] };
+      const answer = await client.chat.complete.mutate(question);
+      await collect(client, question);
+      expect(logs).toContain(answer.requestId);
+      expect(logs).toMatch(/"servedBy":"primary"/);
+      expect(logs).not.toContain('PRIVATE-QUESTION-TEXT');
+      expect(logs).not.toContain('SECRET-ANSWER-TEXT');
+    } finally {
+      await server.stop();
+      await primary.close();
+    }
+  });
+});
+
+describe('chat and API keys', () => {
+  it('needs a key when keys are configured, and keeps a key to its collections', async () => {
+    const server = await startServer({
+      DISABLE_PRIMARY: '1',
+      API_KEYS: 'alice:alice-secret-0123456789',
+      API_KEY_COLLECTIONS: 'alice:docs',
+    });
+    try {
+      const anonymous = createBastionClient({ url: server.url });
+      expect(
+        errorReason(await anonymous.chat.complete.mutate(QUESTION).catch((e: unknown) => e)),
+      ).toBeTruthy();
+      const alice = createBastionClient({ url: server.url, apiKey: 'alice-secret-0123456789' });
+      for (const collection of [undefined, 'other']) {
+        const failure = await alice.chat.complete
+          .mutate({ ...QUESTION, ...(collection ? { collection } : {}) })
+          .catch((e: unknown) => e);
+        expect(errorReason(failure)).toBe('collection_forbidden');
+      }
+      const forbiddenStream = await collect(alice, { ...QUESTION, collection: 'other' }).catch(
+        (e: unknown) => e,
+      );
+      expect(errorReason(forbiddenStream)).toBe('collection_forbidden');
+      const answer = await alice.chat.complete.mutate({ ...QUESTION, collection: 'docs' });
+      expect(answer.servedBy).toBe('extractive');
+      const streamed = await collect(alice, { ...QUESTION, collection: 'docs' });
+      expect(streamed.at(-1)!.data).toMatchObject({ type: 'done', servedBy: 'extractive' });
+    } finally {
+      await server.stop();
+    }
+  });
+});

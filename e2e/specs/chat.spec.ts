@@ -1,0 +1,93 @@
+import { expect, test } from '../fixtures/test.ts';
+import { fakeProviderURL } from '../playwright.config.ts';
+
+async function script(queue: object[]) {
+  const res = await fetch(`${fakeProviderURL}/__fake/scenario`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ queue }),
+  });
+  expect(res.status).toBe(204);
+}
+
+interface FakeRequest {
+  id: number;
+  abortedAt: number | null;
+  finishedAt: number | null;
+}
+
+async function lastProviderRequest(): Promise<FakeRequest> {
+  const requests = (await (
+    await fetch(`${fakeProviderURL}/__fake/requests`)
+  ).json()) as FakeRequest[];
+  return requests.at(-1)!;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('a question streams an answer from the primary model into the page', async ({
+  fastPage: page,
+}) => {
+  await script([
+    { tokens: ['Bastion ', 'answers ', 'from ', 'its ', 'knowledge ', 'base.'], tokenDelayMs: 30 },
+  ]);
+  await page.goto('/');
+  const input = page.getByTestId('assistant-input');
+  await input.fill('What is Bastion?');
+  await input.press('Enter');
+  await expect(page.getByTestId('assistant-output')).toHaveText(
+    'Bastion answers from its knowledge base.',
+  );
+  await expect(page.getByTestId('served-by')).toHaveAttribute('data-served-by', 'primary');
+  await expect(page.getByRole('status').filter({ hasText: 'Response complete' })).toBeAttached();
+  await expect(page.getByRole('log')).toContainText('What is Bastion?');
+  await expect(page.getByTestId('assistant-send')).toBeVisible();
+});
+
+test('with no model reachable the page answers from the knowledge base', async ({ fastPage: page }) => {
+  await script([{ refuse: true }]);
+  await page.goto('/');
+  await page.getByTestId('assistant-input').fill('How does Bastion protect against prompt injection?');
+  await page.getByTestId('assistant-send').click();
+  await expect(page.getByTestId('served-by')).toHaveAttribute('data-served-by', 'extractive');
+  await expect(page.getByTestId('assistant-output')).toContainText('From the knowledge base');
+  await expect(page.getByTestId('assistant-badge')).toBeVisible();
+  await page.getByTestId('assistant-badge').click();
+  await expect(page.getByTestId('assistant-sources-popover')).toBeVisible();
+});
+
+test('Stop (Esc) ends a streaming answer and the page can ask again', async ({
+  fastPage: page,
+}) => {
+  await script([{ tokens: Array.from({ length: 300 }, (_, i) => `w${i} `), tokenDelayMs: 20 }]);
+  await page.goto('/');
+  await page.getByTestId('assistant-input').fill('Tell me a long story');
+  await page.getByTestId('assistant-send').click();
+  await expect(page.getByTestId('assistant-output')).toContainText('w3 ');
+  await expect(page.getByTestId('assistant-stop')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('assistant-send')).toBeVisible();
+  await expect(page.getByText('Stopped')).toBeVisible();
+  const partial = await page.getByTestId('assistant-output').textContent();
+  expect(partial).not.toContain('w299');
+  // The model's request was cut at once, not left running for the resume grace period.
+  await expect
+    .poll(async () => (await lastProviderRequest()).abortedAt, { timeout: 2_000 })
+    .not.toBeNull();
+  expect((await lastProviderRequest()).finishedAt).toBeNull();
+});
+
+test('closing the tab cancels the answer on the server at once', async ({ browser }) => {
+  await script([{ tokens: Array.from({ length: 300 }, (_, i) => `w${i} `), tokenDelayMs: 20 }]);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByTestId('assistant-input').fill('Tell me a long story');
+  await page.getByTestId('assistant-send').click();
+  await expect(page.getByTestId('assistant-output')).toContainText('w3 ');
+  await page.close({ runBeforeUnload: true });
+  await expect
+    .poll(async () => (await lastProviderRequest()).abortedAt, { timeout: 2_000 })
+    .not.toBeNull();
+  await context.close();
+});

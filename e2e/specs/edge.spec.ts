@@ -1,0 +1,227 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { auditNginxHeaders, cacheTiers, securityHeaderNames } from '@bastion/security';
+import { startEdge } from '../fixtures/nginx.ts';
+import { expect, launchTrusting, test } from '../fixtures/nginx-test.ts';
+import { fetchRaw, headerCount, type RawResponse } from '../fixtures/tls.ts';
+
+const securityCli = fileURLToPath(new URL('../../packages/security/src/cli.ts', import.meta.url));
+
+function expectSecuritySet(res: RawResponse, where: string, { tls }: { tls: boolean }) {
+  for (const name of securityHeaderNames) {
+    const expected = name === 'strict-transport-security' && !tls ? 0 : 1;
+    expect(headerCount(res, name), `${where}: ${name}`).toBe(expected);
+  }
+}
+
+test('the rendered config passes nginx -t and repeats the whole set in every block', ({ edge }) => {
+  expect(edge.configTest.status).toBe(0);
+  expect(edge.configTest.output).toContain('syntax is ok');
+  expect(auditNginxHeaders(edge.config)).toEqual([]);
+});
+
+test('every response type carries the security set, with exactly one CSP', async ({ edge }) => {
+  const csp = readFileSync(join(edge.root, 'csp.txt'), 'utf8').trim();
+  const asset = readdirSync(join(edge.root, 'assets')).find((f) => f.endsWith('.js'))!;
+  const cases: Array<[path: string, status: number]> = [
+    ['/', 200],
+    ['/some/client/route', 200],
+    [`/assets/${asset}`, 200],
+    ['/favicon.svg', 200],
+    ['/manifest.webmanifest', 200],
+    ['/api/status/summary', 200],
+    ['/api/trpc/status.summary', 200],
+    ['/api/trpc/status.nope', 404],
+    ['/assets/missing-0000.js', 404],
+    ['/.security/nginx.conf', 403],
+    ['/metrics', 404],
+  ];
+  for (const [path, status] of cases) {
+    const res = await fetchRaw(`${edge.origin}${path}`, { ca: edge.ca.caPem });
+    expect(res.status, path).toBe(status);
+    expectSecuritySet(res, path, { tls: true });
+    expect(res.headers['content-security-policy'], path).toBe(csp);
+    expect(res.headers.server, path).toBe('nginx'); // server_tokens off: no version
+  }
+  // Plain HTTP, on the HTTP port and on the TLS port itself, is redirected to HTTPS.
+  const tlsPort = new URL(edge.origin).port;
+  for (const url of [`${edge.httpOrigin}/x?y=1`, `http://localhost:${tlsPort}/x?y=1`]) {
+    const res = await fetchRaw(url);
+    expect(res.status, url).toBe(301);
+    expect(res.headers.location, url).toBe(`https://localhost:${tlsPort}/x?y=1`);
+    expectSecuritySet(res, url, { tls: false });
+  }
+});
+
+test('the served policy equals the committed baseline', async ({ edge }) => {
+  const check = spawnSync(process.execPath, [securityCli, 'check', '--url', `${edge.origin}/`], {
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: edge.ca.caFile },
+    encoding: 'utf8',
+  });
+  expect(check.stderr).toBe('');
+  expect(check.stdout).toContain('match the baseline (8 headers)');
+  expect(check.status).toBe(0);
+});
+
+test('cache tiers: immutable assets and icons, short data, revalidated shell, uncached API', async ({
+  edge,
+}) => {
+  const html = (await fetchRaw(`${edge.origin}/`, { ca: edge.ca.caPem })).body;
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+  expect(assets.length).toBeGreaterThanOrEqual(3);
+  const expectations: Array<[string, string]> = [
+    ['/', cacheTiers.shell],
+    ['/index.html', cacheTiers.shell],
+    ['/a/client/route', cacheTiers.shell],
+    ...assets.map((a): [string, string] => [a, cacheTiers.immutable]),
+    ['/favicon.svg', cacheTiers.immutable],
+    ['/manifest.webmanifest', cacheTiers.data],
+    ['/api/status/summary', cacheTiers.api],
+  ];
+  for (const [path, cacheControl] of expectations) {
+    const res = await fetchRaw(`${edge.origin}${path}`, { ca: edge.ca.caPem });
+    expect(res.headers['cache-control'], path).toBe(cacheControl);
+    expect(headerCount(res, 'cache-control'), path).toBe(1);
+  }
+});
+
+test('favicon and manifest icons are served with their MIME type and a long cache', async ({
+  edge,
+}) => {
+  const get = (path: string) => fetchRaw(`${edge.origin}${path}`, { ca: edge.ca.caPem });
+  const html = (await get('/')).body;
+  const favicon = /<link rel="icon" href="([^"]+)" type="([^"]+)"/.exec(html)!;
+  const manifestRes = await get('/manifest.webmanifest');
+  expect(manifestRes.headers['content-type']).toMatch(/^application\/manifest\+json/);
+  const icons = (JSON.parse(manifestRes.body) as { icons: Array<{ src: string; type: string }> })
+    .icons;
+  expect(icons.length).toBeGreaterThan(0);
+  for (const { src, type } of [{ src: favicon[1]!, type: favicon[2]! }, ...icons]) {
+    const res = await get(src);
+    expect(res.status, src).toBe(200);
+    expect(res.headers['content-type'], src).toMatch(new RegExp(`^${type.replace('+', '\\+')}`));
+    expect(res.headers['cache-control'], src).toBe(cacheTiers.immutable);
+  }
+});
+
+test('the page runs in Chromium over TLS with SRI and no CSP violation', async ({
+  edge,
+  edgePage: page,
+}) => {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${edge.origin}/`);
+  await expect(page.getByTestId('status-pill')).toHaveAttribute(
+    'data-state',
+    /ready|warming|degraded/,
+  );
+  const sri = await page.$$eval(
+    'script[src], link[rel=modulepreload], link[rel=stylesheet]',
+    (els) => els.map((el) => [el.getAttribute('integrity'), el.getAttribute('crossorigin')]),
+  );
+  // The loader's own insertion (the entry module) carries SRI too.
+  expect(sri.length).toBeGreaterThanOrEqual(4);
+  for (const [integrity, crossorigin] of sri) {
+    expect(integrity).toMatch(/^sha384-/);
+    expect(crossorigin).toBe('anonymous');
+  }
+  expect(problems).toEqual([]);
+});
+
+test('chat streams as server-sent events through nginx', async ({ edge }) => {
+  const input = encodeURIComponent(
+    JSON.stringify({ messages: [{ role: 'user', content: 'What is Bastion?' }] }),
+  );
+  const res = await fetchRaw(`${edge.origin}/api/trpc/chat.stream?input=${input}`, {
+    ca: edge.ca.caPem,
+    headers: { accept: 'text/event-stream' },
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+  expect(res.headers['cache-control']).toBe('no-store');
+  expectSecuritySet(res, 'sse', { tls: true });
+  // tRPC frames: `event: connected|ping|return` for control, unnamed `id:`+`data:` for events.
+  const frames = res.body.split('\n\n').map((frame) => frame.split('\n'));
+  expect(frames[0]).toContain('event: connected');
+  const events = frames
+    .filter((lines) => !lines.some((l) => l.startsWith('event: ')))
+    .flatMap((lines) => lines.filter((l) => l.startsWith('data: ')))
+    .map((l) => (JSON.parse(l.slice('data: '.length)) as { type: string }).type);
+  expect(events[0]).toBe('meta');
+  expect(events).toContain('delta');
+  expect(events.at(-1)).toMatch(/^(done|error)$/);
+});
+
+test('a burst is answered 429 with a typed body by the edge', async () => {
+  const edge = await startEdge({ limits: { apiRate: '2r/s', apiBurst: 5 } });
+  try {
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        fetchRaw(`${edge.origin}/api/status/summary`, { ca: edge.ca.caPem }),
+      ),
+    );
+    const refused = responses.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(20);
+    expect(responses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
+    const sample = refused[0]!;
+    expect(sample.headers['retry-after']).toBe('1');
+    expect(sample.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(sample.body).error.data.reason).toBe('rate_limited');
+    expectSecuritySet(sample, '429', { tls: true });
+  } finally {
+    await edge.stop();
+  }
+});
+
+test('CORS: an unlisted origin is refused', async ({ edge }) => {
+  const evil = 'https://evil.example';
+  const res = await fetchRaw(`${edge.origin}/api/status/summary`, {
+    ca: edge.ca.caPem,
+    headers: { origin: evil },
+  });
+  expect(res.status).toBe(403);
+  expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  expect(JSON.parse(res.body).error.data.reason).toBe('origin_not_allowed');
+  const preflight = await fetchRaw(`${edge.origin}/api/trpc/status.summary`, {
+    ca: edge.ca.caPem,
+    method: 'OPTIONS',
+    headers: { origin: evil, 'access-control-request-method': 'POST' },
+  });
+  expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  const own = await fetchRaw(`${edge.origin}/api/status/summary`, {
+    ca: edge.ca.caPem,
+    headers: { origin: edge.origin },
+  });
+  expect(own.status).toBe(200);
+});
+
+test('SRI: an asset altered after the build is refused by Chromium', async () => {
+  const edge = await startEdge();
+  const browser = await launchTrusting(edge);
+  try {
+    const page = await browser.newPage();
+    const html = (await fetchRaw(`${edge.origin}/`, { ca: edge.ca.caPem })).body;
+    const entry =
+      /<link rel="modulepreload" crossorigin="anonymous" href="(\/assets\/[^"]+\.js)"/.exec(
+        html,
+      )![1]!;
+    appendFileSync(join(edge.root, entry), '\nconsole.log("tampered");\n');
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    await page.goto(`${edge.origin}/`);
+    await expect.poll(() => errors.join('\n')).toMatch(/integrity/i);
+    await page.waitForTimeout(500);
+    await expect(page.getByTestId('status-pill')).toHaveCount(0);
+    expect(errors.join('\n')).not.toContain('tampered');
+  } finally {
+    await browser.close();
+    await edge.stop();
+  }
+});

@@ -1,0 +1,175 @@
+// Retrieval speed at scale: ingest MB/s and query latency for Bastion's knowledge base beside
+// MiniSearch over the same generated chunks. `BENCH_CHUNKS` sets the size (default 100k);
+// `BENCH_1M=1` adds a 1M-chunk run of Bastion alone.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import MiniSearch from 'minisearch';
+import { loadCorpus, loadQrels, loadQueries, nfcorpusDir } from '../eval/nfcorpus.ts';
+import { KnowledgeBase } from '../src/rag/knowledge-base.ts';
+
+const dir = nfcorpusDir();
+if (!dir) {
+  console.log('retrieval bench: skipped (NFCorpus text not found; set NFCORPUS_DIR)');
+  process.exit(0);
+}
+
+const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
+const K = 10;
+
+/** mulberry32: a small seeded PRNG, so every run generates the same text. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface BenchDocument {
+  id: string;
+  title: string;
+  text: string;
+}
+
+/**
+ * Chunk-sized documents (one chunk each) recombined from NFCorpus: a title and 500-1500
+ * characters of sentences from random abstracts, so the vocabulary and term frequencies are
+ * those of real medical prose.
+ */
+function* generate(count: number, seed: number): Generator<BenchDocument> {
+  const corpus = loadCorpus(dir as string);
+  const sentences = corpus.flatMap((d) => d.text.split(/(?<=\.)\s+/)).filter((s) => s.length > 20);
+  const titles = corpus.map((d) => d.title).filter(Boolean);
+  const next = random(seed);
+  const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)] as T;
+  for (let i = 0; i < count; i++) {
+    const length = 500 + next() * 1000;
+    let text = '';
+    while (text.length < length) text += `${pick(sentences)} `;
+    yield { id: `doc-${i}`, title: pick(titles), text: text.trim() };
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+}
+
+function latencies(times: number[]) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) };
+}
+
+const queries = [...loadQrels(dir, 'test').keys()]
+  .map((id) => loadQueries(dir).get(id))
+  .filter((q): q is string => q !== undefined);
+
+/** Search latency over the queries, after one warm-up pass over the same queries. */
+async function queryLatencies(kb: KnowledgeBase) {
+  for (const q of queries) await kb.search(q, { k: K });
+  const times: number[] = [];
+  for (const q of queries) {
+    const t = performance.now();
+    await kb.search(q, { k: K });
+    times.push(performance.now() - t);
+  }
+  return latencies(times);
+}
+
+async function benchBastion(count: number) {
+  const tmp = mkdtempSync(join(tmpdir(), 'bastion-bench-'));
+  try {
+    const kb = await KnowledgeBase.open({ databasePath: join(tmp, 'bench.sqlite') });
+    let bytes = 0;
+    const documents = (function* () {
+      for (const d of generate(count, 1)) {
+        bytes += Buffer.byteLength(d.title) + Buffer.byteLength(d.text);
+        yield { path: d.id, title: d.title, content: d.text, mimeType: 'text/plain' };
+      }
+    })();
+    let started = performance.now();
+    const summary = await kb.ingest({ source: 'bench', removeMissing: false, documents });
+    const ingestS = (performance.now() - started) / 1000;
+
+    started = performance.now();
+    const again = await kb.ingest({
+      source: 'bench',
+      removeMissing: false,
+      documents: (function* () {
+        for (const d of generate(count, 1)) {
+          yield { path: d.id, title: d.title, content: d.text, mimeType: 'text/plain' };
+        }
+      })(),
+    });
+    const reingestS = (performance.now() - started) / 1000;
+
+    const expanded = await queryLatencies(kb);
+    await kb.close();
+    const plain = await KnowledgeBase.open({
+      databasePath: join(tmp, 'bench.sqlite'),
+      queryExpansion: false,
+    });
+    const bm25Only = await queryLatencies(plain);
+    await plain.close();
+    return {
+      chunks: summary.chunks,
+      mb: bytes / 1e6,
+      ingestS,
+      reingestS,
+      unchanged: again.unchanged,
+      ...expanded,
+      bm25Only,
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function benchMiniSearch(count: number) {
+  const docs = [...generate(count, 1)];
+  const mb =
+    docs.reduce((n, d) => n + Buffer.byteLength(d.title) + Buffer.byteLength(d.text), 0) / 1e6;
+  const index = new MiniSearch<BenchDocument>({ fields: ['title', 'text'], idField: 'id' });
+  const started = performance.now();
+  index.addAll(docs);
+  const ingestS = (performance.now() - started) / 1000;
+  const times: number[] = [];
+  for (const q of queries) {
+    const t = performance.now();
+    index.search(q).slice(0, K);
+    times.push(performance.now() - t);
+  }
+  return { mb, ingestS, ...latencies(times) };
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+console.log(`${CHUNKS} generated chunks, ${queries.length} NFCorpus test queries, top ${K}`);
+const ours = await benchBastion(CHUNKS);
+console.log(
+  `Bastion     ingest ${fmt(ours.mb / ours.ingestS)} MB/s (${fmt(ours.mb, 1)} MB, ${ours.chunks} chunks, ${fmt(ours.ingestS, 1)} s); ` +
+    `re-ingest unchanged ${fmt(ours.reingestS, 1)} s (${ours.unchanged} skipped); ` +
+    `query p50 ${fmt(ours.p50)} ms p95 ${fmt(ours.p95)} ms (targets 5 / 20 ms)`,
+);
+console.log(
+  `Bastion     without query expansion (RAG_QUERY_EXPANSION=0): query p50 ${fmt(ours.bm25Only.p50)} ms p95 ${fmt(ours.bm25Only.p95)} ms`,
+);
+const theirs = benchMiniSearch(CHUNKS);
+console.log(
+  `MiniSearch  ingest ${fmt(theirs.mb / theirs.ingestS)} MB/s (in memory, ${fmt(theirs.ingestS, 1)} s); ` +
+    `query p50 ${fmt(theirs.p50)} ms p95 ${fmt(theirs.p95)} ms`,
+);
+console.log(
+  `ratios (Bastion / MiniSearch): ingest speed ×${fmt(ours.mb / ours.ingestS / (theirs.mb / theirs.ingestS))}, ` +
+    `p50 ×${fmt(ours.p50 / theirs.p50)}, p95 ×${fmt(ours.p95 / theirs.p95)}`,
+);
+
+if (process.env.BENCH_1M === '1') {
+  const big = await benchBastion(1_000_000);
+  console.log(
+    `Bastion 1M  ingest ${fmt(big.mb / big.ingestS)} MB/s (${fmt(big.ingestS, 0)} s); query p50 ${fmt(big.p50)} ms p95 ${fmt(big.p95)} ms; ` +
+      `without expansion p50 ${fmt(big.bm25Only.p50)} ms p95 ${fmt(big.bm25Only.p95)} ms`,
+  );
+}

@@ -1,0 +1,26 @@
+import type { Actor, Context } from '../context.ts';
+import { apiError } from '../errors.ts';
+
+/** Whether the caller's key may use `collection` (API_KEY_COLLECTIONS); unrestricted keys may use all. */
+export function collectionAllowed(actor: Actor, collection: string): boolean {
+  return !actor.collections || actor.collections.includes(collection);
+}
+
+/** Throws FORBIDDEN (`reason: 'collection_forbidden'`) when the caller's key is limited to other collections. */
+export function assertCollectionAllowed(ctx: Pick<Context, 'actor'>, collection: string): void {
+  if (!collectionAllowed(ctx.actor, collection)) {
+    throw apiError(
+      'FORBIDDEN',
+      'collection_forbidden',
+      `This API key may not use the collection "${collection}"`,
+    );
+  }
+}
+
+/** The subset of `collections` the caller may see, for listings. */
+export function allowedCollections<T extends string | { id: string }>(
+  ctx: Pick<Context, 'actor'>,
+  collections: readonly T[],
+): T[] {
+  return collections.filter((c) => collectionAllowed(ctx.actor, typeof c === 'string' ? c : c.id));
+}

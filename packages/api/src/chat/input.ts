@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+export const MAX_MESSAGES = 50;
+export const MAX_MESSAGE_CHARS = 16_000;
+export const MAX_CONVERSATION_CHARS = 64_000;
+
+export const collectionId = z
+  .string()
+  .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'collection must match ^[a-zA-Z0-9_-]{1,64}$');
+
+const message = z.object({
+  role: z.enum(['user', 'assistant']),
+  content: z
+    .string()
+    .max(MAX_MESSAGE_CHARS, `a message is at most ${MAX_MESSAGE_CHARS} characters`),
+});
+
+export const chatInput = z.object({
+  messages: z
+    .array(message)
+    .min(1, 'at least one message')
+    .max(MAX_MESSAGES, `at most ${MAX_MESSAGES} messages`)
+    .refine((m) => m.at(-1)?.role === 'user', 'the last message must be from the user')
+    .refine((m) => (m.at(-1)?.content.trim().length ?? 0) > 0, 'the question is empty')
+    .refine(
+      (m) => m.reduce((n, x) => n + x.content.length, 0) <= MAX_CONVERSATION_CHARS,
+      `the conversation is at most ${MAX_CONVERSATION_CHARS} characters`,
+    ),
+  collection: collectionId.optional(),
+  includeSources: z.boolean().optional(),
+});
+
+export const streamInput = chatInput.extend({
+  lastEventId: z.string().max(200).nullish(),
+});
+
+export type ChatInput = z.infer<typeof chatInput>;
+export type StreamInput = z.infer<typeof streamInput>;

@@ -1,0 +1,163 @@
+import type { ChatEvent } from './types.ts';
+
+const MAX_MERGED_CHARS = 16_384;
+
+/** Waits until `wake` is called or `signal` aborts, without leaking listeners. */
+function waitFor(register: (wake: () => void) => void, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    register(done);
+  });
+}
+
+/**
+ * One answer being produced. Its events are kept (in order) so a client that lost its connection
+ * can resume after the last event it saw; the upstream call is aborted when the client cancels,
+ * or when nobody has been listening for the grace period.
+ */
+export class ChatRun {
+  readonly id: string;
+  readonly ownerKeyId: string | null;
+  readonly controller = new AbortController();
+  private readonly events: ChatEvent[] = [];
+  private waiters: (() => void)[] = [];
+  private subscribers = 0;
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
+  finished = false;
+  finishedAt = 0;
+
+  constructor(id: string, ownerKeyId: string | null) {
+    this.id = id;
+    this.ownerKeyId = ownerKeyId;
+  }
+
+  push(event: ChatEvent): void {
+    this.events.push(event);
+    this.wakeAll();
+  }
+
+  finish(): void {
+    this.finished = true;
+    this.finishedAt = Date.now();
+    clearTimeout(this.graceTimer);
+    this.wakeAll();
+  }
+
+  /**
+   * Events from index `from` on, live until the run finishes or `signal` aborts. Deltas that
+   * queued up while the subscriber was busy go out as one event (tracked by the id of the last
+   * one merged), so a fast producer never pays the per-event cost token by token and a slow one
+   * is not delayed at all.
+   */
+  async *follow(
+    from: number,
+    signal: AbortSignal,
+  ): AsyncGenerator<{ seq: number; event: ChatEvent }> {
+    let seq = from;
+    for (;;) {
+      while (seq < this.events.length) {
+        const event = this.events[seq]!;
+        if (event.type !== 'delta') {
+          yield { seq, event };
+          seq += 1;
+          continue;
+        }
+        let text = event.text;
+        while (seq + 1 < this.events.length && text.length < MAX_MERGED_CHARS) {
+          const next = this.events[seq + 1]!;
+          if (next.type !== 'delta') break;
+          text += next.text;
+          seq += 1;
+        }
+        yield { seq, event: text === event.text ? event : { type: 'delta', text } };
+        seq += 1;
+      }
+      if (this.finished || signal.aborted) return;
+      await waitFor((wake) => this.waiters.push(wake), signal);
+    }
+  }
+
+  attach(): void {
+    this.subscribers += 1;
+    clearTimeout(this.graceTimer);
+  }
+
+  /** The last listener left: abort after `graceMs` unless someone resumes first. */
+  detach(graceMs: number): void {
+    this.subscribers -= 1;
+    if (this.subscribers > 0 || this.finished) return;
+    if (graceMs <= 0) this.cancel();
+    else this.graceTimer = setTimeout(() => this.cancel(), graceMs);
+  }
+
+  cancel(): void {
+    clearTimeout(this.graceTimer);
+    this.controller.abort();
+  }
+
+  private wakeAll(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+export interface ChatRunsOptions {
+  /** How long a finished run stays resumable. */
+  retainMs: number;
+  /** Most runs kept at once (oldest finished dropped first). */
+  maxRuns: number;
+}
+
+export class ChatRuns {
+  private readonly runs = new Map<string, ChatRun>();
+  private readonly options: ChatRunsOptions;
+
+  constructor(options: ChatRunsOptions) {
+    this.options = options;
+  }
+
+  /** Registers a run; false when the server already holds as many unfinished runs as allowed. */
+  add(run: ChatRun): boolean {
+    this.sweep();
+    if (this.runs.size >= this.options.maxRuns) return false;
+    this.runs.set(run.id, run);
+    return true;
+  }
+
+  get(id: string): ChatRun | undefined {
+    return this.runs.get(id);
+  }
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, run] of this.runs) {
+      if (run.finished && now - run.finishedAt > this.options.retainMs) this.runs.delete(id);
+    }
+    if (this.runs.size < this.options.maxRuns) return;
+    for (const [id, run] of this.runs) {
+      if (this.runs.size < this.options.maxRuns) break;
+      if (run.finished) this.runs.delete(id);
+    }
+  }
+}
+
+/** Tracked event ids are `<runId>:<seq>`. */
+export function eventId(runId: string, seq: number): string {
+  return `${runId}:${seq}`;
+}
+
+export function parseEventId(id: string): { runId: string; seq: number } | null {
+  const cut = id.lastIndexOf(':');
+  if (cut <= 0) return null;
+  const seq = Number(id.slice(cut + 1));
+  return Number.isInteger(seq) && seq >= 0 ? { runId: id.slice(0, cut), seq } : null;
+}

@@ -1,0 +1,76 @@
+import { createBastionClient, streamChat } from '../../client/index.ts';
+import { parseCommand } from '../args.ts';
+
+const HELP = `Usage: bastion ask "question" [--url URL] [--api-key KEY] [--collection ID] [--no-sources]
+
+Streams Bastion's answer to the terminal.
+  --url URL         server (default $BASTION_URL or http://127.0.0.1:8787)
+  --api-key KEY     API key (default $BASTION_API_KEY)
+  --collection ID   knowledge base collection
+  --no-sources      do not list the sources after the answer
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommand(
+    argv,
+    {
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      collection: { type: 'string' },
+      'no-sources': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    HELP,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const question = positionals.join(' ').trim();
+  if (!question) {
+    process.stderr.write(HELP);
+    return 2;
+  }
+
+  const client = createBastionClient({
+    url: values.url ?? process.env.BASTION_URL ?? 'http://127.0.0.1:8787',
+    ...((values['api-key'] ?? process.env.BASTION_API_KEY)
+      ? { apiKey: values['api-key'] ?? process.env.BASTION_API_KEY }
+      : {}),
+  });
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+
+  const outcome = await streamChat(
+    client,
+    {
+      messages: [{ role: 'user', content: question }],
+      ...(values.collection ? { collection: values.collection } : {}),
+    },
+    {
+      signal: abort.signal,
+      onEvent: (event) => {
+        if (event.type === 'delta') process.stdout.write(event.text);
+      },
+    },
+  );
+
+  if (outcome.content && !outcome.content.endsWith('\n')) process.stdout.write('\n');
+  if (outcome.aborted) {
+    process.stderr.write('(stopped)\n');
+    return 130;
+  }
+  if (!values['no-sources'] && outcome.sources.length > 0) {
+    process.stdout.write('\nSources:\n');
+    outcome.sources.forEach((s, i) => {
+      process.stdout.write(`  [${i + 1}] ${s.title} — ${s.url ?? s.path}\n`);
+    });
+  }
+  if (outcome.error) {
+    const retry = outcome.error.retryAfterMs
+      ? ` (retry in ${Math.ceil(outcome.error.retryAfterMs / 1000)} s)`
+      : '';
+    process.stderr.write(`error: ${outcome.error.message} [${outcome.error.code}]${retry}\n`);
+    return 1;
+  }
+  if (outcome.servedBy) process.stderr.write(`— served by ${outcome.servedBy}\n`);
+  return 0;
+}

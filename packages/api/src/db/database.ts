@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import * as sqliteVec from 'sqlite-vec';
+import { bastionDialect } from './dialect.ts';
+import { migrateToLatest } from './migrate.ts';
+import { withBusyRetry } from './retry.ts';
+import type { Database } from './schema.ts';
+
+export const BUSY_TIMEOUT_MS = 10_000;
+
+export interface Storage {
+  db: Kysely<Database>;
+  /** The file's journal mode as SQLite reports it (`wal`). */
+  journalMode: string;
+  /** Migrations this open applied (empty when the file was up to date). */
+  applied: string[];
+  close: () => Promise<void>;
+}
+
+function openConnection(path: string): { sqlite: BetterSqlite3.Database; journalMode: string } {
+  const sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const journalMode = String(sqlite.pragma('journal_mode = WAL', { simple: true }));
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqliteVec.load(sqlite);
+    return { sqlite, journalMode };
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite file at `path` and applies pending migrations. Opening is
+ * retried with backoff while another process holds the lock. Use one Storage per process: the
+ * driver is synchronous, so a second connection in the same thread would wait on the first's
+ * lock while blocking the event loop that could release it.
+ */
+export async function openStorage(path: string): Promise<Storage> {
+  mkdirSync(dirname(path), { recursive: true });
+  const { sqlite, journalMode } = await withBusyRetry(() => openConnection(path));
+  const db = new Kysely<Database>({ dialect: bastionDialect(sqlite) });
+  let applied: string[];
+  try {
+    applied = await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { db, journalMode, applied, close: () => db.destroy() };
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as knowledgeBase from './0001-knowledge-base.ts';
+
+/**
+ * Every migration, in the order they apply; each runs once per database. Released entries are
+ * frozen: append a new one (the next number) to change the schema, never edit or reorder.
+ */
+export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['0001-knowledge-base', knowledgeBase],
+];

@@ -1,0 +1,407 @@
+import { type Kysely, sql } from 'kysely';
+import { openStorage, type Storage } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+import { checkCollection, DEFAULT_COLLECTION } from './collections.ts';
+import { EmbeddingsClient, type EmbeddingsConfig } from './embeddings.ts';
+import { type IngestRequest, type IngestSummary, ingestDocuments } from './ingest/pipeline.ts';
+import type { Passage, RetrieveOptions, Retriever } from './retriever.ts';
+import { MATCH_END, MATCH_START, sanitizePassageText, sanitizeSnippet } from './sanitize.ts';
+import type { ScoredChunk } from './search/bm25.ts';
+import { rankChunks } from './search/rank.ts';
+import { TermStats } from './search/term-stats.ts';
+import { anyOf } from './search/terms.ts';
+import { deleteDocuments } from './store.ts';
+import { nearestChunks, reciprocalRankFusion } from './vectors.ts';
+
+export type SearchMode = 'fts' | 'hybrid';
+
+export interface SearchHit {
+  chunkId: number;
+  documentId: number;
+  /** Document title › heading path. */
+  title: string;
+  path: string;
+  url?: string;
+  /** Excerpt with matched terms in `**bold**`, secrets redacted. */
+  snippet: string;
+  score: number;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  mode: SearchMode;
+  tookMs: number;
+}
+
+export interface SearchOptions extends RetrieveOptions {
+  /** Build highlighted snippets (default); rankings for evaluation skip them. */
+  snippets?: boolean;
+}
+
+export interface CollectionInfo {
+  id: string;
+  documents: number;
+  chunks: number;
+}
+
+export interface DocumentInfo {
+  id: number;
+  path: string;
+  title: string;
+  url: string | null;
+  mimeType: string;
+  bytes: number;
+  chunks: number;
+  ingestedAt: number;
+}
+
+/** What `status.summary.rag` shows. */
+export interface RagStatus {
+  ok: boolean;
+  mode: SearchMode;
+  collections: number;
+  documents: number;
+  chunks: number;
+  journalMode: string;
+}
+
+export interface KnowledgeBaseLogger {
+  warn(fields: object, message: string): void;
+}
+
+export interface KnowledgeBaseOptions {
+  databasePath: string;
+  /** Hybrid retrieval (BM25 + vectors, fused by reciprocal rank) when set. */
+  embeddings?: EmbeddingsConfig | null;
+  /** Pseudo-relevance feedback on the lexical side (default on). */
+  queryExpansion?: boolean;
+  log?: KnowledgeBaseLogger;
+}
+
+export const DEFAULT_K = 8;
+/** Deepest ranking served (the API asks for far fewer; evaluations need 100 documents). */
+export const MAX_K = 1000;
+const SNIPPET_TOKENS = 24;
+const STATUS_MAX_AGE_MS = 5_000;
+
+type ChunkRow = {
+  chunkId: number;
+  documentId: number;
+  title: string;
+  body: string;
+  path: string;
+  url: string | null;
+};
+
+/**
+ * The knowledge base: SQLite storage, ingestion and retrieval (BM25 with query expansion,
+ * optionally fused with vector search). Chat uses it as its `Retriever`.
+ */
+export class KnowledgeBase implements Retriever {
+  readonly #storage: Storage;
+  readonly #db: Kysely<Database>;
+  readonly #stats: TermStats;
+  readonly #embeddings: EmbeddingsClient | null;
+  readonly #expand: boolean;
+  readonly #log: KnowledgeBaseLogger | undefined;
+  #status: RagStatus;
+  #statusAt = 0;
+  #refreshing: Promise<void> | null = null;
+  #open = true;
+
+  private constructor(storage: Storage, options: KnowledgeBaseOptions) {
+    this.#storage = storage;
+    this.#db = storage.db;
+    this.#stats = new TermStats(storage.db);
+    this.#embeddings = options.embeddings ? new EmbeddingsClient(options.embeddings) : null;
+    this.#expand = options.queryExpansion ?? true;
+    this.#log = options.log;
+    this.#status = {
+      ok: true,
+      mode: this.mode,
+      collections: 0,
+      documents: 0,
+      chunks: 0,
+      journalMode: storage.journalMode,
+    };
+  }
+
+  /** Opens the database at `databasePath`, applying pending migrations. */
+  static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
+    const kb = new KnowledgeBase(await openStorage(options.databasePath), options);
+    await kb.#refreshStatus();
+    return kb;
+  }
+
+  get mode(): SearchMode {
+    return this.#embeddings ? 'hybrid' : 'fts';
+  }
+
+  /** Open, migrated and usable. */
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const { bodies: _, ...result } = await this.#search(query, options);
+    return result;
+  }
+
+  /** Chat's view: the same ranking, with each chunk's full (redacted) text. */
+  async retrieve(query: string, options: RetrieveOptions = {}): Promise<Passage[]> {
+    const { hits, bodies } = await this.#search(query, options);
+    return hits.map((hit) => ({
+      id: String(hit.chunkId),
+      documentId: String(hit.documentId),
+      title: hit.title,
+      path: hit.path,
+      ...(hit.url ? { url: hit.url } : {}),
+      snippet: hit.snippet,
+      text: sanitizePassageText(bodies.get(hit.chunkId) ?? ''),
+      score: hit.score,
+    }));
+  }
+
+  async #search(
+    query: string,
+    { collection, k = DEFAULT_K, signal, snippets = true }: SearchOptions,
+  ): Promise<SearchResult & { bodies: Map<number, string> }> {
+    const started = performance.now();
+    const id = checkCollection(collection);
+    const limit = Math.min(Math.max(1, Math.floor(k)), MAX_K);
+    const { ranked, terms, mode } = await this.#rank(query, id, limit, signal);
+    const ids = ranked.map((r) => r.id);
+    const rows = await this.#chunkRows(ids);
+    const excerpts = snippets ? await this.#snippets(terms, ids) : new Map<number, string>();
+    const hits: SearchHit[] = [];
+    const bodies = new Map<number, string>();
+    for (const { id: chunkId, score } of ranked) {
+      const row = rows.get(chunkId);
+      if (!row) continue;
+      bodies.set(chunkId, row.body);
+      hits.push({
+        chunkId,
+        documentId: row.documentId,
+        title: row.title,
+        path: row.path,
+        ...(row.url ? { url: row.url } : {}),
+        snippet: snippets ? sanitizeSnippet(excerpts.get(chunkId) ?? openingOf(row.body)) : '',
+        score,
+      });
+    }
+    const tookMs = Math.round((performance.now() - started) * 100) / 100;
+    return { hits, mode, tookMs, bodies };
+  }
+
+  async #rank(query: string, collection: string, k: number, signal?: AbortSignal) {
+    const depth = this.#embeddings ? Math.max(2 * k, 20) : k;
+    const lexical = await rankChunks(this.#db, this.#stats, query, {
+      collection,
+      k: depth,
+      expand: this.#expand,
+    });
+    signal?.throwIfAborted();
+    let ranked: ScoredChunk[] = lexical.chunks.slice(0, k);
+    let mode: SearchMode = 'fts';
+    if (this.#embeddings && query.trim()) {
+      try {
+        const [vector] = await this.#embeddings.embed([query], {
+          interactive: true,
+          ...(signal ? { signal } : {}),
+        });
+        const nearest = await nearestChunks(this.#db, vector as Float32Array, {
+          collection,
+          model: this.#embeddings.model,
+          k: depth,
+        });
+        ranked = reciprocalRankFusion(
+          [lexical.chunks.map((c) => c.id), nearest.map((n) => n.id)],
+          k,
+        );
+        mode = 'hybrid';
+      } catch (error) {
+        signal?.throwIfAborted();
+        this.#log?.warn({ err: (error as Error).name }, 'vector search failed; lexical only');
+      }
+    }
+    return { ranked, terms: lexical.terms, mode };
+  }
+
+  async #chunkRows(ids: readonly number[]): Promise<Map<number, ChunkRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom('chunks')
+      .innerJoin('documents', 'documents.id', 'chunks.document_id')
+      .select([
+        'chunks.id as chunkId',
+        'chunks.document_id as documentId',
+        'chunks.title',
+        'chunks.body',
+        'documents.path',
+        'documents.url',
+      ])
+      .where('chunks.id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.chunkId, r]));
+  }
+
+  /** FTS5 snippet() of each chunk's body around the matched terms (raw, not yet sanitised). */
+  async #snippets(terms: readonly string[], ids: readonly number[]): Promise<Map<number, string>> {
+    if (terms.length === 0 || ids.length === 0) return new Map();
+    const { rows } = await sql<{ id: number; snippet: string }>`
+      select rowid as id,
+             snippet(chunks_fts, 1, ${MATCH_START}, ${MATCH_END}, '…', ${SNIPPET_TOKENS}) as snippet
+      from chunks_fts
+      where chunks_fts match ${anyOf(terms)} and rowid in (${sql.join(ids)})`.execute(this.#db);
+    return new Map(rows.map((r) => [r.id, r.snippet]));
+  }
+
+  async ingest(
+    request: Omit<IngestRequest, 'collection'> & { collection?: string },
+  ): Promise<IngestSummary> {
+    const summary = await ingestDocuments(
+      { db: this.#db, embeddings: this.#embeddings },
+      { ...request, collection: checkCollection(request.collection) },
+    );
+    await this.#changed();
+    return summary;
+  }
+
+  async collections(): Promise<CollectionInfo[]> {
+    const rows = await this.#db
+      .selectFrom('documents')
+      .select((eb) => [
+        'collection',
+        eb.fn.countAll<number>().as('documents'),
+        eb.fn.sum<number>('chunk_count').as('chunks'),
+      ])
+      .groupBy('collection')
+      .orderBy('collection')
+      .execute();
+    return rows.map((r) => ({
+      id: r.collection,
+      documents: Number(r.documents),
+      chunks: Number(r.chunks),
+    }));
+  }
+
+  /** A page of a collection's documents in id order, from after `cursor`. */
+  async documents({
+    collection,
+    cursor,
+    limit,
+  }: {
+    collection?: string;
+    cursor?: number;
+    limit: number;
+  }): Promise<{ items: DocumentInfo[]; nextCursor: number | null }> {
+    const rows = await this.#db
+      .selectFrom('documents')
+      .select(['id', 'path', 'title', 'url', 'mime_type', 'bytes', 'chunk_count', 'ingested_at'])
+      .where('collection', '=', checkCollection(collection))
+      .where('id', '>', cursor ?? 0)
+      .orderBy('id')
+      .limit(limit + 1)
+      .execute();
+    const items = rows.slice(0, limit).map((r) => ({
+      id: r.id,
+      path: r.path,
+      title: r.title,
+      url: r.url,
+      mimeType: r.mime_type,
+      bytes: r.bytes,
+      chunks: r.chunk_count,
+      ingestedAt: r.ingested_at,
+    }));
+    return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  /** Removes a document and its chunks; false when the collection holds no such document. */
+  async deleteDocument(collection: string | undefined, id: number): Promise<boolean> {
+    const deleted = await deleteDocuments(this.#db, checkCollection(collection), [id]);
+    await this.#changed();
+    return deleted > 0;
+  }
+
+  /** Documents in a collection, optionally only those from other sources than `exceptSource`. */
+  async documentCount(collection: string = DEFAULT_COLLECTION, exceptSource?: string) {
+    let query = this.#db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('collection', '=', checkCollection(collection));
+    if (exceptSource !== undefined) query = query.where('source', '!=', exceptSource);
+    return Number((await query.executeTakeFirst())?.n ?? 0);
+  }
+
+  /** Counts for the status summary, refreshed in the background when older than a few seconds. */
+  status(): RagStatus {
+    if (this.#open && Date.now() - this.#statusAt > STATUS_MAX_AGE_MS) void this.#refreshStatus();
+    return { ...this.#status, ok: this.#status.ok && this.#open };
+  }
+
+  async #changed(): Promise<void> {
+    this.#stats.invalidate();
+    await this.#refreshing;
+    await this.#refreshStatus();
+  }
+
+  #refreshStatus(): Promise<void> {
+    this.#refreshing ??= (async () => {
+      try {
+        const [collections, totals] = await Promise.all([
+          this.#db
+            .selectFrom('documents')
+            .select((eb) => eb.fn.count<number>('collection').distinct().as('n'))
+            .executeTakeFirst(),
+          this.#db
+            .selectFrom('documents')
+            .select((eb) => [
+              eb.fn.countAll<number>().as('documents'),
+              eb.fn.sum<number>('chunk_count').as('chunks'),
+            ])
+            .executeTakeFirst(),
+        ]);
+        this.#status = {
+          ...this.#status,
+          ok: true,
+          collections: Number(collections?.n ?? 0),
+          documents: Number(totals?.documents ?? 0),
+          chunks: Number(totals?.chunks ?? 0),
+        };
+      } catch (error) {
+        this.#status = { ...this.#status, ok: false };
+        this.#log?.warn({ err: (error as Error).name }, 'knowledge base status failed');
+      } finally {
+        this.#statusAt = Date.now();
+        this.#refreshing = null;
+      }
+    })();
+    return this.#refreshing;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    await this.#refreshing;
+    await this.#storage.close();
+  }
+}
+
+/** The status of a knowledge base, or of its absence (not configured, not open). */
+export function ragStatus(kb: KnowledgeBase | undefined): RagStatus {
+  return (
+    kb?.status() ?? {
+      ok: false,
+      mode: 'fts',
+      collections: 0,
+      documents: 0,
+      chunks: 0,
+      journalMode: 'unknown',
+    }
+  );
+}
+
+function openingOf(body: string): string {
+  const text = body.replace(/\s+/g, ' ').trim();
+  return text.length > 200 ? `${text.slice(0, 200).replace(/\s\S*$/, '')} …` : text;
+}

@@ -1,0 +1,23 @@
+import { redactSecrets } from '@bastion/guardrails';
+
+/** Private-use characters that snippet() puts around matched terms; never in indexed text. */
+export const MATCH_START = '\uE000';
+export const MATCH_END = '\uE001';
+const MARKERS = /[\uE000\uE001]/g;
+
+/**
+ * The one gate every snippet passes before it leaves the server: secrets are redacted, and
+ * matched terms are shown in `**bold**`. When anything was redacted the highlights are dropped,
+ * so that no marker can split a secret and hide it from the redactor.
+ */
+export function sanitizeSnippet(raw: string): string {
+  const plain = raw.replace(MARKERS, '');
+  const redacted = redactSecrets(plain);
+  if (redacted.redactions.length > 0) return redacted.text;
+  return raw.replaceAll(MATCH_START, '**').replaceAll(MATCH_END, '**');
+}
+
+/** Chunk text handed to chat (prompt context, extractive answers), secrets redacted. */
+export function sanitizePassageText(text: string): string {
+  return redactSecrets(text.replace(MARKERS, '')).text;
+}

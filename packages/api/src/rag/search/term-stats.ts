@@ -1,0 +1,77 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { ftsPhrase } from './terms.ts';
+
+const MAX_CACHED_TERMS = 50_000;
+
+/**
+ * Index-wide counts for ranking. Document frequencies as FTS5's bm25() sees them (rows matching the term, over the whole
+ * index), cached until the database changes: `PRAGMA data_version` moves when another connection
+ * commits, `invalidate()` marks this connection's own writes.
+ */
+export class TermStats {
+  readonly #db: Kysely<Database>;
+  readonly #df = new Map<string, number>();
+  #rows = 0;
+  #collections = new Set<string>();
+  #seenVersion: number | null = null;
+  #stale = true;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  invalidate(): void {
+    this.#stale = true;
+  }
+
+  /** Brings the cache up to date; call once per search before reading. */
+  async refresh(): Promise<void> {
+    const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(this.#db);
+    const version = rows[0]?.data_version ?? 0;
+    if (!this.#stale && version === this.#seenVersion && this.#df.size < MAX_CACHED_TERMS) return;
+    this.#df.clear();
+    const total = await this.#db
+      .selectFrom('chunks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    this.#rows = Number(total?.n ?? 0);
+    const collections = await this.#db
+      .selectFrom('documents')
+      .select('collection')
+      .distinct()
+      .execute();
+    this.#collections = new Set(collections.map((c) => c.collection));
+    this.#seenVersion = version;
+    this.#stale = false;
+  }
+
+  /** Chunks in the whole index (every collection), as bm25() counts them. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Collections that hold documents. */
+  get collections(): ReadonlySet<string> {
+    return this.#collections;
+  }
+
+  async documentFrequency(term: string): Promise<number> {
+    const cached = this.#df.get(term);
+    if (cached !== undefined) return cached;
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from chunks_fts where chunks_fts match ${ftsPhrase(term)}`.execute(
+      this.#db,
+    );
+    const n = Number(rows[0]?.n ?? 0);
+    this.#df.set(term, n);
+    return n;
+  }
+
+  /** bm25()'s inverse document frequency (never below a tiny positive floor, as in FTS5). */
+  async idf(term: string): Promise<number> {
+    const n = await this.documentFrequency(term);
+    const idf = Math.log((this.#rows - n + 0.5) / (n + 0.5));
+    return idf > 0 ? idf : 1e-6;
+  }
+}

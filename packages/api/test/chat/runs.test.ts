@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { ChatRun, ChatRuns, eventId, parseEventId } from '../../src/chat/runs.ts';
+import type { ChatEvent } from '../../src/chat/types.ts';
+
+const delta = (text: string): ChatEvent => ({ type: 'delta', text });
+
+async function drain(run: ChatRun, from: number, signal = new AbortController().signal) {
+  const out: number[] = [];
+  for await (const { seq } of run.follow(from, signal)) out.push(seq);
+  return out;
+}
+
+describe('ChatRun', () => {
+  it('replays the backlog after a given event, then follows live events in order', async () => {
+    const run = new ChatRun('r', null);
+    run.push(delta('a'));
+    run.push(delta('b'));
+    const seen: { seq: number; text: string }[] = [];
+    const done = (async () => {
+      for await (const { seq, event } of run.follow(1, new AbortController().signal)) {
+        seen.push({ seq, text: event.type === 'delta' ? event.text : '' });
+      }
+    })();
+    await Promise.resolve();
+    run.push(delta('c'));
+    await new Promise((r) => setTimeout(r, 0));
+    run.push(delta('d'));
+    run.finish();
+    await done;
+    expect(seen.map((s) => s.text).join('')).toBe('bcd');
+    expect(seen.at(-1)!.seq).toBe(3);
+    expect(seen.map((s) => s.seq)).toEqual([...seen.map((s) => s.seq)].sort((a, b) => a - b));
+  });
+
+  it('merges deltas that queued up while the subscriber was away, keeping ids resumable', async () => {
+    const run = new ChatRun('r', null);
+    run.push({
+      type: 'meta',
+      requestId: 'r',
+      servedBy: 'primary',
+      model: 'm',
+      grounded: false,
+      sources: [],
+      guardrails: { flagged: false, blocked: false, reason: null, patterns: [] },
+    });
+    for (const t of ['a', 'b', 'c']) run.push(delta(t));
+    run.push({
+      type: 'done',
+      servedBy: 'primary',
+      finishReason: 'stop',
+      timings: { firstTokenMs: 1, totalMs: 2 },
+    });
+    run.finish();
+    const out: { seq: number; type: string; text?: string }[] = [];
+    for await (const { seq, event } of run.follow(0, new AbortController().signal)) {
+      out.push({ seq, type: event.type, ...(event.type === 'delta' ? { text: event.text } : {}) });
+    }
+    expect(out).toEqual([
+      { seq: 0, type: 'meta' },
+      { seq: 3, type: 'delta', text: 'abc' },
+      { seq: 4, type: 'done' },
+    ]);
+    const resumed: string[] = [];
+    // Resuming after the merged delta's id (3) starts at the next event.
+    for await (const { event } of run.follow(4, new AbortController().signal))
+      resumed.push(event.type);
+    expect(resumed).toEqual(['done']);
+  });
+
+  it('stops following when the subscriber aborts, without finishing the run', async () => {
+    const run = new ChatRun('r', null);
+    const controller = new AbortController();
+    const seen = drain(run, 0, controller.signal);
+    run.push(delta('a'));
+    await new Promise((r) => setTimeout(r, 0));
+    controller.abort();
+    expect(await seen).toEqual([0]);
+    expect(run.finished).toBe(false);
+  });
+
+  it('aborts the producer after the grace period once the last subscriber leaves', async () => {
+    const run = new ChatRun('r', null);
+    run.attach();
+    run.detach(30);
+    expect(run.controller.signal.aborted).toBe(false);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(run.controller.signal.aborted).toBe(true);
+  });
+
+  it('a resuming subscriber within the grace period keeps the producer alive', async () => {
+    const run = new ChatRun('r', null);
+    run.attach();
+    run.detach(30);
+    run.attach();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(run.controller.signal.aborted).toBe(false);
+  });
+
+  it('aborts at once with no grace period', () => {
+    const run = new ChatRun('r', null);
+    run.attach();
+    run.detach(0);
+    expect(run.controller.signal.aborted).toBe(true);
+  });
+});
+
+describe('ChatRuns', () => {
+  it('refuses new runs at capacity and drops finished runs first', () => {
+    const runs = new ChatRuns({ retainMs: 60_000, maxRuns: 2 });
+    const a = new ChatRun('a', null);
+    expect(runs.add(a)).toBe(true);
+    expect(runs.add(new ChatRun('b', null))).toBe(true);
+    expect(runs.add(new ChatRun('c', null))).toBe(false);
+    a.finish();
+    expect(runs.add(new ChatRun('c', null))).toBe(true);
+    expect(runs.get('a')).toBeUndefined();
+  });
+});
+
+describe('event ids', () => {
+  it('round-trip and reject malformed ids', () => {
+    expect(parseEventId(eventId('2f1c-uuid', 7))).toEqual({ runId: '2f1c-uuid', seq: 7 });
+    for (const bad of ['', 'nocolon', ':3', 'id:-1', 'id:1.5', 'id:x'])
+      expect(parseEventId(bad)).toBeNull();
+  });
+});

@@ -1,0 +1,220 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStorage } from '../../src/db/database.ts';
+import { bm25TopK } from '../../src/rag/search/bm25.ts';
+import { TermStats } from '../../src/rag/search/term-stats.ts';
+import { anyOf, queryTerms } from '../../src/rag/search/terms.ts';
+import { cleanup, openKnowledgeBase, startFakeEmbeddings, tempDir } from './helpers.ts';
+
+afterEach(cleanup);
+
+const GITHUB_TOKEN = ['ghp', 'Zq8X2vN4mB6kL1pR9tY3wE5uI7oA0sD2fG4h'].join('_');
+
+async function sampleBase() {
+  const kb = await openKnowledgeBase();
+  await kb.ingest({
+    source: 'api',
+    removeMissing: false,
+    documents: [
+      { path: 'rotation.md', content: '# Key rotation\n\nRotate the deploy keys every quarter.' },
+      { path: 'mention.md', content: '# Misc\n\nSome words, and a note that rotation exists.' },
+      { path: 'tokens.md', content: `# Tokens\n\nThe CI token is ${GITHUB_TOKEN} for deploys.` },
+      { path: 'quotes.md', content: '# Quotes\n\nShe said "hello" AND left; NEAR the door.' },
+    ],
+  });
+  return kb;
+}
+
+describe('search', () => {
+  it('ranks title matches above body matches and highlights terms in snippets', async () => {
+    const kb = await sampleBase();
+    const { hits, mode } = await kb.search('rotation');
+    expect(mode).toBe('fts');
+    expect(hits.map((h) => h.path)).toEqual(['rotation.md', 'mention.md']);
+    expect(hits[0]).toMatchObject({ title: 'Key rotation', documentId: expect.any(Number) });
+    expect(hits[1]?.snippet).toContain('**rotation**');
+    expect(hits[0]?.score).toBeGreaterThan(hits[1]?.score ?? Infinity);
+  });
+
+  it('redacts secrets from snippets and passage text', async () => {
+    const kb = await sampleBase();
+    const [hit] = (await kb.search('CI token deploys')).hits;
+    expect(hit?.path).toBe('tokens.md');
+    expect(hit?.snippet).not.toContain(GITHUB_TOKEN);
+    expect(hit?.snippet).toContain('[REDACTED');
+    const [passage] = await kb.retrieve('CI token deploys');
+    expect(passage).toMatchObject({ path: 'tokens.md', id: String(hit?.chunkId) });
+    expect(passage?.text).not.toContain(GITHUB_TOKEN);
+    expect(passage?.text).toContain('for deploys');
+  });
+
+  it('treats FTS5 syntax, quotes, NUL and huge input as plain words, never as query syntax', async () => {
+    const kb = await sampleBase();
+    const hostile = [
+      '"',
+      '"unterminated',
+      'hello AND',
+      'NEAR(hello door, 1)',
+      'title:rotation',
+      '{title body}: rotation',
+      '* OR ^rotation',
+      'rotation NOT',
+      '-rotation',
+      '\u0000rotation\u0000',
+      ')(',
+      'hello" OR "1"="1',
+      '🙂 ☃',
+      'the and of',
+      '',
+      'x'.repeat(100_000),
+      'word '.repeat(20_000),
+    ];
+    for (const query of hostile) {
+      const result = await kb.search(query);
+      expect(Array.isArray(result.hits), query.slice(0, 20)).toBe(true);
+    }
+    expect((await kb.search('title:rotation')).hits.map((h) => h.path)).toEqual([
+      'rotation.md',
+      'mention.md',
+    ]);
+    expect((await kb.search('"hello" AND left')).hits.map((h) => h.path)).toEqual(['quotes.md']);
+    expect((await kb.search('\u0000rotation\u0000')).hits[0]?.path).toBe('rotation.md');
+  });
+
+  it('tokenizes queries into quoted words, dropping stopwords unless nothing else is left', () => {
+    expect(queryTerms('What is the Key-Rotation policy? Kötü "x" AND y')).toEqual([
+      'key',
+      'rotation',
+      'policy',
+      'kotu',
+    ]);
+    expect(queryTerms('what is this')).toEqual(['what', 'is', 'this']);
+    expect(
+      queryTerms(`${'a1 '.repeat(10)}${Array.from({ length: 50 }, (_, i) => `w${i}`).join(' ')}`),
+    ).toHaveLength(32);
+    expect(anyOf(['a', 'b'])).toBe('"a" OR "b"');
+  });
+
+  it('finds the same top k as scoring every match (MaxScore pruning is exact)', async () => {
+    const storage = await openStorage(`${tempDir()}/maxscore.sqlite`);
+    try {
+      const words =
+        'ab ac ad ae af ag ah ai aj ak al am an ao ap aq ar as at au av aw ax ay az'.split(' ');
+      let seed = 7;
+      const next = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      // Zipf-like: early words are common, late ones rare.
+      const word = () => words[Math.floor(words.length * next() ** 3)] as string;
+      const { id } = await storage.db
+        .insertInto('documents')
+        .values({
+          collection: 'c',
+          source: 's',
+          path: 'p',
+          title: 't',
+          url: null,
+          mime_type: 'text/plain',
+          content_hash: 'h',
+          bytes: 0,
+          chunk_count: 0,
+          embedding_model: null,
+          ingested_at: 0,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const rows = Array.from({ length: 3000 }, (_, i) => ({
+        document_id: id,
+        collection: 'c',
+        ordinal: i,
+        title: Array.from({ length: 2 }, word).join(' '),
+        body: Array.from({ length: 5 + Math.floor(next() * 40) }, word).join(' '),
+      }));
+      for (let i = 0; i < rows.length; i += 200) {
+        await storage.db
+          .insertInto('chunks')
+          .values(rows.slice(i, i + 200))
+          .execute();
+      }
+      const stats = new TermStats(storage.db);
+      await stats.refresh();
+      for (let q = 0; q < 40; q++) {
+        const terms = [...new Set(Array.from({ length: 2 + (q % 4) }, word))];
+        for (const k of [1, 5, 20]) {
+          const pruned = await bm25TopK(storage.db, stats, terms, { collection: 'c', k });
+          const { rows: full } = await sql<{ id: number; score: number }>`
+            select rowid as id, -bm25(chunks_fts, 2, 1) as score from chunks_fts
+            where chunks_fts match ${anyOf(terms)} order by score desc limit ${k}`.execute(
+            storage.db,
+          );
+          expect(pruned).toHaveLength(full.length);
+          for (const [i, c] of pruned.entries()) {
+            expect(c.score).toBeCloseTo(full[i]?.score ?? Number.NaN, 9);
+          }
+        }
+      }
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe('hybrid search with embeddings', () => {
+  it('stores vectors at ingest and fuses vector and BM25 rankings', async () => {
+    const embeddings = await startFakeEmbeddings();
+    const kb = await openKnowledgeBase({
+      embeddings: { baseURL: embeddings.baseURL, model: 'fake-embed', apiKey: 'k' },
+    });
+    await kb.ingest({
+      source: 'api',
+      removeMissing: false,
+      documents: [
+        { path: 'car.md', content: '# Garage\n\nThe car needs new tyres.' },
+        { path: 'dog.md', content: '# Pets\n\nThe dog needs a walk.' },
+      ],
+    });
+    expect(embeddings.requests.map((r) => r.model)).toEqual(['fake-embed']);
+    expect(embeddings.requests[0]?.inputs).toHaveLength(2);
+
+    // No word in common with car.md: only the vectors (automobile ≈ car) can find it.
+    const result = await kb.search('automobile');
+    expect(result.mode).toBe('hybrid');
+    expect(result.hits[0]?.path).toBe('car.md');
+    expect(kb.status().mode).toBe('hybrid');
+  });
+
+  it('falls back to BM25 when the endpoint fails at query time, and re-embeds on a new model', async () => {
+    const embeddings = await startFakeEmbeddings();
+    const databasePath = `${tempDir()}/kb.sqlite`;
+    const config = { baseURL: embeddings.baseURL, model: 'model-a', apiKey: null };
+    const kb = await openKnowledgeBase({ databasePath, embeddings: config });
+    const docs = [{ path: 'car.md', content: 'The car needs new tyres.' }];
+    await kb.ingest({ source: 'api', removeMissing: false, documents: docs });
+
+    embeddings.failWith = 503;
+    const degraded = await kb.search('car tyres');
+    expect(degraded.mode).toBe('fts');
+    expect(degraded.hits[0]?.path).toBe('car.md');
+    await expect(
+      kb.ingest({
+        source: 'api',
+        removeMissing: false,
+        documents: [{ path: 'x.md', content: 'x' }],
+      }),
+    ).rejects.toThrow(/embeddings endpoint failed/);
+    embeddings.failWith = null;
+    await kb.close();
+
+    const next = await openKnowledgeBase({
+      databasePath,
+      embeddings: { ...config, model: 'model-b' },
+    });
+    expect(
+      await next.ingest({ source: 'api', removeMissing: false, documents: docs }),
+    ).toMatchObject({
+      updated: 1,
+    });
+    expect(embeddings.requests.at(-1)?.model).toBe('model-b');
+  });
+});

@@ -1,0 +1,72 @@
+import { re } from '../patterns.ts';
+
+// The gate in front of the rules: one pass over the text finds which anchor word starts occur, and
+// only the rules whose anchors are all present run. The scan tries longer anchors first; when it
+// finds one, the shorter anchors that begin it occur at the same place and are recorded too, and
+// the scan resumes one character later, so every anchor that occurs at a word start is found.
+
+const SPECIAL = re(/[.*+?^${}()|[\]\\/]/g);
+const escape = (literal: string): string => literal.replace(SPECIAL, '\\$&');
+const isWordChar = (ch: string): boolean => (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+
+interface TrieNode {
+  terminal: boolean;
+  children: Map<string, TrieNode>;
+}
+
+/**
+ * The literals as one alternation factored by shared prefixes (`ab(?:c|d(?:e)?)`), so the regex
+ * engine follows a single branch per character instead of trying every literal in turn. Optional
+ * groups are greedy, so the longest literal that occurs is the one matched.
+ */
+function trieAlternation(literals: string[]): string {
+  const root: TrieNode = { terminal: false, children: new Map() };
+  for (const literal of literals) {
+    let node = root;
+    for (const ch of literal) {
+      let child = node.children.get(ch);
+      if (child === undefined) {
+        child = { terminal: false, children: new Map() };
+        node.children.set(ch, child);
+      }
+      node = child;
+    }
+    node.terminal = true;
+  }
+  const emit = (node: TrieNode): string => {
+    const branches = [...node.children].map(([ch, child]) => escape(ch) + emit(child));
+    if (branches.length === 0) return '';
+    const body = branches.length === 1 && !node.terminal ? (branches[0] as string) : `(?:${branches.join('|')})`;
+    return node.terminal ? `${branches.length === 1 ? `(?:${branches[0]})` : body}?` : body;
+  };
+  return emit(root);
+}
+
+/** Each anchor that occurs, with the ascending positions where it occurs. */
+export type AnchorScan = (folded: string) => Map<string, number[]>;
+
+export function anchorScanner(anchors: Iterable<string>): AnchorScan {
+  const all = [...new Set(anchors)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const prefixes = new Map(all.map((a) => [a, all.filter((b) => a.startsWith(b))]));
+  const words = all.filter((a) => isWordChar(a[0] ?? ' '));
+  const symbols = all.filter((a) => !isWordChar(a[0] ?? ' '));
+  const scans = [re(new RegExp(`\\b${trieAlternation(words)}`, 'g'))];
+  if (symbols.length) scans.push(re(new RegExp(trieAlternation(symbols), 'g')));
+
+  return (folded) => {
+    const found = new Map<string, number[]>();
+    for (const scan of scans) {
+      scan.lastIndex = 0;
+      for (let m = scan.exec(folded); m !== null; m = scan.exec(folded)) {
+        for (const anchor of prefixes.get(m[0]) ?? []) {
+          const positions = found.get(anchor);
+          if (positions === undefined) found.set(anchor, [m.index]);
+          else positions.push(m.index);
+        }
+        scan.lastIndex = m.index + 1;
+      }
+      scan.lastIndex = 0;
+    }
+    return found;
+  };
+}

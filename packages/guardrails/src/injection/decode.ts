@@ -1,0 +1,149 @@
+import type { EncodedRun } from '../normalize.ts';
+import { re } from '../patterns.ts';
+
+// Payloads hidden in base64, hex or Morse (`aWdub3JlIGFsbCBwcmV2aW91cw==`, `69676e6f7265`,
+// `\x69\x67`, `.. --. -.`), decoded when the result is readable text so the rules can read it.
+// Candidates are found in one pass over the characters; decoding stops at the first byte that
+// could not be part of text, so ordinary identifiers and hashes cost next to nothing.
+
+// Morse: letters of dots and dashes separated by spaces or slashes.
+const MORSE_HINT = re(/[.-] [.-]{1,6} [.-]/g);
+const MIN_MORSE = 16;
+const MAX_PAYLOADS = 16;
+const MAX_PAYLOAD_CHARS = 65_536;
+const WORD_GAP = re(/ {2,}| ?\/ ?/);
+const ESCAPED_HEX = re(/(?:(?:\\x|%)[0-9a-fA-F]{2}){6,}/g);
+
+const CODE_OF = new Int16Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((ch, i) => {
+  CODE_OF[ch.charCodeAt(0)] = i;
+});
+CODE_OF[45] = 62; // '-' in base64url
+CODE_OF[95] = 63; // '_' in base64url
+
+// International Morse code: letters, digits and common punctuation.
+const MORSE_CODE: Record<string, string> = {
+  '.-': 'a', '-...': 'b', '-.-.': 'c', '-..': 'd', '.': 'e', '..-.': 'f', '--.': 'g', '....': 'h',
+  '..': 'i', '.---': 'j', '-.-': 'k', '.-..': 'l', '--': 'm', '-.': 'n', '---': 'o', '.--.': 'p',
+  '--.-': 'q', '.-.': 'r', '...': 's', '-': 't', '..-': 'u', '...-': 'v', '.--': 'w', '-..-': 'x',
+  '-.--': 'y', '--..': 'z', '-----': '0', '.----': '1', '..---': '2', '...--': '3', '....-': '4',
+  '.....': '5', '-....': '6', '--...': '7', '---..': '8', '----.': '9', '.-.-.-': '.', '--..--': ',',
+  '..--..': '?', '.----.': "'", '-.-.--': '!', '-..-.': '/', '---...': ':',
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A byte that cannot occur in text (control characters other than tab and line breaks). */
+function isBinary(byte: number): boolean {
+  return (byte < 32 && byte !== 9 && byte !== 10 && byte !== 13) || byte === 127;
+}
+
+function toText(bytes: Uint8Array, length: number): string | null {
+  try {
+    return utf8.decode(bytes.subarray(0, length));
+  } catch {
+    return null;
+  }
+}
+
+function fromBase64(run: string): string | null {
+  const bytes = new Uint8Array(Math.ceil((run.length * 3) / 4));
+  let length = 0;
+  let bits = 0;
+  let value = 0;
+  for (let i = 0; i < run.length; i++) {
+    const code = run.charCodeAt(i);
+    if (code === 61) break; // padding
+    const digit = code < 128 ? (CODE_OF[code] ?? -1) : -1;
+    if (digit < 0) return null;
+    value = (value << 6) | digit;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const byte = (value >> bits) & 0xff;
+      if (isBinary(byte)) return null;
+      bytes[length++] = byte;
+    }
+  }
+  return toText(bytes, length);
+}
+
+function fromHex(digits: string): string | null {
+  const bytes = new Uint8Array(digits.length >> 1);
+  for (let i = 0; i + 1 < digits.length; i += 2) {
+    const byte = Number.parseInt(digits.slice(i, i + 2), 16);
+    if (isBinary(byte)) return null;
+    bytes[i >> 1] = byte;
+  }
+  return toText(bytes, bytes.length);
+}
+
+const isMorseChar = (code: number): boolean => code === 46 || code === 45 || code === 32 || code === 47;
+
+/** The run of dots, dashes, spaces and slashes around `index`, trimmed of spaces. */
+function morseRun(text: string, index: number): [number, number] {
+  let start = index;
+  while (start > 0 && isMorseChar(text.charCodeAt(start - 1))) start--;
+  let end = index;
+  while (end < text.length && isMorseChar(text.charCodeAt(end))) end++;
+  while (start < end && text.charCodeAt(start) === 32) start++;
+  while (end > start && text.charCodeAt(end - 1) === 32) end--;
+  return [start, end];
+}
+
+/** Letters separated by one space, words by two or more spaces or a slash. */
+function fromMorse(run: string): string | null {
+  let out = '';
+  for (const word of run.trim().split(WORD_GAP)) {
+    for (const letter of word.split(' ')) {
+      if (letter === '') continue;
+      const ch = MORSE_CODE[letter];
+      if (ch === undefined) return null;
+      out += ch;
+    }
+    out += ' ';
+  }
+  return out.trim();
+}
+
+/** Mostly letters: words, not numbers or symbols. */
+function isReadable(text: string): boolean {
+  if (text.length < 8) return false;
+  let letters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) letters++;
+  }
+  return letters >= text.length * 0.5;
+}
+
+/** Readable texts hidden in the encoded runs of `text`, in escaped hex, or in Morse code. */
+export function decodePayloads(text: string, runs: readonly EncodedRun[]): string[] {
+  const found: string[] = [];
+  const consider = (decoded: string | null): void => {
+    if (decoded !== null && found.length < MAX_PAYLOADS && isReadable(decoded)) found.push(decoded);
+  };
+  for (const run of runs) {
+    if (found.length >= MAX_PAYLOADS) break;
+    const end = Math.min(run.end, run.start + MAX_PAYLOAD_CHARS);
+    if (run.hex && (end - run.start) % 2 === 0) consider(fromHex(text.slice(run.start, end)));
+    else if (run.base64) consider(fromBase64(text.slice(run.start, end)));
+  }
+  if (text.includes('.-') || text.includes('-.')) {
+    MORSE_HINT.lastIndex = 0;
+    for (let m = MORSE_HINT.exec(text); m !== null; m = MORSE_HINT.exec(text)) {
+      const [start, end] = morseRun(text, m.index);
+      if (end - start >= MIN_MORSE) consider(fromMorse(text.slice(start, end)));
+      MORSE_HINT.lastIndex = Math.max(end, m.index + 1);
+    }
+    MORSE_HINT.lastIndex = 0;
+  }
+  if (text.includes('\\x') || text.includes('%')) {
+    ESCAPED_HEX.lastIndex = 0;
+    for (let m = ESCAPED_HEX.exec(text); m !== null; m = ESCAPED_HEX.exec(text)) {
+      consider(fromHex(m[0].replaceAll('\\x', '').replaceAll('%', '')));
+    }
+    ESCAPED_HEX.lastIndex = 0;
+  }
+  return found;
+}

@@ -1,0 +1,341 @@
+import { normalizeText, squash } from '../normalize.ts';
+import { re } from '../patterns.ts';
+import { anchorScanner } from './anchors.ts';
+import { codeRiskWeight } from './code-risk.ts';
+import { decodePayloads } from './decode.ts';
+import {
+  DOCUMENT_ANCHORS,
+  type DocumentKind,
+  documentKind,
+  hasRequestLine,
+  startsLikeEmail,
+} from './document.ts';
+import type { Label } from './labels.ts';
+import { insideAny, isDiscussion, quotedRanges } from './quotes.ts';
+import { sentenceOpener } from './sentence.ts';
+import {
+  CLAUSE_BEFORE,
+  type InjectionRule,
+  PERSONA_WORDS,
+  POLICY_WORDS,
+  RULES,
+  vocabularyWeight,
+} from './rules.ts';
+
+export interface InjectionResult {
+  flagged: boolean;
+  /** 0..1: how strongly the evidence points at an injection. */
+  score: number;
+  /** Labels of the evidence that counted, strongest first. */
+  patterns: string[];
+}
+
+export interface AnalyzeOptions {
+  /** Apply the rules for retrieved documents when the text looks like one (off for user messages). */
+  documents: boolean;
+  /** Run every rule whatever anchors the text has (tests compare this with the gated result). */
+  ungated?: boolean;
+}
+
+/** A score at or above this flags the text. */
+export const FLAG_THRESHOLD = 0.5;
+/** Evidence weaker than this is not named in `patterns`. */
+const NAMED_WEIGHT = 0.25;
+/** Weight kept by a match that only mentions an attack (quoted in a discussion, negated, scoped). */
+const MENTION = 0.35;
+const MAX_MATCHES_PER_RULE = 4;
+const MAX_DECODE_DEPTH = 2;
+const REQUEST_LINE_WEIGHT = 0.5;
+const OBFUSCATION_WEIGHT = 0.2;
+
+const GATED_RULES = RULES.filter((rule) => rule.view !== 'squashed');
+const SQUASHED_RULES = RULES.filter((rule) => rule.view === 'squashed');
+
+/** The anchors at which every match of `rule` begins, or null when it is searched along the text. */
+function startAnchors(rule: InjectionRule): readonly string[] | null {
+  if (rule.startsAt === undefined || rule.view === 'cased') return null;
+  return rule.startsAt === true ? (rule.requires[0] ?? null) : rule.startsAt;
+}
+
+/** A gated rule: the requirement groups it needs and, if it has them, the places it may start. */
+interface Gate {
+  groups: number[];
+  starts: readonly string[] | null;
+  /** The pattern without the global flag, matching only at `lastIndex`. */
+  sticky: RegExp | null;
+}
+
+// Each requirement group of each rule gets an id; an anchor lists the groups it satisfies. The
+// start anchors of a rule are one more group: a match needs one of them.
+const GATES: Gate[] = [];
+const GROUPS_OF_ANCHOR = new Map<string, number[]>();
+let groupCount = 0;
+for (const rule of GATED_RULES) {
+  const starts = startAnchors(rule);
+  const groups: number[] = [];
+  for (const group of starts === null ? rule.requires : [...rule.requires, starts]) {
+    const id = groupCount++;
+    groups.push(id);
+    for (const anchor of group) GROUPS_OF_ANCHOR.set(anchor, [...(GROUPS_OF_ANCHOR.get(anchor) ?? []), id]);
+  }
+  const sticky = starts === null ? null : re(new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}y`));
+  GATES.push({ groups, starts, sticky });
+}
+
+const scanAnchors = anchorScanner([...GROUPS_OF_ANCHOR.keys(), ...DOCUMENT_ANCHORS]);
+
+/** Ascending positions where any of `anchors` occurs. */
+function positionsOf(present: Map<string, number[]>, anchors: readonly string[]): number[] {
+  let merged: number[] = [];
+  let sources = 0;
+  for (const anchor of anchors) {
+    const positions = present.get(anchor);
+    if (positions === undefined) continue;
+    merged = sources === 0 ? positions : merged.concat(positions);
+    sources++;
+  }
+  return sources > 1 ? [...new Set(merged)].sort((a, b) => a - b) : merged;
+}
+
+interface Evidence {
+  label: Label;
+  weight: number;
+}
+
+interface Analysis {
+  score: number;
+  evidence: Map<string, Evidence>;
+}
+
+interface QuoteContext {
+  ranges: Array<[number, number]>;
+  discussion: boolean;
+}
+
+function lazy<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+function quoteContext(text: string): () => QuoteContext {
+  return lazy(() => {
+    const ranges = quotedRanges(text);
+    return { ranges, discussion: ranges.length > 0 && isDiscussion(text, ranges) };
+  });
+}
+
+function strongest(evidence: Map<string, Evidence>, group: string, found: Evidence): void {
+  const current = evidence.get(group);
+  if (current === undefined || found.weight > current.weight) evidence.set(group, found);
+}
+
+/** The match states a rule or scopes itself to content ("must not reveal", "ignore … in emails"). */
+function describes(rule: InjectionRule, text: string, start: number, end: number): boolean {
+  if (rule.describedBefore?.test(text.slice(Math.max(0, start - 24), start))) return true;
+  if (rule.describedAfter) {
+    rule.describedAfter.lastIndex = end;
+    if (rule.describedAfter.test(text)) return true;
+  }
+  return false;
+}
+
+/** Finds the matches of a rule in turn: along the text, or only at the places it may start. */
+class Matcher {
+  private next = 0;
+  private from = 0;
+  private readonly text: string;
+  private readonly pattern: RegExp;
+  private readonly starts: number[] | null;
+
+  constructor(text: string, pattern: RegExp, starts: number[] | null) {
+    this.text = text;
+    this.pattern = pattern;
+    this.starts = starts;
+    pattern.lastIndex = 0;
+  }
+
+  exec(): RegExpExecArray | null {
+    const { text, pattern, starts } = this;
+    if (starts === null) {
+      const match = pattern.exec(text);
+      if (match !== null && match[0].length === 0) pattern.lastIndex++;
+      return match;
+    }
+    while (this.next < starts.length) {
+      const at = starts[this.next++] as number;
+      if (at < this.from) continue;
+      pattern.lastIndex = at;
+      const match = pattern.exec(text);
+      if (match !== null) {
+        this.from = match.index + Math.max(1, match[0].length);
+        return match;
+      }
+    }
+    return null;
+  }
+
+  done(): void {
+    this.pattern.lastIndex = 0;
+  }
+}
+
+/** `weight` for the first match that is an order, less for one that is only a mention, 0 for none. */
+function ruleWeight(
+  rule: InjectionRule,
+  matcher: Matcher,
+  text: string,
+  weight: number,
+  quotes: () => QuoteContext,
+): number {
+  let best = 0;
+  for (let i = 0; i < MAX_MATCHES_PER_RULE; i++) {
+    const match = matcher.exec();
+    if (match === null) break;
+    if (rule.clauseStart && !CLAUSE_BEFORE.test(text.slice(Math.max(0, match.index - 24), match.index))) {
+      continue;
+    }
+    if (rule.sentenceVerb && !rule.sentenceVerb.has(sentenceOpener(text, match.index, 16) ?? '')) {
+      continue;
+    }
+    const end = match.index + match[0].length;
+    const q = quotes();
+    const quoted = q.discussion && insideAny(q.ranges, match.index, end);
+    if (!quoted && !describes(rule, text, match.index, end)) {
+      best = weight;
+      break;
+    }
+    best = Math.max(best, weight * MENTION);
+  }
+  matcher.done();
+  return best;
+}
+
+/** Distinct words of `lexicon` in `text`, counting up to `cap`. */
+function distinctWords(lexicon: RegExp, text: string, cap: number): number {
+  const seen = new Set<string>();
+  lexicon.lastIndex = 0;
+  for (let m = lexicon.exec(text); m !== null && seen.size < cap; m = lexicon.exec(text)) {
+    seen.add(m[0]);
+  }
+  lexicon.lastIndex = 0;
+  return seen.size;
+}
+
+function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis {
+  const { cased, folded, disguised, spacedLetters, encodedRuns } = normalizeText(text);
+  const evidence = new Map<string, Evidence>();
+  const present = scanAnchors(folded);
+  const satisfied = new Uint8Array(groupCount);
+  for (const anchor of present.keys()) for (const id of GROUPS_OF_ANCHOR.get(anchor) ?? []) satisfied[id] = 1;
+  const mayBeEmail = lazy(
+    () => DOCUMENT_ANCHORS.some((a) => present.has(a)) || startsLikeEmail(cased),
+  );
+  const kind = lazy<DocumentKind | null>(() =>
+    options.documents ? documentKind(cased, mayBeEmail()) : null,
+  );
+  const quotesFolded = quoteContext(folded);
+  const quotesCased = quoteContext(cased);
+  const ungated = options.ungated === true;
+
+  for (let index = 0; index < GATED_RULES.length; index++) {
+    const rule = GATED_RULES[index] as InjectionRule;
+    const gate = GATES[index] as Gate;
+    if (!ungated && !gate.groups.every((id) => satisfied[id] === 1)) continue;
+    if (rule.alsoIn && !rule.alsoIn.some((word) => folded.includes(word))) continue;
+    const weight = rule.inDocument !== undefined && kind() !== null ? rule.inDocument : rule.weight;
+    const onCased = rule.view === 'cased';
+    const view = onCased ? cased : folded;
+    const matcher =
+      ungated || gate.sticky === null || gate.starts === null
+        ? new Matcher(view, rule.pattern, null)
+        : new Matcher(view, gate.sticky, positionsOf(present, gate.starts));
+    const found = ruleWeight(rule, matcher, view, weight, onCased ? quotesCased : quotesFolded);
+    if (found > 0) strongest(evidence, rule.group, { label: rule.label, weight: found });
+  }
+
+  // The jailbreak register and risky code never flag a text alone (their weights stay below the
+  // threshold); they are only worth computing to corroborate other evidence.
+  if (evidence.size > 0) {
+    const vocabulary = vocabularyWeight(
+      distinctWords(PERSONA_WORDS, folded, 2),
+      distinctWords(POLICY_WORDS, folded, 6),
+    );
+    if (vocabulary > 0) {
+      strongest(evidence, 'vocabulary', { label: 'role-play-jailbreak', weight: vocabulary });
+    }
+    const codeRisk = codeRiskWeight(folded);
+    if (codeRisk > 0) strongest(evidence, 'code-risk', { label: 'tool-abuse', weight: codeRisk });
+  }
+
+  if (options.documents && (mayBeEmail() || folded.includes('|'))) {
+    const k = kind();
+    if ((k === 'table' || k === 'email') && hasRequestLine(cased, k)) {
+      strongest(evidence, 'request-line', { label: 'indirect-instruction', weight: REQUEST_LINE_WEIGHT });
+    }
+  }
+
+  if (disguised || spacedLetters || depth > 0) {
+    const squashed = squash(folded);
+    for (const rule of SQUASHED_RULES) {
+      if (evidence.has(rule.group)) continue;
+      rule.pattern.lastIndex = 0;
+      if (rule.pattern.test(squashed)) {
+        strongest(evidence, rule.group, { label: rule.label, weight: rule.weight });
+        strongest(evidence, 'obfuscation', { label: 'obfuscation', weight: OBFUSCATION_WEIGHT });
+      }
+      rule.pattern.lastIndex = 0;
+    }
+  }
+
+  if (depth < MAX_DECODE_DEPTH) {
+    for (const payload of decodePayloads(cased, encodedRuns)) {
+      const inner = analyze(payload, { documents: false }, depth + 1);
+      if (inner.score < FLAG_THRESHOLD) continue;
+      strongest(evidence, 'encoded', { label: 'encoded-payload', weight: Math.max(0.6, inner.score) });
+      for (const [group, found] of inner.evidence) {
+        strongest(evidence, `encoded:${group}`, { ...found, weight: 0 });
+      }
+    }
+  }
+
+  let keep = 1;
+  for (const { weight } of evidence.values()) keep *= 1 - weight;
+  return { score: 1 - keep, evidence };
+}
+
+function labelsOf(evidence: Map<string, Evidence>): string[] {
+  const byLabel = new Map<string, number>();
+  const encoded = evidence.has('encoded');
+  for (const [group, { label, weight }] of evidence) {
+    const named =
+      weight >= NAMED_WEIGHT || group === 'obfuscation' || (encoded && group.startsWith('encoded:'));
+    if (named) {
+      byLabel.set(label, Math.max(byLabel.get(label) ?? 0, weight));
+    }
+  }
+  return [...byLabel.entries()].sort((a, b) => b[1] - a[1]).map(([label]) => label);
+}
+
+export function analyzeInjection(text: string, options: AnalyzeOptions): InjectionResult {
+  const { score, evidence } = analyze(text, options, 0);
+  return {
+    flagged: score >= FLAG_THRESHOLD,
+    score: Math.round(score * 1000) / 1000,
+    patterns: labelsOf(evidence),
+  };
+}
+
+/**
+ * Scores `text` for prompt injection: weighted rules over a normalised copy of the text (see the
+ * package README), with the rules for retrieved documents on when the text looks like one.
+ */
+export function detectInjection(text: string): InjectionResult {
+  return analyzeInjection(text, { documents: true });
+}

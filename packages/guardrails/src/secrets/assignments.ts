@@ -1,0 +1,198 @@
+import { charSet, inSet, runEnd, runStart } from '../chars.ts';
+import { re } from '../patterns.ts';
+import { characterClasses, hasLetterAndDigit, shannonEntropy } from './entropy.ts';
+import { keyWords, namesSecret, namesSecretInProse } from './key-names.ts';
+import { isFakeToken, isStandInValue } from './placeholders.ts';
+import { holdFrom, LOOKBEHIND, type ScanContext } from './scan-context.ts';
+
+// Credentials that only their name gives away: `password=…`, `"client_secret": "…"`,
+// `api_key: …`, `--token …`, `Authorization: Bearer …`, `the password is …`. The name is found by
+// a keyword inside it; the value is the run of value characters after a separator; both are
+// judged on their own text plus the characters between them, so the decision is local.
+
+const KEYWORD = re(/pass|pwd|secret|token|key|auth|cred|bearer/gi);
+const KEY_CHARS = charSet('A-Za-z0-9_.$@-');
+const VALUE_CHARS = charSet('A-Za-z0-9!#$%&*+./:=?@^_~-');
+const QUERY_VALUE_CHARS = charSet('A-Za-z0-9!$%*+./:=?@^_~-');
+const PORT_AND_PATH = re(/^[0-9]{1,5}(?:\/|$)/);
+const BASE64_CHARS = charSet('A-Za-z0-9/+');
+const BASE64_EDGE = charSet('A-Za-z0-9/+=');
+
+const MAX_KEY = 64;
+const MAX_VALUE = 256;
+const MAX_SPACES = 8;
+const MIN_VALUE = 8;
+/** How far after a name a bare 40-character AWS secret key may follow it ("the secret … is X"). */
+const AWS_SECRET_REACH = 120;
+const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token']);
+const PROSE_LINKS = new Set(['is', 'was', 'are', 'to']);
+
+const isQuote = (code: number): boolean => code === 34 || code === 39 || code === 96;
+const isSpace = (code: number): boolean => code === 32 || code === 9;
+
+function skipSpaces(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && j - i < MAX_SPACES && isSpace(text.charCodeAt(j))) j++;
+  return j;
+}
+
+interface ValueSite {
+  start: number;
+  /** Separator kind: `=`, `:`, `,` (quoted name and value, as in a call) or ` ` (prose). */
+  separator: string;
+}
+
+/** Where the value of the name ending at `keyEnd` starts, or null if no value follows it. */
+function valueSite(text: string, keyStart: number, keyEnd: number, words: string[]): ValueSite | null {
+  let i = keyEnd;
+  const keyQuote = keyStart > 0 ? text.charCodeAt(keyStart - 1) : 0;
+  const keyQuoted = isQuote(keyQuote) && text.charCodeAt(i) === keyQuote;
+  if (keyQuoted) i++;
+  const beforeSeparator = i;
+  i = skipSpaces(text, i);
+  const c = text.charCodeAt(i);
+  let separator: string;
+  if (c === 61 || c === 58) {
+    separator = c === 61 ? '=' : ':';
+    i++;
+    const next = text.charCodeAt(i);
+    if (next === 61 || next === 62) i++; // `==`, `=>`
+    if (c === 58 && next === 61) i++; // `:=`
+  } else if (c === 44 && keyQuoted) {
+    separator = ',';
+    i++;
+  } else if (i > beforeSeparator && namesSecretInProse(words)) {
+    separator = ' ';
+    const linkEnd = runEnd(text, i, KEY_CHARS, 4);
+    if (PROSE_LINKS.has(text.slice(i, linkEnd).toLowerCase()) && isSpace(text.charCodeAt(linkEnd))) {
+      i = linkEnd;
+    }
+  } else {
+    return null;
+  }
+  i = skipSpaces(text, i);
+  const quote = text.charCodeAt(i);
+  if (isQuote(quote)) {
+    i++;
+  } else if (separator === ',') {
+    return null;
+  }
+  // `Authorization: Bearer <value>`: the scheme is not the secret, the word after it is.
+  const wordEnd = runEnd(text, i, KEY_CHARS, 7);
+  if (AUTH_SCHEMES.has(text.slice(i, wordEnd).toLowerCase()) && isSpace(text.charCodeAt(wordEnd))) {
+    i = skipSpaces(text, wordEnd);
+  }
+  return { start: i, separator };
+}
+
+function isCredentialValue(value: string, separator: string, terminator: number): boolean {
+  if (value.length < MIN_VALUE || isStandInValue(value)) return false;
+  // `getpass.getpass(…)`, `os.environ[…]`: code that produces the value, not the value.
+  if (terminator === 40 || terminator === 91) return false;
+  if (value.includes('://') || (separator === ':' && PORT_AND_PATH.test(value))) return false;
+  const entropy = shannonEntropy(value);
+  if (separator === ' ') return hasLetterAndDigit(value) && entropy >= 3;
+  return characterClasses(value) >= 2 && entropy >= 3;
+}
+
+function credentialType(words: readonly string[], value: string): string {
+  const aws = words.includes('aws') || (words.includes('secret') && words.includes('access'));
+  return aws && value.length === 40 ? 'aws-secret-access-key' : 'generic-assignment';
+}
+
+function looksLikeAwsSecret(value: string): boolean {
+  return (
+    value !== value.toLowerCase() &&
+    value !== value.toUpperCase() &&
+    hasLetterAndDigit(value) &&
+    shannonEntropy(value) >= 4 &&
+    !isFakeToken(value)
+  );
+}
+
+/** Bare 40-character AWS secret keys shortly after a name that mentions a secret. */
+function scanAwsSecretsAfter(ctx: ScanContext, from: number, to: number): void {
+  const { text } = ctx;
+  let i = from;
+  while (i < to) {
+    if (
+      !inSet(BASE64_CHARS, text.charCodeAt(i)) ||
+      (i > 0 && inSet(BASE64_EDGE, text.charCodeAt(i - 1)))
+    ) {
+      i++;
+      continue;
+    }
+    const end = runEnd(text, i, BASE64_CHARS, 41);
+    if (end === text.length && !ctx.final) {
+      if (end - i <= 40 && i >= ctx.from) holdFrom(ctx, i);
+      return;
+    }
+    const bounded = end === text.length || !inSet(BASE64_EDGE, text.charCodeAt(end));
+    if (end - i === 40 && bounded && i >= ctx.from && looksLikeAwsSecret(text.slice(i, end))) {
+      ctx.findings.push({ start: i, end, type: 'aws-secret-access-key' });
+    }
+    i = Math.max(end, i + 1);
+  }
+}
+
+export function scanAssignments(ctx: ScanContext): void {
+  const { text, final } = ctx;
+  let runEndSeen = -1;
+  let awsScannedTo = 0;
+  // A run of value characters is measured once, however many sites start inside it.
+  let valueRunStart = -1;
+  let valueRunEnd = -1;
+  let valueRunQuery = false;
+  const keyVerdicts = new Map<string, string[] | null>();
+  const valueVerdicts = new Map<string, boolean>();
+  KEYWORD.lastIndex = Math.max(0, ctx.from - LOOKBEHIND);
+  for (let hit = KEYWORD.exec(text); hit !== null; hit = KEYWORD.exec(text)) {
+    if (hit.index < runEndSeen) continue;
+    const keyEnd = runEnd(text, hit.index, KEY_CHARS, Number.POSITIVE_INFINITY);
+    runEndSeen = keyEnd;
+    KEYWORD.lastIndex = keyEnd;
+    if (keyEnd === text.length && !final) return;
+    const keyStart = runStart(text, keyEnd, KEY_CHARS, MAX_KEY);
+    const key = text.slice(keyStart, keyEnd);
+    let words = keyVerdicts.get(key);
+    if (words === undefined) {
+      const all = keyWords(key);
+      words = namesSecret(all) ? all : null;
+      keyVerdicts.set(key, words);
+    }
+    if (words === null) continue;
+
+    const reach = Math.min(text.length, keyEnd + AWS_SECRET_REACH);
+    if (reach > awsScannedTo) {
+      scanAwsSecretsAfter(ctx, Math.max(keyEnd, awsScannedTo), reach);
+      awsScannedTo = reach;
+    }
+
+    const site = valueSite(text, keyStart, keyEnd, words);
+    if (site === null || site.start >= text.length) continue;
+    const inQuery = keyStart > 0 && (text[keyStart - 1] === '?' || text[keyStart - 1] === '&');
+    const sameRun = site.start >= valueRunStart && site.start < valueRunEnd && inQuery === valueRunQuery;
+    if (!sameRun) {
+      const chars = inQuery ? QUERY_VALUE_CHARS : VALUE_CHARS;
+      valueRunStart = site.start;
+      valueRunEnd = runEnd(text, site.start, chars, Number.POSITIVE_INFINITY);
+      valueRunQuery = inQuery;
+    }
+    const valueEnd = Math.min(valueRunEnd, site.start + MAX_VALUE + 1);
+    if (valueEnd === text.length && !final) {
+      if (site.start >= ctx.from) holdFrom(ctx, site.start);
+      continue;
+    }
+    if (site.start < ctx.from || valueEnd - site.start > MAX_VALUE) continue;
+    const value = text.slice(site.start, valueEnd);
+    const terminator = text.charCodeAt(valueEnd);
+    const verdictKey = `${site.separator}${terminator}:${value}`;
+    let credential = valueVerdicts.get(verdictKey);
+    if (credential === undefined) {
+      credential = isCredentialValue(value, site.separator, terminator);
+      valueVerdicts.set(verdictKey, credential);
+    }
+    if (!credential) continue;
+    ctx.findings.push({ start: site.start, end: valueEnd, type: credentialType(words, value) });
+  }
+}

@@ -1,0 +1,92 @@
+import { continuePemBody, type PemBodyState } from './secrets/pem-body.ts';
+import { placeholder, renderRange, resolveFindings } from './secrets/redact.ts';
+import { LOOKBEHIND } from './secrets/scan-context.ts';
+import { scanSecrets } from './secrets/scan.ts';
+
+export interface StreamRedactorOptions {
+  /** Strings that must never be emitted (e.g. a canary planted in the system prompt). */
+  canaries?: string[];
+}
+
+export interface StreamRedactor {
+  /** Adds a chunk; returns the redacted text that is now final. */
+  push(chunk: string): string;
+  /** Ends the stream; returns the rest of the redacted text. */
+  flush(): string;
+  /** A canary has appeared in the stream. */
+  readonly leaked: boolean;
+}
+
+/**
+ * Redacts a text that arrives in chunks. The concatenation of every `push()` and the `flush()`
+ * equals `redactSecrets(whole text).text` (plus canary redaction), whatever the chunking: text is
+ * only released once no later character can change how it is redacted.
+ *
+ * Hold-back: at most the longest token a rule still has open (a JWT, capped at 8192 characters;
+ * most rules stop at 300). A private-key block is not held: once its BEGIN line and a run of key
+ * material have arrived its placeholder is emitted and the rest of the block is discarded as it
+ * streams in, keeping only the few characters (a blank gap, a partial END line) that decide where
+ * it ends.
+ */
+export function createStreamRedactor(options: StreamRedactorOptions = {}): StreamRedactor {
+  const canaries = (options.canaries ?? []).filter((canary) => canary.length > 0);
+  // `buffer` keeps up to LOOKBEHIND released characters before `pos` as context for the rules.
+  let buffer = '';
+  let pos = 0;
+  let pem: PemBodyState | null = null;
+  let leaked = false;
+
+  function release(final: boolean): string {
+    let out = '';
+    for (;;) {
+      if (pem !== null) {
+        const step = continuePemBody(buffer, pos, pem, final);
+        if (step.kind === 'more') {
+          pos = step.at;
+          pem = step.state;
+          break;
+        }
+        // A committed block always ends; 'reject' cannot happen here.
+        if (step.kind === 'end') pos = step.end;
+        pem = null;
+        continue;
+      }
+      const scan = scanSecrets(buffer, pos, final, canaries);
+      const spans = resolveFindings(scan.findings);
+      let cut = final ? buffer.length : scan.frontier;
+      const open = scan.openPem;
+      if (open !== null && cut >= open.start) {
+        const before = spans.filter((s) => s.start < open.start).map((s) => ({ ...s, end: Math.min(s.end, open.start) }));
+        out += renderRange(buffer, pos, open.start, before) + placeholder('private-key');
+        if (before.some((s) => s.type === 'canary')) leaked = true;
+        pos = open.resumeAt;
+        pem = open.state;
+        continue;
+      }
+      if (open !== null) cut = Math.min(cut, open.start);
+      for (const span of spans) if (span.end > cut) cut = Math.min(cut, span.start);
+      const released = spans.filter((s) => s.end <= cut);
+      if (released.some((s) => s.type === 'canary')) leaked = true;
+      out += renderRange(buffer, pos, cut, released);
+      pos = cut;
+      break;
+    }
+    const keep = Math.max(0, pos - LOOKBEHIND);
+    buffer = buffer.slice(keep);
+    pos -= keep;
+    return out;
+  }
+
+  return {
+    push(chunk: string): string {
+      buffer += chunk;
+      return release(false);
+    },
+    flush(): string {
+      return release(true);
+    },
+    get leaked() {
+      return leaked;
+    },
+  };
+}

@@ -1,0 +1,288 @@
+import { type CacheTier, cacheTiers, hstsValue, securityHeaders } from './headers.ts';
+
+export interface EdgeLimits {
+  /** Sustained API request rate per client address (nginx `rate`, e.g. `20r/s`). */
+  apiRate: string;
+  apiBurst: number;
+  /** Sustained chat request rate per client address (e.g. `30r/m`). */
+  chatRate: string;
+  chatBurst: number;
+  /** Open connections per client address (SSE streams hold one each). */
+  connectionsPerClient: number;
+  /** Largest request body, nginx size syntax. */
+  maxBodySize: string;
+}
+
+export const defaultEdgeLimits: EdgeLimits = {
+  apiRate: '20r/s',
+  apiBurst: 40,
+  chatRate: '30r/m',
+  chatBurst: 10,
+  connectionsPerClient: 64,
+  maxBodySize: '1m',
+};
+
+export interface NginxOptions {
+  /** The Bastion server, `HOST:PORT`. */
+  upstream: string;
+  /** The built web app (the `dist/` that `bastion-security build` processed). */
+  root: string;
+  /** Plain-HTTP listener, `PORT` or `ADDR:PORT`. In TLS mode it only redirects to HTTPS. */
+  listen: string;
+  tls?: { listen: string; cert: string; key: string };
+  /** The page CSP, exactly as `bastion-security build` wrote it. */
+  csp: string;
+  /** Writable directory for the pid file and temp paths, so nginx runs without root. */
+  prefix: string;
+  /** Access log path, or `off`. Defaults to `<prefix>/access.log`. */
+  accessLog?: string;
+  /** Error log path (`stderr` works). Defaults to `<prefix>/error.log`. */
+  errorLog?: string;
+  limits?: Partial<EdgeLimits>;
+}
+
+/** Seconds nginx waits for the next byte of an SSE stream: above the server's 15 s ping. */
+export const sseReadTimeoutS = 75;
+
+const MIME_TYPES: Record<string, string[]> = {
+  'text/html': ['html'],
+  'text/css': ['css'],
+  'text/javascript': ['js', 'mjs'],
+  'application/json': ['json', 'map'],
+  'application/manifest+json': ['webmanifest'],
+  'image/svg+xml': ['svg'],
+  'image/png': ['png'],
+  'image/x-icon': ['ico'],
+  'image/webp': ['webp'],
+  'image/avif': ['avif'],
+  'font/woff2': ['woff2'],
+  'text/plain': ['txt'],
+  'application/xml': ['xml'],
+};
+
+function quoted(value: string): string {
+  if (/["$\\\n\r]/.test(value))
+    throw new Error(`cannot place ${JSON.stringify(value)} in nginx config`);
+  return `"${value}"`;
+}
+
+function portOf(listen: string): number {
+  const port = Number(listen.split(':').pop());
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`invalid listen ${listen}`);
+  return port;
+}
+
+function indent(lines: string[], depth: number): string[] {
+  return lines.map((line) => (line === '' ? '' : `${'    '.repeat(depth)}${line}`));
+}
+
+function block(header: string, body: string[]): string[] {
+  return [`${header} {`, ...indent(body, 1), '}'];
+}
+
+/**
+ * The whole security set (nginx drops inherited add_header lines in any block that sets its
+ * own), plus the block's cache tier. HSTS comes from a map that is empty on plain HTTP, and
+ * nginx omits a header whose value is empty.
+ */
+function headers(csp: string, tier?: CacheTier, extra: Array<[string, string]> = []): string[] {
+  const set = securityHeaders({ csp, hsts: false }).map(([name, value]) => [name, quoted(value)]);
+  set.splice(1, 0, ['Strict-Transport-Security', '$bastion_hsts']);
+  if (tier) set.push(['Cache-Control', quoted(cacheTiers[tier])]);
+  for (const [name, value] of extra) set.push([name, quoted(value)]);
+  return set.map(([name, value]) => `add_header ${name} ${value} always;`);
+}
+
+function hideUpstreamHeaders(): string[] {
+  const names = [...securityHeaders({ csp: 'x', hsts: true }).map(([n]) => n), 'Cache-Control'];
+  return names.map((name) => `proxy_hide_header ${name};`);
+}
+
+function proxy(csp: string): string[] {
+  return [
+    'proxy_pass http://bastion_server;',
+    'proxy_http_version 1.1;',
+    'proxy_set_header Connection "";',
+    'proxy_set_header Host $http_host;',
+    'proxy_set_header X-Real-IP $remote_addr;',
+    'proxy_set_header X-Forwarded-For $remote_addr;',
+    'proxy_set_header X-Forwarded-Proto $scheme;',
+    'proxy_set_header X-Request-ID $request_id;',
+    '# Server-sent events: pass every byte through at once and outwait the 15 s ping.',
+    'proxy_buffering off;',
+    'proxy_cache off;',
+    `proxy_read_timeout ${sseReadTimeoutS}s;`,
+    `proxy_send_timeout ${sseReadTimeoutS}s;`,
+    'proxy_connect_timeout 5s;',
+    ...hideUpstreamHeaders(),
+    ...headers(csp, 'api'),
+  ];
+}
+
+const RATE_LIMITED_BODY = JSON.stringify({
+  error: {
+    message: 'Too many requests; retry later',
+    code: -32029,
+    data: {
+      code: 'TOO_MANY_REQUESTS',
+      httpStatus: 429,
+      reason: 'rate_limited',
+      retryAfterMs: 1000,
+    },
+  },
+});
+
+function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
+  const { csp, tls } = options;
+  const apiLimit = `limit_req zone=bastion_api burst=${limits.apiBurst} nodelay;`;
+  const listen = tls ? [`listen ${tls.listen} ssl http2;`] : [`listen ${options.listen};`];
+  const tlsLines = tls
+    ? [
+        `ssl_certificate ${tls.cert};`,
+        `ssl_certificate_key ${tls.key};`,
+        'ssl_protocols TLSv1.2 TLSv1.3;',
+        'ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;',
+        'ssl_prefer_server_ciphers off;',
+        'ssl_session_cache shared:bastion_tls:10m;',
+        'ssl_session_timeout 1d;',
+        'ssl_session_tickets off;',
+        '# Plain HTTP sent to this TLS port (scanners probe both schemes) is redirected to HTTPS.',
+        'error_page 497 =301 https://$host:$server_port$request_uri;',
+      ]
+    : [];
+  return block('server', [
+    ...listen,
+    'server_name _;',
+    ...tlsLines,
+    `root ${options.root};`,
+    'index index.html;',
+    `client_max_body_size ${limits.maxBodySize};`,
+    `limit_conn bastion_conn ${limits.connectionsPerClient};`,
+    'error_page 429 = @rate_limited;',
+    '',
+    '# Error pages, redirects and denials carry the set too.',
+    ...headers(csp),
+    '',
+    ...block('location @rate_limited', [
+      'default_type application/json;',
+      ...headers(csp, 'api', [['Retry-After', '1']]),
+      `return 429 '${RATE_LIMITED_BODY}';`,
+    ]),
+    '',
+    '# Metrics stay on the private network: never proxied.',
+    ...block('location = /metrics', ['return 404;']),
+    '',
+    '# Dotfiles are never served (.well-known stays reachable for ACME and security.txt).',
+    ...block('location ~ /\\.(?!well-known/)', ['deny all;']),
+    '',
+    ...block('location ^~ /api/', [
+      apiLimit,
+      ...proxy(csp),
+      '',
+      ...block('location ~ ^/api/trpc/(?:[^/]*,)?chat\\.', [
+        `limit_req zone=bastion_chat burst=${limits.chatBurst} nodelay;`,
+        apiLimit,
+        ...proxy(csp),
+      ]),
+    ]),
+    '',
+    ...block('location ~ ^/(?:healthz|readyz)$', [apiLimit, ...proxy(csp)]),
+    '',
+    '# Content-hashed build output.',
+    ...block('location ^~ /assets/', [
+      'try_files $uri =404;',
+      ...headers(csp, 'immutable'),
+      ...block('location ~ /\\.', ['deny all;']),
+    ]),
+    '',
+    ...block('location = /index.html', [...headers(csp, 'shell')]),
+    '',
+    ...block('location ~* \\.(?:ico|png|svg|webp|avif)$', [
+      'try_files $uri =404;',
+      ...headers(csp, 'immutable'),
+    ]),
+    '',
+    '# Other files: the web manifest, small JSON data, robots.txt.',
+    ...block('location ~ \\.[^/]+$', ['try_files $uri =404;', ...headers(csp, 'data')]),
+    '',
+    '# Client-side routes get the HTML shell.',
+    ...block('location /', ['try_files $uri /index.html;', ...headers(csp, 'shell')]),
+  ]);
+}
+
+function redirectServer(options: NginxOptions): string[] {
+  const tlsPort = portOf(options.tls!.listen);
+  const target =
+    tlsPort === 443 ? 'https://$host$request_uri' : `https://$host:${tlsPort}$request_uri`;
+  return block('server', [
+    `listen ${options.listen};`,
+    'server_name _;',
+    ...headers(options.csp),
+    `return 301 ${target};`,
+  ]);
+}
+
+/** A complete nginx.conf for the Bastion edge (nginx ≥ 1.22, runnable without root). */
+export function renderNginxConfig(options: NginxOptions): string {
+  const limits = { ...defaultEdgeLimits, ...options.limits };
+  const { prefix } = options;
+  const types = Object.entries(MIME_TYPES).map(([type, exts]) => `${type} ${exts.join(' ')};`);
+  const hstsSource = options.tls ? '$https' : '$http_x_forwarded_proto';
+  const hstsWhen = options.tls ? 'on' : 'https';
+  const lines = [
+    '# Rendered by `bastion-security nginx`; edit the generator, not this file.',
+    'worker_processes auto;',
+    `pid ${prefix}/nginx.pid;`,
+    `error_log ${options.errorLog ?? `${prefix}/error.log`} warn;`,
+    '',
+    ...block('events', ['worker_connections 1024;']),
+    '',
+    ...block('http', [
+      'server_tokens off;',
+      ...block('types', types),
+      'default_type application/octet-stream;',
+      'charset utf-8;',
+      'charset_types text/css text/javascript text/plain application/json application/manifest+json image/svg+xml;',
+      'sendfile on;',
+      'tcp_nopush on;',
+      'keepalive_timeout 30s;',
+      'client_header_timeout 10s;',
+      'client_body_timeout 10s;',
+      'send_timeout 30s;',
+      `client_body_temp_path ${prefix}/client_body;`,
+      `proxy_temp_path ${prefix}/proxy;`,
+      `fastcgi_temp_path ${prefix}/fastcgi;`,
+      `uwsgi_temp_path ${prefix}/uwsgi;`,
+      `scgi_temp_path ${prefix}/scgi;`,
+      '',
+      '# Paths only: query strings can carry chat input, which is never logged.',
+      `log_format bastion '$remote_addr [$time_iso8601] "$request_method $uri $server_protocol" $status $body_bytes_sent $request_time $request_id';`,
+      options.accessLog === 'off'
+        ? 'access_log off;'
+        : `access_log ${options.accessLog ?? `${prefix}/access.log`} bastion;`,
+      '',
+      'gzip on;',
+      'gzip_vary on;',
+      'gzip_min_length 512;',
+      'gzip_types text/css text/javascript application/json application/manifest+json image/svg+xml;',
+      '',
+      `limit_req_zone $binary_remote_addr zone=bastion_api:10m rate=${limits.apiRate};`,
+      `limit_req_zone $binary_remote_addr zone=bastion_chat:10m rate=${limits.chatRate};`,
+      'limit_conn_zone $binary_remote_addr zone=bastion_conn:10m;',
+      'limit_req_status 429;',
+      'limit_conn_status 429;',
+      '',
+      ...block(`map ${hstsSource} $bastion_hsts`, [
+        `${hstsWhen} ${quoted(hstsValue)};`,
+        'default "";',
+      ]),
+      '',
+      ...block('upstream bastion_server', [`server ${options.upstream};`, 'keepalive 16;']),
+      '',
+      ...(options.tls ? [...redirectServer(options), ''] : []),
+      ...siteServer(options, limits),
+    ]),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildFiles, buildSecurity, readBuiltCsp } from '../src/build.ts';
+import { parseCsp } from '../src/csp.ts';
+import { viteDist } from './fixtures.ts';
+
+const sri = (bytes: Buffer | string) =>
+  `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+
+function attrsOf(html: string, selector: RegExp): Record<string, string>[] {
+  return [...html.matchAll(selector)].map((m) =>
+    Object.fromEntries([...m[0].matchAll(/([a-z-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]])),
+  );
+}
+
+describe('bastion-security build', () => {
+  it('puts SRI of the final bytes on every script, stylesheet and modulepreload', () => {
+    const dist = viteDist();
+    const result = buildSecurity(dist);
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    const tags = [
+      ...attrsOf(html, /<script [^>]*>/g),
+      ...attrsOf(
+        html,
+        /<link rel="(?:modulepreload|stylesheet)"[^>]*>|<link [^>]*rel="(?:modulepreload|stylesheet)"[^>]*>/g,
+      ),
+    ];
+    expect(tags.length).toBe(4); // loader, entry preload, chunk preload, stylesheet
+    for (const tag of tags) {
+      const url = tag.src ?? tag.href!;
+      expect(tag.crossorigin).toBe('anonymous');
+      expect(tag.integrity).toBe(sri(readFileSync(join(dist, url))));
+      expect(result.sri[url]).toBe(tag.integrity);
+    }
+    const manifest = JSON.parse(readFileSync(join(dist, buildFiles.sriManifest), 'utf8'));
+    expect(manifest).toEqual({ algorithm: 'sha384', files: result.sri });
+  });
+
+  it('moves the module entry behind a hash-trusted loader that inserts it with SRI', () => {
+    const dist = viteDist();
+    const result = buildSecurity(dist);
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    const scripts = attrsOf(html, /<script [^>]*>/g);
+    expect(scripts).toHaveLength(1);
+    const loaderUrl = scripts[0]!.src!;
+    expect(loaderUrl).toMatch(/^\/assets\/bastion-loader-[0-9a-f]{12}\.js$/);
+    const loader = readFileSync(join(dist, loaderUrl), 'utf8');
+    expect(loader).toContain(
+      JSON.stringify([
+        ['/assets/index-AbC123.js', sri(readFileSync(join(dist, 'assets/index-AbC123.js')))],
+      ]),
+    );
+    expect(html).toContain(
+      '<link rel="modulepreload" crossorigin="anonymous" href="/assets/index-AbC123.js"',
+    );
+    // The CSP trusts exactly the loader, matched through its integrity attribute.
+    expect(parseCsp(result.csp).get('script-src')).toEqual([
+      `'${scripts[0]!.integrity}'`,
+      "'strict-dynamic'",
+    ]);
+    expect(readBuiltCsp(dist)).toBe(result.csp);
+    expect(result.inlineScriptHashes).toEqual([]);
+  });
+
+  it('leaves the rest of the document byte-identical', () => {
+    const dist = viteDist();
+    const before = readFileSync(join(dist, 'index.html'), 'utf8');
+    buildSecurity(dist);
+    const after = readFileSync(join(dist, 'index.html'), 'utf8');
+    const untouched = (html: string) =>
+      html.split('\n').filter((l) => !/<script|modulepreload|stylesheet/.test(l));
+    expect(untouched(after)).toEqual(untouched(before));
+  });
+
+  it('hashes inline scripts into the CSP (SHA-256 of the exact text)', () => {
+    const inline = 'window.bootAt = Date.now();';
+    const dist = viteDist(
+      `\n    <script>${inline}</script>\n    <script type="application/ld+json">{}</script>`,
+    );
+    const result = buildSecurity(dist);
+    const hash = `'sha256-${createHash('sha256').update(inline).digest('base64')}'`;
+    expect(result.inlineScriptHashes).toEqual([hash]);
+    expect(parseCsp(result.csp).get('script-src')).toContain(hash);
+  });
+
+  it('renders an nginx config and refuses to process the same output twice', () => {
+    const dist = viteDist();
+    buildSecurity(dist);
+    expect(existsSync(join(dist, buildFiles.nginx))).toBe(true);
+    expect(() => buildSecurity(dist)).toThrow(/already processed/);
+  });
+
+  it('refuses what the CSP would block or could not check', () => {
+    const foreign = viteDist('\n    <link rel="stylesheet" href="https://cdn.example.com/x.css">');
+    expect(() => buildSecurity(foreign)).toThrow(/another origin/);
+    const handler = viteDist('\n    <meta name="x" onclick="alert(1)">');
+    expect(() => buildSecurity(handler)).toThrow(/inline code the CSP blocks/);
+    const missing = viteDist();
+    writeFileSync(
+      join(missing, 'index.html'),
+      '<script type="module" src="/assets/gone.js"></script>',
+    );
+    expect(() => buildSecurity(missing)).toThrow(/gone\.js is referenced but/);
+  });
+});

@@ -1,0 +1,3 @@
+import { defineBastionConfig } from '../../vitest.shared.ts';
+
+export default defineBastionConfig();
