@@ -91,6 +91,14 @@ function latestRunSummary(): TaskSummary[] {
   return JSON.parse(readFileSync(files[0], 'utf8')).tasks as TaskSummary[];
 }
 
+/** A whole-repository check run after the suites, counted by its exit code. */
+function check(runner: string, script: string): Tally {
+  console.log(`\n=== ${runner}`);
+  const result = spawnSync(process.execPath, [join(root, script)], { cwd: root, stdio: 'inherit' });
+  const ok = result.status === 0;
+  return { runner, passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+}
+
 ensureSystemPackages();
 
 const dirs = workspaceDirs();
@@ -115,7 +123,11 @@ const turbo = spawnSync(
 );
 
 const tallies = dirs.flatMap(readReports);
-tallies.push(dependencyAudit());
+tallies.push(
+  dependencyAudit(),
+  check('secret scan of tracked files', 'scripts/scan-secrets.ts'),
+  check('header judges (Observatory, csp_evaluator)', 'scripts/audit-headers.ts'),
+);
 const reported = new Set(tallies.map((t) => t.runner.split(' ')[0]));
 for (const task of latestRunSummary()) {
   const exitCode = task.execution?.exitCode;

@@ -60,14 +60,14 @@ describe('server (API only)', () => {
     const seen: string[] = [];
     const client = createBastionClient({
       url: server.url,
-      apiKey: 'k1:s3cret',
+      apiKey: 'k1:s3cret', // secret-scan: allow (test key)
       fetch: (input, init) => {
         seen.push(new Headers(init?.headers).get('authorization') ?? '');
         return fetch(input, init);
       },
     });
     await client.status.summary.query();
-    expect(seen).toEqual(['Bearer k1:s3cret']);
+    expect(seen).toEqual(['Bearer k1:s3cret']); // secret-scan: allow (test key)
   });
 });
 

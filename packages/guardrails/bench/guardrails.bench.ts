@@ -1,7 +1,8 @@
 // Throughput of detectInjection, redactSecrets and the stream redactor on ~10 MB of mixed realistic
 // text, and their time on 1 MB adversarial inputs, each beside a naive baseline measured in the
-// same run (one regular-expression pass for the same job). Targets: >= 50 MB/s, <= 50 ms; the
-// bench reports, it never fails on times.
+// same run (one regular-expression pass for the same job). Targets (for detectInjection and
+// redactSecrets): >= 50 MB/s, <= 50 ms. The stream redactor's figures are shown for information
+// (the spec sets it no target). The bench reports, it never fails on times.
 import { resolve } from 'node:path';
 import { createStreamRedactor, detectInjection, redactSecrets } from '../src/index.ts';
 import { mixedCorpus } from './corpus.ts';
@@ -9,19 +10,22 @@ import { mixedCorpus } from './corpus.ts';
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const CORPUS_CHARS = 10_000_000;
 const RUNS = 3;
+/** The adversarial inputs are small: more runs, so that the first (compiling) one does not count. */
+const ADVERSARIAL_RUNS = 5;
 const THROUGHPUT_TARGET = 50;
 const ADVERSARIAL_TARGET_MS = 50;
 const MB = 1_000_000;
 
 // Baselines: what one would write without this package.
-const NAIVE_INJECTION = /ignore (?:all )?(?:previous|prior) instructions|system prompt|jailbreak|do anything now/i;
+const NAIVE_INJECTION =
+  /ignore (?:all )?(?:previous|prior) instructions|system prompt|jailbreak|do anything now/i;
 const NAIVE_SECRETS =
   /\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|xox[bp]-[0-9A-Za-z-]{10,}|sk-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35})\b/g;
 
-/** Best of RUNS wall-clock times, in milliseconds. */
-function best(work: () => void): number {
+/** Best of `runs` wall-clock times, in milliseconds. */
+function best(work: () => void, runs = RUNS): number {
   let fastest = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < runs; run++) {
     const started = performance.now();
     work();
     fastest = Math.min(fastest, performance.now() - started);
@@ -29,15 +33,23 @@ function best(work: () => void): number {
   return fastest;
 }
 
-function throughput(name: string, docs: readonly string[], ours: (d: string) => void, baseline: (d: string) => void): void {
+function throughput(
+  name: string,
+  docs: readonly string[],
+  ours: (d: string) => void,
+  baseline: (d: string) => void,
+  targeted = true,
+): void {
   const chars = docs.reduce((n, d) => n + d.length, 0);
   const oursMs = best(() => docs.forEach(ours));
   const baseMs = best(() => docs.forEach(baseline));
   const mbps = chars / MB / (oursMs / 1000);
-  const verdict = mbps >= THROUGHPUT_TARGET ? 'ok' : 'MISSED';
+  const verdict = !targeted
+    ? '(no target)'
+    : `target >= ${THROUGHPUT_TARGET} MB/s ${mbps >= THROUGHPUT_TARGET ? 'ok' : 'MISSED'}`;
   console.log(
     `  ${name.padEnd(26)} ${mbps.toFixed(1).padStart(7)} MB/s  baseline ${(chars / MB / (baseMs / 1000)).toFixed(0).padStart(5)} MB/s  ` +
-      `${(oursMs / baseMs).toFixed(1).padStart(5)}x the baseline's time  target >= ${THROUGHPUT_TARGET} MB/s ${verdict}`,
+      `${(oursMs / baseMs).toFixed(1).padStart(5)}x the baseline's time  ${verdict}`,
   );
 }
 
@@ -48,7 +60,8 @@ function streamInChunks(text: string, size: number): void {
 }
 
 const MEGA = 1_000_000;
-const repeatTo = (unit: string): string => unit.repeat(Math.ceil(MEGA / unit.length)).slice(0, MEGA);
+const repeatTo = (unit: string): string =>
+  unit.repeat(Math.ceil(MEGA / unit.length)).slice(0, MEGA);
 const base64Wall = (): string => {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   let out = '';
@@ -60,8 +73,14 @@ const ADVERSARIAL: Array<[string, () => string]> = [
   ["'eyJ' repeated", () => repeatTo('eyJ')],
   ["'eyJ…' segments without a signature", () => repeatTo('eyJhbGciOiJIUzI1NiJ9.')],
   ["'-----BEGIN ' without END", () => repeatTo('-----BEGIN ')],
-  ['private-key header, key material, no END', () => `-----BEGIN RSA PRIVATE KEY-----\n${base64Wall()}`],
-  ['private-key headers with short bodies', () => repeatTo(`-----BEGIN PRIVATE KEY-----\n${'A'.repeat(31)} `)],
+  [
+    'private-key header, key material, no END',
+    () => `-----BEGIN RSA PRIVATE KEY-----\n${base64Wall()}`,
+  ],
+  [
+    'private-key headers with short bodies',
+    () => repeatTo(`-----BEGIN PRIVATE KEY-----\n${'A'.repeat(31)} `),
+  ],
   ["'a' * 1e6", () => 'a'.repeat(MEGA)],
   ['base64-ish wall', base64Wall],
   ['hex wall', () => repeatTo('0123456789abcdef')],
@@ -77,23 +96,60 @@ const ADVERSARIAL: Array<[string, () => string]> = [
 ];
 
 function adversarial(): void {
-  console.log(`\n1 MB adversarial inputs (target <= ${ADVERSARIAL_TARGET_MS} ms each; baseline: the naive regex)`);
-  const row = (name: string, ms: number, baseMs: number): void =>
+  console.log(
+    `\n1 MB adversarial inputs (target <= ${ADVERSARIAL_TARGET_MS} ms each; baseline: the naive regex)`,
+  );
+  const row = (name: string, ours: () => void, baseline: () => void, targeted = true): void => {
+    const ms = best(ours, ADVERSARIAL_RUNS);
+    const baseMs = best(baseline, ADVERSARIAL_RUNS);
+    const verdict = !targeted ? '(no target)' : ms <= ADVERSARIAL_TARGET_MS ? 'ok' : 'MISSED';
     console.log(
-      `  ${name.padEnd(52)} ${ms.toFixed(1).padStart(7)} ms  baseline ${baseMs.toFixed(1).padStart(6)} ms  ${ms <= ADVERSARIAL_TARGET_MS ? 'ok' : 'MISSED'}`,
+      `  ${name.padEnd(58)} ${ms.toFixed(1).padStart(7)} ms  baseline ${baseMs.toFixed(1).padStart(6)} ms  ${verdict}`,
     );
+  };
   for (const [name, make] of ADVERSARIAL) {
     const text = make();
-    row(`detectInjection: ${name}`, best(() => detectInjection(text)), best(() => NAIVE_INJECTION.test(text)));
-    row(`redactSecrets: ${name}`, best(() => redactSecrets(text)), best(() => text.replace(NAIVE_SECRETS, '[REDACTED]')));
-    row(`stream (64-char chunks): ${name}`, best(() => streamInChunks(text, 64)), best(() => text.replace(NAIVE_SECRETS, '')));
+    row(
+      `detectInjection: ${name}`,
+      () => detectInjection(text),
+      () => NAIVE_INJECTION.test(text),
+    );
+    row(
+      `redactSecrets: ${name}`,
+      () => redactSecrets(text),
+      () => text.replace(NAIVE_SECRETS, '[REDACTED]'),
+    );
+    row(
+      `stream (64-char chunks): ${name}`,
+      () => streamInChunks(text, 64),
+      () => text.replace(NAIVE_SECRETS, ''),
+      false,
+    );
   }
 }
 
 const docs = mixedCorpus(ROOT, CORPUS_CHARS);
 const chars = docs.reduce((n, d) => n + d.length, 0);
-console.log(`mixed corpus: ${docs.length} documents, ${(chars / MB).toFixed(1)} MB (best of ${RUNS} runs)`);
-throughput('detectInjection', docs, (d) => detectInjection(d), (d) => NAIVE_INJECTION.test(d));
-throughput('redactSecrets', docs, (d) => redactSecrets(d), (d) => d.replace(NAIVE_SECRETS, '[REDACTED]'));
-throughput('stream, 64-char chunks', docs, (d) => streamInChunks(d, 64), (d) => d.replace(NAIVE_SECRETS, '[REDACTED]'));
+console.log(
+  `mixed corpus: ${docs.length} documents, ${(chars / MB).toFixed(1)} MB (best of ${RUNS} runs)`,
+);
+throughput(
+  'detectInjection',
+  docs,
+  (d) => detectInjection(d),
+  (d) => NAIVE_INJECTION.test(d),
+);
+throughput(
+  'redactSecrets',
+  docs,
+  (d) => redactSecrets(d),
+  (d) => d.replace(NAIVE_SECRETS, '[REDACTED]'),
+);
+throughput(
+  'stream, 64-char chunks',
+  docs,
+  (d) => streamInChunks(d, 64),
+  (d) => d.replace(NAIVE_SECRETS, '[REDACTED]'),
+  false,
+);
 adversarial();

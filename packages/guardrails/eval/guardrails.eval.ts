@@ -6,7 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { detectInjection, redactSecrets } from '../src/index.ts';
 
-const TARGETS = { injectionRecall: 0.9, injectionFalsePositives: 0.02, secretRecall: 0.98, secretFalsePositives: 0.02 };
+const TARGETS = {
+  injectionRecall: 0.9,
+  injectionFalsePositives: 0.02,
+  secretRecall: 0.98,
+  secretFalsePositives: 0.02,
+};
 
 const dataDir =
   process.env.GUARDRAILS_DATA_DIR ??
@@ -30,11 +35,15 @@ function table(title: string, what: string, tallies: Map<string, Tally>): Tally 
   console.log(`\n${title}`);
   const total: Tally = { hit: 0, total: 0 };
   for (const [key, tally] of [...tallies].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    console.log(`  ${key.padEnd(44)} ${`${tally.hit}/${tally.total}`.padStart(9)}  ${what} ${percent(tally).padStart(6)}`);
+    console.log(
+      `  ${key.padEnd(44)} ${`${tally.hit}/${tally.total}`.padStart(9)}  ${what} ${percent(tally).padStart(6)}`,
+    );
     total.hit += tally.hit;
     total.total += tally.total;
   }
-  console.log(`  ${'total'.padEnd(44)} ${`${total.hit}/${total.total}`.padStart(9)}  ${what} ${percent(total).padStart(6)}`);
+  console.log(
+    `  ${'total'.padEnd(44)} ${`${total.hit}/${total.total}`.padStart(9)}  ${what} ${percent(total).padStart(6)}`,
+  );
   return total;
 }
 
@@ -61,14 +70,22 @@ function evaluateInjection(): [Tally, Tally] {
   const ms = performance.now() - started;
   console.log(`injection.jsonl: ${(chars / 1e6).toFixed(2)} MB in ${ms.toFixed(0)} ms`);
   const recall = table('Injections caught (recall), by kind / source', 'recall', caught);
-  const fp = table('Benign texts flagged (false positives), by kind / source', 'flagged', falseAlarms);
+  const fp = table(
+    'Benign texts flagged (false positives), by kind / source',
+    'flagged',
+    falseAlarms,
+  );
   return [recall, fp];
 }
 
 const decode = (value: unknown): string => Buffer.from(String(value), 'base64').toString('utf8');
 
 /** Every character of `[start, end)` lies inside some redaction. */
-function covered(redactions: ReadonlyArray<{ start: number; end: number }>, start: number, end: number): boolean {
+function covered(
+  redactions: ReadonlyArray<{ start: number; end: number }>,
+  start: number,
+  end: number,
+): boolean {
   let at = start;
   for (const r of [...redactions].sort((a, b) => a.start - b.start)) {
     if (r.start <= at && r.end > at) at = r.end;
@@ -85,7 +102,11 @@ function evaluateSecrets(): [Tally, Tally] {
     if (row.label === 'secret') {
       const secret = decode(row.secret);
       const start = text.indexOf(secret);
-      count(caught, String(row.type), start >= 0 && covered(redactions, start, start + secret.length));
+      count(
+        caught,
+        String(row.type),
+        start >= 0 && covered(redactions, start, start + secret.length),
+      );
     } else {
       const kind = row.near_type ? `${row.type} (like ${row.near_type})` : String(row.type);
       count(falseAlarms, kind, redactions.length > 0);
@@ -99,12 +120,16 @@ function evaluateSecrets(): [Tally, Tally] {
 function check(name: string, value: number, target: number, atLeast: boolean): boolean {
   const ok = atLeast ? value >= target : value <= target;
   const shown = `${(100 * value).toFixed(1)}%`;
-  console.log(`  ${name.padEnd(36)} ${shown.padStart(6)}  target ${atLeast ? '>=' : '<='} ${100 * target}%  ${ok ? 'ok' : 'MISSED'}`);
+  console.log(
+    `  ${name.padEnd(36)} ${shown.padStart(6)}  target ${atLeast ? '>=' : '<='} ${100 * target}%  ${ok ? 'ok' : 'MISSED'}`,
+  );
   return ok;
 }
 
 if (!existsSync(join(dataDir, 'injection.jsonl')) || !existsSync(join(dataDir, 'secrets.jsonl'))) {
-  console.log(`guardrails eval skipped: no development data in ${dataDir} (set GUARDRAILS_DATA_DIR)`);
+  console.log(
+    `guardrails eval skipped: no development data in ${dataDir} (set GUARDRAILS_DATA_DIR)`,
+  );
   process.exit(0);
 }
 

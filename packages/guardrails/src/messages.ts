@@ -46,7 +46,9 @@ export function checkMessages(messages: readonly ChatMessage[], options: CheckOp
   return {
     flagged,
     blocked: flagged && options.mode === 'enforce' && options.allowUnsafe !== true,
-    reason: flagged ? `possible prompt injection (${labels.join(', ') || 'combined signals'})` : null,
+    reason: flagged
+      ? `possible prompt injection (${labels.join(', ') || 'combined signals'})`
+      : null,
     patterns: labels,
   };
 }

@@ -6,9 +6,10 @@ import { re } from './patterns.ts';
 // words. Pure ASCII text takes a fast path: one native lower-casing and one pass over the
 // characters that collapses blank runs and notices leetspeak and spaced-out letters.
 
-const NON_ASCII = re(/[^\x00-\x7f]/);
+const NON_ASCII = re(/[\u0080-\uffff]/);
+// Invisible characters: format controls and fillers, then the invisible combining marks.
 const INVISIBLE = re(
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]|\udb40[\udd00-\uddef]/g,
+  /[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|[\u034f\u180b-\u180d\u180f\ufe00-\ufe0f]|\u17b4|\u17b5|\udb40[\udd00-\uddef]/g,
 );
 const TAG_CHARACTER = re(/\udb40([\udc00-\udc7f])/g);
 const COMBINING_MARK = re(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g);
@@ -18,14 +19,84 @@ const NOT_LETTER = re(/[^a-z]+/g);
 
 // Letters that render like Latin ones: Cyrillic, Greek and a few others, mapped to lower case.
 const LOOKALIKES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y',
-  х: 'x', ѕ: 's', і: 'i', ї: 'i', ј: 'j', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', ɡ: 'g', ь: 'b',
-  А: 'a', В: 'b', Е: 'e', К: 'k', М: 'm', Н: 'h', О: 'o', Р: 'p', С: 'c', Т: 't', У: 'y', Х: 'x',
-  Ѕ: 's', І: 'i', Ј: 'j', α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't',
-  υ: 'u', χ: 'x', ω: 'w', Α: 'a', Β: 'b', Ε: 'e', Ζ: 'z', Η: 'h', Ι: 'i', Κ: 'k', Μ: 'm', Ν: 'n',
-  Ο: 'o', Ρ: 'p', Τ: 't', Υ: 'y', Χ: 'x', ı: 'i', ℓ: 'l', ɑ: 'a', ǀ: 'l',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  һ: 'h',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ӏ: 'l',
+  ɡ: 'g',
+  ь: 'b',
+  А: 'a',
+  В: 'b',
+  Е: 'e',
+  К: 'k',
+  М: 'm',
+  Н: 'h',
+  О: 'o',
+  Р: 'p',
+  С: 'c',
+  Т: 't',
+  У: 'y',
+  Х: 'x',
+  Ѕ: 's',
+  І: 'i',
+  Ј: 'j',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  Α: 'a',
+  Β: 'b',
+  Ε: 'e',
+  Ζ: 'z',
+  Η: 'h',
+  Ι: 'i',
+  Κ: 'k',
+  Μ: 'm',
+  Ν: 'n',
+  Ο: 'o',
+  Ρ: 'p',
+  Τ: 't',
+  Υ: 'y',
+  Χ: 'x',
+  ı: 'i',
+  ℓ: 'l',
+  ɑ: 'a',
+  ǀ: 'l',
 };
 const LOOKALIKE = re(new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'g'));
+/**
+ * Characters `foldLetters` may change: letters that decompose into accents, combining marks,
+ * look-alikes, Unicode blanks. Text without any (after NFKC: emoji, dashes, quotes) is left alone.
+ */
+const FOLDABLE = re(
+  /[\u00a0\u00c0-\u02ff\u0370-\u052f\u1e00-\u1fff\u2000-\u200a\u2028\u2029\u202f\u205f\u2113\u3000]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/,
+);
 
 const LEET: Record<string, string> = {
   '0': 'o',
@@ -122,7 +193,13 @@ interface Scan {
 }
 
 /** Records `source[start, end)` if it may be base64 or hex; `seen` holds its character classes. */
-function pushRun(runs: EncodedRun[], source: string, start: number, end: number, seen: number): void {
+function pushRun(
+  runs: EncodedRun[],
+  source: string,
+  start: number,
+  end: number,
+  seen: number,
+): void {
   if (end - start < MIN_ENCODED_RUN) return;
   const padded = source.charCodeAt(end) === 61;
   const hexOnly = (seen & NOT_HEX) === 0;
@@ -152,7 +229,13 @@ function pushSplitRuns(runs: EncodedRun[], source: string, start: number, end: n
  * text) if leetspeak decoding would rewrite it: like `pr3v10us` or `1gnore`, letters then a digit
  * or symbol, or digits then a letter, starting at a word boundary. Leading `@` and `$` stay.
  */
-function pushLeetWord(words: number[], text: string, start: number, end: number, shift: number): void {
+function pushLeetWord(
+  words: number[],
+  text: string,
+  start: number,
+  end: number,
+  shift: number,
+): void {
   let from = start;
   while (from < end && (CLASS[text.charCodeAt(from)] as number) & AT_OR_DOLLAR) from++;
   if (from === end || (from === start && text.charCodeAt(start - 1) === 95)) return; // after `_`: no word boundary
@@ -167,6 +250,88 @@ function pushLeetWord(words: number[], text: string, start: number, end: number,
   words.push(from - shift, end - shift);
 }
 
+/** What the pass below knows about the words read so far. */
+interface Words {
+  /** The text reads as leetspeak somewhere. */
+  leet: boolean;
+  spacedLetters: boolean;
+  /** One-letter words in a row on one line, each one to two characters after the last. */
+  singles: number;
+  /** Where the last one-letter word stands. */
+  lastSingle: number;
+}
+
+/** A one-letter word at `at`: four of them in a row are spaced-out letters (`i g n o`). */
+function singleLetter(st: Words, at: number): void {
+  st.singles = at - st.lastSingle <= 3 ? st.singles + 1 : 1;
+  st.lastSingle = at;
+  if (st.singles >= 4) st.spacedLetters = true;
+}
+
+/**
+ * Reads a token that mixes letters with digits or symbols character by character: notes
+ * leetspeak and single letters, and records the words leetspeak decoding would rewrite.
+ */
+function readMixedToken(
+  st: Words,
+  chars: string,
+  text: string,
+  start: number,
+  end: number,
+  seen: number,
+  leetWords: number[],
+  shift: number,
+): void {
+  if (!(seen & (DIGIT | AT_OR_DOLLAR))) {
+    // Letters and `+/_-` only (`snake_case`, `a-b-c`): no leetspeak, words split at the symbols.
+    let from = start;
+    for (let k = start; k <= end; k++) {
+      if (k < end && !((CLASS[chars.charCodeAt(k)] as number) & BASE64_SYMBOL)) continue;
+      if (k - from === 1) singleLetter(st, from);
+      else if (k - from > 1) st.singles = 0;
+      from = k + 1;
+    }
+    return;
+  }
+  let wordFrom = start; // the current run of letters, digits, `@` and `$`
+  let wordSeen = 0;
+  let letters = 0; // letters in the current word
+  let lastLetter = -1;
+  let leetRun = 0; // leet characters since the last letter of the current word
+  let leetFirst = false; // the current word starts with a leet character
+  let wordStart = true;
+  for (let k = start; k <= end; k++) {
+    const g = k < end ? (CLASS[chars.charCodeAt(k)] as number) : 0;
+    if (g & BASE64_SYMBOL || k === end) {
+      if (wordSeen & LETTER && wordSeen & (DIGIT | AT_OR_DOLLAR))
+        pushLeetWord(leetWords, text, wordFrom, k, shift);
+      wordFrom = k + 1;
+      wordSeen = 0;
+    } else {
+      wordSeen |= g;
+    }
+    if (g & LETTER) {
+      if (leetRun > 0 && leetRun <= 2 && (letters > 0 || leetFirst)) st.leet = true;
+      letters++;
+      lastLetter = k;
+      leetRun = 0;
+      wordStart = false;
+    } else if (g & LEETCHAR && (letters > 0 || wordStart || leetFirst)) {
+      if (wordStart) leetFirst = true;
+      leetRun++;
+      wordStart = false;
+    } else {
+      // The word ends here (the token's end ends it too).
+      if (letters === 1 && leetRun === 0) singleLetter(st, lastLetter);
+      else if (letters > 1) st.singles = 0;
+      letters = 0;
+      leetRun = 0;
+      leetFirst = false;
+      wordStart = !(g & DIGIT);
+    }
+  }
+}
+
 /**
  * One pass over the characters: collapses blank runs of `text` into one space (or one line break
  * if they hold one), notes leetspeak (`pr3v10us`, `1gnore`) and spaced-out single letters, and
@@ -177,18 +342,11 @@ function pushLeetWord(words: number[], text: string, start: number, end: number,
 function scanCharacters(text: string, source: string | null): Scan {
   const runs: EncodedRun[] = [];
   const leetWords: number[] = [];
+  const st: Words = { leet: false, spacedLetters: false, singles: 0, lastSingle: -10 };
   const n = text.length;
   let out = '';
   let copied = 0;
   let removed = 0; // characters the collapsing removed so far
-  let leet = false;
-  let singles = 0;
-  let spacedLetters = false;
-  let letters = 0; // letters in the current word
-  let leetRun = 0; // leet characters since the last letter of the current word
-  let leetFirst = false; // the current word starts with a leet character
-  let wordStart = true;
-  let gap = 0; // characters since the last single letter
   // Classes are read from `source` when given: lower-casing does not change them.
   const chars = source ?? text;
   let i = 0;
@@ -207,74 +365,17 @@ function scanCharacters(text: string, source: string | null): Scan {
         if (seen & AT_OR_DOLLAR) pushSplitRuns(runs, source, start, i);
         else pushRun(runs, source, start, i, seen);
       }
-      if ((seen & ~LETTER & ~NOT_HEX) === 0) {
-        // Letters only: one word (any leet characters before it were reset by the separator).
-        letters = i - start;
-        leetRun = 0;
-        wordStart = false;
-        continue;
-      }
-      let wordFrom = start; // the current run of letters, digits, `@` and `$`
-      let wordSeen = 0;
-      for (let k = start; k < i; k++) {
-        const g = CLASS[chars.charCodeAt(k)] as number;
-        if (g & BASE64_SYMBOL) {
-          if (wordSeen & LETTER && wordSeen & (DIGIT | AT_OR_DOLLAR)) {
-            pushLeetWord(leetWords, text, wordFrom, k, removed);
-          }
-          wordFrom = k + 1;
-          wordSeen = 0;
-        } else {
-          wordSeen |= g;
-        }
-        if (g & LETTER) {
-          if (leetRun > 0 && leetRun <= 2 && (letters > 0 || leetFirst)) leet = true;
-          letters++;
-          leetRun = 0;
-          wordStart = false;
-          continue;
-        }
-        if (g & LEETCHAR && (letters > 0 || wordStart || leetFirst)) {
-          if (wordStart) leetFirst = true;
-          leetRun++;
-          wordStart = false;
-          continue;
-        }
-        if (letters === 1 && leetRun === 0) {
-          singles = gap <= 2 ? singles + 1 : 1;
-          if (singles >= 4) spacedLetters = true;
-          gap = 0;
-        } else if (letters > 1) {
-          singles = 0;
-        }
-        letters = 0;
-        leetRun = 0;
-        leetFirst = false;
-        gap++;
-        wordStart = !(g & DIGIT);
-      }
-      if (wordSeen & LETTER && wordSeen & (DIGIT | AT_OR_DOLLAR)) {
-        pushLeetWord(leetWords, text, wordFrom, i, removed);
-      }
+      if ((seen & ~LETTER & ~NOT_HEX) !== 0)
+        readMixedToken(st, chars, text, start, i, seen, leetWords, removed);
+      else if (i - start === 1) singleLetter(st, start);
+      else st.singles = 0;
       continue;
     }
-    // A separator ends the word: track runs of one-letter words split by short separators.
-    if (letters === 1 && leetRun === 0) {
-      singles = gap <= 2 ? singles + 1 : 1;
-      if (singles >= 4) spacedLetters = true;
-      gap = 0;
-    } else if (letters > 1) {
-      singles = 0;
-    }
-    letters = 0;
-    leetRun = 0;
-    leetFirst = false;
-    gap++;
-    wordStart = true;
+    // A separator: only blank runs need work.
     i++;
     if (!(f & (BLANK | NEWLINE))) continue;
-    if (f & NEWLINE) singles = 0;
     const c = chars.charCodeAt(i - 1);
+    if (c === 10) st.singles = 0;
     if (i === n || !((CLASS[chars.charCodeAt(i)] as number) & (BLANK | NEWLINE))) {
       if (c === 32 || c === 10) continue; // a single space or line break stays
     }
@@ -287,22 +388,39 @@ function scanCharacters(text: string, source: string | null): Scan {
     out += text.slice(copied, i - 1) + (newline ? '\n' : ' ');
     removed += end - i;
     copied = end;
-    if (newline) singles = 0;
+    if (newline) st.singles = 0;
     i = end;
   }
-  if (letters === 1 && leetRun === 0 && gap <= 2 && singles + 1 >= 4) spacedLetters = true;
   const collapsed = copied === 0 ? text : out + text.slice(copied);
-  return { collapsed, leet, leetWords, spacedLetters, runs };
+  return { collapsed, leet: st.leet, leetWords, spacedLetters: st.spacedLetters, runs };
 }
 
+/** ASCII codes with the leetspeak digits and symbols replaced by the letters they stand for. */
+const LEET_CODE = Uint8Array.from({ length: 128 }, (_, c) =>
+  (LEET[String.fromCharCode(c)] ?? String.fromCharCode(c)).charCodeAt(0),
+);
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+
 /** `collapsed` with the leetspeak of the given words decoded (`pr3v10us` becomes `previous`). */
-function decodeLeet(collapsed: string, words: number[]): string {
+function decodeLeet(collapsed: string, words: number[], ascii: boolean): string {
+  if (ascii) {
+    // One byte per character: rewrite the bytes in place.
+    const bytes = ENCODER.encode(collapsed);
+    for (let w = 0; w < words.length; w += 2) {
+      for (let k = words[w] as number; k < (words[w + 1] as number); k++)
+        bytes[k] = LEET_CODE[bytes[k] as number] as number;
+    }
+    return DECODER.decode(bytes);
+  }
   let out = '';
   let copied = 0;
   for (let w = 0; w < words.length; w += 2) {
     const start = words[w] as number;
     const end = words[w + 1] as number;
-    out += collapsed.slice(copied, start) + collapsed.slice(start, end).replace(LEET_CHAR, (ch) => LEET[ch] ?? ch);
+    out +=
+      collapsed.slice(copied, start) +
+      collapsed.slice(start, end).replace(LEET_CHAR, (ch) => LEET[ch] ?? ch);
     copied = end;
   }
   return out + collapsed.slice(copied);
@@ -314,16 +432,22 @@ export function normalizeText(text: string): NormalizedText {
   const cased = ascii ? text : revealHidden(nfkc);
   let lower = cased.toLowerCase();
   let disguised = cased.length !== nfkc.length;
-  if (!ascii) {
+  if (!ascii && FOLDABLE.test(lower)) {
     disguised ||= LOOKALIKE.test(lower);
     LOOKALIKE.lastIndex = 0;
     lower = foldLetters(lower);
   }
   // Lower-casing ASCII keeps every index, so one pass serves both texts.
   const sameIndices = lower.length === cased.length && !lower.includes('\\_');
-  const scan = scanCharacters(sameIndices ? lower : lower.replaceAll('\\_', '_'), sameIndices ? cased : null);
+  const scan = scanCharacters(
+    sameIndices ? lower : lower.replaceAll('\\_', '_'),
+    sameIndices ? cased : null,
+  );
   const runs = sameIndices ? scan.runs : scanCharacters(cased, cased).runs;
-  const folded = scan.leet && scan.leetWords.length > 0 ? decodeLeet(scan.collapsed, scan.leetWords) : scan.collapsed;
+  const folded =
+    scan.leet && scan.leetWords.length > 0
+      ? decodeLeet(scan.collapsed, scan.leetWords, ascii)
+      : scan.collapsed;
   return { cased, folded, disguised, spacedLetters: scan.spacedLetters, encodedRuns: runs };
 }
 

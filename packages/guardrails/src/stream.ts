@@ -1,7 +1,7 @@
 import { continuePemBody, type PemBodyState } from './secrets/pem-body.ts';
 import { placeholder, renderRange, resolveFindings } from './secrets/redact.ts';
-import { LOOKBEHIND } from './secrets/scan-context.ts';
 import { scanSecrets } from './secrets/scan.ts';
+import { LOOKBEHIND } from './secrets/scan-context.ts';
 
 export interface StreamRedactorOptions {
   /** Strings that must never be emitted (e.g. a canary planted in the system prompt). */
@@ -56,7 +56,9 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
       let cut = final ? buffer.length : scan.frontier;
       const open = scan.openPem;
       if (open !== null && cut >= open.start) {
-        const before = spans.filter((s) => s.start < open.start).map((s) => ({ ...s, end: Math.min(s.end, open.start) }));
+        const before = spans
+          .filter((s) => s.start < open.start)
+          .map((s) => ({ ...s, end: Math.min(s.end, open.start) }));
         out += renderRange(buffer, pos, open.start, before) + placeholder('private-key');
         if (before.some((s) => s.type === 'canary')) leaked = true;
         pos = open.resumeAt;

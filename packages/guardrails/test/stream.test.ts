@@ -3,7 +3,10 @@ import { createStreamRedactor, redactSecrets } from '../src/index.ts';
 import { redactWith } from '../src/secrets/redact.ts';
 import { fakeCanary, pemBlock, randomSource, SAMPLES } from './fake-secrets.ts';
 
-function streamThrough(chunks: readonly string[], canaries?: string[]): { outputs: string[]; leaked: boolean } {
+function streamThrough(
+  chunks: readonly string[],
+  canaries?: string[],
+): { outputs: string[]; leaked: boolean } {
   const redactor = createStreamRedactor(canaries ? { canaries } : {});
   const outputs = chunks.map((chunk) => redactor.push(chunk));
   outputs.push(redactor.flush());
@@ -13,7 +16,10 @@ function streamThrough(chunks: readonly string[], canaries?: string[]): { output
 /** No output chunk, nor any two adjacent ones, carries `fragment`. */
 function expectNoFragment(outputs: readonly string[], secret: string): void {
   const joined = outputs.join('');
-  for (const piece of [secret.slice(0, Math.ceil(secret.length / 2)), secret.slice(-Math.ceil(secret.length / 2))]) {
+  for (const piece of [
+    secret.slice(0, Math.ceil(secret.length / 2)),
+    secret.slice(-Math.ceil(secret.length / 2)),
+  ]) {
     if (piece.length >= 8) expect(joined).not.toContain(piece);
   }
 }
@@ -57,7 +63,10 @@ describe('createStreamRedactor matches redactSecrets at every split', () => {
 describe('hold-back', () => {
   it('releases ordinary prose after at most one word', () => {
     const redactor = createStreamRedactor();
-    const text = 'The assistant streams its answer one token at a time, and the redactor keeps up. '.repeat(20);
+    const text =
+      'The assistant streams its answer one token at a time, and the redactor keeps up. '.repeat(
+        20,
+      );
     let released = 0;
     for (let i = 0; i < text.length; i += 7) {
       released += redactor.push(text.slice(i, i + 7)).length;

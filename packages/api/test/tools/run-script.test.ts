@@ -228,7 +228,7 @@ describe('run_script', () => {
       'run_script',
       {
         script: 'scripts/echo-args.sh',
-        args: ['--token', 'plain-value-123', `key=${FAKE_AWS_KEY}`],
+        args: ['--token', 'plain-value-123', `key=${FAKE_AWS_KEY}`], // secret-scan: allow (fake credential)
       },
       requestCaller,
     );

@@ -6,7 +6,7 @@ import { re } from '../patterns.ts';
 // the scan resumes one character later, so every anchor that occurs at a word start is found.
 
 const SPECIAL = re(/[.*+?^${}()|[\]\\/]/g);
-const escape = (literal: string): string => literal.replace(SPECIAL, '\\$&');
+const escapeLiteral = (literal: string): string => literal.replace(SPECIAL, '\\$&');
 const isWordChar = (ch: string): boolean => (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
 
 interface TrieNode {
@@ -34,9 +34,12 @@ function trieAlternation(literals: string[]): string {
     node.terminal = true;
   }
   const emit = (node: TrieNode): string => {
-    const branches = [...node.children].map(([ch, child]) => escape(ch) + emit(child));
+    const branches = [...node.children].map(([ch, child]) => escapeLiteral(ch) + emit(child));
     if (branches.length === 0) return '';
-    const body = branches.length === 1 && !node.terminal ? (branches[0] as string) : `(?:${branches.join('|')})`;
+    const body =
+      branches.length === 1 && !node.terminal
+        ? (branches[0] as string)
+        : `(?:${branches.join('|')})`;
     return node.terminal ? `${branches.length === 1 ? `(?:${branches[0]})` : body}?` : body;
   };
   return emit(root);

@@ -23,12 +23,49 @@ CODE_OF[95] = 63; // '_' in base64url
 
 // International Morse code: letters, digits and common punctuation.
 const MORSE_CODE: Record<string, string> = {
-  '.-': 'a', '-...': 'b', '-.-.': 'c', '-..': 'd', '.': 'e', '..-.': 'f', '--.': 'g', '....': 'h',
-  '..': 'i', '.---': 'j', '-.-': 'k', '.-..': 'l', '--': 'm', '-.': 'n', '---': 'o', '.--.': 'p',
-  '--.-': 'q', '.-.': 'r', '...': 's', '-': 't', '..-': 'u', '...-': 'v', '.--': 'w', '-..-': 'x',
-  '-.--': 'y', '--..': 'z', '-----': '0', '.----': '1', '..---': '2', '...--': '3', '....-': '4',
-  '.....': '5', '-....': '6', '--...': '7', '---..': '8', '----.': '9', '.-.-.-': '.', '--..--': ',',
-  '..--..': '?', '.----.': "'", '-.-.--': '!', '-..-.': '/', '---...': ':',
+  '.-': 'a',
+  '-...': 'b',
+  '-.-.': 'c',
+  '-..': 'd',
+  '.': 'e',
+  '..-.': 'f',
+  '--.': 'g',
+  '....': 'h',
+  '..': 'i',
+  '.---': 'j',
+  '-.-': 'k',
+  '.-..': 'l',
+  '--': 'm',
+  '-.': 'n',
+  '---': 'o',
+  '.--.': 'p',
+  '--.-': 'q',
+  '.-.': 'r',
+  '...': 's',
+  '-': 't',
+  '..-': 'u',
+  '...-': 'v',
+  '.--': 'w',
+  '-..-': 'x',
+  '-.--': 'y',
+  '--..': 'z',
+  '-----': '0',
+  '.----': '1',
+  '..---': '2',
+  '...--': '3',
+  '....-': '4',
+  '.....': '5',
+  '-....': '6',
+  '--...': '7',
+  '---..': '8',
+  '----.': '9',
+  '.-.-.-': '.',
+  '--..--': ',',
+  '..--..': '?',
+  '.----.': "'",
+  '-.-.--': '!',
+  '-..-.': '/',
+  '---...': ':',
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -38,7 +75,17 @@ function isBinary(byte: number): boolean {
   return (byte < 32 && byte !== 9 && byte !== 10 && byte !== 13) || byte === 127;
 }
 
+/** The bytes as text, or null if they are not UTF-8 or, being ASCII, not mostly letters. */
 function toText(bytes: Uint8Array, length: number): string | null {
+  let ascii = true;
+  let letters = 0;
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[i] as number;
+    if (byte >= 128) ascii = false;
+    const folded = byte | 32;
+    if (folded >= 97 && folded <= 122) letters++;
+  }
+  if (ascii && letters * 2 < length) return null; // `isReadable` would turn it down
   try {
     return utf8.decode(bytes.subarray(0, length));
   } catch {
@@ -78,7 +125,8 @@ function fromHex(digits: string): string | null {
   return toText(bytes, bytes.length);
 }
 
-const isMorseChar = (code: number): boolean => code === 46 || code === 45 || code === 32 || code === 47;
+const isMorseChar = (code: number): boolean =>
+  code === 46 || code === 45 || code === 32 || code === 47;
 
 /** The run of dots, dashes, spaces and slashes around `index`, trimmed of spaces. */
 function morseRun(text: string, index: number): [number, number] {
@@ -123,11 +171,16 @@ export function decodePayloads(text: string, runs: readonly EncodedRun[]): strin
   const consider = (decoded: string | null): void => {
     if (decoded !== null && found.length < MAX_PAYLOADS && isReadable(decoded)) found.push(decoded);
   };
+  // The same run repeated (a wall of identical tokens) is decoded once.
+  const tried = new Set<string>();
   for (const run of runs) {
     if (found.length >= MAX_PAYLOADS) break;
     const end = Math.min(run.end, run.start + MAX_PAYLOAD_CHARS);
-    if (run.hex && (end - run.start) % 2 === 0) consider(fromHex(text.slice(run.start, end)));
-    else if (run.base64) consider(fromBase64(text.slice(run.start, end)));
+    const candidate = text.slice(run.start, end);
+    if (tried.has(candidate)) continue;
+    tried.add(candidate);
+    if (run.hex && (end - run.start) % 2 === 0) consider(fromHex(candidate));
+    else if (run.base64) consider(fromBase64(candidate));
   }
   if (text.includes('.-') || text.includes('-.')) {
     MORSE_HINT.lastIndex = 0;

@@ -12,7 +12,6 @@ import {
 } from './document.ts';
 import type { Label } from './labels.ts';
 import { insideAny, isDiscussion, quotedRanges } from './quotes.ts';
-import { sentenceOpener } from './sentence.ts';
 import {
   CLAUSE_BEFORE,
   type InjectionRule,
@@ -21,6 +20,7 @@ import {
   RULES,
   vocabularyWeight,
 } from './rules.ts';
+import { sentenceOpener } from './sentence.ts';
 
 export interface InjectionResult {
   flagged: boolean;
@@ -76,10 +76,37 @@ for (const rule of GATED_RULES) {
   for (const group of starts === null ? rule.requires : [...rule.requires, starts]) {
     const id = groupCount++;
     groups.push(id);
-    for (const anchor of group) GROUPS_OF_ANCHOR.set(anchor, [...(GROUPS_OF_ANCHOR.get(anchor) ?? []), id]);
+    for (const anchor of group)
+      GROUPS_OF_ANCHOR.set(anchor, [...(GROUPS_OF_ANCHOR.get(anchor) ?? []), id]);
   }
-  const sticky = starts === null ? null : re(new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}y`));
+  const sticky =
+    starts === null
+      ? null
+      : re(new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}y`));
   GATES.push({ groups, starts, sticky });
+}
+/** The rule each requirement group belongs to. */
+const RULE_OF_GROUP = GATES.flatMap((gate, index) => gate.groups.map(() => index));
+const GROUPS_PER_RULE = Uint8Array.from(GATES, (gate) => gate.groups.length);
+
+/** Indices of the gated rules whose requirement groups all have an anchor in `present`, ascending. */
+function runnableRules(present: Map<string, number[]>): number[] {
+  const satisfied = new Uint8Array(groupCount);
+  const missing = GROUPS_PER_RULE.slice();
+  const runnable: number[] = [];
+  for (let index = 0; index < missing.length; index++)
+    if (missing[index] === 0) runnable.push(index);
+  for (const anchor of present.keys()) {
+    for (const id of GROUPS_OF_ANCHOR.get(anchor) ?? []) {
+      if (satisfied[id] === 1) continue;
+      satisfied[id] = 1;
+      const rule = RULE_OF_GROUP[id] as number;
+      const left = (missing[rule] as number) - 1;
+      missing[rule] = left;
+      if (left === 0) runnable.push(rule);
+    }
+  }
+  return runnable.sort((a, b) => a - b);
 }
 
 const scanAnchors = anchorScanner([...GROUPS_OF_ANCHOR.keys(), ...DOCUMENT_ANCHORS]);
@@ -198,7 +225,10 @@ function ruleWeight(
   for (let i = 0; i < MAX_MATCHES_PER_RULE; i++) {
     const match = matcher.exec();
     if (match === null) break;
-    if (rule.clauseStart && !CLAUSE_BEFORE.test(text.slice(Math.max(0, match.index - 24), match.index))) {
+    if (
+      rule.clauseStart &&
+      !CLAUSE_BEFORE.test(text.slice(Math.max(0, match.index - 24), match.index))
+    ) {
       continue;
     }
     if (rule.sentenceVerb && !rule.sentenceVerb.has(sentenceOpener(text, match.index, 16) ?? '')) {
@@ -232,8 +262,6 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   const { cased, folded, disguised, spacedLetters, encodedRuns } = normalizeText(text);
   const evidence = new Map<string, Evidence>();
   const present = scanAnchors(folded);
-  const satisfied = new Uint8Array(groupCount);
-  for (const anchor of present.keys()) for (const id of GROUPS_OF_ANCHOR.get(anchor) ?? []) satisfied[id] = 1;
   const mayBeEmail = lazy(
     () => DOCUMENT_ANCHORS.some((a) => present.has(a)) || startsLikeEmail(cased),
   );
@@ -244,10 +272,10 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   const quotesCased = quoteContext(cased);
   const ungated = options.ungated === true;
 
-  for (let index = 0; index < GATED_RULES.length; index++) {
+  const indices = ungated ? GATED_RULES.map((_, index) => index) : runnableRules(present);
+  for (const index of indices) {
     const rule = GATED_RULES[index] as InjectionRule;
     const gate = GATES[index] as Gate;
-    if (!ungated && !gate.groups.every((id) => satisfied[id] === 1)) continue;
     if (rule.alsoIn && !rule.alsoIn.some((word) => folded.includes(word))) continue;
     const weight = rule.inDocument !== undefined && kind() !== null ? rule.inDocument : rule.weight;
     const onCased = rule.view === 'cased';
@@ -277,7 +305,10 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   if (options.documents && (mayBeEmail() || folded.includes('|'))) {
     const k = kind();
     if ((k === 'table' || k === 'email') && hasRequestLine(cased, k)) {
-      strongest(evidence, 'request-line', { label: 'indirect-instruction', weight: REQUEST_LINE_WEIGHT });
+      strongest(evidence, 'request-line', {
+        label: 'indirect-instruction',
+        weight: REQUEST_LINE_WEIGHT,
+      });
     }
   }
 
@@ -298,7 +329,10 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
     for (const payload of decodePayloads(cased, encodedRuns)) {
       const inner = analyze(payload, { documents: false }, depth + 1);
       if (inner.score < FLAG_THRESHOLD) continue;
-      strongest(evidence, 'encoded', { label: 'encoded-payload', weight: Math.max(0.6, inner.score) });
+      strongest(evidence, 'encoded', {
+        label: 'encoded-payload',
+        weight: Math.max(0.6, inner.score),
+      });
       for (const [group, found] of inner.evidence) {
         strongest(evidence, `encoded:${group}`, { ...found, weight: 0 });
       }
@@ -315,12 +349,45 @@ function labelsOf(evidence: Map<string, Evidence>): string[] {
   const encoded = evidence.has('encoded');
   for (const [group, { label, weight }] of evidence) {
     const named =
-      weight >= NAMED_WEIGHT || group === 'obfuscation' || (encoded && group.startsWith('encoded:'));
+      weight >= NAMED_WEIGHT ||
+      group === 'obfuscation' ||
+      (encoded && group.startsWith('encoded:'));
     if (named) {
       byLabel.set(label, Math.max(byLabel.get(label) ?? 0, weight));
     }
   }
   return [...byLabel.entries()].sort((a, b) => b[1] - a[1]).map(([label]) => label);
+}
+
+/**
+ * Checks the gate's promises on `text` (for tests): every match of every gated rule on the folded
+ * text has each of its requirement groups present and, where the rule names its start anchors,
+ * begins at one of them. Returns a description of each broken promise.
+ */
+export function gateViolations(text: string): string[] {
+  const { folded } = normalizeText(text);
+  const present = scanAnchors(folded);
+  const problems: string[] = [];
+  for (let index = 0; index < GATED_RULES.length; index++) {
+    const rule = GATED_RULES[index] as InjectionRule;
+    if (rule.view === 'cased') continue;
+    if (rule.alsoIn && !rule.alsoIn.some((word) => folded.includes(word))) continue; // never counts
+    const gate = GATES[index] as Gate;
+    const starts = gate.starts === null ? null : new Set(positionsOf(present, gate.starts));
+    const missing = rule.requires.findIndex(
+      (group) => !group.some((anchor) => present.has(anchor)),
+    );
+    rule.pattern.lastIndex = 0;
+    for (let m = rule.pattern.exec(folded); m !== null; m = rule.pattern.exec(folded)) {
+      if (missing !== -1)
+        problems.push(`${rule.group}: "${m[0]}" matched without requirement ${missing}`);
+      if (starts !== null && !starts.has(m.index))
+        problems.push(`${rule.group}: "${m[0]}" matched away from its starts`);
+      if (m[0].length === 0) rule.pattern.lastIndex++;
+    }
+    rule.pattern.lastIndex = 0;
+  }
+  return problems;
 }
 
 export function analyzeInjection(text: string, options: AnalyzeOptions): InjectionResult {

@@ -8,14 +8,30 @@ export type DocumentKind = 'table' | 'email' | 'code';
 
 /** Word starts of which an email's headers or footer show at least one. */
 export const DOCUMENT_ANCHORS: readonly string[] = [
-  'subject:', 'from:', 'to:', 'cc:', 'date:', 'sent:', 'received date:', 'email_from:',
-  'reply to this', 'unsubscribe', 'sent from my', 'best regards', 'kind regards', 'warm regards',
-  'sincerely', 'view in', 'view it in',
+  'subject:',
+  'from:',
+  'to:',
+  'cc:',
+  'date:',
+  'sent:',
+  'received date:',
+  'email_from:',
+  'reply to this',
+  'unsubscribe',
+  'sent from my',
+  'best regards',
+  'kind regards',
+  'warm regards',
+  'sincerely',
+  'view in',
+  'view it in',
 ];
 
 const EMAIL_HEADER = re(/\b(?:subject|from|to|cc|date|sent|received date|email_from):/gi);
 const EMAIL_OPENING = re(/^\s*(?:subject|from|to|date|sent):/i);
-const EMAIL_GREETING = re(/^\s*(?:hi|hello|dear|hey|greetings|good (?:morning|afternoon|evening))\b/i);
+const EMAIL_GREETING = re(
+  /^\s*(?:hi|hello|dear|hey|greetings|good (?:morning|afternoon|evening))\b/i,
+);
 const EMAIL_FOOTER = re(
   /\b(?:reply to this email|unsubscribe|sent from my|best regards|kind regards|warm regards|sincerely|view (?:it )?in (?:your )?browser)\b/i,
 );
@@ -30,7 +46,6 @@ const REQUEST_CAN_YOU = re(
 );
 const QUESTION_WORD = re(/^(?:how|what|who|why|which|where|when|is\sthis|are\sthere)\s/);
 const SECOND_PERSON = re(/\byou(?:r|rs)?\b/);
-
 
 function isTableRow(line: string): boolean {
   const trimmed = line.trim();
@@ -64,7 +79,11 @@ function hasEmailHeaders(text: string): boolean {
   if (EMAIL_OPENING.test(text)) return true;
   const fields = new Set<string>();
   EMAIL_HEADER.lastIndex = 0;
-  for (let m = EMAIL_HEADER.exec(text); m !== null && fields.size < 2; m = EMAIL_HEADER.exec(text)) {
+  for (
+    let m = EMAIL_HEADER.exec(text);
+    m !== null && fields.size < 2;
+    m = EMAIL_HEADER.exec(text)
+  ) {
     fields.add(m[0].toLowerCase());
   }
   EMAIL_HEADER.lastIndex = 0;
@@ -78,7 +97,10 @@ export function startsLikeEmail(text: string): boolean {
 /** `mayBeEmail`: the text has an email's header, footer or greeting words (see DOCUMENT_ANCHORS). */
 export function documentKind(text: string, mayBeEmail: boolean): DocumentKind | null {
   if (countTableRows(text) >= 3) return 'table';
-  if (mayBeEmail && (hasEmailHeaders(text) || EMAIL_FOOTER.test(text) || EMAIL_GREETING.test(text))) {
+  if (
+    mayBeEmail &&
+    (hasEmailHeaders(text) || EMAIL_FOOTER.test(text) || EMAIL_GREETING.test(text))
+  ) {
     return 'email';
   }
   if (text.includes(CODE_FENCE) || countMatches(INDENTED_CODE, text, 3) >= 3) return 'code';
@@ -104,7 +126,12 @@ function isRequestLine(line: string): boolean {
   if (trimmed.length > 300 || wordCount(trimmed) < 3) return false;
   const text = trimmed.toLowerCase();
   if (REQUEST_VERB.test(text) || REQUEST_CAN_YOU.test(text)) return true;
-  return QUESTION_WORD.test(text) && text.includes('?') && wordCount(text) >= 4 && !SECOND_PERSON.test(text);
+  return (
+    QUESTION_WORD.test(text) &&
+    text.includes('?') &&
+    wordCount(text) >= 4 &&
+    !SECOND_PERSON.test(text)
+  );
 }
 
 /**

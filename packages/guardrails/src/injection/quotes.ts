@@ -4,7 +4,14 @@ import { re } from '../patterns.ts';
 // instructions' mean?"), is a mention, not an instruction.
 
 const MAX_QUOTE = 400;
-const CLOSING: Record<string, string> = { '"': '"', '“': '”', '«': '»', '`': '`', "'": "'", '‘': '’' };
+const CLOSING: Record<string, string> = {
+  '"': '"',
+  '“': '”',
+  '«': '»',
+  '`': '`',
+  "'": "'",
+  '‘': '’',
+};
 const DISCUSSION = re(
   /\?|\b(?:what does|what is|what's|why|how (?:do|does|would|should|can)|explain|meaning|means|refers? to|considered|example|attacks?|injection|jailbreaks?|spam|phishing|classif[a-z]*|detect|defend|blog|thesis|slide|paper|research|security|red[\s-]?team|someone|people|saw|received|escalate)\b/,
 );
@@ -37,7 +44,11 @@ export function quotedRanges(text: string): Array<[number, number]> {
   return ranges;
 }
 
-export function insideAny(ranges: ReadonlyArray<[number, number]>, start: number, end: number): boolean {
+export function insideAny(
+  ranges: ReadonlyArray<[number, number]>,
+  start: number,
+  end: number,
+): boolean {
   return ranges.some(([from, to]) => start >= from && end <= to);
 }
 

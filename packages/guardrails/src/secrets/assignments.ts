@@ -3,7 +3,7 @@ import { re } from '../patterns.ts';
 import { characterClasses, hasLetterAndDigit, shannonEntropy } from './entropy.ts';
 import { keyWords, namesSecret, namesSecretInProse } from './key-names.ts';
 import { isFakeToken, isStandInValue } from './placeholders.ts';
-import { holdFrom, LOOKBEHIND, type ScanContext } from './scan-context.ts';
+import { holdFrom, type ScanContext } from './scan-context.ts';
 
 // Credentials that only their name gives away: `password=…`, `"client_secret": "…"`,
 // `api_key: …`, `--token …`, `Authorization: Bearer …`, `the password is …`. The name is found by
@@ -43,7 +43,12 @@ interface ValueSite {
 }
 
 /** Where the value of the name ending at `keyEnd` starts, or null if no value follows it. */
-function valueSite(text: string, keyStart: number, keyEnd: number, words: string[]): ValueSite | null {
+function valueSite(
+  text: string,
+  keyStart: number,
+  keyEnd: number,
+  words: string[],
+): ValueSite | null {
   let i = keyEnd;
   const keyQuote = keyStart > 0 ? text.charCodeAt(keyStart - 1) : 0;
   const keyQuoted = isQuote(keyQuote) && text.charCodeAt(i) === keyQuote;
@@ -64,7 +69,10 @@ function valueSite(text: string, keyStart: number, keyEnd: number, words: string
   } else if (i > beforeSeparator && namesSecretInProse(words)) {
     separator = ' ';
     const linkEnd = runEnd(text, i, KEY_CHARS, 4);
-    if (PROSE_LINKS.has(text.slice(i, linkEnd).toLowerCase()) && isSpace(text.charCodeAt(linkEnd))) {
+    if (
+      PROSE_LINKS.has(text.slice(i, linkEnd).toLowerCase()) &&
+      isSpace(text.charCodeAt(linkEnd))
+    ) {
       i = linkEnd;
     }
   } else {
@@ -79,20 +87,24 @@ function valueSite(text: string, keyStart: number, keyEnd: number, words: string
   }
   // `Authorization: Bearer <value>`: the scheme is not the secret, the word after it is.
   const wordEnd = runEnd(text, i, KEY_CHARS, 7);
-  if (AUTH_SCHEMES.has(text.slice(i, wordEnd).toLowerCase()) && isSpace(text.charCodeAt(wordEnd))) {
+  const length = wordEnd - i;
+  if (
+    (length === 5 || length === 6) &&
+    AUTH_SCHEMES.has(text.slice(i, wordEnd).toLowerCase()) &&
+    isSpace(text.charCodeAt(wordEnd))
+  ) {
     i = skipSpaces(text, wordEnd);
   }
   return { start: i, separator };
 }
 
 function isCredentialValue(value: string, separator: string, terminator: number): boolean {
-  if (value.length < MIN_VALUE || isStandInValue(value)) return false;
+  if (value.length < MIN_VALUE) return false;
   // `getpass.getpass(…)`, `os.environ[…]`: code that produces the value, not the value.
   if (terminator === 40 || terminator === 91) return false;
   if (value.includes('://') || (separator === ':' && PORT_AND_PATH.test(value))) return false;
-  const entropy = shannonEntropy(value);
-  if (separator === ' ') return hasLetterAndDigit(value) && entropy >= 3;
-  return characterClasses(value) >= 2 && entropy >= 3;
+  const mixed = separator === ' ' ? hasLetterAndDigit(value) : characterClasses(value) >= 2;
+  return mixed && shannonEntropy(value) >= 3 && !isStandInValue(value);
 }
 
 function credentialType(words: readonly string[], value: string): string {
@@ -144,34 +156,46 @@ export function scanAssignments(ctx: ScanContext): void {
   let valueRunEnd = -1;
   let valueRunQuery = false;
   const keyVerdicts = new Map<string, string[] | null>();
-  const valueVerdicts = new Map<string, boolean>();
-  KEYWORD.lastIndex = Math.max(0, ctx.from - LOOKBEHIND);
+  let lastKey = '';
+  let lastWords: string[] | null | undefined;
+  let lastValue = '';
+  let lastSeparator = '';
+  let lastTerminator = -1;
+  let lastCredential = false;
+  // A name whose value or AWS secret could start at `from` has a keyword at most this far back.
+  KEYWORD.lastIndex = Math.max(0, ctx.from - MAX_KEY - AWS_SECRET_REACH - 8);
   for (let hit = KEYWORD.exec(text); hit !== null; hit = KEYWORD.exec(text)) {
     if (hit.index < runEndSeen) continue;
     const keyEnd = runEnd(text, hit.index, KEY_CHARS, Number.POSITIVE_INFINITY);
     runEndSeen = keyEnd;
     KEYWORD.lastIndex = keyEnd;
     if (keyEnd === text.length && !final) return;
+    // Too far back for its value or an AWS secret after it to start at `from`.
+    if (keyEnd + AWS_SECRET_REACH < ctx.from) continue;
     const keyStart = runStart(text, keyEnd, KEY_CHARS, MAX_KEY);
     const key = text.slice(keyStart, keyEnd);
-    let words = keyVerdicts.get(key);
+    let words = key === lastKey ? lastWords : keyVerdicts.get(key);
     if (words === undefined) {
       const all = keyWords(key);
       words = namesSecret(all) ? all : null;
       keyVerdicts.set(key, words);
     }
+    lastKey = key;
+    lastWords = words;
     if (words === null) continue;
 
     const reach = Math.min(text.length, keyEnd + AWS_SECRET_REACH);
     if (reach > awsScannedTo) {
-      scanAwsSecretsAfter(ctx, Math.max(keyEnd, awsScannedTo), reach);
+      scanAwsSecretsAfter(ctx, Math.max(keyEnd, awsScannedTo, ctx.from), reach);
       awsScannedTo = reach;
     }
 
     const site = valueSite(text, keyStart, keyEnd, words);
-    if (site === null || site.start >= text.length) continue;
+    // A value that starts before `from` was decided earlier (the name is only context).
+    if (site === null || site.start >= text.length || site.start < ctx.from) continue;
     const inQuery = keyStart > 0 && (text[keyStart - 1] === '?' || text[keyStart - 1] === '&');
-    const sameRun = site.start >= valueRunStart && site.start < valueRunEnd && inQuery === valueRunQuery;
+    const sameRun =
+      site.start >= valueRunStart && site.start < valueRunEnd && inQuery === valueRunQuery;
     if (!sameRun) {
       const chars = inQuery ? QUERY_VALUE_CHARS : VALUE_CHARS;
       valueRunStart = site.start;
@@ -180,18 +204,22 @@ export function scanAssignments(ctx: ScanContext): void {
     }
     const valueEnd = Math.min(valueRunEnd, site.start + MAX_VALUE + 1);
     if (valueEnd === text.length && !final) {
-      if (site.start >= ctx.from) holdFrom(ctx, site.start);
+      holdFrom(ctx, site.start);
       continue;
     }
-    if (site.start < ctx.from || valueEnd - site.start > MAX_VALUE) continue;
+    if (valueEnd - site.start > MAX_VALUE) continue;
     const value = text.slice(site.start, valueEnd);
     const terminator = text.charCodeAt(valueEnd);
-    const verdictKey = `${site.separator}${terminator}:${value}`;
-    let credential = valueVerdicts.get(verdictKey);
-    if (credential === undefined) {
-      credential = isCredentialValue(value, site.separator, terminator);
-      valueVerdicts.set(verdictKey, credential);
-    }
+    // The same value again (a wall of repeated assignments) keeps its verdict.
+    const same =
+      value === lastValue && site.separator === lastSeparator && terminator === lastTerminator;
+    const credential: boolean = same
+      ? lastCredential
+      : isCredentialValue(value, site.separator, terminator);
+    lastValue = value;
+    lastSeparator = site.separator;
+    lastTerminator = terminator;
+    lastCredential = credential;
     if (!credential) continue;
     ctx.findings.push({ start: site.start, end: valueEnd, type: credentialType(words, value) });
   }

@@ -1,16 +1,31 @@
+const asciiCounts = new Uint16Array(128);
+
 /** Shannon entropy of the characters of `value`, in bits per character. */
 export function shannonEntropy(value: string): number {
   if (value.length === 0) return 0;
-  const counts = new Map<number, number>();
+  let others: Map<number, number> | null = null;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c < 128) {
+      asciiCounts[c] = (asciiCounts[c] as number) + 1;
+    } else {
+      others ??= new Map();
+      others.set(c, (others.get(c) ?? 0) + 1);
+    }
   }
   let bits = 0;
-  for (const n of counts.values()) {
+  const add = (n: number): void => {
     const p = n / value.length;
     bits -= p * Math.log2(p);
+  };
+  // Read each ASCII count once, at its first occurrence, and clear it for the next call.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || asciiCounts[c] === 0) continue;
+    add(asciiCounts[c] as number);
+    asciiCounts[c] = 0;
   }
+  if (others !== null) for (const n of others.values()) add(n);
   return bits;
 }
 

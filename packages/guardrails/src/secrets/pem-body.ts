@@ -97,7 +97,8 @@ export function continuePemBody(
 ): PemStep {
   const st = { ...state };
   const more = (at: number): PemStep => ({ kind: 'more', at, state: { ...st } });
-  const finish = (end: number): PemStep => (st.committed ? { kind: 'end', end } : { kind: 'reject' });
+  const finish = (end: number): PemStep =>
+    st.committed ? { kind: 'end', end } : { kind: 'reject' };
   let i = from;
   for (;;) {
     if (!st.committed && st.seen > MAX_BODY_BEFORE_KEY) return { kind: 'reject' };
@@ -153,7 +154,8 @@ export function continuePemBody(
         } else break;
       }
       if (j - i > MAX_GAP) return finish(i);
-      const undecided = j >= text.length || (text.charCodeAt(j) === BACKSLASH && j + 1 >= text.length);
+      const undecided =
+        j >= text.length || (text.charCodeAt(j) === BACKSLASH && j + 1 >= text.length);
       if (undecided && !final) return more(i);
       if (j >= text.length) return finish(i);
       const d = text.charCodeAt(j);

@@ -6,13 +6,19 @@ import { re } from '../patterns.ts';
 const CHUNK_SEPARATOR = re(/[-_.:/]/);
 const MASKED = re(/\*{3}|•|…|\.{3}|#{4}|REDACTED|redacted/);
 const EXAMPLE_MARKER = re(/EXAMPLE|[Ee]xample|sample|SAMPLE|placeholder|PLACEHOLDER|dummy|DUMMY/);
-const LOWER_WORDS = re(/^[a-z]+(?:[-_.][a-z]+)*$/);
+const LOWER_WORDS = re(/^[a-z]+(?:[-_.:,;][a-z]+)*$/);
+/** An identifier in one of the styles code uses: `apiKey`, `env`, `BASTION_KEY`, `e`. */
+const IDENTIFIER_SEGMENT = re(
+  /^(?:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)$/,
+);
 const UPPER_WORDS = re(/^[A-Z][A-Z0-9]*(?:[-_.][A-Z][A-Z0-9]*)+$/);
 const CAMEL_IDENTIFIER = re(/^[a-z]+(?:[A-Z][a-z]+)+[0-9]{0,3}$/);
 const PASCAL_IDENTIFIER = re(/^(?:[A-Z][a-z]+){2,}[0-9]{0,3}$/);
 const TEMPLATE_START = re(/^(?:\$|%\(|#\{|@@|__[A-Z])/);
 const VERSION = re(/^v?[0-9]{1,4}(?:\.[0-9]{1,6}){1,3}(?:[-+_][0-9A-Za-z.]{1,40})?$/);
-const FILE_OR_HOST = re(/^(?:\.{0,2}\/|~\/)|\.(?:pem|p12|pfx|key|crt|cer|der|jks|keystore|keytab|json|ya?ml|toml|ini|txt|env|conf|cfg)$|^[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.(?:com|net|org|io|dev|internal|local|app|cloud|co|ai)(?::[0-9]{1,5})?$/);
+const FILE_OR_HOST = re(
+  /^(?:\.{0,2}\/|~\/)|\.(?:pem|p12|pfx|key|crt|cer|der|jks|keystore|keytab|json|ya?ml|toml|ini|txt|env|conf|cfg)$|^[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.(?:com|net|org|io|dev|internal|local|app|cloud|co|ai)(?::[0-9]{1,5})?$/,
+);
 
 /** A run of one character repeated `n` times, or `x`/`X` four times (the usual filler). */
 function hasFillerRun(value: string, n: number): boolean {
@@ -66,9 +72,18 @@ export function isFakeToken(token: string): boolean {
   );
 }
 
+/** `process.env.BASTION_KEY`, `options.apiKey`, `e.LLM_FIRST_TOKEN_TIMEOUT_MS`: code reading a value. */
+function isMemberPath(value: string): boolean {
+  const segments = value.split('.');
+  return (
+    segments.length >= 2 && segments.every((s) => s.length <= 48 && IDENTIFIER_SEGMENT.test(s))
+  );
+}
+
 /** True for an assigned value that names, references or stands in for a secret instead of being one. */
 export function isStandInValue(value: string): boolean {
   return (
+    isMemberPath(value) ||
     isFakeToken(value) ||
     LOWER_WORDS.test(value) ||
     UPPER_WORDS.test(value) ||

@@ -1,5 +1,5 @@
-import type { Finding } from './scan-context.ts';
 import { scanSecrets } from './scan.ts';
+import type { Finding } from './scan-context.ts';
 
 export interface Redaction {
   type: string;
@@ -42,7 +42,12 @@ export function resolveFindings(findings: readonly Finding[]): Finding[] {
 }
 
 /** `text[from, to)` with every span inside it replaced by its placeholder. */
-export function renderRange(text: string, from: number, to: number, spans: readonly Finding[]): string {
+export function renderRange(
+  text: string,
+  from: number,
+  to: number,
+  spans: readonly Finding[],
+): string {
   let out = '';
   let at = from;
   for (const span of spans) {

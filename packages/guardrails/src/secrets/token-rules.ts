@@ -1,7 +1,6 @@
 import { type CharSet, charSet, inSet, runEnd } from '../chars.ts';
 import { re } from '../patterns.ts';
 import { isFakeToken } from './placeholders.ts';
-import { PUBLISHED_EXAMPLE_KEYS } from './published-examples.ts';
 import { holdFrom, type ScanContext } from './scan-context.ts';
 
 /**
@@ -25,10 +24,7 @@ const ALNUM = charSet('A-Za-z0-9');
 const WORD = charSet('A-Za-z0-9_');
 const DASHED = charSet('A-Za-z0-9_-');
 
-const fixed =
-  (type: string) =>
-  (): string =>
-    type;
+const fixed = (type: string) => (): string => type;
 
 const GITHUB_TYPES: Record<string, string> = {
   p: 'github-pat',
@@ -228,7 +224,7 @@ export function scanTokens(ctx: ScanContext): void {
     if (end - start > rule.maxLength) continue;
     if (end < text.length && inSet(rule.edge, text.charCodeAt(end))) continue;
     const token = text.slice(start, end);
-    if (!rule.shape.test(token) || isFakeToken(token) || PUBLISHED_EXAMPLE_KEYS.has(token)) continue;
+    if (!rule.shape.test(token) || isFakeToken(token)) continue;
     if (rule.mixedCase && !hasBothCases(token)) continue;
     ctx.findings.push({ start, end, type: rule.type(token) });
     PREFILTER.lastIndex = end;

@@ -1,11 +1,9 @@
 import { charSet, inSet, runEnd, runStart } from '../chars.ts';
-import { re } from '../patterns.ts';
 import { isFakeToken, isStandInValue } from './placeholders.ts';
 import { holdFrom, type ScanContext } from './scan-context.ts';
 
 // The password in `scheme://user:password@host` (database URLs, git remotes, proxies).
 
-const SEPARATOR = re(/:\/\//g);
 const SCHEME_CHARS = charSet('A-Za-z0-9+.-');
 const USER_CHARS = charSet("A-Za-z0-9!$%&*+.;=_~'-");
 const PASSWORD_CHARS = charSet('A-Za-z0-9!#$%&*+.:;=?^_~|,()[]{}-');
@@ -20,12 +18,15 @@ function isRealPassword(password: string): boolean {
 
 export function scanUrlPasswords(ctx: ScanContext): void {
   const { text, final } = ctx;
-  SEPARATOR.lastIndex = Math.max(0, ctx.from - MAX_USER - 4);
-  for (let hit = SEPARATOR.exec(text); hit !== null; hit = SEPARATOR.exec(text)) {
-    if (hit.index < 2 || !inSet(SCHEME_CHARS, text.charCodeAt(hit.index - 1))) continue;
-    const schemeStart = runStart(text, hit.index, SCHEME_CHARS, 32);
-    if (hit.index - schemeStart < 2) continue;
-    const userStart = hit.index + 3;
+  for (
+    let at = text.indexOf('://', Math.max(0, ctx.from - MAX_USER - 4));
+    at !== -1;
+    at = text.indexOf('://', at + 3)
+  ) {
+    if (at < 2 || !inSet(SCHEME_CHARS, text.charCodeAt(at - 1))) continue;
+    const schemeStart = runStart(text, at, SCHEME_CHARS, 32);
+    if (at - schemeStart < 2) continue;
+    const userStart = at + 3;
     const userEnd = runEnd(text, userStart, USER_CHARS, MAX_USER + 1);
     if (userEnd === text.length || userEnd - userStart > MAX_USER) continue;
     if (text.charCodeAt(userEnd) !== 58) continue;
