@@ -37,5 +37,7 @@ for (const file of files) {
     findings += 1;
   }
 }
-console.log(`secret scan: ${scanned} tracked files, ${findings} finding${findings === 1 ? '' : 's'}`);
+console.log(
+  `secret scan: ${scanned} tracked files, ${findings} finding${findings === 1 ? '' : 's'}`,
+);
 process.exit(findings === 0 ? 0 : 1);

@@ -44,10 +44,14 @@ test('a question streams an answer from the primary model into the page', async 
   await expect(page.getByTestId('assistant-send')).toBeVisible();
 });
 
-test('with no model reachable the page answers from the knowledge base', async ({ fastPage: page }) => {
+test('with no model reachable the page answers from the knowledge base', async ({
+  fastPage: page,
+}) => {
   await script([{ refuse: true }]);
   await page.goto('/');
-  await page.getByTestId('assistant-input').fill('How does Bastion protect against prompt injection?');
+  await page
+    .getByTestId('assistant-input')
+    .fill('How does Bastion protect against prompt injection?');
   await page.getByTestId('assistant-send').click();
   await expect(page.getByTestId('served-by')).toHaveAttribute('data-served-by', 'extractive');
   await expect(page.getByTestId('assistant-output')).toContainText('From the knowledge base');

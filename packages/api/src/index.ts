@@ -8,9 +8,15 @@ export {
 } from './auth/collections.ts';
 export type { ChatConfig } from './chat/config.ts';
 export { type Chat, createChat } from './chat/create-chat.ts';
-export { DEFAULT_SYSTEM_PROMPT } from './chat/prompt.ts';
 export type { LlmPath, LlmStatus } from './chat/llm-status.ts';
-export type { ChatCompletion, ChatEvent, GuardrailsReport, ServedBy, Source } from './chat/types.ts';
+export { DEFAULT_SYSTEM_PROMPT } from './chat/prompt.ts';
+export type {
+  ChatCompletion,
+  ChatEvent,
+  GuardrailsReport,
+  ServedBy,
+  Source,
+} from './chat/types.ts';
 export type { Actor, ApiDeps, BuildInfo, Context } from './context.ts';
 export { apiError, ReasonedError } from './errors.ts';
 export * from './rag/index.ts';
