@@ -1,67 +1,28 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createSandbox } from '../../packages/api/src/testing/git-sandbox.ts';
+import { type OwnServer, startOwnServer } from '../fixtures/own-server.ts';
 import { expect, test } from '../fixtures/test.ts';
 
-const serverMain = fileURLToPath(new URL('../../apps/server/src/main.ts', import.meta.url));
 const ADMIN_SECRET = 'e2e-tools-admin-secret-0123456789';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function waitForReady(origin: string, server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-    const ready = await fetch(`${origin}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('server did not become ready');
-}
 
 // This spec runs its own server: an admin key, tools on, and a repository it can run a script in.
 test.describe.configure({ mode: 'serial' });
 
-let server: ChildProcess;
+let server: OwnServer;
 let origin: string;
 
 test.beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [serverMain], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'bastion-e2e-tools-data-')),
-      DISABLE_PRIMARY: '1',
-      ADMIN_API_KEYS: `e2e-admin:${ADMIN_SECRET}`,
-      REPO_ROOT: createSandbox({ 'scripts/hello.sh': 'echo "hello from e2e"\n' }).repo,
-      ALLOW_TOOLS: '1',
-      ALLOW_SCRIPTS: 'scripts/hello.sh',
-    },
+  server = await startOwnServer({
+    DISABLE_PRIMARY: '1',
+    ADMIN_API_KEYS: `e2e-admin:${ADMIN_SECRET}`,
+    REPO_ROOT: createSandbox({ 'scripts/hello.sh': 'echo "hello from e2e"\n' }).repo,
+    ALLOW_TOOLS: '1',
+    ALLOW_SCRIPTS: 'scripts/hello.sh',
   });
-  await waitForReady(origin, server);
+  origin = server.origin;
 });
 
 test.afterAll(() => {
-  server?.kill();
+  server?.stop();
 });
 
 test('an admin lists, dry-runs and runs tools from the lazily loaded panel', async ({
