@@ -95,6 +95,9 @@ describe('look-alikes that are not secrets are kept', () => {
       "apiKey: options.apiKey ?? 'no-key',",
       'secret = settings.SECRET_KEY',
     ],
+    'Markdown prose that lists key names in code spans': [
+      'Names such as `password`, `api_key`, `client_secret`, `Authorization: Bearer …` are credentials.',
+    ],
     'lists of names assigned to key-named settings': [
       "API_KEY_COLLECTIONS: 'alice:docs,faq'",
       'API_KEY_COLLECTIONS=web:docs,faq;cli:docs',

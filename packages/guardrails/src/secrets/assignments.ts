@@ -63,7 +63,8 @@ function valueSite(
     const next = text.charCodeAt(i);
     if (next === 61 || next === 62) i++; // `==`, `=>`
     if (c === 58 && next === 61) i++; // `:=`
-  } else if (c === 44 && keyQuoted) {
+  } else if (c === 44 && keyQuoted && keyQuote !== 96) {
+    // `getenv("api_token", "…")`; backticks are Markdown code spans, where a comma lists names.
     separator = ',';
     i++;
   } else if (i > beforeSeparator && namesSecretInProse(words)) {

@@ -1,5 +1,5 @@
 // Whether the name a value is assigned to says "this is a credential": `DB_PASSWORD`,
-// `client_secret`, `x-api-key`, `secretAccessKey`, `Authorization`, but not `password_reset_url`, (secret-scan: allow)
+// `client_secret`, `x-api-key`, `secretAccessKey`, `Authorization`, but not `password_reset_url`,
 // `credentialsId`, `public_key`, `keyboard` or `csrf-token`.
 
 const SECRET_WORDS = new Set([
