@@ -11,6 +11,8 @@ const root = new URL('..', import.meta.url).pathname;
 const systemPackages = [
   { name: 'chromium', binary: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
   { name: 'nginx', binary: process.env.NGINX_PATH ?? '/usr/sbin/nginx' },
+  // The edge specs make a throwaway test CA with the openssl CLI.
+  { name: 'openssl', binary: '/usr/bin/openssl' },
 ];
 
 function ensureSystemPackages(): void {
