@@ -79,6 +79,7 @@ describe('server (with the web app)', () => {
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>Bastion</title>');
     writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
     writeFileSync(join(root, 'manifest.webmanifest'), '{}');
+    writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     writeFileSync(join(root, '.env'), 'SECRET=1');
     server = await startServer({ WEB_ROOT: root });
   });
@@ -94,6 +95,8 @@ describe('server (with the web app)', () => {
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const manifest = await fetch(`${server.url}/manifest.webmanifest`);
     expect(manifest.headers.get('cache-control')).toBe('public, max-age=300');
+    const icon = await fetch(`${server.url}/favicon.svg`);
+    expect(icon.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
   it('falls back to the shell for client routes but not for API or file paths', async () => {

@@ -11,6 +11,21 @@ export const cacheTiers = {
 
 export type CacheTier = keyof typeof cacheTiers;
 
+/** Icons are served under stable names but change only with a deploy of new files. */
+export const iconExtensions = ['ico', 'png', 'svg', 'webp', 'avif'] as const;
+
+const ICON = new RegExp(`\\.(?:${iconExtensions.join('|')})$`, 'i');
+
+/**
+ * The tier of a static file by its URL path: the same classes nginx's locations encode, for the
+ * server when it serves the page itself.
+ */
+export function cacheTierForPath(path: string): Exclude<CacheTier, 'api'> {
+  if (path.startsWith('/assets/') || ICON.test(path)) return 'immutable';
+  if (path === '/' || path.endsWith('.html') || !/\.[^/]+$/.test(path)) return 'shell';
+  return 'data';
+}
+
 export const hstsValue = 'max-age=63072000; includeSubDomains';
 
 export const permissionsPolicy = [

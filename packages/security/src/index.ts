@@ -11,6 +11,7 @@ export {
 export { type CspFinding, judgeCsp } from './csp-judge.ts';
 export {
   type CacheTier,
+  cacheTierForPath,
   cacheTiers,
   type HeaderList,
   hstsValue,

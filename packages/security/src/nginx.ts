@@ -1,4 +1,10 @@
-import { type CacheTier, cacheTiers, hstsValue, securityHeaders } from './headers.ts';
+import {
+  type CacheTier,
+  cacheTiers,
+  hstsValue,
+  iconExtensions,
+  securityHeaders,
+} from './headers.ts';
 
 export interface EdgeLimits {
   /** Sustained API request rate per client address (nginx `rate`, e.g. `20r/s`). */
@@ -198,7 +204,7 @@ function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
     '',
     ...block('location = /index.html', [...headers(csp, 'shell')]),
     '',
-    ...block('location ~* \\.(?:ico|png|svg|webp|avif)$', [
+    ...block(`location ~* \\.(?:${iconExtensions.join('|')})$`, [
       'try_files $uri =404;',
       ...headers(csp, 'immutable'),
     ]),

@@ -1,4 +1,5 @@
 import { type ApiDeps, type AppRouter, appRouter, type Context, statusSummary } from '@bastion/api';
+import { cacheTiers } from '@bastion/security';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyPluginAsync } from 'fastify';
 import { actorOf } from './auth.ts';
@@ -10,7 +11,7 @@ export interface ApiOptions {
 /** `/api/*`: the tRPC endpoint and the plain-JSON status mirror for monitors. */
 export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app, { deps }) => {
   app.addHook('onSend', async (_req, reply) => {
-    reply.header('cache-control', 'no-store');
+    reply.header('cache-control', cacheTiers.api);
   });
 
   const trpcOptions: FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] = {

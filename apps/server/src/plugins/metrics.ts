@@ -1,3 +1,4 @@
+import { cacheTiers } from '@bastion/security';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Registry } from 'prom-client';
 
@@ -8,7 +9,7 @@ export interface MetricsOptions {
 /** Prometheus text at /metrics (never proxied by the edge). */
 export const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, { registry }) => {
   app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', registry.contentType).header('cache-control', 'no-store');
+    reply.header('content-type', registry.contentType).header('cache-control', cacheTiers.api);
     return registry.metrics();
   });
 };

@@ -1,18 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheTierForPath, cacheTiers } from '@bastion/security';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 
 export interface WebOptions {
   root: string;
-}
-
-const HASHED_ASSET = /^\/assets\//;
-
-function cacheControlFor(url: string, path: string): string {
-  if (HASHED_ASSET.test(url)) return 'public, max-age=31536000, immutable';
-  if (path.endsWith('.html')) return 'no-cache';
-  return 'public, max-age=300';
 }
 
 /** Serves the built web app; unknown non-API paths get the HTML shell. */
@@ -26,8 +19,9 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, { root }) =
     index: ['index.html'],
     cacheControl: false,
     dotfiles: 'deny',
-    setHeaders(reply, path) {
-      reply.header('cache-control', cacheControlFor(reply.request.url, path));
+    setHeaders(reply) {
+      const path = reply.request.url.split('?')[0] ?? '/';
+      reply.header('cache-control', cacheTiers[cacheTierForPath(path)]);
     },
   });
   app.setNotFoundHandler((req, reply) => {
@@ -35,7 +29,7 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, { root }) =
     if (req.method !== 'GET' || path.startsWith('/api/') || path.includes('.')) {
       return reply.code(404).send({ error: 'not_found' });
     }
-    reply.header('cache-control', 'no-cache');
+    reply.header('cache-control', cacheTiers.shell);
     return reply.sendFile('index.html');
   });
 };
