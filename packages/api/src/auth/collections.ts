@@ -1,5 +1,6 @@
 import type { Actor, Context } from '../context.ts';
 import { apiError } from '../errors.ts';
+import { DEFAULT_COLLECTION } from '../rag/collections.ts';
 
 /** Whether the caller's key may use `collection` (API_KEY_COLLECTIONS); unrestricted keys may use all. */
 export function collectionAllowed(actor: Actor, collection: string): boolean {
@@ -23,4 +24,14 @@ export function allowedCollections<T extends string | { id: string }>(
   collections: readonly T[],
 ): T[] {
   return collections.filter((c) => collectionAllowed(ctx.actor, typeof c === 'string' ? c : c.id));
+}
+
+/** The collection a call names (the default when none), if the caller's key may use it. */
+export function allowedCollection(
+  ctx: Pick<Context, 'actor'>,
+  collection: string | undefined,
+): string {
+  const id = collection ?? DEFAULT_COLLECTION;
+  assertCollectionAllowed(ctx, id);
+  return id;
 }

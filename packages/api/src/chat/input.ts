@@ -1,12 +1,9 @@
 import { z } from 'zod';
+import { collectionId } from '../rag/collections.ts';
 
 export const MAX_MESSAGES = 50;
 export const MAX_MESSAGE_CHARS = 16_000;
 export const MAX_CONVERSATION_CHARS = 64_000;
-
-export const collectionId = z
-  .string()
-  .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'collection must match ^[a-zA-Z0-9_-]{1,64}$');
 
 const message = z.object({
   role: z.enum(['user', 'assistant']),

@@ -1,7 +1,6 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { assertCollectionAllowed } from '../auth/collections.ts';
-import { DEFAULT_COLLECTION } from '../rag/collections.ts';
+import { allowedCollection } from '../auth/collections.ts';
 import { createTRPCRouter, publicProcedure } from '../trpc.ts';
 import { chatInput, streamInput } from './input.ts';
 import { eventId } from './runs.ts';
@@ -9,7 +8,7 @@ import { eventId } from './runs.ts';
 export const chatRouter = createTRPCRouter({
   stream: publicProcedure.input(streamInput).subscription(async function* ({ input, ctx, signal }) {
     const chat = ctx.deps.chat.service;
-    if (!input.lastEventId) assertCollectionAllowed(ctx, input.collection ?? DEFAULT_COLLECTION);
+    if (!input.lastEventId) allowedCollection(ctx, input.collection);
     const { run, from } = input.lastEventId
       ? chat.resume(input.lastEventId, ctx.actor)
       : { run: chat.start(input, ctx.actor), from: 0 };
@@ -27,7 +26,7 @@ export const chatRouter = createTRPCRouter({
   }),
 
   complete: publicProcedure.input(chatInput).mutation(({ input, ctx, signal }) => {
-    assertCollectionAllowed(ctx, input.collection ?? DEFAULT_COLLECTION);
+    allowedCollection(ctx, input.collection);
     return ctx.deps.chat.service.complete(input, signal ?? new AbortController().signal);
   }),
 

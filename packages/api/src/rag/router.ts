@@ -1,11 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { allowedCollections, assertCollectionAllowed } from '../auth/collections.ts';
+import { allowedCollection, allowedCollections } from '../auth/collections.ts';
 import type { Context } from '../context.ts';
 import { isBusyError } from '../db/retry.ts';
 import { apiError } from '../errors.ts';
 import { adminProcedure, createTRPCRouter, publicProcedure } from '../trpc.ts';
-import { collectionId, DEFAULT_COLLECTION, InvalidCollectionError } from './collections.ts';
+import { collectionId, InvalidCollectionError } from './collections.ts';
 import { EmbeddingsError } from './embeddings.ts';
 import { DEFAULT_K, type KnowledgeBase } from './knowledge-base.ts';
 
@@ -73,13 +73,6 @@ function knowledgeBase(ctx: Context): KnowledgeBase {
     throw apiError('SERVICE_UNAVAILABLE', 'rag_unavailable', 'The knowledge base is not available');
   }
   return ctx.deps.kb;
-}
-
-/** The collection a call names (default when none), if the caller's key may use it. */
-function allowedCollection(ctx: Context, collection: string | undefined): string {
-  const id = collection ?? DEFAULT_COLLECTION;
-  assertCollectionAllowed(ctx, id);
-  return id;
 }
 
 /** Known failures become typed errors; anything else stays an internal error without details. */
