@@ -1,22 +1,17 @@
 import type { Passage } from '../../rag/retriever.ts';
+import { STOPWORDS } from '../../rag/search/stopwords.ts';
+import { words } from '../../rag/search/terms.ts';
 import { ProviderAborted } from './failure.ts';
 import type { Provider, ProviderChunk, ProviderRequest } from './types.ts';
 
 const MAX_PASSAGES = 4;
 const MAX_SENTENCES = 3;
 const MAX_ANSWER_CHARS = 900;
-const STOPWORDS = new Set(
-  'a an and are as at be but by can do does for from has have how i in is it its me my of on or so that the their them then there these this to use used was what when where which who why will with you your'.split(
-    ' ',
-  ),
-);
-
-/** Lower-cased content words with plural and verb endings trimmed, so "listens" meets "listen". */
+/** The retriever's content words with plural and verb endings trimmed, so "listens" meets "listen". */
 function terms(text: string): Set<string> {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
   return new Set(
-    words
-      .filter((w) => w.length > 1 && !STOPWORDS.has(w))
+    words(text)
+      .filter((w) => !STOPWORDS.has(w))
       .map((w) => w.replace(/(?:ing|ed|es|s)$/, '') || w),
   );
 }
