@@ -1,15 +1,15 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { openStorage, type Storage } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { checkCollection, DEFAULT_COLLECTION } from './collections.ts';
 import { EmbeddingsClient, type EmbeddingsConfig } from './embeddings.ts';
 import { type IngestRequest, type IngestSummary, ingestDocuments } from './ingest/pipeline.ts';
 import type { Passage, RetrieveOptions, Retriever } from './retriever.ts';
-import { MATCH_END, MATCH_START, sanitizePassageText, sanitizeSnippet } from './sanitize.ts';
+import { sanitizePassageText, sanitizeSnippet } from './sanitize.ts';
 import type { ScoredChunk } from './search/bm25.ts';
 import { rankChunks } from './search/rank.ts';
+import { snippet } from './search/snippet.ts';
 import { TermStats } from './search/term-stats.ts';
-import { anyOf } from './search/terms.ts';
 import { deleteDocuments } from './store.ts';
 import { nearestChunks, reciprocalRankFusion } from './vectors.ts';
 
@@ -81,7 +81,6 @@ export interface KnowledgeBaseOptions {
 export const DEFAULT_K = 8;
 /** Deepest ranking served (the API asks for far fewer; evaluations need 100 documents). */
 export const MAX_K = 1000;
-const SNIPPET_TOKENS = 24;
 const STATUS_MAX_AGE_MS = 5_000;
 
 type ChunkRow = {
@@ -172,7 +171,6 @@ export class KnowledgeBase implements Retriever {
     const { ranked, terms, mode } = await this.#rank(query, id, limit, signal);
     const ids = ranked.map((r) => r.id);
     const rows = await this.#chunkRows(ids);
-    const excerpts = snippets ? await this.#snippets(terms, ids) : new Map<number, string>();
     const hits: SearchHit[] = [];
     const bodies = new Map<number, string>();
     for (const { id: chunkId, score } of ranked) {
@@ -185,7 +183,7 @@ export class KnowledgeBase implements Retriever {
         title: row.title,
         path: row.path,
         ...(row.url ? { url: row.url } : {}),
-        snippet: snippets ? sanitizeSnippet(excerpts.get(chunkId) ?? openingOf(row.body)) : '',
+        snippet: snippets ? sanitizeSnippet(snippet(row.body, terms) ?? openingOf(row.body)) : '',
         score,
       });
     }
@@ -243,17 +241,6 @@ export class KnowledgeBase implements Retriever {
       .where('chunks.id', 'in', ids)
       .execute();
     return new Map(rows.map((r) => [r.chunkId, r]));
-  }
-
-  /** FTS5 snippet() of each chunk's body around the matched terms (raw, not yet sanitised). */
-  async #snippets(terms: readonly string[], ids: readonly number[]): Promise<Map<number, string>> {
-    if (terms.length === 0 || ids.length === 0) return new Map();
-    const { rows } = await sql<{ id: number; snippet: string }>`
-      select rowid as id,
-             snippet(chunks_fts, 1, ${MATCH_START}, ${MATCH_END}, '…', ${SNIPPET_TOKENS}) as snippet
-      from chunks_fts
-      where chunks_fts match ${anyOf(terms)} and rowid in (${sql.join(ids)})`.execute(this.#db);
-    return new Map(rows.map((r) => [r.id, r.snippet]));
   }
 
   async ingest(

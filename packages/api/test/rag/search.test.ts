@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStorage } from '../../src/db/database.ts';
-import { bm25TopK } from '../../src/rag/search/bm25.ts';
+import { bm25TopK, IDF_FLOOR } from '../../src/rag/search/bm25.ts';
 import { TermStats } from '../../src/rag/search/term-stats.ts';
 import { anyOf, queryTerms } from '../../src/rag/search/terms.ts';
 import { cleanup, openKnowledgeBase, startFakeEmbeddings, tempDir } from './helpers.ts';
@@ -98,15 +98,19 @@ describe('search', () => {
   it('finds the same top k as scoring every match (MaxScore pruning is exact)', async () => {
     const storage = await openStorage(`${tempDir()}/maxscore.sqlite`);
     try {
-      const words =
-        'ab ac ad ae af ag ah ai aj ak al am an ao ap aq ar as at au av aw ax ay az'.split(' ');
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const words = Array.from(
+        { length: 120 },
+        (_, i) => `${letters[i % 26]}${letters[Math.floor(i / 26)]}`,
+      );
       let seed = 7;
       const next = () => {
         seed = (seed * 1103515245 + 12345) % 2 ** 31;
         return seed / 2 ** 31;
       };
-      // Zipf-like: early words are common, late ones rare.
-      const word = () => words[Math.floor(words.length * next() ** 3)] as string;
+      // Zipf-like: early words are in most chunks, late ones in a few dozen.
+      const word = () => words[Math.floor(words.length * next() ** 4)] as string;
+      const anyWord = () => words[Math.floor(words.length * next())] as string;
       const { id } = await storage.db
         .insertInto('documents')
         .values({
@@ -140,20 +144,46 @@ describe('search', () => {
       const stats = new TermStats(storage.db);
       await stats.refresh();
       for (let q = 0; q < 40; q++) {
-        const terms = [...new Set(Array.from({ length: 2 + (q % 4) }, word))];
-        for (const k of [1, 5, 20]) {
-          const pruned = await bm25TopK(storage.db, stats, terms, { collection: 'c', k });
+        const terms = [...new Set([anyWord(), ...Array.from({ length: 1 + (q % 4) }, word)])];
+        for (const [k, probeRows] of [
+          [1, 0],
+          [5, 300],
+          [20, 1500],
+          [100, 200],
+          [5, undefined],
+        ] as const) {
+          const pruned = await bm25TopK(storage.db, stats, terms, {
+            collection: 'c',
+            k,
+            ...(probeRows === undefined ? {} : { probeRows }),
+          });
+          // Terms FTS5 weighs at its idf floor are dropped when others remain (low-value terms).
+          const useful: string[] = [];
+          for (const t of terms) if ((await stats.idf(t)) > IDF_FLOOR) useful.push(t);
+          const scored = useful.length > 0 ? useful : terms;
           const { rows: full } = await sql<{ id: number; score: number }>`
             select rowid as id, -bm25(chunks_fts, 2, 1) as score from chunks_fts
-            where chunks_fts match ${anyOf(terms)} order by score desc limit ${k}`.execute(
+            where chunks_fts match ${anyOf(scored)} order by score desc limit ${k}`.execute(
             storage.db,
           );
-          expect(pruned).toHaveLength(full.length);
+          expect(pruned, `${terms} k=${k}`).toHaveLength(full.length);
           for (const [i, c] of pruned.entries()) {
             expect(c.score).toBeCloseTo(full[i]?.score ?? Number.NaN, 9);
           }
         }
       }
+      // The bound MaxScore uses for a term is the best score the term alone gives any chunk.
+      for (const w of ['aa', 'za', 'pd']) {
+        const { rows } = await sql<{ score: number }>`
+          select -bm25(chunks_fts, 2, 1) as score from chunks_fts where chunks_fts match ${anyOf([w])}`.execute(
+          storage.db,
+        );
+        expect(await stats.bestScore(w)).toBe(Math.max(...rows.map((r) => r.score)));
+        expect(await stats.bestScore(w)).toBeLessThan((await stats.idf(w)) * 2.2);
+      }
+      // A term in most chunks still finds them when it is all the query has.
+      expect(await stats.idf('aa')).toBe(IDF_FLOOR);
+      expect(await bm25TopK(storage.db, stats, ['aa'], { collection: 'c', k: 3 })).toHaveLength(3);
     } finally {
       await storage.close();
     }

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { TermStats } from './term-stats.ts';
-import { anyOf, ftsPhrase } from './terms.ts';
+import { anyOf } from './terms.ts';
 
 export interface ScoredChunk {
   id: number;
@@ -10,8 +10,8 @@ export interface ScoredChunk {
 }
 
 /** Column weights for bm25(): the title path (document title › headings) counts double. */
-const TITLE_WEIGHT = 2;
-const BODY_WEIGHT = 1;
+export const TITLE_WEIGHT = 2;
+export const BODY_WEIGHT = 1;
 /** FTS5's fixed BM25 saturation: one term adds at most idf × (k1 + 1) to a score. */
 const K1 = 1.2;
 
@@ -43,19 +43,67 @@ async function run(
   return rows.map((r) => ({ id: r.id, score: -r.score }));
 }
 
+/** bm25()'s idf floor: FTS5 weighs a term in more than half of all chunks at this. */
+export const IDF_FLOOR = 1e-6;
+/** The probe that sets θ reads the rarest terms' matches up to about this many rows. */
+const PROBE_ROWS = 4_000;
+
+interface Term {
+  term: string;
+  df: number;
+  /** The most one occurrence pattern of the term can add to a chunk's score. */
+  bound: number;
+}
+
 /**
- * A lower bound of the k-th best score, from the chunks that match every term (their bm25() is
- * already their full score); 0 when fewer than k do.
+ * The terms worth scoring, rarest first. A term at the idf floor adds at most 2.2e-6 to any score
+ * but costs a scan of most of the index, so it is dropped unless nothing else is left.
  */
-async function allTermsFloor(
-  db: Kysely<Database>,
-  terms: readonly string[],
-  scope: Scope,
-  k: number,
-): Promise<number> {
-  if (terms.length < 2) return 0;
-  const all = await run(db, terms.map(ftsPhrase).join(' AND '), scope, k);
-  return all.length >= k ? (all[k - 1]?.score ?? 0) : 0;
+async function scoredTerms(stats: TermStats, terms: readonly string[]): Promise<Term[]> {
+  const present: (Term & { idf: number })[] = [];
+  for (const term of terms) {
+    const df = await stats.documentFrequency(term);
+    if (df === 0) continue;
+    const idf = await stats.idf(term);
+    present.push({ term, df, idf, bound: idf * (K1 + 1) });
+  }
+  const useful = present.filter((p) => p.idf > IDF_FLOOR);
+  return (useful.length > 0 ? useful : present).sort((a, b) => b.bound - a.bound);
+}
+
+/**
+ * The rarest terms, up to a budget of matching rows (at least one term). Their top k scores are
+ * partial sums of the full query's, so the k-th of them is a lower bound θ of the k-th best full
+ * score, and it costs little because rare terms match few rows.
+ */
+function probeTerms(sorted: readonly Term[], budget: number): Term[] {
+  const probe: Term[] = [];
+  let rows = 0;
+  for (const t of sorted) {
+    if (probe.length > 0 && rows + t.df > budget) break;
+    probe.push(t);
+    rows += t.df;
+  }
+  return probe;
+}
+
+/** `score` cannot reach θ; a hair of slack keeps floating-point rounding from pruning a tie. */
+function below(score: number, theta: number): boolean {
+  return score < theta * (1 - 1e-9);
+}
+
+/** Whether chunks holding only `terms` can score θ (tight bounds only when loose ones can). */
+async function reaches(stats: TermStats, terms: readonly Term[], theta: number): Promise<boolean> {
+  if (
+    below(
+      terms.reduce((sum, t) => sum + t.bound, 0),
+      theta,
+    )
+  )
+    return false;
+  let sum = 0;
+  for (const t of terms) sum += await stats.bestScore(t.term);
+  return !below(sum, theta);
 }
 
 export interface TopKOptions {
@@ -63,58 +111,69 @@ export interface TopKOptions {
   k: number;
   /** Only chunks scoring at least this matter to the caller (0: any). */
   floor?: number;
+  /** Row budget of the θ probe (default PROBE_ROWS). */
+  probeRows?: number;
 }
 
 /**
  * The BM25 top `k` chunks of a collection for any of `terms` (OR semantics), found without
- * scoring every match (MaxScore): once the top k are known to score at least θ, terms whose
- * summed upper bounds stay below θ ("non-essential", typically frequent words) cannot lift a
- * chunk into the top k alone, so only chunks holding an essential term are scored: the top k of
- * `E AND N` (exact scores: bm25() sums every phrase of the query) merged with the top k of `E`
- * alone (exact for chunks without non-essential terms; any other chunk outside the first list
- * cannot reach the top k), so the result equals plain OR ranking.
+ * scoring every match (MaxScore). A probe over the rarest terms gives θ, a lower bound of the
+ * k-th best score (unless the caller's floor is higher). Terms whose summed upper bounds stay
+ * below θ ("non-essential", typically frequent words) cannot lift a chunk into the top k alone,
+ * so only chunks holding an essential term are scored: the top k of `E AND N` (exact scores:
+ * bm25() sums every phrase of the query) merged with the top k of `E` alone (exact for chunks
+ * without non-essential terms; any other chunk outside the first list cannot reach the top k;
+ * skipped when E alone cannot reach θ), so the result equals plain OR ranking over the scored
+ * terms.
  */
 export async function bm25TopK(
   db: Kysely<Database>,
   stats: TermStats,
   terms: readonly string[],
-  { collection, k, floor = 0 }: TopKOptions,
+  { collection, k, floor = 0, probeRows = PROBE_ROWS }: TopKOptions,
 ): Promise<ScoredChunk[]> {
   if (!stats.collections.has(collection)) return [];
   const scope = { collection, wholeIndex: stats.collections.size === 1 };
-  const present: { term: string; bound: number }[] = [];
-  for (const term of terms) {
-    if ((await stats.documentFrequency(term)) === 0) continue;
-    present.push({ term, bound: (await stats.idf(term)) * (K1 + 1) });
-  }
-  if (present.length === 0) return [];
+  const sorted = await scoredTerms(stats, terms);
+  if (sorted.length === 0) return [];
 
-  // The AND query only helps when the caller has no floor of its own.
-  const theta =
-    floor > 0
-      ? floor
-      : await allTermsFloor(
-          db,
-          present.map((p) => p.term),
-          scope,
-          k,
-        );
-  const nonEssential: string[] = [];
+  let theta = floor;
+  let probe: { terms: Term[]; top: ScoredChunk[] } | null = null;
+  if (theta <= 0 && sorted.length > 1) {
+    const rare = probeTerms(sorted, probeRows);
+    const top = await run(db, anyOf(rare.map((t) => t.term)), scope, k);
+    probe = { terms: rare, top };
+    theta = top.length >= k ? (top[k - 1]?.score ?? 0) : 0;
+  }
+
+  // Frequent terms first; a term whose loose bound would make it essential gets its exact best
+  // score, which costs one pass over its matches (cached) but at most what scoring it would.
+  const nonEssential: Term[] = [];
   let sum = 0;
-  for (const p of [...present].sort((a, b) => a.bound - b.bound)) {
-    // A hair of slack keeps floating-point rounding from pruning a tie.
-    if (theta <= 0 || sum + p.bound >= theta * (1 - 1e-9)) break;
-    if (nonEssential.length === present.length - 1) break;
-    sum += p.bound;
-    nonEssential.push(p.term);
+  for (const t of [...sorted].reverse()) {
+    if (theta <= 0 || nonEssential.length === sorted.length - 1) break;
+    let bound = t.bound;
+    if (!below(sum + bound, theta)) bound = await stats.bestScore(t.term);
+    if (!below(sum + bound, theta)) break;
+    sum += bound;
+    nonEssential.push(t);
   }
-  if (nonEssential.length === 0) return run(db, anyOf(present.map((p) => p.term)), scope, k);
+  const essential = sorted.filter((t) => !nonEssential.includes(t));
+  if (nonEssential.length === 0) return run(db, anyOf(sorted.map((t) => t.term)), scope, k);
 
-  const essential = anyOf(present.map((p) => p.term).filter((t) => !nonEssential.includes(t)));
-  const [withRest, essentialOnly] = [
-    await run(db, `(${essential}) AND (${anyOf(nonEssential)})`, scope, k),
-    await run(db, essential, scope, k),
-  ];
+  const essentialQuery = anyOf(essential.map((t) => t.term));
+  const withRest = await run(
+    db,
+    `(${essentialQuery}) AND (${anyOf(nonEssential.map((t) => t.term))})`,
+    scope,
+    k,
+  );
+  const essentialOnly =
+    probe?.terms.length === essential.length
+      ? probe.top
+      : (await reaches(stats, essential, theta))
+        ? await run(db, essentialQuery, scope, k)
+        : [];
   // Exact where known (chunks with both kinds of terms); the others' essential-only scores are
   // exact too when they hold no non-essential term, and too low to matter when they do.
   const exact = new Map(withRest.map((c) => [c.id, c.score]));

@@ -11,7 +11,7 @@ export const FEEDBACK = {
   chunks: 10,
   /** Most frequent candidate words considered, and how many expansion terms are kept. */
   candidates: 30,
-  terms: 6,
+  terms: 4,
   /** Words in more than this share of chunks are too common to add (and slow to match). */
   maxChunkShare: 0.05,
   /** Weight of the expansion query's score against the original query's. */

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { BODY_WEIGHT, TITLE_WEIGHT } from './bm25.ts';
 import { ftsPhrase } from './terms.ts';
 
 const MAX_CACHED_TERMS = 50_000;
@@ -12,6 +13,7 @@ const MAX_CACHED_TERMS = 50_000;
 export class TermStats {
   readonly #db: Kysely<Database>;
   readonly #df = new Map<string, number>();
+  readonly #best = new Map<string, number>();
   #rows = 0;
   #collections = new Set<string>();
   #seenVersion: number | null = null;
@@ -31,6 +33,7 @@ export class TermStats {
     const version = rows[0]?.data_version ?? 0;
     if (!this.#stale && version === this.#seenVersion && this.#df.size < MAX_CACHED_TERMS) return;
     this.#df.clear();
+    this.#best.clear();
     const total = await this.#db
       .selectFrom('chunks')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -66,6 +69,24 @@ export class TermStats {
     const n = Number(rows[0]?.n ?? 0);
     this.#df.set(term, n);
     return n;
+  }
+
+  /**
+   * The highest score the term alone gives any chunk: exactly what it can add to a chunk's score
+   * in any query (bm25() sums independent per-phrase parts), a far tighter bound than
+   * idf × (k1 + 1). Costs one scoring pass over the term's matches, then is cached.
+   */
+  async bestScore(term: string): Promise<number> {
+    const cached = this.#best.get(term);
+    if (cached !== undefined) return cached;
+    const { rows } = await sql<{ best: number | null }>`
+      select -bm25(chunks_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) as best
+      from chunks_fts where chunks_fts match ${ftsPhrase(term)} order by 1 desc limit 1`.execute(
+      this.#db,
+    );
+    const best = Number(rows[0]?.best ?? 0);
+    this.#best.set(term, best);
+    return best;
   }
 
   /** bm25()'s inverse document frequency (never below a tiny positive floor, as in FTS5). */

@@ -13,13 +13,18 @@ const MAX_SCANNED_CHARS = 8_192;
  * the text (FTS5 applies the porter stemmer to both sides).
  */
 export function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  return foldCase(text)
     .replace(/['’]s\b/g, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 1 && w.length <= MAX_TERM_LENGTH);
+}
+
+/** Lower case without diacritics, as the index's tokenizer compares words. */
+export function foldCase(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '');
 }
 
 /** The distinct content words of a query, stopwords removed unless nothing else is left. */

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { MATCH_END, MATCH_START } from '../../src/rag/sanitize.ts';
+import { snippet } from '../../src/rag/search/snippet.ts';
+
+const shown = (text: string | null) =>
+  text?.replaceAll(MATCH_START, '[').replaceAll(MATCH_END, ']') ?? null;
+
+describe('snippet', () => {
+  it('marks the words the index would match: case, diacritics and Porter stems folded', () => {
+    expect(
+      shown(snippet('Rotating keys. Key rotation is a Café rule.', ['rotation', 'cafe'])),
+    ).toBe('[Rotating] keys. Key [rotation] is a [Café] rule.');
+    expect(shown(snippet('Ponies and a pony.', ['ponies']))).toBe('[Ponies] and a [pony].');
+  });
+
+  it('returns null when no word matches', () => {
+    expect(snippet('Nothing relevant here.', ['rotation'])).toBeNull();
+  });
+
+  it('picks the window with the most distinct terms and centres it on them', () => {
+    const filler = (n: number, w: string) => Array.from({ length: n }, () => w).join(' ');
+    const text = `${filler(30, 'alpha')} beta ${filler(30, 'gamma')} beta delta ${filler(30, 'omega')}`;
+    const excerpt = shown(snippet(text, ['beta', 'delta'], 10)) ?? '';
+    expect(excerpt).toContain('[beta] [delta]');
+    expect(excerpt.startsWith('…')).toBe(true);
+    expect(excerpt.endsWith('…')).toBe(true);
+    expect(
+      excerpt
+        .replace(/[…[\]]/g, '')
+        .trim()
+        .split(/\s+/),
+    ).toHaveLength(10);
+  });
+
+  it('never cuts a whitespace-delimited token in half at the edges', () => {
+    const key = 'sk_live_0123456789abcdef';
+    const text = `${'word '.repeat(40)}the key ${key} rotates ${'word '.repeat(40)}`;
+    const excerpt = shown(snippet(text, ['rotates'], 3)) ?? '';
+    expect(excerpt).toContain(key);
+  });
+});
