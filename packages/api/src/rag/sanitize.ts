@@ -1,9 +1,14 @@
 import { redactSecrets } from '@bastion/guardrails';
 
-/** Private-use characters that snippet() puts around matched terms; never in indexed text. */
+/** Private-use characters that `snippet()` puts around matched terms. */
 export const MATCH_START = '\uE000';
 export const MATCH_END = '\uE001';
 const MARKERS = /[\uE000\uE001]/g;
+
+/** Text without any marker characters, so that only `snippet()`'s markers become highlights. */
+export function stripMarkers(text: string): string {
+  return text.replace(MARKERS, '');
+}
 
 /**
  * The one gate every snippet passes before it leaves the server: secrets are redacted, and
@@ -11,7 +16,7 @@ const MARKERS = /[\uE000\uE001]/g;
  * so that no marker can split a secret and hide it from the redactor.
  */
 export function sanitizeSnippet(raw: string): string {
-  const plain = raw.replace(MARKERS, '');
+  const plain = stripMarkers(raw);
   const redacted = redactSecrets(plain);
   if (redacted.redactions.length > 0) return redacted.text;
   return raw.replaceAll(MATCH_START, '**').replaceAll(MATCH_END, '**');
@@ -19,5 +24,5 @@ export function sanitizeSnippet(raw: string): string {
 
 /** Chunk text handed to chat (prompt context, extractive answers), secrets redacted. */
 export function sanitizePassageText(text: string): string {
-  return redactSecrets(text.replace(MARKERS, '')).text;
+  return redactSecrets(stripMarkers(text)).text;
 }

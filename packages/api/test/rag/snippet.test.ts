@@ -13,6 +13,12 @@ describe('snippet', () => {
     expect(shown(snippet('Ponies and a pony.', ['ponies']))).toBe('[Ponies] and a [pony].');
   });
 
+  it('keeps marker characters already in the text from turning into highlights', () => {
+    expect(shown(snippet(`a ${MATCH_START}fake${MATCH_END} key rotation`, ['rotation']))).toBe(
+      'a fake key [rotation]',
+    );
+  });
+
   it('returns null when no word matches', () => {
     expect(snippet('Nothing relevant here.', ['rotation'])).toBeNull();
   });

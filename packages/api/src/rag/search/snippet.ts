@@ -1,5 +1,5 @@
 import { stemmer } from 'stemmer';
-import { MATCH_END, MATCH_START } from '../sanitize.ts';
+import { MATCH_END, MATCH_START, stripMarkers } from '../sanitize.ts';
 import { foldCase } from './terms.ts';
 
 /** Words shown around the matches. */
@@ -56,10 +56,11 @@ function bestWindow(found: readonly Word[], size: number): [number, number] {
  * cut in half, which would hide it from the secret redactor.
  */
 export function snippet(
-  text: string,
+  body: string,
   terms: readonly string[],
   size = SNIPPET_WORDS,
 ): string | null {
+  const text = stripMarkers(body);
   const stems = new Map(terms.map((t, i) => [stemmer(foldCase(t)), i]));
   // A Porter stem is the word's start with at most its last letter changed, so only words
   // sharing a stem's start need stemming (stemming every word would cost more than the search).
