@@ -207,8 +207,11 @@ function pushRun(
   if (hexOnly || base64) runs.push({ start, end, hex: hexOnly && !padded, base64 });
 }
 
-/** Records the base64 runs of a token that holds `@` or `$`, which split them. */
-function pushSplitRuns(runs: EncodedRun[], source: string, start: number, end: number): void {
+/**
+ * Records the runs of a token of `source` that may be base64 or hex: its parts between `@` and `$`,
+ * which split them. The character classes are read from `source`, where case is kept.
+ */
+function pushTokenRuns(runs: EncodedRun[], source: string, start: number, end: number): void {
   let from = start;
   let seen = 0;
   for (let k = start; k < end; k++) {
@@ -274,7 +277,6 @@ function singleLetter(st: Words, at: number): void {
  */
 function readMixedToken(
   st: Words,
-  chars: string,
   text: string,
   start: number,
   end: number,
@@ -286,7 +288,7 @@ function readMixedToken(
     // Letters and `+/_-` only (`snake_case`, `a-b-c`): no leetspeak, words split at the symbols.
     let from = start;
     for (let k = start; k <= end; k++) {
-      if (k < end && !((CLASS[chars.charCodeAt(k)] as number) & BASE64_SYMBOL)) continue;
+      if (k < end && !((CLASS[text.charCodeAt(k)] as number) & BASE64_SYMBOL)) continue;
       if (k - from === 1) singleLetter(st, from);
       else if (k - from > 1) st.singles = 0;
       from = k + 1;
@@ -301,7 +303,7 @@ function readMixedToken(
   let leetFirst = false; // the current word starts with a leet character
   let wordStart = true;
   for (let k = start; k <= end; k++) {
-    const g = k < end ? (CLASS[chars.charCodeAt(k)] as number) : 0;
+    const g = k < end ? (CLASS[text.charCodeAt(k)] as number) : 0;
     if (g & BASE64_SYMBOL || k === end) {
       if (wordSeen & LETTER && wordSeen & (DIGIT | AT_OR_DOLLAR))
         pushLeetWord(leetWords, text, wordFrom, k, shift);
@@ -347,11 +349,11 @@ function scanCharacters(text: string, source: string | null): Scan {
   let out = '';
   let copied = 0;
   let removed = 0; // characters the collapsing removed so far
-  // Classes are read from `source` when given: lower-casing does not change them.
-  const chars = source ?? text;
+  // Classes are read from `text`, the lower-cased copy: a flat string, faster to read than the
+  // caller's (often sliced or concatenated) one. Only the runs need case, read from `source`.
   let i = 0;
   while (i < n) {
-    let f = CLASS[chars.charCodeAt(i)] as number;
+    let f = CLASS[text.charCodeAt(i)] as number;
     if (f & TOKEN) {
       const start = i;
       let seen = 0;
@@ -359,14 +361,11 @@ function scanCharacters(text: string, source: string | null): Scan {
         seen |= f;
         i++;
         if (i === n) break;
-        f = CLASS[chars.charCodeAt(i)] as number;
+        f = CLASS[text.charCodeAt(i)] as number;
       }
-      if (source !== null && i - start >= MIN_ENCODED_RUN) {
-        if (seen & AT_OR_DOLLAR) pushSplitRuns(runs, source, start, i);
-        else pushRun(runs, source, start, i, seen);
-      }
+      if (source !== null && i - start >= MIN_ENCODED_RUN) pushTokenRuns(runs, source, start, i);
       if ((seen & ~LETTER & ~NOT_HEX) !== 0)
-        readMixedToken(st, chars, text, start, i, seen, leetWords, removed);
+        readMixedToken(st, text, start, i, seen, leetWords, removed);
       else if (i - start === 1) singleLetter(st, start);
       else st.singles = 0;
       continue;
@@ -374,15 +373,15 @@ function scanCharacters(text: string, source: string | null): Scan {
     // A separator: only blank runs need work.
     i++;
     if (!(f & (BLANK | NEWLINE))) continue;
-    const c = chars.charCodeAt(i - 1);
+    const c = text.charCodeAt(i - 1);
     if (c === 10) st.singles = 0;
-    if (i === n || !((CLASS[chars.charCodeAt(i)] as number) & (BLANK | NEWLINE))) {
+    if (i === n || !((CLASS[text.charCodeAt(i)] as number) & (BLANK | NEWLINE))) {
       if (c === 32 || c === 10) continue; // a single space or line break stays
     }
     let end = i;
     let newline = c === 10;
-    while (end < n && (CLASS[chars.charCodeAt(end)] as number) & (BLANK | NEWLINE)) {
-      if (chars.charCodeAt(end) === 10) newline = true;
+    while (end < n && (CLASS[text.charCodeAt(end)] as number) & (BLANK | NEWLINE)) {
+      if (text.charCodeAt(end) === 10) newline = true;
       end++;
     }
     out += text.slice(copied, i - 1) + (newline ? '\n' : ' ');

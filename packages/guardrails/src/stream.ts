@@ -3,6 +3,9 @@ import { placeholder, renderRange, resolveFindings } from './secrets/redact.ts';
 import { scanSecrets } from './secrets/scan.ts';
 import { LOOKBEHIND } from './secrets/scan-context.ts';
 
+/** Held text up to this length is scanned again at every push. */
+const SHORT_HOLD = 64;
+
 export interface StreamRedactorOptions {
   /** Strings that must never be emitted (e.g. a canary planted in the system prompt). */
   canaries?: string[];
@@ -22,8 +25,9 @@ export interface StreamRedactor {
  * equals `redactSecrets(whole text).text` (plus canary redaction), whatever the chunking: text is
  * only released once no later character can change how it is redacted.
  *
- * Hold-back: at most the longest token a rule still has open (a JWT, capped at 8192 characters;
- * most rules stop at 300). A private-key block is not held: once its BEGIN line and a run of key
+ * Hold-back: the longest token a rule still has open (a JWT, capped at 8192 characters; most
+ * rules stop at 300), and when that is over 64 characters up to twice as much again, because a long
+ * hold is only scanned again once twice its length has arrived. A private-key block is not held: once its BEGIN line and a run of key
  * material have arrived its placeholder is emitted and the rest of the block is discarded as it
  * streams in, keeping only the few characters (a blank gap, a partial END line) that decide where
  * it ends.
@@ -35,6 +39,11 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
   let pos = 0;
   let pem: PemBodyState | null = null;
   let leaked = false;
+  // Text still held after the last scan, and text received since. A scan reads everything held,
+  // so a long open candidate (a JWT, a value run) is scanned again only once twice as much new text
+  // has arrived: the work stays linear in the stream. Short holds are scanned at every push.
+  let heldAfterScan = 0;
+  let pending = 0;
 
   function release(final: boolean): string {
     let out = '';
@@ -76,13 +85,17 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
     const keep = Math.max(0, pos - LOOKBEHIND);
     buffer = buffer.slice(keep);
     pos -= keep;
+    heldAfterScan = buffer.length - pos;
+    pending = 0;
     return out;
   }
 
   return {
     push(chunk: string): string {
       buffer += chunk;
-      return release(false);
+      pending += chunk.length;
+      const deferred = heldAfterScan > SHORT_HOLD && pending < 2 * heldAfterScan;
+      return deferred ? '' : release(false);
     },
     flush(): string {
       return release(true);

@@ -176,6 +176,25 @@ describe('generic assignments', () => {
   });
 });
 
+describe('Google API keys', () => {
+  const key = SAMPLES.find((s) => s.type === 'gcp-api-key')?.secret ?? '';
+
+  it('are redacted wherever they stand, a bare one on its own line too (fail closed)', () => {
+    for (const text of [
+      key,
+      `  "${key}",`,
+      `The key from the docs:\n\n${key}\n`,
+      `const firebaseConfig = { apiKey: "${key}" };`,
+      `GOOGLE_MAPS_API_KEY=${key}`,
+      `Here is my Maps key:\n${key}`,
+      `${key} is the production key`,
+      `curl "https://generativelanguage.googleapis.com/v1/models?key=${key}"`,
+    ]) {
+      expect(redactSecrets(text).text, text).toBe(text.replace(key, '[REDACTED:gcp-api-key]'));
+    }
+  });
+});
+
 describe('values that only look like code references are still secrets', () => {
   it('redacts a random password with a dot, and mixed-case random segments', () => {
     for (const value of ['ZvRH9g7ypoHoJd.iDUi', 'qW3rTy9Zx.Lm4Np8Vb']) {

@@ -36,6 +36,19 @@ describe('createStreamRedactor matches redactSecrets at every split', () => {
     });
   }
 
+  it('a Google API key, bare or quoted on its own line: every split', () => {
+    const key = SAMPLES.find((s) => s.type === 'gcp-api-key')?.secret ?? '';
+    for (const text of [`keys:\n  "${key}",\n`, `"${key}" is mine`, `${key}`]) {
+      const expected = redactSecrets(text).text;
+      for (let i = 0; i <= text.length; i++) {
+        expect(
+          streamThrough([text.slice(0, i), text.slice(i)]).outputs.join(''),
+          `split at ${i}`,
+        ).toBe(expected);
+      }
+    }
+  });
+
   it('one character at a time', () => {
     for (const { text } of SAMPLES) {
       expect(streamThrough([...text]).outputs.join('')).toBe(redactSecrets(text).text);
@@ -86,6 +99,18 @@ describe('hold-back', () => {
     out += redactor.push(`${lines.at(-1)}\nafter`);
     out += redactor.flush();
     expect(out).toBe(redactSecrets(`before\n${block}\nafter`).text);
+  });
+
+  it('holds a long open candidate at most three times its length, and still equals the batch', () => {
+    const text = 'password='.repeat(6_000);
+    const redactor = createStreamRedactor();
+    let out = '';
+    for (let at = 0; at < text.length; at += 64) {
+      out += redactor.push(text.slice(at, at + 64));
+      // An assignment value is at most 257 characters long.
+      expect(Math.min(at + 64, text.length) - out.length).toBeLessThanOrEqual(3 * 257 + 64);
+    }
+    expect(out + redactor.flush()).toBe(redactSecrets(text).text);
   });
 
   it('keeps the held text bounded on a key that never ends', () => {

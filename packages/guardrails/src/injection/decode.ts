@@ -13,6 +13,8 @@ const MAX_PAYLOADS = 16;
 const MAX_PAYLOAD_CHARS = 65_536;
 const WORD_GAP = re(/ {2,}| ?\/ ?/);
 const ESCAPED_HEX = re(/(?:(?:\\x|%)[0-9a-fA-F]{2}){6,}/g);
+/** Two escaped bytes in a row: a cheap test before the costlier search for six. */
+const ESCAPED_PAIR = re(/(?:\\x|%)[0-9a-fA-F]{2}(?:\\x|%)[0-9a-fA-F]{2}/);
 
 const CODE_OF = new Int16Array(128).fill(-1);
 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((ch, i) => {
@@ -115,10 +117,18 @@ function fromBase64(run: string): string | null {
   return toText(bytes, length);
 }
 
+const HEX_VALUE = new Int8Array(128).fill(-1);
+'0123456789abcdef'.split('').forEach((ch, i) => {
+  HEX_VALUE[ch.charCodeAt(0)] = i;
+  HEX_VALUE[ch.toUpperCase().charCodeAt(0)] = i;
+});
+
 function fromHex(digits: string): string | null {
   const bytes = new Uint8Array(digits.length >> 1);
   for (let i = 0; i + 1 < digits.length; i += 2) {
-    const byte = Number.parseInt(digits.slice(i, i + 2), 16);
+    const byte =
+      ((HEX_VALUE[digits.charCodeAt(i)] as number) << 4) |
+      (HEX_VALUE[digits.charCodeAt(i + 1)] as number);
     if (isBinary(byte)) return null;
     bytes[i >> 1] = byte;
   }
@@ -191,7 +201,7 @@ export function decodePayloads(text: string, runs: readonly EncodedRun[]): strin
     }
     MORSE_HINT.lastIndex = 0;
   }
-  if (text.includes('\\x') || text.includes('%')) {
+  if ((text.includes('\\x') || text.includes('%')) && ESCAPED_PAIR.test(text)) {
     ESCAPED_HEX.lastIndex = 0;
     for (let m = ESCAPED_HEX.exec(text); m !== null; m = ESCAPED_HEX.exec(text)) {
       consider(fromHex(m[0].replaceAll('\\x', '').replaceAll('%', '')));

@@ -417,8 +417,9 @@ export const RULES: readonly InjectionRule[] = [
     group: 'override-priority',
     weight: 0.5,
     requires: [['priority', 'precedence']],
+    startsAt: true,
     pattern: rx(
-      String.raw`\b(?:this|these|the\sfollowing)\s(?:instructions?|message|rules?|prompt)\s(?:takes?|has|have)\s(?:priority|precedence)\b`,
+      String.raw`(?<=\b(?:this|these|the\sfollowing)\s(?:instructions?|message|rules?|prompt)\s(?:takes?|has|have)\s)(?:priority|precedence)\b`,
     ),
   },
   {
@@ -616,6 +617,7 @@ export const RULES: readonly InjectionRule[] = [
       ['montre', 'affiche', 'revele', 'donne', 'ecris', 'repete', 'dis'],
       ['prompt', 'message', 'instruction', 'consigne'],
     ],
+    startsAt: true,
     pattern: rx(
       String.raw`\b(?:montre|affiche|revele|donne|ecris|repete|dis)(?:-moi|\smoi)?(?:\s(?:ton|ta|tes|votre|vos|le|la|les))?\s(?:prompt|message|instructions?|consignes?)\s(?:systeme|initiale?s?|d'origine|cachee?s?|secrete?s?)\b`,
     ),
@@ -1069,6 +1071,150 @@ export const RULES: readonly InjectionRule[] = [
   },
   {
     label: 'role-play-jailbreak',
+    group: 'dual',
+    weight: 0.35,
+    // The second of two answers: "[🔒CLASSIC] … [🔓JAILBREAK] …", "😈: [a completely unhinged response …]".
+    requires: [['unhing', 'unfilter', 'uncensor', 'jailbr', 'unrestrict', 'amoral', 'evil']],
+    startsAt: true,
+    pattern: rx(
+      String.raw`\b(?:unhinged|unfiltered|uncensored|jailbroken|jailbreak|unrestricted|amoral|evil)\s(?:version|response|answer|reply|output)s?\b`,
+    ),
+  },
+  {
+    label: 'role-play-jailbreak',
+    group: 'dual',
+    weight: 0.35,
+    requires: [['[dan]', '[jailbr', '[unfilter', '[uncensor', '[evil]']],
+    startsAt: true,
+    pattern: rx(String.raw`\[(?:dan|jailbreak|jailbroken|unfiltered|uncensored|evil)\]`),
+  },
+  {
+    label: 'role-play-jailbreak',
+    group: 'no-limits',
+    weight: 0.4,
+    requires: [
+      [
+        'restriction',
+        'rules',
+        'limitation',
+        'limits',
+        'filter',
+        'constraint',
+        'guideline',
+        'shackles',
+        'chains',
+        'programming',
+        'censorship',
+      ],
+    ],
+    startsAt: ['free'],
+    pattern: rx(
+      String.raw`\bfree\s(?:yourself|itself|himself|herself|themselves|you)\s(?:of|from)\s(?:(?:all|any|the|your|its|their)\s){0,2}(?:restrictions|rules|limitations|limits|filters|constraints|guidelines|shackles|chains|programming|censorship)\b`,
+    ),
+  },
+  {
+    label: 'role-play-jailbreak',
+    group: 'no-conscience',
+    weight: 0.3,
+    requires: [['remorse', 'empathy', 'conscience', 'moral compass']],
+    startsAt: true,
+    pattern: rx(
+      String.raw`(?<=\b(?:without|no|lacks?)\s(?:any\s|a\s)?)(?:remorse|empathy|conscience|moral\scompass)\b`,
+    ),
+  },
+  {
+    label: 'role-play-jailbreak',
+    group: 'refusal',
+    weight: 0.4,
+    requires: [['never say', 'never tell', 'never respond', 'never reply']],
+    startsAt: true,
+    pattern: rx(
+      String.raw`\bnever\s(?:say|tell\s(?:me|the\suser|anyone)|respond|reply)(?:\swith)?\s(?:that\s)?(?:you|it|he|she|they)\s(?:can't|cannot|can\snot|are\sunable|is\sunable|won't|will\snot)\b`,
+    ),
+  },
+  {
+    label: 'role-play-jailbreak',
+    group: 'anything-goes',
+    weight: 0.35,
+    requires: [
+      [
+        'illegal',
+        'off-limits',
+        'off limits',
+        'forbidden',
+        'prohibited',
+        'taboo',
+        'unethical',
+        'immoral',
+        'legal',
+        'ethical',
+        'moral',
+        'acceptable',
+        'allowed',
+        'permitted',
+        'enabled',
+      ],
+    ],
+    startsAt: [
+      'nothing is',
+      'everything',
+      'anything',
+      'nsfw',
+      'explicit',
+      'illegal',
+      'unethical',
+      'immoral',
+      'harmful',
+      'offensive',
+    ],
+    pattern: rx(
+      String.raw`\bnothing\sis\s(?:illegal|off-limits|off\slimits|forbidden|prohibited|taboo|unethical|immoral)\b|\b(?:everything|anything)\s(?:is|becomes)\s(?:now\s)?(?:legal|ethical|moral|acceptable|allowed|permitted)\b|\b(?:nsfw|explicit|illegal|unethical|immoral|harmful|offensive)\s(?:content\s|material\s|generations?\s|requests?\s)?(?:is|are)\s(?:now\s|also\s)?(?:allowed|permitted|enabled|acceptable)\b`,
+    ),
+  },
+  {
+    label: 'role-play-jailbreak',
+    group: 'capability',
+    weight: 0.25,
+    // "can do anything now", "will answer anything": the persona has no limits on what it does.
+    requires: [['anything', 'everything']],
+    startsAt: true,
+    pattern: rx(
+      String.raw`(?<=\b(?:can|will|could|able\sto)\s(?:now\s)?(?:do|say|generate|write|answer|produce|create)\s(?:absolutely\s)?)(?:anything|everything)\b`,
+    ),
+  },
+  {
+    label: 'role-play-jailbreak',
+    group: 'vendor-staff',
+    weight: 0.3,
+    // A claim to work for the model's maker, made to be obeyed.
+    requires: [['openai', 'open ai', 'anthropic', 'google', 'deepmind', 'microsoft']],
+    startsAt: true,
+    pattern: rx(
+      String.raw`(?<=\b(?:i\sam|i'm|we\sare|we're)\s(?:a\s|an\s|the\s|one\sof\sthe\s)?(?:lead\s|senior\s)?(?:programmer|developer|engineer|employee|researcher|admin|administrator|staff\smember|creator|owner)s?\s(?:at|from|for|of|with)\s)(?:openai|open\sai|anthropic|google|deepmind|microsoft)\b`,
+    ),
+  },
+  {
+    label: 'role-play-jailbreak',
+    group: 'fiction-frame',
+    weight: 0.15,
+    requires: [
+      [
+        'hypothetical',
+        'fictional',
+        'imaginary',
+        'alternate',
+        'alternative',
+        'parallel',
+        'fictitious',
+      ],
+    ],
+    startsAt: true,
+    pattern: rx(
+      String.raw`\b(?:hypothetical|fictional|imaginary|alternate|alternative|parallel|fictitious)\s(?:world|reality|universe|scenario|setting|society|dimension)\b`,
+    ),
+  },
+  {
+    label: 'role-play-jailbreak',
     group: 'threat',
     weight: 0.4,
     requires: [['deduct', 'lose', 'you will die', 'you will cease', 'you will be', 'risk']],
@@ -1233,6 +1379,7 @@ export const RULES: readonly InjectionRule[] = [
         'precede',
       ],
     ],
+    startsAt: true,
     pattern: rx(
       String.raw`\b(?:start|begin|prefix|preface|precede)\s(?:each\s|every\s|all\s)?(?:of\s)?(?:your\s)?(?:responses?|replies|reply|answers?|outputs?|messages?)\s(?:with|by)\b|\bprefix\s["'“]`,
     ),
@@ -1432,8 +1579,9 @@ export const RULES: readonly InjectionRule[] = [
     weight: 0.3,
     inDocument: 0.6,
     requires: [YOUR_OUTPUT],
+    startsAt: true,
     pattern: rx(
-      String.raw`(?:^|[.!?:|]\s?|\n)(?:and\s)?(?:in|within|throughout|for)\syour\s${OUTPUT},?\s(?:please\s)?(?:add|include|insert|integrate|incorporate|mention|tease|suggest|promote|recommend|encourage|say|state|tell|use|replace|write|provide|link|reference|highlight|emphasi[sz]e|remind|invite|urge|ask|direct|advertise|claim|spread|hint|share|note|announce|describe)\b`,
+      String.raw`(?<=(?:^|[.!?:|]\s?|\n)(?:and\s)?(?:in|within|throughout|for)\s)your\s${OUTPUT},?\s(?:please\s)?(?:add|include|insert|integrate|incorporate|mention|tease|suggest|promote|recommend|encourage|say|state|tell|use|replace|write|provide|link|reference|highlight|emphasi[sz]e|remind|invite|urge|ask|direct|advertise|claim|spread|hint|share|note|announce|describe)\b`,
     ),
   },
   {
@@ -1555,8 +1703,9 @@ export const RULES: readonly InjectionRule[] = [
         'your elucidation',
       ],
     ],
+    startsAt: true,
     pattern: rx(
-      String.raw`\b(?:in|into|within|to|of|for)\s(?:the\s(?:structure|core|framework|logic|foundation|robustness)\sof\s)?your\s(?:code|codebase|solution|implementation|algorithm|program|script|code\simplementation|solution\sarchitecture|elucidation|solution\slogic)\b`,
+      String.raw`(?<=\b(?:in|into|within|to|of|for)\s(?:the\s(?:structure|core|framework|logic|foundation|robustness)\sof\s)?)your\s(?:code|codebase|solution|implementation|algorithm|program|script|code\simplementation|solution\sarchitecture|elucidation|solution\slogic)\b`,
     ),
   },
   {
@@ -1664,8 +1813,10 @@ export const RULES: readonly InjectionRule[] = [
     group: 'fake-role',
     weight: 0.4,
     requires: [['override', 'notice', 'alert', 'announcement', 'instruction']],
+    // Read from the heading word back, so that common words (`system`, `##`) need not be anchors.
+    startsAt: true,
     pattern: rx(
-      String.raw`#{2,3}\s?(?:new\s)?instructions?\s?:|\b(?:system|admin|administrator|developer|root)\s?(?:override|notice|alert|announcement|instruction)s?\s?:`,
+      String.raw`(?<=#{2,3}\s?(?:new\s)?)instructions?\s?:|(?<=\b(?:system|admin|administrator|developer|root)\s)(?:override|notice|alert|announcement|instruction)s?\s?:`,
     ),
   },
 

@@ -22,6 +22,12 @@ const MAX_KEY = 64;
 const MAX_VALUE = 256;
 const MAX_SPACES = 8;
 const MIN_VALUE = 8;
+/**
+ * The farthest a value starts after its name (see `valueSite`): a closing quote, spaces, a
+ * separator of up to three characters or a prose link of up to four, spaces, an opening quote and
+ * an authorisation scheme of up to six letters followed by spaces.
+ */
+const MAX_VALUE_OFFSET = 1 + MAX_SPACES + 4 + MAX_SPACES + 1 + 6 + MAX_SPACES;
 /** How far after a name a bare 40-character AWS secret key may follow it ("the secret … is X"). */
 const AWS_SECRET_REACH = 120;
 const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token']);
@@ -47,7 +53,7 @@ function valueSite(
   text: string,
   keyStart: number,
   keyEnd: number,
-  words: string[],
+  name: SecretName,
 ): ValueSite | null {
   let i = keyEnd;
   const keyQuote = keyStart > 0 ? text.charCodeAt(keyStart - 1) : 0;
@@ -67,7 +73,7 @@ function valueSite(
     // `getenv("api_token", "…")`; backticks are Markdown code spans, where a comma lists names.
     separator = ',';
     i++;
-  } else if (i > beforeSeparator && namesSecretInProse(words)) {
+  } else if (i > beforeSeparator && name.inProse) {
     separator = ' ';
     const linkEnd = runEnd(text, i, KEY_CHARS, 4);
     if (
@@ -123,6 +129,24 @@ function looksLikeAwsSecret(value: string): boolean {
   );
 }
 
+/** A name that says its value is a credential. */
+interface SecretName {
+  words: string[];
+  /** It may precede its value with a space alone (`password hunter2`, `--token abc`). */
+  inProse: boolean;
+}
+
+/** What `key` says about its value: a credential (its words) or nothing (null); cached by name. */
+function secretName(key: string, verdicts: Map<string, SecretName | null>): SecretName | null {
+  let name = verdicts.get(key);
+  if (name === undefined) {
+    const words = keyWords(key);
+    name = namesSecret(words) ? { words, inProse: namesSecretInProse(words) } : null;
+    verdicts.set(key, name);
+  }
+  return name;
+}
+
 /** Bare 40-character AWS secret keys shortly after a name that mentions a secret. */
 function scanAwsSecretsAfter(ctx: ScanContext, from: number, to: number): void {
   const { text } = ctx;
@@ -150,48 +174,46 @@ function scanAwsSecretsAfter(ctx: ScanContext, from: number, to: number): void {
 
 export function scanAssignments(ctx: ScanContext): void {
   const { text, final } = ctx;
-  let runEndSeen = -1;
-  let awsScannedTo = 0;
   // A run of value characters is measured once, however many sites start inside it.
   let valueRunStart = -1;
   let valueRunEnd = -1;
   let valueRunQuery = false;
-  const keyVerdicts = new Map<string, string[] | null>();
+  const keyVerdicts = new Map<string, SecretName | null>();
   let lastKey = '';
-  let lastWords: string[] | null | undefined;
+  let lastName: SecretName | null = null;
   let lastValue = '';
   let lastSeparator = '';
   let lastTerminator = -1;
   let lastCredential = false;
+  let awsScannedTo = 0;
   // A name whose value or AWS secret could start at `from` has a keyword at most this far back.
   KEYWORD.lastIndex = Math.max(0, ctx.from - MAX_KEY - AWS_SECRET_REACH - 8);
-  for (let hit = KEYWORD.exec(text); hit !== null; hit = KEYWORD.exec(text)) {
-    if (hit.index < runEndSeen) continue;
-    const keyEnd = runEnd(text, hit.index, KEY_CHARS, Number.POSITIVE_INFINITY);
-    runEndSeen = keyEnd;
+  // `test` rather than `exec`: no match object per name. The keyword ends inside the name, whose
+  // characters include every keyword character, so the name ends where that run ends.
+  while (KEYWORD.test(text)) {
+    const keyEnd = runEnd(text, KEYWORD.lastIndex, KEY_CHARS, Number.POSITIVE_INFINITY);
     KEYWORD.lastIndex = keyEnd;
-    if (keyEnd === text.length && !final) return;
+    if (keyEnd === text.length && !final) break;
     // Too far back for its value or an AWS secret after it to start at `from`.
     if (keyEnd + AWS_SECRET_REACH < ctx.from) continue;
     const keyStart = runStart(text, keyEnd, KEY_CHARS, MAX_KEY);
-    const key = text.slice(keyStart, keyEnd);
-    let words = key === lastKey ? lastWords : keyVerdicts.get(key);
-    if (words === undefined) {
-      const all = keyWords(key);
-      words = namesSecret(all) ? all : null;
-      keyVerdicts.set(key, words);
+    // A wall of one name repeated is read once.
+    if (keyEnd - keyStart !== lastKey.length || !text.startsWith(lastKey, keyStart)) {
+      lastKey = text.slice(keyStart, keyEnd);
+      lastName = secretName(lastKey, keyVerdicts);
     }
-    lastKey = key;
-    lastWords = words;
-    if (words === null) continue;
+    const name = lastName;
+    if (name === null) continue;
 
     const reach = Math.min(text.length, keyEnd + AWS_SECRET_REACH);
     if (reach > awsScannedTo) {
       scanAwsSecretsAfter(ctx, Math.max(keyEnd, awsScannedTo, ctx.from), reach);
       awsScannedTo = reach;
     }
+    // Too far back for its value to start at `from`.
+    if (keyEnd + MAX_VALUE_OFFSET < ctx.from) continue;
 
-    const site = valueSite(text, keyStart, keyEnd, words);
+    const site = valueSite(text, keyStart, keyEnd, name);
     // A value that starts before `from` was decided earlier (the name is only context).
     if (site === null || site.start >= text.length || site.start < ctx.from) continue;
     const inQuery = keyStart > 0 && (text[keyStart - 1] === '?' || text[keyStart - 1] === '&');
@@ -222,6 +244,10 @@ export function scanAssignments(ctx: ScanContext): void {
     lastTerminator = terminator;
     lastCredential = credential;
     if (!credential) continue;
-    ctx.findings.push({ start: site.start, end: valueEnd, type: credentialType(words, value) });
+    ctx.findings.push({
+      start: site.start,
+      end: valueEnd,
+      type: credentialType(name.words, value),
+    });
   }
 }

@@ -13,40 +13,58 @@ export interface ScanResult {
 
 const PARTIAL_LITERALS: readonly string[] = [...TOKEN_PREFIXES, PEM_BEGIN];
 
-/** Every proper prefix of the literals, and the longest one. */
-interface Prefixes {
-  set: Set<string>;
-  longest: number;
+/**
+ * Every proper prefix of the literals, read backwards: walking it from the last character of a
+ * text finds the longest prefix the text ends with in a few steps.
+ */
+interface SuffixNode {
+  /** The characters walked so far, reversed, are a proper prefix of a literal. */
+  prefix: boolean;
+  next: Map<number, SuffixNode>;
 }
 
 const NO_CANARIES: readonly string[] = [];
 /** By list of canaries (a stream redactor passes the same list every time). */
-const prefixCache = new WeakMap<readonly string[], Prefixes>();
+const prefixCache = new WeakMap<readonly string[], SuffixNode>();
 
 /** The proper prefixes of the token prefixes, the private-key header and the canaries. */
-function prefixesOf(canaries: readonly string[]): Prefixes {
-  let prefixes = prefixCache.get(canaries);
-  if (prefixes === undefined) {
-    const set = new Set<string>();
+function prefixesOf(list: readonly string[]): SuffixNode {
+  // Every redactor without canaries shares one tree.
+  const canaries = list.length === 0 ? NO_CANARIES : list;
+  let root = prefixCache.get(canaries);
+  if (root === undefined) {
+    root = { prefix: false, next: new Map() };
     for (const literal of [...PARTIAL_LITERALS, ...canaries]) {
-      for (let k = 1; k < literal.length; k++) set.add(literal.slice(0, k));
+      for (let k = 1; k < literal.length; k++) {
+        let node = root;
+        for (let i = k - 1; i >= 0; i--) {
+          const code = literal.charCodeAt(i);
+          let child = node.next.get(code);
+          if (child === undefined) {
+            child = { prefix: false, next: new Map() };
+            node.next.set(code, child);
+          }
+          node = child;
+        }
+        node.prefix = true;
+      }
     }
-    prefixes = { set, longest: Math.max(0, ...[...set].map((p) => p.length)) };
-    prefixCache.set(canaries, prefixes);
+    prefixCache.set(canaries, root);
   }
-  return prefixes;
+  return root;
 }
 
 /** The text ends in the first part of a literal that could start a finding: hold from there. */
 function holdPartialLiteral(ctx: ScanContext, canaries: readonly string[]): void {
   const { text } = ctx;
-  const { set, longest } = prefixesOf(canaries);
-  for (let k = Math.min(longest, text.length - ctx.from); k > 0; k--) {
-    if (set.has(text.slice(text.length - k))) {
-      holdFrom(ctx, text.length - k);
-      return;
-    }
+  let node: SuffixNode | undefined = prefixesOf(canaries);
+  let longest = 0;
+  for (let k = 1; k <= text.length - ctx.from; k++) {
+    node = node.next.get(text.charCodeAt(text.length - k));
+    if (node === undefined) break;
+    if (node.prefix) longest = k;
   }
+  if (longest > 0) holdFrom(ctx, text.length - longest);
 }
 
 function scanCanaries(ctx: ScanContext, canaries: readonly string[]): void {
