@@ -36,9 +36,17 @@ export interface ChunkVectorsTable {
   embedding: Uint8Array;
 }
 
+/** fts5vocab view of the full-text index (read-only): chunks holding each stemmed term. */
+export interface ChunksVocabTable {
+  term: string;
+  doc: number;
+  cnt: number;
+}
+
 /** Every table of the Bastion database; features add theirs through new migrations. */
 export interface Database {
   documents: DocumentsTable;
   chunks: ChunksTable;
   chunk_vectors: ChunkVectorsTable;
+  chunks_vocab: ChunksVocabTable;
 }

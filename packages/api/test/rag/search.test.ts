@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStorage } from '../../src/db/database.ts';
+import { openStorage, type Storage } from '../../src/db/database.ts';
 import { bm25TopK, IDF_FLOOR } from '../../src/rag/search/bm25.ts';
 import { TermStats } from '../../src/rag/search/term-stats.ts';
 import { anyOf, queryTerms } from '../../src/rag/search/terms.ts';
@@ -23,6 +23,37 @@ async function sampleBase() {
     ],
   });
   return kb;
+}
+
+/** Chunks of one document in collection `c`, written straight to the tables. */
+async function insertChunks(storage: Storage, chunks: { title: string; body: string }[]) {
+  const { id } = await storage.db
+    .insertInto('documents')
+    .values({
+      collection: 'c',
+      source: 's',
+      path: 'p',
+      title: 't',
+      url: null,
+      mime_type: 'text/plain',
+      content_hash: 'h',
+      bytes: 0,
+      chunk_count: 0,
+      embedding_model: null,
+      ingested_at: 0,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (let i = 0; i < chunks.length; i += 200) {
+    await storage.db
+      .insertInto('chunks')
+      .values(
+        chunks
+          .slice(i, i + 200)
+          .map((c, j) => ({ document_id: id, collection: 'c', ordinal: i + j, ...c })),
+      )
+      .execute();
+  }
 }
 
 describe('search', () => {
@@ -111,36 +142,13 @@ describe('search', () => {
       // Zipf-like: early words are in most chunks, late ones in a few dozen.
       const word = () => words[Math.floor(words.length * next() ** 4)] as string;
       const anyWord = () => words[Math.floor(words.length * next())] as string;
-      const { id } = await storage.db
-        .insertInto('documents')
-        .values({
-          collection: 'c',
-          source: 's',
-          path: 'p',
-          title: 't',
-          url: null,
-          mime_type: 'text/plain',
-          content_hash: 'h',
-          bytes: 0,
-          chunk_count: 0,
-          embedding_model: null,
-          ingested_at: 0,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const rows = Array.from({ length: 3000 }, (_, i) => ({
-        document_id: id,
-        collection: 'c',
-        ordinal: i,
-        title: Array.from({ length: 2 }, word).join(' '),
-        body: Array.from({ length: 5 + Math.floor(next() * 40) }, word).join(' '),
-      }));
-      for (let i = 0; i < rows.length; i += 200) {
-        await storage.db
-          .insertInto('chunks')
-          .values(rows.slice(i, i + 200))
-          .execute();
-      }
+      await insertChunks(
+        storage,
+        Array.from({ length: 3000 }, () => ({
+          title: Array.from({ length: 2 }, word).join(' '),
+          body: Array.from({ length: 5 + Math.floor(next() * 40) }, word).join(' '),
+        })),
+      );
       const stats = new TermStats(storage.db);
       await stats.refresh();
       for (let q = 0; q < 40; q++) {
@@ -184,6 +192,41 @@ describe('search', () => {
       // A term in most chunks still finds them when it is all the query has.
       expect(await stats.idf('aa')).toBe(IDF_FLOOR);
       expect(await bm25TopK(storage.db, stats, ['aa'], { collection: 'c', k: 3 })).toHaveLength(3);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe('term statistics', () => {
+  it("reads document frequencies from the index's vocabulary as a full-text count sees them", async () => {
+    const storage = await openStorage(`${tempDir()}/vocab.sqlite`);
+    try {
+      const text =
+        'Rotating the keys, rotations, rotated; generously generalised caresses, ponies, ' +
+        'relational conditional hopefulness; Café résumé naïve; COVID-19 b12 e2e';
+      const words = [
+        ...new Set(
+          text
+            .toLowerCase()
+            .normalize('NFKD')
+            .replace(/\p{M}/gu, '')
+            .split(/[^\p{L}\p{N}]+/u),
+        ),
+      ].filter((w) => w.length > 1);
+      await insertChunks(
+        storage,
+        words.map((_, i) => ({ title: '', body: words.slice(0, i + 1).join(' ') })),
+      );
+      const stats = new TermStats(storage.db);
+      await stats.refresh();
+      for (const w of [...words, 'rotation', 'generous', 'pony', 'absent']) {
+        const { rows } = await sql<{ n: number }>`
+          select count(*) as n from chunks_fts where chunks_fts match ${anyOf([w])}`.execute(
+          storage.db,
+        );
+        expect(await stats.documentFrequency(w), w).toBe(rows[0]?.n);
+      }
     } finally {
       await storage.close();
     }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as knowledgeBase from './0001-knowledge-base.ts';
+import * as termVocabulary from './0002-term-vocabulary.ts';
 
 /**
  * Every migration, in the order they apply; each runs once per database. Released entries are
@@ -7,4 +8,5 @@ import * as knowledgeBase from './0001-knowledge-base.ts';
  */
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-knowledge-base', knowledgeBase],
+  ['0002-term-vocabulary', termVocabulary],
 ];

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { stemmer } from 'stemmer';
 import type { Database } from '../../db/schema.ts';
 import { BODY_WEIGHT, TITLE_WEIGHT } from './bm25.ts';
 import { ftsPhrase } from './terms.ts';
@@ -59,16 +60,30 @@ export class TermStats {
     return this.#collections;
   }
 
+  /**
+   * Chunks holding the term, read from the index's vocabulary by its Porter stem (the `stemmer`
+   * package stems as FTS5's porter tokenizer does: every word of the NFCorpus text agrees). A
+   * term missing there is counted by a full-text match, so a word is never dropped.
+   */
   async documentFrequency(term: string): Promise<number> {
     const cached = this.#df.get(term);
     if (cached !== undefined) return cached;
+    const entry = await this.#db
+      .selectFrom('chunks_vocab')
+      .select('doc')
+      .where('term', '=', stemmer(term))
+      .executeTakeFirst();
+    const n = entry ? Number(entry.doc) : await this.#countMatches(term);
+    this.#df.set(term, n);
+    return n;
+  }
+
+  async #countMatches(term: string): Promise<number> {
     const { rows } = await sql<{ n: number }>`
       select count(*) as n from chunks_fts where chunks_fts match ${ftsPhrase(term)}`.execute(
       this.#db,
     );
-    const n = Number(rows[0]?.n ?? 0);
-    this.#df.set(term, n);
-    return n;
+    return Number(rows[0]?.n ?? 0);
   }
 
   /**
