@@ -11,6 +11,7 @@ export const FEEDBACK = {
   chunks: 10,
   /** Most frequent candidate words considered, and how many expansion terms are kept. */
   candidates: 30,
+  /** Dev nDCG@10: 3 terms 0.304, 4 0.308, 6 0.308, 8 0.309; each term costs query time. */
   terms: 4,
   /** Words in more than this share of chunks are too common to add (and slow to match). */
   maxChunkShare: 0.05,
