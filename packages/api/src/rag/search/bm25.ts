@@ -10,32 +10,31 @@ export interface ScoredChunk {
 }
 
 /** Column weights for bm25(): the title path (document title › headings) counts double. */
-export const TITLE_WEIGHT = 2;
-export const BODY_WEIGHT = 1;
+const TITLE_WEIGHT = 2;
+const BODY_WEIGHT = 1;
 /** FTS5's fixed BM25 saturation: one term adds at most idf × (k1 + 1) to a score. */
 const K1 = 1.2;
 
-/** Which chunks a search may return: a collection, or everything when it is the only one. */
-interface Scope {
-  collection: string;
-  wholeIndex: boolean;
-}
+/** Which chunks a search may return: a collection's, or (null) the whole index's. */
+export type Scope = string | null;
 
-async function run(
+/** The `limit` best chunks for an FTS5 `match` expression in `scope`, by bm25(). */
+export async function bestMatches(
   db: Kysely<Database>,
   match: string,
   scope: Scope,
   limit: number,
 ): Promise<ScoredChunk[]> {
-  const query = scope.wholeIndex
-    ? sql<ScoredChunk>`
+  const query =
+    scope === null
+      ? sql<ScoredChunk>`
         select rowid as id, bm25(chunks_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) as score
         from chunks_fts where chunks_fts match ${match}
         order by score limit ${limit}`
-    : sql<ScoredChunk>`
+      : sql<ScoredChunk>`
         select chunks_fts.rowid as id, bm25(chunks_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) as score
         from chunks_fts join chunks indexed by chunks_collection
-          on chunks.collection = ${scope.collection} and chunks.id = chunks_fts.rowid
+          on chunks.collection = ${scope} and chunks.id = chunks_fts.rowid
         where chunks_fts match ${match}
         order by score limit ${limit}`;
   const { rows } = await query.execute(db);
@@ -133,7 +132,8 @@ export async function bm25TopK(
   { collection, k, floor = 0, probeRows = PROBE_ROWS }: TopKOptions,
 ): Promise<ScoredChunk[]> {
   if (!stats.collections.has(collection)) return [];
-  const scope = { collection, wholeIndex: stats.collections.size === 1 };
+  // One collection is the whole index: no join needed.
+  const scope = stats.collections.size === 1 ? null : collection;
   const sorted = await scoredTerms(stats, terms);
   if (sorted.length === 0) return [];
 
@@ -141,7 +141,7 @@ export async function bm25TopK(
   let probe: { terms: Term[]; top: ScoredChunk[] } | null = null;
   if (theta <= 0 && sorted.length > 1) {
     const rare = probeTerms(sorted, probeRows);
-    const top = await run(db, anyOf(rare.map((t) => t.term)), scope, k);
+    const top = await bestMatches(db, anyOf(rare.map((t) => t.term)), scope, k);
     probe = { terms: rare, top };
     theta = top.length >= k ? (top[k - 1]?.score ?? 0) : 0;
   }
@@ -159,10 +159,10 @@ export async function bm25TopK(
     nonEssential.push(t);
   }
   const essential = sorted.filter((t) => !nonEssential.includes(t));
-  if (nonEssential.length === 0) return run(db, anyOf(sorted.map((t) => t.term)), scope, k);
+  if (nonEssential.length === 0) return bestMatches(db, anyOf(sorted.map((t) => t.term)), scope, k);
 
   const essentialQuery = anyOf(essential.map((t) => t.term));
-  const withRest = await run(
+  const withRest = await bestMatches(
     db,
     `(${essentialQuery}) AND (${anyOf(nonEssential.map((t) => t.term))})`,
     scope,
@@ -172,7 +172,7 @@ export async function bm25TopK(
     probe?.terms.length === essential.length
       ? probe.top
       : (await reaches(stats, essential, theta))
-        ? await run(db, essentialQuery, scope, k)
+        ? await bestMatches(db, essentialQuery, scope, k)
         : [];
   // Exact where known (chunks with both kinds of terms); the others' essential-only scores are
   // exact too when they hold no non-essential term, and too low to matter when they do.

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { stemmer } from 'stemmer';
 import type { Database } from '../../db/schema.ts';
-import { BODY_WEIGHT, TITLE_WEIGHT } from './bm25.ts';
+import { bestMatches } from './bm25.ts';
 import { ftsPhrase } from './terms.ts';
 
 const MAX_CACHED_TERMS = 50_000;
@@ -94,12 +94,8 @@ export class TermStats {
   async bestScore(term: string): Promise<number> {
     const cached = this.#best.get(term);
     if (cached !== undefined) return cached;
-    const { rows } = await sql<{ best: number | null }>`
-      select -bm25(chunks_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) as best
-      from chunks_fts where chunks_fts match ${ftsPhrase(term)} order by 1 desc limit 1`.execute(
-      this.#db,
-    );
-    const best = Number(rows[0]?.best ?? 0);
+    const [top] = await bestMatches(this.#db, ftsPhrase(term), null, 1);
+    const best = top?.score ?? 0;
     this.#best.set(term, best);
     return best;
   }
