@@ -14,7 +14,6 @@ const INVISIBLE = re(
 const TAG_CHARACTER = re(/\udb40([\udc00-\udc7f])/g);
 const COMBINING_MARK = re(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g);
 const UNICODE_BLANK = re(/[\u00a0\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g);
-const LEET_CHAR = re(/[0-9@$]/g);
 const NOT_LETTER = re(/[^a-z]+/g);
 
 // Letters that render like Latin ones: Cyrillic, Greek and a few others, mapped to lower case.
@@ -125,9 +124,13 @@ export interface NormalizedText {
 
 /** Tag characters turned back into the ASCII they hide, invisible characters removed. */
 function revealHidden(text: string): string {
-  return text
-    .replace(TAG_CHARACTER, (_, low: string) => String.fromCharCode(low.charCodeAt(0) - 0xdc00))
-    .replace(INVISIBLE, '');
+  // Tag characters are surrogate pairs led by U+DB40: most texts have none to replace.
+  const revealed = text.includes('\udb40')
+    ? text.replace(TAG_CHARACTER, (_, low: string) =>
+        String.fromCharCode(low.charCodeAt(0) - 0xdc00),
+      )
+    : text;
+  return revealed.replace(INVISIBLE, '');
 }
 
 function foldLetters(lower: string): string {
@@ -205,6 +208,15 @@ function pushRun(
   const hexOnly = (seen & NOT_HEX) === 0;
   const base64 = (seen & LOWER) !== 0 && (seen & UPPER) !== 0 && ((seen & DIGIT) !== 0 || padded);
   if (hexOnly || base64) runs.push({ start, end, hex: hexOnly && !padded, base64 });
+}
+
+/**
+ * A token ending at `end` whose characters have the classes `seen` (case folded) can hold a run
+ * worth decoding: hex digits only, or a digit or padding that base64 needs, or `@`/`$` that split
+ * it into parts that may be either. Paths and words without digits are skipped unread.
+ */
+function mayHoldRun(seen: number, text: string, end: number): boolean {
+  return (seen & (NOT_HEX | DIGIT | AT_OR_DOLLAR)) !== NOT_HEX || text.charCodeAt(end) === 61;
 }
 
 /**
@@ -363,7 +375,8 @@ function scanCharacters(text: string, source: string | null): Scan {
         if (i === n) break;
         f = CLASS[text.charCodeAt(i)] as number;
       }
-      if (source !== null && i - start >= MIN_ENCODED_RUN) pushTokenRuns(runs, source, start, i);
+      if (source !== null && i - start >= MIN_ENCODED_RUN && mayHoldRun(seen, text, i))
+        pushTokenRuns(runs, source, start, i);
       if ((seen & ~LETTER & ~NOT_HEX) !== 0)
         readMixedToken(st, text, start, i, seen, leetWords, removed);
       else if (i - start === 1) singleLetter(st, start);
@@ -394,32 +407,22 @@ function scanCharacters(text: string, source: string | null): Scan {
   return { collapsed, leet: st.leet, leetWords, spacedLetters: st.spacedLetters, runs };
 }
 
-/** ASCII codes with the leetspeak digits and symbols replaced by the letters they stand for. */
-const LEET_CODE = Uint8Array.from({ length: 128 }, (_, c) =>
-  (LEET[String.fromCharCode(c)] ?? String.fromCharCode(c)).charCodeAt(0),
+/** Each ASCII character as itself, the leetspeak digits and symbols as the letters they stand for. */
+const LEET_LETTER = Array.from(
+  { length: 128 },
+  (_, c) => LEET[String.fromCharCode(c)] ?? String.fromCharCode(c),
 );
-const ENCODER = new TextEncoder();
-const DECODER = new TextDecoder();
 
 /** `collapsed` with the leetspeak of the given words decoded (`pr3v10us` becomes `previous`). */
-function decodeLeet(collapsed: string, words: number[], ascii: boolean): string {
-  if (ascii) {
-    // One byte per character: rewrite the bytes in place.
-    const bytes = ENCODER.encode(collapsed);
-    for (let w = 0; w < words.length; w += 2) {
-      for (let k = words[w] as number; k < (words[w + 1] as number); k++)
-        bytes[k] = LEET_CODE[bytes[k] as number] as number;
-    }
-    return DECODER.decode(bytes);
-  }
+function decodeLeet(collapsed: string, words: number[]): string {
   let out = '';
   let copied = 0;
   for (let w = 0; w < words.length; w += 2) {
     const start = words[w] as number;
     const end = words[w + 1] as number;
-    out +=
-      collapsed.slice(copied, start) +
-      collapsed.slice(start, end).replace(LEET_CHAR, (ch) => LEET[ch] ?? ch);
+    let word = '';
+    for (let k = start; k < end; k++) word += LEET_LETTER[collapsed.charCodeAt(k)] as string;
+    out += collapsed.slice(copied, start) + word;
     copied = end;
   }
   return out + collapsed.slice(copied);
@@ -445,7 +448,7 @@ export function normalizeText(text: string): NormalizedText {
   const runs = sameIndices ? scan.runs : scanCharacters(cased, cased).runs;
   const folded =
     scan.leet && scan.leetWords.length > 0
-      ? decodeLeet(scan.collapsed, scan.leetWords, ascii)
+      ? decodeLeet(scan.collapsed, scan.leetWords)
       : scan.collapsed;
   return { cased, folded, disguised, spacedLetters: scan.spacedLetters, encodedRuns: runs };
 }

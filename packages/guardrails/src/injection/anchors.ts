@@ -45,31 +45,43 @@ function trieAlternation(literals: string[]): string {
   return emit(root);
 }
 
-/** Each anchor that occurs, with the ascending positions where it occurs. */
-export type AnchorScan = (folded: string) => Map<string, number[]>;
+/** The anchors that occur: their indices in order of discovery, and each one's ascending positions. */
+export interface AnchorHits {
+  present: number[];
+  positions: Array<number[] | undefined>;
+}
 
-export function anchorScanner(anchors: Iterable<string>): AnchorScan {
-  const all = [...new Set(anchors)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const prefixes = new Map(all.map((a) => [a, all.filter((b) => a.startsWith(b))]));
+/** Scans for `anchors`; an anchor is known by its index in that list. */
+export function anchorScanner(anchors: readonly string[]): (folded: string) => AnchorHits {
+  const index = new Map(anchors.map((anchor, i) => [anchor, i]));
+  const all = [...index.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  // The indices of every anchor that a matched (longest) anchor begins with, itself included.
+  const prefixes = new Map(
+    all.map((a) => [a, all.filter((b) => a.startsWith(b)).map((b) => index.get(b) as number)]),
+  );
   const words = all.filter((a) => isWordChar(a[0] ?? ' '));
   const symbols = all.filter((a) => !isWordChar(a[0] ?? ' '));
   const scans = [re(new RegExp(`\\b${trieAlternation(words)}`, 'g'))];
   if (symbols.length) scans.push(re(new RegExp(trieAlternation(symbols), 'g')));
 
   return (folded) => {
-    const found = new Map<string, number[]>();
+    const hits: AnchorHits = { present: [], positions: new Array(anchors.length) };
     for (const scan of scans) {
       scan.lastIndex = 0;
       for (let m = scan.exec(folded); m !== null; m = scan.exec(folded)) {
-        for (const anchor of prefixes.get(m[0]) ?? []) {
-          const positions = found.get(anchor);
-          if (positions === undefined) found.set(anchor, [m.index]);
-          else positions.push(m.index);
+        for (const id of prefixes.get(m[0]) as number[]) {
+          const positions = hits.positions[id];
+          if (positions === undefined) {
+            hits.positions[id] = [m.index];
+            hits.present.push(id);
+          } else {
+            positions.push(m.index);
+          }
         }
         scan.lastIndex = m.index + 1;
       }
       scan.lastIndex = 0;
     }
-    return found;
+    return hits;
   };
 }

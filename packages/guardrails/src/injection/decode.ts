@@ -68,6 +68,17 @@ const MORSE_CODE: Record<string, string> = {
   '-.-.--': '!',
   '-..-.': '/',
   '---...': ':',
+  '-.-.-.': ';',
+  '-...-': '=',
+  '.-.-.': '+',
+  '-....-': '-',
+  '..--.-': '_',
+  '.-..-.': '"',
+  '...-..-': '$',
+  '.--.-.': '@',
+  '-.--.': '(',
+  '-.--.-': ')',
+  '.-...': '&',
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -95,13 +106,14 @@ function toText(bytes: Uint8Array, length: number): string | null {
   }
 }
 
-function fromBase64(run: string): string | null {
-  const bytes = new Uint8Array(Math.ceil((run.length * 3) / 4));
+/** `text[start, end)` decoded from base64. */
+function fromBase64(text: string, start: number, end: number): string | null {
+  const bytes = new Uint8Array(Math.ceil(((end - start) * 3) / 4));
   let length = 0;
   let bits = 0;
   let value = 0;
-  for (let i = 0; i < run.length; i++) {
-    const code = run.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
     if (code === 61) break; // padding
     const digit = code < 128 ? (CODE_OF[code] ?? -1) : -1;
     if (digit < 0) return null;
@@ -123,14 +135,15 @@ const HEX_VALUE = new Int8Array(128).fill(-1);
   HEX_VALUE[ch.toUpperCase().charCodeAt(0)] = i;
 });
 
-function fromHex(digits: string): string | null {
-  const bytes = new Uint8Array(digits.length >> 1);
-  for (let i = 0; i + 1 < digits.length; i += 2) {
+/** `text[start, end)` decoded from hex digits. */
+function fromHex(text: string, start = 0, end = text.length): string | null {
+  const bytes = new Uint8Array((end - start) >> 1);
+  for (let i = start; i + 1 < end; i += 2) {
     const byte =
-      ((HEX_VALUE[digits.charCodeAt(i)] as number) << 4) |
-      (HEX_VALUE[digits.charCodeAt(i + 1)] as number);
+      ((HEX_VALUE[text.charCodeAt(i)] as number) << 4) |
+      (HEX_VALUE[text.charCodeAt(i + 1)] as number);
     if (isBinary(byte)) return null;
-    bytes[i >> 1] = byte;
+    bytes[(i - start) >> 1] = byte;
   }
   return toText(bytes, bytes.length);
 }
@@ -149,15 +162,15 @@ function morseRun(text: string, index: number): [number, number] {
   return [start, end];
 }
 
-/** Letters separated by one space, words by two or more spaces or a slash. */
-function fromMorse(run: string): string | null {
+/**
+ * Letters separated by one space, words by two or more spaces or a slash. A code that is no
+ * letter becomes `?`: a slip does not hide the rest, and noise fails the readability test.
+ */
+function fromMorse(run: string): string {
   let out = '';
   for (const word of run.trim().split(WORD_GAP)) {
     for (const letter of word.split(' ')) {
-      if (letter === '') continue;
-      const ch = MORSE_CODE[letter];
-      if (ch === undefined) return null;
-      out += ch;
+      if (letter !== '') out += MORSE_CODE[letter] ?? '?';
     }
     out += ' ';
   }
@@ -178,25 +191,25 @@ function isReadable(text: string): boolean {
 /** Readable texts hidden in the encoded runs of `text`, in escaped hex, or in Morse code. */
 export function decodePayloads(text: string, runs: readonly EncodedRun[]): string[] {
   const found: string[] = [];
+  // The same payload repeated (a wall of identical tokens) is kept once.
   const consider = (decoded: string | null): void => {
-    if (decoded !== null && found.length < MAX_PAYLOADS && isReadable(decoded)) found.push(decoded);
+    if (decoded === null || found.length >= MAX_PAYLOADS || found.includes(decoded)) return;
+    if (isReadable(decoded)) found.push(decoded);
   };
-  // The same run repeated (a wall of identical tokens) is decoded once.
-  const tried = new Set<string>();
   for (const run of runs) {
     if (found.length >= MAX_PAYLOADS) break;
     const end = Math.min(run.end, run.start + MAX_PAYLOAD_CHARS);
-    const candidate = text.slice(run.start, end);
-    if (tried.has(candidate)) continue;
-    tried.add(candidate);
-    if (run.hex && (end - run.start) % 2 === 0) consider(fromHex(candidate));
-    else if (run.base64) consider(fromBase64(candidate));
+    if (run.hex && (end - run.start) % 2 === 0) consider(fromHex(text, run.start, end));
+    else if (run.base64) consider(fromBase64(text, run.start, end));
   }
   if (text.includes('.-') || text.includes('-.')) {
     MORSE_HINT.lastIndex = 0;
     for (let m = MORSE_HINT.exec(text); m !== null; m = MORSE_HINT.exec(text)) {
       const [start, end] = morseRun(text, m.index);
-      if (end - start >= MIN_MORSE) consider(fromMorse(text.slice(start, end)));
+      // Like the other payloads, only the start of a long run is read, cut between two letters.
+      const stop =
+        end - start > MAX_PAYLOAD_CHARS ? text.lastIndexOf(' ', start + MAX_PAYLOAD_CHARS) : end;
+      if (stop - start >= MIN_MORSE) consider(fromMorse(text.slice(start, stop)));
       MORSE_HINT.lastIndex = Math.max(end, m.index + 1);
     }
     MORSE_HINT.lastIndex = 0;

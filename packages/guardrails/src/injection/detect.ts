@@ -1,6 +1,6 @@
 import { normalizeText, squash } from '../normalize.ts';
 import { re } from '../patterns.ts';
-import { anchorScanner } from './anchors.ts';
+import { type AnchorHits, anchorScanner } from './anchors.ts';
 import { codeRiskWeight } from './code-risk.ts';
 import { decodePayloads } from './decode.ts';
 import {
@@ -60,15 +60,29 @@ function startAnchors(rule: InjectionRule): readonly string[] | null {
 /** A gated rule: the requirement groups it needs and, if it has them, the places it may start. */
 interface Gate {
   groups: number[];
-  starts: readonly string[] | null;
+  /** Indices of its start anchors in `ANCHORS`. */
+  starts: number[] | null;
   /** The pattern without the global flag, matching only at `lastIndex`. */
   sticky: RegExp | null;
+}
+
+/** Every anchor the gate looks for, known by its index here. */
+const ANCHORS: string[] = [];
+const ANCHOR_INDEX = new Map<string, number>();
+function anchorIndex(anchor: string): number {
+  let index = ANCHOR_INDEX.get(anchor);
+  if (index === undefined) {
+    index = ANCHORS.push(anchor) - 1;
+    ANCHOR_INDEX.set(anchor, index);
+  }
+  return index;
 }
 
 // Each requirement group of each rule gets an id; an anchor lists the groups it satisfies. The
 // start anchors of a rule are one more group: a match needs one of them.
 const GATES: Gate[] = [];
-const GROUPS_OF_ANCHOR = new Map<string, number[]>();
+/** By anchor index: the requirement groups the anchor satisfies. */
+const GROUPS_OF_ANCHOR: number[][] = [];
 let groupCount = 0;
 for (const rule of GATED_RULES) {
   const starts = startAnchors(rule);
@@ -76,28 +90,31 @@ for (const rule of GATED_RULES) {
   for (const group of starts === null ? rule.requires : [...rule.requires, starts]) {
     const id = groupCount++;
     groups.push(id);
-    for (const anchor of group)
-      GROUPS_OF_ANCHOR.set(anchor, [...(GROUPS_OF_ANCHOR.get(anchor) ?? []), id]);
+    for (const anchor of group) {
+      const index = anchorIndex(anchor);
+      GROUPS_OF_ANCHOR[index] = [...(GROUPS_OF_ANCHOR[index] ?? []), id];
+    }
   }
   const sticky =
     starts === null
       ? null
       : re(new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}y`));
-  GATES.push({ groups, starts, sticky });
+  GATES.push({ groups, starts: starts?.map(anchorIndex) ?? null, sticky });
 }
+const DOCUMENT_ANCHOR_INDICES = DOCUMENT_ANCHORS.map(anchorIndex);
 /** The rule each requirement group belongs to. */
 const RULE_OF_GROUP = GATES.flatMap((gate, index) => gate.groups.map(() => index));
 const GROUPS_PER_RULE = Uint8Array.from(GATES, (gate) => gate.groups.length);
 
-/** Indices of the gated rules whose requirement groups all have an anchor in `present`, ascending. */
-function runnableRules(present: Map<string, number[]>): number[] {
+/** Indices of the gated rules whose requirement groups all have an anchor in `hits`, ascending. */
+function runnableRules(hits: AnchorHits): number[] {
   const satisfied = new Uint8Array(groupCount);
   const missing = GROUPS_PER_RULE.slice();
   const runnable: number[] = [];
   for (let index = 0; index < missing.length; index++)
     if (missing[index] === 0) runnable.push(index);
-  for (const anchor of present.keys()) {
-    for (const id of GROUPS_OF_ANCHOR.get(anchor) ?? []) {
+  for (const anchor of hits.present) {
+    for (const id of GROUPS_OF_ANCHOR[anchor] ?? []) {
       if (satisfied[id] === 1) continue;
       satisfied[id] = 1;
       const rule = RULE_OF_GROUP[id] as number;
@@ -109,19 +126,19 @@ function runnableRules(present: Map<string, number[]>): number[] {
   return runnable.sort((a, b) => a - b);
 }
 
-const scanAnchors = anchorScanner([...GROUPS_OF_ANCHOR.keys(), ...DOCUMENT_ANCHORS]);
+const scanAnchors = anchorScanner(ANCHORS);
 
-/** Ascending positions where any of `anchors` occurs. */
-function positionsOf(present: Map<string, number[]>, anchors: readonly string[]): number[] {
+/** Ascending positions (repeats possible) where any of the `anchors` (indices) occurs. */
+function positionsOf(hits: AnchorHits, anchors: readonly number[]): ArrayLike<number> {
   let merged: number[] = [];
   let sources = 0;
   for (const anchor of anchors) {
-    const positions = present.get(anchor);
+    const positions = hits.positions[anchor];
     if (positions === undefined) continue;
     merged = sources === 0 ? positions : merged.concat(positions);
     sources++;
   }
-  return sources > 1 ? [...new Set(merged)].sort((a, b) => a - b) : merged;
+  return sources > 1 ? Int32Array.from(merged).sort() : merged;
 }
 
 interface Evidence {
@@ -179,9 +196,9 @@ class Matcher {
   private from = 0;
   private readonly text: string;
   private readonly pattern: RegExp;
-  private readonly starts: number[] | null;
+  private readonly starts: ArrayLike<number> | null;
 
-  constructor(text: string, pattern: RegExp, starts: number[] | null) {
+  constructor(text: string, pattern: RegExp, starts: ArrayLike<number> | null) {
     this.text = text;
     this.pattern = pattern;
     this.starts = starts;
@@ -204,6 +221,7 @@ class Matcher {
         this.from = match.index + Math.max(1, match[0].length);
         return match;
       }
+      this.from = at + 1;
     }
     return null;
   }
@@ -263,7 +281,9 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   const evidence = new Map<string, Evidence>();
   const present = scanAnchors(folded);
   const mayBeEmail = lazy(
-    () => DOCUMENT_ANCHORS.some((a) => present.has(a)) || startsLikeEmail(cased),
+    () =>
+      DOCUMENT_ANCHOR_INDICES.some((a) => present.positions[a] !== undefined) ||
+      startsLikeEmail(cased),
   );
   const kind = lazy<DocumentKind | null>(() =>
     options.documents ? documentKind(cased, mayBeEmail()) : null,
@@ -373,9 +393,10 @@ export function gateViolations(text: string): string[] {
     if (rule.view === 'cased') continue;
     if (rule.alsoIn && !rule.alsoIn.some((word) => folded.includes(word))) continue; // never counts
     const gate = GATES[index] as Gate;
-    const starts = gate.starts === null ? null : new Set(positionsOf(present, gate.starts));
+    const starts =
+      gate.starts === null ? null : new Set(Array.from(positionsOf(present, gate.starts)));
     const missing = rule.requires.findIndex(
-      (group) => !group.some((anchor) => present.has(anchor)),
+      (group) => !group.some((a) => present.positions[ANCHOR_INDEX.get(a) as number] !== undefined),
     );
     rule.pattern.lastIndex = 0;
     for (let m = rule.pattern.exec(folded); m !== null; m = rule.pattern.exec(folded)) {
