@@ -1,9 +1,16 @@
 import { charSet, inSet, runEnd, runStart } from '../chars.ts';
 import { re } from '../patterns.ts';
 import { characterClasses, hasLetterAndDigit, shannonEntropy } from './entropy.ts';
-import { keyWords, namesSecret, namesSecretInProse } from './key-names.ts';
+import { type SecretName, secretName } from './key-names.ts';
 import { isFakeToken, isStandInValue } from './placeholders.ts';
-import { holdFrom, type ScanContext } from './scan-context.ts';
+import {
+  holdFrom,
+  type LastJudged,
+  type NameAt,
+  newLastJudged,
+  type ScanContext,
+  type ValueSite,
+} from './scan-context.ts';
 
 // Credentials that only their name gives away: `password=…`, `"client_secret": "…"`,
 // `api_key: …`, `--token …`, `Authorization: Bearer …`, `the password is …`. The name is found by
@@ -25,11 +32,16 @@ const MIN_VALUE = 8;
 /**
  * The farthest a value starts after its name (see `valueSite`): a closing quote, spaces, a
  * separator of up to three characters or a prose link of up to four, spaces, an opening quote and
- * an authorisation scheme of up to six letters followed by spaces.
+ * an authorisation scheme of up to six letters followed by spaces. `valueSite` reads no character
+ * this far after the name, so once the text reaches that far its answer is final.
  */
 const MAX_VALUE_OFFSET = 1 + MAX_SPACES + 4 + MAX_SPACES + 1 + 6 + MAX_SPACES;
+/** `valueSite` reads no character this far after the start it returns (the scheme check). */
+const SCHEME_LOOKAHEAD = 7;
 /** How far after a name a bare 40-character AWS secret key may follow it ("the secret … is X"). */
 const AWS_SECRET_REACH = 120;
+const AWS_SECRET_LENGTH = 40;
+/** Each begins with `b` or `t`. */
 const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token']);
 const PROSE_LINKS = new Set(['is', 'was', 'are', 'to']);
 
@@ -40,12 +52,6 @@ function skipSpaces(text: string, i: number): number {
   let j = i;
   while (j < text.length && j - i < MAX_SPACES && isSpace(text.charCodeAt(j))) j++;
   return j;
-}
-
-interface ValueSite {
-  start: number;
-  /** Separator kind: `=`, `:`, `,` (quoted name and value, as in a call) or ` ` (prose). */
-  separator: string;
 }
 
 /** Where the value of the name ending at `keyEnd` starts, or null if no value follows it. */
@@ -93,14 +99,17 @@ function valueSite(
     return null;
   }
   // `Authorization: Bearer <value>`: the scheme is not the secret, the word after it is.
-  const wordEnd = runEnd(text, i, KEY_CHARS, 7);
-  const length = wordEnd - i;
-  if (
-    (length === 5 || length === 6) &&
-    AUTH_SCHEMES.has(text.slice(i, wordEnd).toLowerCase()) &&
-    isSpace(text.charCodeAt(wordEnd))
-  ) {
-    i = skipSpaces(text, wordEnd);
+  const initial = text.charCodeAt(i) | 32;
+  if (initial === 98 || initial === 116) {
+    const wordEnd = runEnd(text, i, KEY_CHARS, SCHEME_LOOKAHEAD);
+    const length = wordEnd - i;
+    if (
+      (length === 5 || length === 6) &&
+      AUTH_SCHEMES.has(text.slice(i, wordEnd).toLowerCase()) &&
+      isSpace(text.charCodeAt(wordEnd))
+    ) {
+      i = skipSpaces(text, wordEnd);
+    }
   }
   return { start: i, separator };
 }
@@ -129,125 +138,244 @@ function looksLikeAwsSecret(value: string): boolean {
   );
 }
 
-/** A name that says its value is a credential. */
-interface SecretName {
-  words: string[];
-  /** It may precede its value with a space alone (`password hunter2`, `--token abc`). */
-  inProse: boolean;
+/** Bare 40-character AWS secret keys shortly after a name that mentions a secret. */
+function scanAwsSecretsAfter(ctx: ScanContext, from: number, to: number): void {
+  const { text } = ctx;
+  const stop = ctx.final ? to : Math.min(to, ctx.frontier);
+  let i = from;
+  while (i < stop) {
+    // A secret starting at `i` fills the next 40 characters, or all the rest of a text that may
+    // still grow: one that cannot be part of it rules out every start up to it.
+    const end40 = Math.min(i + AWS_SECRET_LENGTH, text.length);
+    const runFrom = runStart(text, end40, BASE64_CHARS, end40 - i);
+    if (runFrom > i) {
+      i = runFrom;
+      continue;
+    }
+    if (!inSet(BASE64_CHARS, text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const end = runEnd(text, i, BASE64_CHARS, AWS_SECRET_LENGTH + 1);
+    // Inside a run, or glued to a `=`: no secret starts in the rest of this run.
+    if (i > 0 && inSet(BASE64_EDGE, text.charCodeAt(i - 1))) {
+      i = end;
+      continue;
+    }
+    if (end === text.length && !ctx.final) {
+      if (end - i <= AWS_SECRET_LENGTH && i >= ctx.from) holdFrom(ctx, i);
+      return;
+    }
+    const bounded = end === text.length || !inSet(BASE64_EDGE, text.charCodeAt(end));
+    if (
+      end - i === AWS_SECRET_LENGTH &&
+      bounded &&
+      i >= ctx.from &&
+      looksLikeAwsSecret(text.slice(i, end))
+    ) {
+      ctx.findings.push({ start: i, end, type: 'aws-secret-access-key' });
+    }
+    i = end;
+  }
 }
 
-/** What `key` says about its value: a credential (its words) or nothing (null); cached by name. */
-function secretName(key: string, verdicts: Map<string, SecretName | null>): SecretName | null {
-  let name = verdicts.get(key);
+/** What one scan has measured after the names it read, so that a wall of names is read once. */
+interface AfterNames {
+  /**
+   * Where AWS secrets are still to be looked for: the reach of the names read since the last
+   * look, which is put off until a gap, a value finding (so that an AWS finding comes first, and
+   * wins, on the same span) or the end of the scan.
+   */
+  awsFrom: number;
+  awsTo: number;
+  /**
+   * The run of value characters measured last, and whether it was read as a query value: a run is
+   * measured once, however many values start inside it.
+   */
+  valueRunStart: number;
+  valueRunEnd: number;
+  valueRunQuery: boolean;
+  lastJudged: LastJudged;
+}
+
+const MAX_NAME_VERDICTS = 4096;
+
+function nameAt(
+  last: LastJudged,
+  text: string,
+  keyStart: number,
+  keyEnd: number,
+): SecretName | null {
+  const key = text.slice(keyStart, keyEnd);
+  let name = last.names.get(key);
   if (name === undefined) {
-    const words = keyWords(key);
-    name = namesSecret(words) ? { words, inProse: namesSecretInProse(words) } : null;
-    verdicts.set(key, name);
+    name = secretName(key);
+    if (last.names.size >= MAX_NAME_VERDICTS) last.names.clear();
+    last.names.set(key, name);
   }
   return name;
 }
 
-/** Bare 40-character AWS secret keys shortly after a name that mentions a secret. */
-function scanAwsSecretsAfter(ctx: ScanContext, from: number, to: number): void {
-  const { text } = ctx;
-  let i = from;
-  while (i < to) {
-    if (
-      !inSet(BASE64_CHARS, text.charCodeAt(i)) ||
-      (i > 0 && inSet(BASE64_EDGE, text.charCodeAt(i - 1)))
-    ) {
-      i++;
-      continue;
-    }
-    const end = runEnd(text, i, BASE64_CHARS, 41);
-    if (end === text.length && !ctx.final) {
-      if (end - i <= 40 && i >= ctx.from) holdFrom(ctx, i);
-      return;
-    }
-    const bounded = end === text.length || !inSet(BASE64_EDGE, text.charCodeAt(end));
-    if (end - i === 40 && bounded && i >= ctx.from && looksLikeAwsSecret(text.slice(i, end))) {
-      ctx.findings.push({ start: i, end, type: 'aws-secret-access-key' });
-    }
-    i = Math.max(end, i + 1);
+/** `isCredentialValue` of `text[start, end)`. */
+function isCredentialValueAt(
+  last: LastJudged,
+  text: string,
+  start: number,
+  end: number,
+  separator: string,
+): boolean {
+  const terminator = text.charCodeAt(end);
+  const same =
+    end - start === last.value.length &&
+    separator === last.separator &&
+    terminator === last.terminator &&
+    text.startsWith(last.value, start);
+  if (!same) {
+    last.value = text.slice(start, end);
+    last.separator = separator;
+    last.terminator = terminator;
+    last.credential = isCredentialValue(last.value, separator, terminator);
   }
+  return last.credential;
 }
 
-export function scanAssignments(ctx: ScanContext): void {
+/** The names read so far reach AWS secrets up to `keyEnd + AWS_SECRET_REACH`. */
+function extendAwsReach(ctx: ScanContext, after: AfterNames, keyEnd: number): void {
+  const reach = Math.min(ctx.text.length, keyEnd + AWS_SECRET_REACH);
+  if (reach <= after.awsTo) return;
+  if (keyEnd > after.awsTo) {
+    lookForAwsSecrets(ctx, after);
+    after.awsFrom = keyEnd;
+  }
+  after.awsTo = reach;
+}
+
+function lookForAwsSecrets(ctx: ScanContext, after: AfterNames): void {
+  if (after.awsTo > after.awsFrom) scanAwsSecretsAfter(ctx, after.awsFrom, after.awsTo);
+  after.awsFrom = after.awsTo;
+}
+
+/**
+ * The value after a secret name and the AWS secrets shortly after it. A stream passes the name's
+ * record (`at`), which keeps where its value starts once later text cannot change that.
+ */
+function readAfterName(
+  ctx: ScanContext,
+  after: AfterNames,
+  keyStart: number,
+  keyEnd: number,
+  name: SecretName,
+  at: NameAt | null,
+): void {
   const { text, final } = ctx;
-  // A run of value characters is measured once, however many sites start inside it.
-  let valueRunStart = -1;
-  let valueRunEnd = -1;
-  let valueRunQuery = false;
-  const keyVerdicts = new Map<string, SecretName | null>();
-  let lastKey = '';
-  let lastName: SecretName | null = null;
-  let lastValue = '';
-  let lastSeparator = '';
-  let lastTerminator = -1;
-  let lastCredential = false;
-  let awsScannedTo = 0;
-  // A name whose value or AWS secret could start at `from` has a keyword at most this far back.
-  KEYWORD.lastIndex = Math.max(0, ctx.from - MAX_KEY - AWS_SECRET_REACH - 8);
+  extendAwsReach(ctx, after, keyEnd);
+  // Too far back for its value to start at `from`.
+  if (keyEnd + MAX_VALUE_OFFSET < ctx.from) return;
+  let site = at === null ? undefined : at.site;
+  if (site === undefined) {
+    site = valueSite(text, keyStart, keyEnd, name);
+    const settled =
+      keyEnd + MAX_VALUE_OFFSET <= text.length ||
+      (site !== null && site.start + SCHEME_LOOKAHEAD <= text.length);
+    if (at !== null && settled) at.site = site;
+  }
+  // A value that starts before `from` was decided earlier (the name is only context).
+  if (site === null || site.start >= text.length || site.start < ctx.from) return;
+  if (!final && site.start >= ctx.frontier) return;
+  const beforeKey = text.charCodeAt(keyStart - 1);
+  const inQuery = beforeKey === 63 || beforeKey === 38; // `?name=` or `&name=`
+  const sameRun =
+    site.start >= after.valueRunStart &&
+    site.start < after.valueRunEnd &&
+    inQuery === after.valueRunQuery;
+  if (!sameRun) {
+    const chars = inQuery ? QUERY_VALUE_CHARS : VALUE_CHARS;
+    after.valueRunStart = site.start;
+    after.valueRunEnd = runEnd(text, site.start, chars, Number.POSITIVE_INFINITY);
+    after.valueRunQuery = inQuery;
+  }
+  const valueEnd = Math.min(after.valueRunEnd, site.start + MAX_VALUE + 1);
+  if (valueEnd === text.length && !final) {
+    holdFrom(ctx, site.start);
+    return;
+  }
+  if (valueEnd - site.start > MAX_VALUE) return;
+  if (!isCredentialValueAt(after.lastJudged, text, site.start, valueEnd, site.separator)) return;
+  lookForAwsSecrets(ctx, after);
+  ctx.findings.push({
+    start: site.start,
+    end: valueEnd,
+    type: credentialType(name.words, text.slice(site.start, valueEnd)),
+  });
+}
+
+/**
+ * Finds the names, then reads what follows each secret one. A stream's scan starts with the names
+ * its previous scans judged (`ctx.carry`) and searches on from where they stopped; without them,
+ * it searches back from `from` as far as a name whose value or AWS secret could start there.
+ */
+export function scanAssignments(ctx: ScanContext): void {
+  const { text, final, carry } = ctx;
+  const after: AfterNames = {
+    awsFrom: ctx.from,
+    awsTo: ctx.from,
+    valueRunStart: -1,
+    valueRunEnd: -1,
+    valueRunQuery: false,
+    lastJudged: carry?.lastJudged ?? newLastJudged(),
+  };
+  const judged: NameAt[] = [];
+  let searchFrom = Math.max(0, ctx.from - MAX_KEY - AWS_SECRET_REACH - 8);
+  if (carry !== null && carry.namesFrom >= 0) {
+    searchFrom = carry.namesFrom;
+    const { names } = carry;
+    for (let k = 0; k < names.length; k++) {
+      const at = names[k] as NameAt;
+      if (at.end + AWS_SECRET_REACH < ctx.from) continue;
+      // A name whose value starts before `from` (or that has none) matters only for how far AWS
+      // secrets may follow it, and the next name reaches farther if it too ends before `from`.
+      const valueBefore =
+        at.end + MAX_VALUE_OFFSET < ctx.from ||
+        at.site === null ||
+        (at.site !== undefined && at.site.start < ctx.from);
+      const next = k + 1 < names.length ? (names[k + 1] as NameAt) : null;
+      if (valueBefore && next !== null && next.end <= ctx.from) continue;
+      judged.push(at);
+      readAfterName(ctx, after, at.start, at.end, at.name, at);
+    }
+  }
+  let searchedTo = searchFrom;
+  let openEnd = text.length;
+  KEYWORD.lastIndex = searchFrom;
   // `test` rather than `exec`: no match object per name. The keyword ends inside the name, whose
   // characters include every keyword character, so the name ends where that run ends.
   while (KEYWORD.test(text)) {
     const keyEnd = runEnd(text, KEYWORD.lastIndex, KEY_CHARS, Number.POSITIVE_INFINITY);
+    // A name that reaches the end of the text may still grow; one at the frontier cannot change
+    // what is released now. Both are read again by the next scan.
+    if (!final && keyEnd >= ctx.frontier) {
+      openEnd = keyEnd;
+      break;
+    }
     KEYWORD.lastIndex = keyEnd;
-    if (keyEnd === text.length && !final) break;
+    searchedTo = keyEnd;
     // Too far back for its value or an AWS secret after it to start at `from`.
     if (keyEnd + AWS_SECRET_REACH < ctx.from) continue;
     const keyStart = runStart(text, keyEnd, KEY_CHARS, MAX_KEY);
-    // A wall of one name repeated is read once.
-    if (keyEnd - keyStart !== lastKey.length || !text.startsWith(lastKey, keyStart)) {
-      lastKey = text.slice(keyStart, keyEnd);
-      lastName = secretName(lastKey, keyVerdicts);
-    }
-    const name = lastName;
+    const name = nameAt(after.lastJudged, text, keyStart, keyEnd);
     if (name === null) continue;
-
-    const reach = Math.min(text.length, keyEnd + AWS_SECRET_REACH);
-    if (reach > awsScannedTo) {
-      scanAwsSecretsAfter(ctx, Math.max(keyEnd, awsScannedTo, ctx.from), reach);
-      awsScannedTo = reach;
+    let at: NameAt | null = null;
+    if (carry !== null) {
+      at = { start: keyStart, end: keyEnd, name, site: undefined };
+      judged.push(at);
     }
-    // Too far back for its value to start at `from`.
-    if (keyEnd + MAX_VALUE_OFFSET < ctx.from) continue;
-
-    const site = valueSite(text, keyStart, keyEnd, name);
-    // A value that starts before `from` was decided earlier (the name is only context).
-    if (site === null || site.start >= text.length || site.start < ctx.from) continue;
-    const inQuery = keyStart > 0 && (text[keyStart - 1] === '?' || text[keyStart - 1] === '&');
-    const sameRun =
-      site.start >= valueRunStart && site.start < valueRunEnd && inQuery === valueRunQuery;
-    if (!sameRun) {
-      const chars = inQuery ? QUERY_VALUE_CHARS : VALUE_CHARS;
-      valueRunStart = site.start;
-      valueRunEnd = runEnd(text, site.start, chars, Number.POSITIVE_INFINITY);
-      valueRunQuery = inQuery;
-    }
-    const valueEnd = Math.min(valueRunEnd, site.start + MAX_VALUE + 1);
-    if (valueEnd === text.length && !final) {
-      holdFrom(ctx, site.start);
-      continue;
-    }
-    if (valueEnd - site.start > MAX_VALUE) continue;
-    const value = text.slice(site.start, valueEnd);
-    const terminator = text.charCodeAt(valueEnd);
-    // The same value again (a wall of repeated assignments) keeps its verdict.
-    const same =
-      value === lastValue && site.separator === lastSeparator && terminator === lastTerminator;
-    const credential: boolean = same
-      ? lastCredential
-      : isCredentialValue(value, site.separator, terminator);
-    lastValue = value;
-    lastSeparator = site.separator;
-    lastTerminator = terminator;
-    lastCredential = credential;
-    if (!credential) continue;
-    ctx.findings.push({
-      start: site.start,
-      end: valueEnd,
-      type: credentialType(name.words, value),
-    });
+    readAfterName(ctx, after, keyStart, keyEnd, name, at);
+  }
+  lookForAwsSecrets(ctx, after);
+  if (carry !== null) {
+    carry.names = judged;
+    // A secret name has its keyword within its last MAX_KEY characters, so a name still open, or
+    // a keyword cut by the end of the text, is found again from there.
+    carry.namesFrom = Math.max(searchedTo, openEnd - MAX_KEY);
   }
 }

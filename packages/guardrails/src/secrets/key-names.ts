@@ -171,3 +171,16 @@ export function namesSecretInProse(words: readonly string[]): boolean {
       (last === 'key' && KEY_QUALIFIERS.has(before)))
   );
 }
+
+/** A name that says its value is a credential. */
+export interface SecretName {
+  readonly words: readonly string[];
+  /** It may precede its value with a space alone (`password hunter2`, `--token abc`). */
+  readonly inProse: boolean;
+}
+
+/** What `key` says about its value: a credential (its words) or nothing (null). */
+export function secretName(key: string): SecretName | null {
+  const words = keyWords(key);
+  return namesSecret(words) ? { words, inProse: namesSecretInProse(words) } : null;
+}

@@ -21,6 +21,7 @@ export const placeholder = (type: string): string => `[REDACTED:${type}]`;
  * so that no part of either secret survives.
  */
 export function resolveFindings(findings: readonly Finding[]): Finding[] {
+  if (findings.length === 0) return [];
   const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
   const spans: Finding[] = [];
   for (const finding of sorted) {

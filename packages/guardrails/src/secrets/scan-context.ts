@@ -1,3 +1,4 @@
+import type { SecretName } from './key-names.ts';
 import type { PemBodyState } from './pem-body.ts';
 
 /** A span of the scanned text that must be redacted, and what it is. */
@@ -15,10 +16,58 @@ export interface OpenPemBlock {
   state: PemBodyState;
 }
 
+/** Where the value of a name starts, and what separates the two. */
+export interface ValueSite {
+  start: number;
+  /** `=`, `:`, `,` (quoted name and value, as in a call) or ` ` (prose). */
+  separator: string;
+}
+
+/** A name that says its value is a credential, and where it stands. */
+export interface NameAt {
+  start: number;
+  end: number;
+  readonly name: SecretName;
+  /** Where its value starts: undefined until enough text follows the name to tell, null if none. */
+  site: ValueSite | null | undefined;
+}
+
+/**
+ * What a stream keeps from one scan of its buffer to the next, so that the rules need not search
+ * the context before `from` again at every chunk. Indices refer to the buffer; `shiftCarry`
+ * follows the stream when it drops text from the front.
+ */
+export interface ScanCarry {
+  /** Secret names already judged, in order (a scan keeps those that may still matter). */
+  names: NameAt[];
+  /** Every name that ends before this index has been judged; -1 when unknown. */
+  namesFrom: number;
+  lastJudged: LastJudged;
+}
+
+/**
+ * The names and the last value the assignment rule judged, with its verdicts: a wall of repeated
+ * assignments, or the next scan of a stream, judges them once. Kept by one scan or one stream
+ * only, so nothing read outlives the text it came from.
+ */
+export interface LastJudged {
+  /** Verdicts by name; emptied when full, so endless distinct names cannot grow it. */
+  names: Map<string, SecretName | null>;
+  value: string;
+  separator: string;
+  terminator: number;
+  credential: boolean;
+}
+
+export function newLastJudged(): LastJudged {
+  return { names: new Map(), value: '', separator: '', terminator: -1, credential: false };
+}
+
 /**
  * What every rule reads and writes while scanning one text. Rules report findings that start at
  * or after `from` (earlier text is context they may look back into) and, when the text may still
- * grow (`final` false), lower `frontier` to the start of anything they cannot decide yet.
+ * grow (`final` false), lower `frontier` to the start of anything they cannot decide yet. Nothing
+ * that starts at or after the frontier is released, so a rule may stop looking there.
  */
 export interface ScanContext {
   readonly text: string;
@@ -27,6 +76,8 @@ export interface ScanContext {
   readonly findings: Finding[];
   frontier: number;
   openPem: OpenPemBlock | null;
+  /** Kept by a stream between scans of its buffer; null for a single scan. */
+  readonly carry: ScanCarry | null;
 }
 
 export function holdFrom(ctx: ScanContext, index: number): void {
@@ -35,3 +86,23 @@ export function holdFrom(ctx: ScanContext, index: number): void {
 
 /** Longest distance any rule looks back from the start of a finding. */
 export const LOOKBEHIND = 256;
+
+export function newCarry(): ScanCarry {
+  return { names: [], namesFrom: -1, lastJudged: newLastJudged() };
+}
+
+/** The stream dropped `count` characters from the front of its buffer. */
+export function shiftCarry(carry: ScanCarry, count: number): void {
+  if (count === 0) return;
+  if (carry.namesFrom < count) {
+    carry.names = [];
+    carry.namesFrom = -1;
+    return;
+  }
+  carry.namesFrom -= count;
+  for (const at of carry.names) {
+    at.start -= count;
+    at.end -= count;
+    if (at.site) at.site.start -= count;
+  }
+}

@@ -1,6 +1,12 @@
 import { scanAssignments } from './assignments.ts';
 import { PEM_BEGIN, scanPem } from './pem.ts';
-import { type Finding, holdFrom, type OpenPemBlock, type ScanContext } from './scan-context.ts';
+import {
+  type Finding,
+  holdFrom,
+  type OpenPemBlock,
+  type ScanCarry,
+  type ScanContext,
+} from './scan-context.ts';
 import { scanTokens, TOKEN_PREFIXES } from './token-rules.ts';
 import { scanUrlPasswords } from './urls.ts';
 
@@ -24,31 +30,38 @@ interface SuffixNode {
 }
 
 const NO_CANARIES: readonly string[] = [];
+
+/** The proper prefixes of the token prefixes, the private-key header and `canaries`. */
+function buildPrefixTree(canaries: readonly string[]): SuffixNode {
+  const root: SuffixNode = { prefix: false, next: new Map() };
+  for (const literal of [...PARTIAL_LITERALS, ...canaries]) {
+    for (let k = 1; k < literal.length; k++) {
+      let node = root;
+      for (let i = k - 1; i >= 0; i--) {
+        const code = literal.charCodeAt(i);
+        let child = node.next.get(code);
+        if (child === undefined) {
+          child = { prefix: false, next: new Map() };
+          node.next.set(code, child);
+        }
+        node = child;
+      }
+      node.prefix = true;
+    }
+  }
+  return root;
+}
+
+/** Every redactor without canaries shares one tree. */
+const PREFIXES_WITHOUT_CANARIES = buildPrefixTree(NO_CANARIES);
 /** By list of canaries (a stream redactor passes the same list every time). */
 const prefixCache = new WeakMap<readonly string[], SuffixNode>();
 
-/** The proper prefixes of the token prefixes, the private-key header and the canaries. */
-function prefixesOf(list: readonly string[]): SuffixNode {
-  // Every redactor without canaries shares one tree.
-  const canaries = list.length === 0 ? NO_CANARIES : list;
+function prefixesOf(canaries: readonly string[]): SuffixNode {
+  if (canaries.length === 0) return PREFIXES_WITHOUT_CANARIES;
   let root = prefixCache.get(canaries);
   if (root === undefined) {
-    root = { prefix: false, next: new Map() };
-    for (const literal of [...PARTIAL_LITERALS, ...canaries]) {
-      for (let k = 1; k < literal.length; k++) {
-        let node = root;
-        for (let i = k - 1; i >= 0; i--) {
-          const code = literal.charCodeAt(i);
-          let child = node.next.get(code);
-          if (child === undefined) {
-            child = { prefix: false, next: new Map() };
-            node.next.set(code, child);
-          }
-          node = child;
-        }
-        node.prefix = true;
-      }
-    }
+    root = buildPrefixTree(canaries);
     prefixCache.set(canaries, root);
   }
   return root;
@@ -81,13 +94,15 @@ function scanCanaries(ctx: ScanContext, canaries: readonly string[]): void {
 
 /**
  * Finds every secret that starts at or after `from` in `text` (earlier text is context). With
- * `final` false the text may still grow: the result also says from where it may change.
+ * `final` false the text may still grow: the result also says from where it may change. A stream
+ * passes the same `carry` to every scan of its buffer.
  */
 export function scanSecrets(
   text: string,
   from: number,
   final: boolean,
   canaries: readonly string[] = NO_CANARIES,
+  carry: ScanCarry | null = null,
 ): ScanResult {
   const ctx: ScanContext = {
     text,
@@ -96,6 +111,7 @@ export function scanSecrets(
     findings: [],
     frontier: text.length,
     openPem: null,
+    carry,
   };
   scanPem(ctx);
   scanTokens(ctx);

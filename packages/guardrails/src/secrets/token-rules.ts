@@ -170,7 +170,7 @@ interface PrefixEntry {
   rule: TokenRule;
 }
 
-// Longest first, so `sk-ant-` wins over `sk-` at the same position.
+// Longest first, so that the prefilter's alternation picks `sk-ant-` over `sk-` at one position.
 const PREFIXES: readonly PrefixEntry[] = RULES.flatMap((rule) =>
   rule.prefixes.map((prefix) => ({ prefix, rule })),
 ).sort((a, b) => b.prefix.length - a.prefix.length);
@@ -183,19 +183,8 @@ const escapeLiteral = (literal: string): string => literal.replace(REGEX_SPECIAL
 
 const PREFILTER = re(new RegExp(TOKEN_PREFIXES.map(escapeLiteral).join('|'), 'g'));
 
-// Prefixes by first character, longest first, so a hit is matched against a handful of them.
-const BY_FIRST_CHAR = new Map<string, PrefixEntry[]>();
-for (const entry of PREFIXES) {
-  const first = entry.prefix[0] as string;
-  BY_FIRST_CHAR.set(first, [...(BY_FIRST_CHAR.get(first) ?? []), entry]);
-}
-
-function ruleAt(text: string, index: number): TokenRule | null {
-  for (const { prefix, rule } of BY_FIRST_CHAR.get(text[index] ?? '') ?? []) {
-    if (text.startsWith(prefix, index)) return rule;
-  }
-  return null;
-}
+/** The rule of each prefix the prefilter matches. */
+const RULE_BY_PREFIX = new Map(PREFIXES.map(({ prefix, rule }) => [prefix, rule]));
 
 function hasBothCases(token: string): boolean {
   return token !== token.toLowerCase() && token !== token.toUpperCase();
@@ -207,6 +196,7 @@ export function scanTokens(ctx: ScanContext): void {
   PREFILTER.lastIndex = ctx.from;
   for (let hit = PREFILTER.exec(text); hit !== null; hit = PREFILTER.exec(text)) {
     const start = hit.index;
+    if (!final && start >= ctx.frontier) break;
     PREFILTER.lastIndex = start + 1;
     // Every prefix starts with a letter and no token may follow a letter or digit: a hit inside a
     // run of them, and every later hit in the same run, cannot start a token.
@@ -214,8 +204,8 @@ export function scanTokens(ctx: ScanContext): void {
       PREFILTER.lastIndex = runEnd(text, start, ALNUM, Number.POSITIVE_INFINITY);
       continue;
     }
-    const rule = ruleAt(text, start);
-    if (rule === null || (start > 0 && inSet(rule.edge, text.charCodeAt(start - 1)))) continue;
+    const rule = RULE_BY_PREFIX.get(hit[0]) as TokenRule;
+    if (start > 0 && inSet(rule.edge, text.charCodeAt(start - 1))) continue;
     const end = runEnd(text, start, rule.body, rule.maxLength + 1);
     if (end === text.length && !final) {
       holdFrom(ctx, start);

@@ -1,4 +1,5 @@
-import { charSet, inSet, runEnd, runStart } from '../chars.ts';
+import { charSet, runEnd, runStart } from '../chars.ts';
+import { re } from '../patterns.ts';
 import { isFakeToken, isStandInValue } from './placeholders.ts';
 import { holdFrom, type ScanContext } from './scan-context.ts';
 
@@ -9,6 +10,8 @@ const USER_CHARS = charSet("A-Za-z0-9!$%&*+.;=_~'-");
 const PASSWORD_CHARS = charSet('A-Za-z0-9!#$%&*+.:;=?^_~|,()[]{}-');
 const MAX_USER = 128;
 const MAX_PASSWORD = 256;
+/** A scheme's last character (`SCHEME_CHARS`) and `://`. */
+const SCHEME_END = re(/[A-Za-z0-9+.-]:\/\//g);
 const PLACEHOLDER_PASSWORDS = new Set(['password', 'pass', 'passwd', 'pwd', 'secret', 'changeme']);
 
 function isRealPassword(password: string): boolean {
@@ -16,14 +19,22 @@ function isRealPassword(password: string): boolean {
   return !isFakeToken(password) && !(password.length >= 8 && isStandInValue(password));
 }
 
+/** Index of the first `://` at or after `from` that follows a scheme character, or -1. */
+function nextSchemeEnd(text: string, from: number): number {
+  SCHEME_END.lastIndex = Math.max(0, from - 1);
+  return SCHEME_END.test(text) ? SCHEME_END.lastIndex - 3 : -1;
+}
+
 export function scanUrlPasswords(ctx: ScanContext): void {
   const { text, final } = ctx;
-  for (
-    let at = text.indexOf('://', Math.max(0, ctx.from - MAX_USER - 4));
-    at !== -1;
-    at = text.indexOf('://', at + 3)
-  ) {
-    if (at < 2 || !inSet(SCHEME_CHARS, text.charCodeAt(at - 1))) continue;
+  let at = nextSchemeEnd(text, ctx.from - MAX_USER - 4);
+  if (at !== -1 && at < ctx.from) {
+    // A password that starts at `from` or later follows a user name that runs up to `from - 1`:
+    // its `://` comes right before the run of user-name characters that ends there.
+    const userFrom = runStart(text, ctx.from - 1, USER_CHARS, MAX_USER + 1);
+    if (at < userFrom - 3) at = nextSchemeEnd(text, userFrom - 3);
+  }
+  for (; at !== -1 && (final || at < ctx.frontier); at = nextSchemeEnd(text, at + 3)) {
     const schemeStart = runStart(text, at, SCHEME_CHARS, 32);
     if (at - schemeStart < 2) continue;
     const userStart = at + 3;
