@@ -170,6 +170,8 @@ describe('generic assignments', () => {
     ],
     ['a CLI flag', 'mysql --password Tr0ub4dor-3x7 -u root', 'Tr0ub4dor-3x7'], // secret-scan: allow (fake credential)
     ['basic auth', 'Authorization: Basic dXNlcjpQQHNzdzByZDEyMzQ=', 'dXNlcjpQQHNzdzByZDEyMzQ='], // secret-scan: allow (fake credential)
+    ['Go', 'password:=Xk39dLq2vPzW', 'Xk39dLq2vPzW'], // secret-scan: allow (fake credential)
+    ['an arrow', 'password => "Xk39dLq2vPzW"', 'Xk39dLq2vPzW'], // secret-scan: allow (fake credential)
   ])('%s', (_, text, secret) => {
     const { redactions } = redactSecrets(text);
     expect(redactions.map((r) => text.slice(r.start, r.end))).toEqual([secret]);

@@ -73,8 +73,7 @@ function valueSite(
     separator = c === 61 ? '=' : ':';
     i++;
     const next = text.charCodeAt(i);
-    if (next === 61 || next === 62) i++; // `==`, `=>`
-    if (c === 58 && next === 61) i++; // `:=`
+    if (next === 61 || (c === 61 && next === 62)) i++; // `==`, `=>`, `:=`
   } else if (c === 44 && keyQuoted && keyQuote !== 96) {
     // `getenv("api_token", "…")`; backticks are Markdown code spans, where a comma lists names.
     separator = ',';
