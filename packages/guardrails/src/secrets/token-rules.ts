@@ -185,6 +185,7 @@ const PREFILTER = re(new RegExp(TOKEN_PREFIXES.map(escapeLiteral).join('|'), 'g'
 
 /** The rule of each prefix the prefilter matches. */
 const RULE_BY_PREFIX = new Map(PREFIXES.map(({ prefix, rule }) => [prefix, rule]));
+if (RULE_BY_PREFIX.size !== PREFIXES.length) throw new Error('two token rules share a prefix');
 
 function hasBothCases(token: string): boolean {
   return token !== token.toLowerCase() && token !== token.toUpperCase();
