@@ -53,6 +53,9 @@ function* pieces(paths: readonly string[]): Generator<string> {
   }
 }
 
+/** The category (`prose`, `code` or `data`) of the document at `index` of the corpus. */
+export const categoryOf = (index: number): string => ROUND[index % ROUND.length] as string;
+
 /** About `targetChars` of text as documents of about 4 KB. */
 export function mixedCorpus(root: string, targetChars: number): string[] {
   const byCategory = new Map<string, string[]>(Object.keys(CATEGORIES).map((c) => [c, []]));
@@ -65,7 +68,7 @@ export function mixedCorpus(root: string, targetChars: number): string[] {
   const documents: string[] = [];
   let total = 0;
   while (total < targetChars) {
-    const category = ROUND[documents.length % ROUND.length] as string;
+    const category = categoryOf(documents.length);
     let doc = streams.get(category)?.next().value ?? '';
     if (documents.length % 97 === 0) doc += `\n${SPICE[(documents.length / 97) % SPICE.length]}\n`;
     documents.push(doc);
