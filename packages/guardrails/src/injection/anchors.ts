@@ -1,87 +1,139 @@
-import { re } from '../patterns.ts';
+import type { ScanExports, ScanOutput } from '../wasm-scan.ts';
 
-// The gate in front of the rules: one pass over the text finds which anchor word starts occur, and
-// only the rules whose anchors are all present run. The scan tries longer anchors first; when it
-// finds one, the shorter anchors that begin it occur at the same place and are recorded too, and
-// the scan resumes one character later, so every anchor that occurs at a word start is found.
+// The gate in front of the rules: one pass over the text finds which anchor word starts occur and
+// where, and only the rules whose anchors are all present run. The pass (wasm/scan.ts
+// `scanAnchors`, run on the folded text by the character pass of normalisation)
+// walks a trie of the anchors' UTF-8 bytes from every word start, for the anchors that begin with
+// a lower-case letter or a digit, and from every character for the others; every anchor it passes
+// on a walk occurs there.
 
-const SPECIAL = re(/[.*+?^${}()|[\]\\/]/g);
-const escapeLiteral = (literal: string): string => literal.replace(SPECIAL, '\\$&');
-const isWordChar = (ch: string): boolean => (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+const encoder = new TextEncoder();
 
-interface TrieNode {
-  terminal: boolean;
-  children: Map<string, TrieNode>;
+/** The anchors that occur, and where. */
+export interface AnchorHits {
+  /** Indices of the anchors that occur, in the order found. */
+  present: Int32Array;
+  /** The positions of `present[i]` are `positions[groups[i]]` to `positions[groups[i + 1] - 1]`. */
+  groups: Int32Array;
+  /** Ascending in each group. */
+  positions: Int32Array;
+  /** By anchor index: its index in `present` + 1, or 0 when it does not occur. */
+  groupOf: Uint16Array;
 }
+
+const NONE = new Int32Array(0);
+
+export function hasAnchor(hits: AnchorHits, anchor: number): boolean {
+  return hits.groupOf[anchor] !== 0;
+}
+
+/** Ascending positions of `anchor` (a view into `hits`). */
+export function anchorPositions(hits: AnchorHits, anchor: number): Int32Array {
+  const group = hits.groupOf[anchor] as number;
+  if (group === 0) return NONE;
+  return hits.positions.subarray(hits.groups[group - 1], hits.groups[group]);
+}
+
+interface Trie {
+  /** The trie column of each byte; 0 for bytes no anchor has. */
+  columns: Uint8Array;
+  columnCount: number;
+  /** For each state, the next state by column (0: none; the root, state 0, is never next). */
+  next: number[][];
+  /** For each state, the anchor it completes, or -1. */
+  terminal: number[];
+}
+
+function buildTrie(anchors: readonly string[]): Trie {
+  const columns = new Uint8Array(256);
+  let columnCount = 1;
+  const next: number[][] = [[]];
+  const terminal = [-1];
+  anchors.forEach((anchor, index) => {
+    let state = 0;
+    for (const byte of encoder.encode(anchor)) {
+      if (columns[byte] === 0) columns[byte] = columnCount++;
+      const column = columns[byte] as number;
+      const row = next[state] as number[];
+      let to = row[column];
+      if (to === undefined) {
+        to = next.push([]) - 1;
+        terminal.push(-1);
+        row[column] = to;
+      }
+      state = to;
+    }
+    terminal[state] = index;
+  });
+  return { columns, columnCount, next, terminal };
+}
+
+/** The anchors as a trie that the character pass of a normaliser scans its output with. */
+export interface AnchorTrie {
+  /** Writes the trie into a new instance of the scanner. */
+  install(exports: ScanExports): void;
+  /** The anchors found by the last pass (copied out of the instance's memory). */
+  read(output: ScanOutput): AnchorHits;
+}
+
+const FILTER_BYTES = 4096;
+const LOW_FIVE_BITS = Array.from({ length: 32 }, (_, bits) => bits);
 
 /**
- * The literals as one alternation factored by shared prefixes (`ab(?:c|d(?:e)?)`), so the regex
- * engine follows a single branch per character instead of trying every literal in turn. Optional
- * groups are greedy, so the longest literal that occurs is the one matched.
+ * The scan's filter (see wasm/scan.ts): a bit for each way the low five bits of an anchor's first
+ * three bytes may go; an anchor shorter than three bytes allows any bits after its end.
  */
-function trieAlternation(literals: string[]): string {
-  const root: TrieNode = { terminal: false, children: new Map() };
-  for (const literal of literals) {
-    let node = root;
-    for (const ch of literal) {
-      let child = node.children.get(ch);
-      if (child === undefined) {
-        child = { terminal: false, children: new Map() };
-        node.children.set(ch, child);
-      }
-      node = child;
-    }
-    node.terminal = true;
-  }
-  const emit = (node: TrieNode): string => {
-    const branches = [...node.children].map(([ch, child]) => escapeLiteral(ch) + emit(child));
-    if (branches.length === 0) return '';
-    const body =
-      branches.length === 1 && !node.terminal
-        ? (branches[0] as string)
-        : `(?:${branches.join('|')})`;
-    return node.terminal ? `${branches.length === 1 ? `(?:${branches[0]})` : body}?` : body;
-  };
-  return emit(root);
-}
-
-/** The anchors that occur: their indices in order of discovery, and each one's ascending positions. */
-export interface AnchorHits {
-  present: number[];
-  positions: Array<number[] | undefined>;
-}
-
-/** Scans for `anchors`; an anchor is known by its index in that list. */
-export function anchorScanner(anchors: readonly string[]): (folded: string) => AnchorHits {
-  const index = new Map(anchors.map((anchor, i) => [anchor, i]));
-  const all = [...index.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  // The indices of every anchor that a matched (longest) anchor begins with, itself included.
-  const prefixes = new Map(
-    all.map((a) => [a, all.filter((b) => a.startsWith(b)).map((b) => index.get(b) as number)]),
-  );
-  const words = all.filter((a) => isWordChar(a[0] ?? ' '));
-  const symbols = all.filter((a) => !isWordChar(a[0] ?? ' '));
-  const scans = [re(new RegExp(`\\b${trieAlternation(words)}`, 'g'))];
-  if (symbols.length) scans.push(re(new RegExp(trieAlternation(symbols), 'g')));
-
-  return (folded) => {
-    const hits: AnchorHits = { present: [], positions: new Array(anchors.length) };
-    for (const scan of scans) {
-      scan.lastIndex = 0;
-      for (let m = scan.exec(folded); m !== null; m = scan.exec(folded)) {
-        for (const id of prefixes.get(m[0]) as number[]) {
-          const positions = hits.positions[id];
-          if (positions === undefined) {
-            hits.positions[id] = [m.index];
-            hits.present.push(id);
-          } else {
-            positions.push(m.index);
-          }
+function startFilter(anchors: readonly string[]): Uint8Array {
+  const filter = new Uint8Array(FILTER_BYTES);
+  for (const anchor of anchors) {
+    const bytes = encoder.encode(anchor);
+    const [a, b, c] = [0, 1, 2].map((i) =>
+      i < bytes.length ? [(bytes[i] as number) & 31] : LOW_FIVE_BITS,
+    );
+    for (const x of a as number[])
+      for (const y of b as number[])
+        for (const z of c as number[]) {
+          const key = (x << 10) | (y << 5) | z;
+          filter[key >> 3] = (filter[key >> 3] as number) | (1 << (key & 7));
         }
-        scan.lastIndex = m.index + 1;
-      }
-      scan.lastIndex = 0;
-    }
-    return hits;
+  }
+  return filter;
+}
+
+/** The trie of `anchors`; an anchor is known by its index in that list. */
+export function anchorTrie(anchors: readonly string[]): AnchorTrie {
+  if (new Set(anchors).size !== anchors.length) throw new Error('anchors must be distinct');
+  if (anchors.length > 0xffff) throw new Error('too many anchors');
+  const { columns, columnCount, next, terminal } = buildTrie(anchors);
+  const filter = startFilter(anchors);
+  return {
+    install(exports) {
+      exports.trie(next.length, columnCount, anchors.length);
+      const memory = exports.memory.buffer;
+      new Uint8Array(memory, exports.triePart(0), 256).set(columns);
+      const table = new Uint16Array(memory, exports.triePart(1), next.length * columnCount);
+      next.forEach((row, state) => {
+        row.forEach((to, column) => {
+          table[state * columnCount + column] = to;
+        });
+      });
+      new Int16Array(memory, exports.triePart(2), terminal.length).set(terminal);
+      new Uint8Array(memory, exports.triePart(3), FILTER_BYTES).set(filter);
+      exports.trieReady();
+    },
+    read: (output) => {
+      const { results } = output;
+      const present = output.int32s(results[6] as number, results[7] as number);
+      const groupOf = new Uint16Array(anchors.length);
+      present.forEach((anchor, index) => {
+        groupOf[anchor] = index + 1;
+      });
+      return {
+        present,
+        groups: output.int32s(results[8] as number, present.length + 1),
+        positions: output.int32s(results[9] as number, results[5] as number),
+        groupOf,
+      };
+    },
   };
 }

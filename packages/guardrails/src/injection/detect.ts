@@ -1,6 +1,6 @@
-import { normalizeText, squash } from '../normalize.ts';
+import { squash, textNormalizer } from '../normalize.ts';
 import { re } from '../patterns.ts';
-import { type AnchorHits, anchorScanner } from './anchors.ts';
+import { type AnchorHits, anchorPositions, anchorTrie, hasAnchor } from './anchors.ts';
 import { codeRiskWeight } from './code-risk.ts';
 import { decodePayloads } from './decode.ts';
 import {
@@ -126,19 +126,27 @@ function runnableRules(hits: AnchorHits): number[] {
   return runnable.sort((a, b) => a - b);
 }
 
-const scanAnchors = anchorScanner(ANCHORS);
+/** Normalises a text and finds the anchors in it. */
+const normalizeText = textNormalizer(anchorTrie(ANCHORS));
 
 /** Ascending positions (repeats possible) where any of the `anchors` (indices) occurs. */
-function positionsOf(hits: AnchorHits, anchors: readonly number[]): ArrayLike<number> {
-  let merged: number[] = [];
-  let sources = 0;
+function positionsOf(hits: AnchorHits, anchors: readonly number[]): Int32Array {
+  const found: Int32Array[] = [];
+  let total = 0;
   for (const anchor of anchors) {
-    const positions = hits.positions[anchor];
-    if (positions === undefined) continue;
-    merged = sources === 0 ? positions : merged.concat(positions);
-    sources++;
+    const positions = anchorPositions(hits, anchor);
+    if (positions.length === 0) continue;
+    found.push(positions);
+    total += positions.length;
   }
-  return sources > 1 ? Int32Array.from(merged).sort() : merged;
+  if (found.length <= 1) return found[0] ?? new Int32Array(0);
+  const merged = new Int32Array(total);
+  let at = 0;
+  for (const positions of found) {
+    merged.set(positions, at);
+    at += positions.length;
+  }
+  return merged.sort();
 }
 
 interface Evidence {
@@ -277,13 +285,12 @@ function distinctWords(lexicon: RegExp, text: string, cap: number): number {
 }
 
 function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis {
-  const { cased, folded, disguised, spacedLetters, encodedRuns } = normalizeText(text);
+  const normalized = normalizeText(text);
+  const { cased, folded, disguised, spacedLetters, encodedRuns } = normalized;
+  const present = normalized.anchors as AnchorHits;
   const evidence = new Map<string, Evidence>();
-  const present = scanAnchors(folded);
   const mayBeEmail = lazy(
-    () =>
-      DOCUMENT_ANCHOR_INDICES.some((a) => present.positions[a] !== undefined) ||
-      startsLikeEmail(cased),
+    () => DOCUMENT_ANCHOR_INDICES.some((a) => hasAnchor(present, a)) || startsLikeEmail(cased),
   );
   const kind = lazy<DocumentKind | null>(() =>
     options.documents ? documentKind(cased, mayBeEmail()) : null,
@@ -385,8 +392,9 @@ function labelsOf(evidence: Map<string, Evidence>): string[] {
  * begins at one of them. Returns a description of each broken promise.
  */
 export function gateViolations(text: string): string[] {
-  const { folded } = normalizeText(text);
-  const present = scanAnchors(folded);
+  const normalized = normalizeText(text);
+  const { folded } = normalized;
+  const present = normalized.anchors as AnchorHits;
   const problems: string[] = [];
   for (let index = 0; index < GATED_RULES.length; index++) {
     const rule = GATED_RULES[index] as InjectionRule;
@@ -396,7 +404,7 @@ export function gateViolations(text: string): string[] {
     const starts =
       gate.starts === null ? null : new Set(Array.from(positionsOf(present, gate.starts)));
     const missing = rule.requires.findIndex(
-      (group) => !group.some((a) => present.positions[ANCHOR_INDEX.get(a) as number] !== undefined),
+      (group) => !group.some((a) => hasAnchor(present, ANCHOR_INDEX.get(a) as number)),
     );
     rule.pattern.lastIndex = 0;
     for (let m = rule.pattern.exec(folded); m !== null; m = rule.pattern.exec(folded)) {

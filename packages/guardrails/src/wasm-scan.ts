@@ -1,0 +1,117 @@
+import { Buffer } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+
+// The per-character passes of injection detection run in WebAssembly (wasm/scan.ts, compiled to
+// wasm/scan.wasm), where the anchor scan looks at 16 characters at a time. Texts cross over as
+// bytes: an ASCII text is copied as it is, any other as UTF-8.
+
+/** The part of the WebAssembly API used here (the configured type libraries do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+const MODULE = new Module(readFileSync(new URL('../wasm/scan.wasm', import.meta.url)));
+/** An instance whose memory grew past this (a huge text) is replaced rather than kept. */
+const KEEP_BYTES = 64 << 20;
+/** UTF-8 needs at most three bytes per UTF-16 code unit. */
+const MAX_BYTES_PER_UNIT = 3;
+const RESULT_SLOTS = 16;
+
+export interface ScanExports {
+  memory: { readonly buffer: ArrayBuffer };
+  results(): number;
+  trie(states: number, columns: number, anchors: number): void;
+  triePart(part: number): number;
+  trieReady(): void;
+  input(bytes: number): number;
+  fold(length: number, withRuns: number, withAnchors: number): void;
+}
+
+/** What a call left in the instance's memory, read before the next call overwrites it. */
+export interface ScanOutput {
+  /** The call's result slots. */
+  results: Int32Array;
+  /** The text of `length` bytes at `start` (ASCII if the input was). */
+  text(start: number, length: number): string;
+  /** A copy of the `count` 32-bit integers at `start`. */
+  int32s(start: number, count: number): Int32Array;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * An instance of scan.wasm with its own memory, so that what one user writes there (the anchor
+ * trie) is never overwritten by another. `prepare` sets up each new instance.
+ */
+export class WasmScan implements ScanOutput {
+  private exports!: ScanExports;
+  private bytes!: Buffer;
+  private words!: Int32Array;
+  private ascii = true;
+  results!: Int32Array;
+  private readonly prepare: (exports: ScanExports) => void;
+
+  constructor(prepare: (exports: ScanExports) => void = () => {}) {
+    this.prepare = prepare;
+    this.instantiate();
+  }
+
+  private instantiate(): void {
+    this.exports = new Instance(MODULE).exports as unknown as ScanExports;
+    this.prepare(this.exports);
+    this.view();
+  }
+
+  /** Views of the memory, renewed when it has grown (growing replaces its buffer). */
+  private view(): void {
+    const buffer = this.exports.memory.buffer;
+    if (this.bytes?.buffer === buffer) return;
+    this.bytes = Buffer.from(buffer);
+    this.words = new Int32Array(buffer);
+    const results = this.exports.results() >> 2;
+    this.results = this.words.subarray(results, results + RESULT_SLOTS);
+  }
+
+  text(start: number, length: number): string {
+    return this.ascii
+      ? this.bytes.toString('latin1', start, start + length)
+      : decoder.decode(this.bytes.subarray(start, start + length));
+  }
+
+  int32s(start: number, count: number): Int32Array {
+    return this.words.slice(start >> 2, (start >> 2) + count);
+  }
+
+  /**
+   * Writes `text` (`ascii`: known to be ASCII) into the instance's memory, calls `scan` with its
+   * length in bytes, and returns what `read` takes from the output.
+   */
+  run<T>(
+    text: string,
+    ascii: boolean,
+    scan: (exports: ScanExports, length: number) => void,
+    read: (output: ScanOutput) => T,
+  ): T {
+    const capacity = ascii ? text.length : text.length * MAX_BYTES_PER_UNIT;
+    const at = this.exports.input(capacity);
+    this.view();
+    const length = ascii
+      ? this.bytes.write(text, at, capacity, 'latin1')
+      : encoder.encodeInto(text, this.bytes.subarray(at, at + capacity)).written;
+    try {
+      scan(this.exports, length);
+    } catch (error) {
+      // A trap (out of memory) may leave the instance's scratch memory dirty: start afresh.
+      this.instantiate();
+      throw error;
+    }
+    this.view();
+    this.ascii = ascii;
+    const value = read(this);
+    if (this.exports.memory.buffer.byteLength > KEEP_BYTES) this.instantiate();
+    return value;
+  }
+}
