@@ -40,6 +40,18 @@ function ensure(end: usize): void {
   if (memory.grow(<i32>((end - have + PAGE - 1) / PAGE)) < 0) unreachable();
 }
 
+/** The letter a leetspeak character stands for (`0` o, `4` and `@` a…); any other byte lower-cased. */
+function leetLetter(c: u32): u32 {
+  if (c === 48) return 111;
+  if (c === 49) return 105;
+  if (c === 51) return 101;
+  if (c === 52 || c === 64) return 97;
+  if (c === 53 || c === 36) return 115;
+  if (c === 55) return 116;
+  if (c === 56) return 98;
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
 function setup(): void {
   ensure(TABLES_END);
   for (let c: u32 = 0; c < 256; c++) {
@@ -61,21 +73,7 @@ function setup(): void {
     if (((lower || upper) && !hex) || symbol) f |= NOT_HEX;
     if (atOrDollar) f |= AT_OR_DOLLAR;
     store<u16>(CLASSES + (c << 1), <u16>f);
-    let letter = upper ? c + 32 : c;
-    if (c === 48)
-      letter = 111; // 0 o
-    else if (c === 49)
-      letter = 105; // 1 i
-    else if (c === 51)
-      letter = 101; // 3 e
-    else if (c === 52 || c === 64)
-      letter = 97; // 4 @ a
-    else if (c === 53 || c === 36)
-      letter = 115; // 5 $ s
-    else if (c === 55)
-      letter = 116; // 7 t
-    else if (c === 56) letter = 98; // 8 b
-    store<u8>(LEET_LETTER + c, <u8>letter);
+    store<u8>(LEET_LETTER + c, <u8>leetLetter(c));
     store<u8>(WIDTH + c, c < 0x80 ? 1 : c < 0xc0 ? 0 : c < 0xf0 ? 1 : 2);
   }
 }

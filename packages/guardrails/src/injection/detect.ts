@@ -106,24 +106,31 @@ const DOCUMENT_ANCHOR_INDICES = DOCUMENT_ANCHORS.map(anchorIndex);
 const RULE_OF_GROUP = GATES.flatMap((gate, index) => gate.groups.map(() => index));
 const GROUPS_PER_RULE = Uint8Array.from(GATES, (gate) => gate.groups.length);
 
+// Scratch memory of runnableRules, which runs to completion before it is called again: a
+// group is satisfied when its mark is the current call's number.
+const groupMarks = new Uint32Array(groupCount);
+const groupsMissing = new Uint8Array(GATES.length);
+let call = 0;
+
 /** Indices of the gated rules whose requirement groups all have an anchor in `hits`, ascending. */
 function runnableRules(hits: AnchorHits): number[] {
-  const satisfied = new Uint8Array(groupCount);
-  const missing = GROUPS_PER_RULE.slice();
-  const runnable: number[] = [];
-  for (let index = 0; index < missing.length; index++)
-    if (missing[index] === 0) runnable.push(index);
+  if (++call === 0xffffffff) {
+    groupMarks.fill(0);
+    call = 1;
+  }
+  groupsMissing.set(GROUPS_PER_RULE);
   for (const anchor of hits.present) {
     for (const id of GROUPS_OF_ANCHOR[anchor] ?? []) {
-      if (satisfied[id] === 1) continue;
-      satisfied[id] = 1;
+      if (groupMarks[id] === call) continue;
+      groupMarks[id] = call;
       const rule = RULE_OF_GROUP[id] as number;
-      const left = (missing[rule] as number) - 1;
-      missing[rule] = left;
-      if (left === 0) runnable.push(rule);
+      groupsMissing[rule] = (groupsMissing[rule] as number) - 1;
     }
   }
-  return runnable.sort((a, b) => a - b);
+  const runnable: number[] = [];
+  for (let index = 0; index < groupsMissing.length; index++)
+    if (groupsMissing[index] === 0) runnable.push(index);
+  return runnable;
 }
 
 /** Normalises a text and finds the anchors in it. */
