@@ -10,7 +10,7 @@ import { categoryOf, mixedCorpus } from './corpus.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const CORPUS_CHARS = 10_000_000;
-const RUNS = 3;
+const RUNS = 5;
 /** The adversarial inputs are small: more runs, for a steadier best. */
 const ADVERSARIAL_RUNS = 5;
 const THROUGHPUT_TARGET = 50;

@@ -156,13 +156,13 @@ interface Fold {
 
 /** The encoded runs the character pass found. */
 function readRuns(output: ScanOutput): EncodedRun[] {
-  const found = output.int32s(output.results[3] as number, (output.results[4] as number) * 3);
   const runs: EncodedRun[] = [];
-  for (let r = 0; r < found.length; r += 3) {
-    const flags = found[r + 2] as number;
+  const end = (output.results[3] as number) + (output.results[4] as number) * 12;
+  for (let at = output.results[3] as number; at < end; at += 12) {
+    const flags = output.int32(at + 8);
     runs.push({
-      start: found[r] as number,
-      end: found[r + 1] as number,
+      start: output.int32(at),
+      end: output.int32(at + 4),
       hex: (flags & RUN_HEX) !== 0,
       base64: (flags & RUN_BASE64) !== 0,
     });

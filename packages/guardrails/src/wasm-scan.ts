@@ -35,8 +35,8 @@ export interface ScanOutput {
   results: Int32Array;
   /** The text of `length` bytes at `start` (ASCII if the input was). */
   text(start: number, length: number): string;
-  /** A copy of the `count` 32-bit integers at `start`. */
-  int32s(start: number, count: number): Int32Array;
+  /** The 32-bit integer at `address` (a multiple of 4). */
+  int32(address: number): number;
 }
 
 const encoder = new TextEncoder();
@@ -81,8 +81,8 @@ export class WasmScan implements ScanOutput {
       : decoder.decode(this.bytes.subarray(start, start + length));
   }
 
-  int32s(start: number, count: number): Int32Array {
-    return this.words.slice(start >> 2, (start >> 2) + count);
+  int32(address: number): number {
+    return this.words[address >> 2] as number;
   }
 
   /**

@@ -12,26 +12,20 @@ const encoder = new TextEncoder();
 /** The anchors that occur, and where. */
 export interface AnchorHits {
   /** Indices of the anchors that occur, in the order found. */
-  present: Int32Array;
-  /** The positions of `present[i]` are `positions[groups[i]]` to `positions[groups[i + 1] - 1]`. */
-  groups: Int32Array;
-  /** Ascending in each group. */
-  positions: Int32Array;
-  /** By anchor index: its index in `present` + 1, or 0 when it does not occur. */
-  groupOf: Uint16Array;
+  present: number[];
+  /** By anchor index: the ascending positions where it occurs, for the anchors that occur. */
+  positions: Array<number[] | undefined>;
 }
 
-const NONE = new Int32Array(0);
+const NONE: readonly number[] = [];
 
 export function hasAnchor(hits: AnchorHits, anchor: number): boolean {
-  return hits.groupOf[anchor] !== 0;
+  return hits.positions[anchor] !== undefined;
 }
 
-/** Ascending positions of `anchor` (a view into `hits`). */
-export function anchorPositions(hits: AnchorHits, anchor: number): Int32Array {
-  const group = hits.groupOf[anchor] as number;
-  if (group === 0) return NONE;
-  return hits.positions.subarray(hits.groups[group - 1], hits.groups[group]);
+/** Ascending positions of `anchor`. */
+export function anchorPositions(hits: AnchorHits, anchor: number): readonly number[] {
+  return hits.positions[anchor] ?? NONE;
 }
 
 interface Trie {
@@ -123,17 +117,20 @@ export function anchorTrie(anchors: readonly string[]): AnchorTrie {
     },
     read: (output) => {
       const { results } = output;
-      const present = output.int32s(results[6] as number, results[7] as number);
-      const groupOf = new Uint16Array(anchors.length);
-      present.forEach((anchor, index) => {
-        groupOf[anchor] = index + 1;
-      });
-      return {
-        present,
-        groups: output.int32s(results[8] as number, present.length + 1),
-        positions: output.int32s(results[9] as number, results[5] as number),
-        groupOf,
-      };
+      const [presentAt, found, groupsAt, positionsAt] = [6, 7, 8, 9].map(
+        (slot) => results[slot] as number,
+      ) as [number, number, number, number];
+      const hits: AnchorHits = { present: [], positions: new Array(anchors.length) };
+      for (let group = 0; group < found; group++) {
+        const anchor = output.int32(presentAt + group * 4);
+        const positions: number[] = [];
+        const end = output.int32(groupsAt + (group + 1) * 4);
+        for (let at = output.int32(groupsAt + group * 4); at < end; at++)
+          positions.push(output.int32(positionsAt + at * 4));
+        hits.present.push(anchor);
+        hits.positions[anchor] = positions;
+      }
+      return hits;
     },
   };
 }

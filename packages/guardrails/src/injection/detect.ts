@@ -137,23 +137,10 @@ function runnableRules(hits: AnchorHits): number[] {
 const normalizeText = textNormalizer(anchorTrie(ANCHORS));
 
 /** Ascending positions (repeats possible) where any of the `anchors` (indices) occurs. */
-function positionsOf(hits: AnchorHits, anchors: readonly number[]): Int32Array {
-  const found: Int32Array[] = [];
-  let total = 0;
-  for (const anchor of anchors) {
-    const positions = anchorPositions(hits, anchor);
-    if (positions.length === 0) continue;
-    found.push(positions);
-    total += positions.length;
-  }
-  if (found.length <= 1) return found[0] ?? new Int32Array(0);
-  const merged = new Int32Array(total);
-  let at = 0;
-  for (const positions of found) {
-    merged.set(positions, at);
-    at += positions.length;
-  }
-  return merged.sort();
+function positionsOf(hits: AnchorHits, anchors: readonly number[]): readonly number[] {
+  const found = anchors.map((anchor) => anchorPositions(hits, anchor)).filter((p) => p.length > 0);
+  if (found.length <= 1) return found[0] ?? [];
+  return found.flat().sort((a, b) => a - b);
 }
 
 interface Evidence {
