@@ -178,6 +178,10 @@ function readRuns(output: ScanOutput): EncodedRun[] {
  * words that mix letters with digits, `@` or `$` when the text reads as leetspeak somewhere; it
  * notes spaced-out single letters and collects the runs that may be encoded payloads.
  */
+export function textNormalizer(): (text: string) => NormalizedText;
+export function textNormalizer(
+  trie: AnchorTrie,
+): (text: string) => NormalizedText & { anchors: AnchorHits };
 export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedText {
   const scan = new WasmScan((exports) => trie?.install(exports));
   const fold = (text: string, ascii: boolean, withRuns: boolean, withAnchors: boolean): Fold =>
@@ -192,14 +196,14 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
         anchors: withAnchors ? (trie?.read(output) ?? null) : null,
       }),
     );
-  const withAnchors = trie !== undefined;
+  const findAnchors = trie !== undefined;
 
   return (text) => {
     const ascii = !NON_ASCII.test(text);
     // A Markdown-escaped underscore (`\_`) is read as `_`, which shifts indices: the runs, which
     // index the cased text, are then collected by a pass of their own.
     if (ascii && !text.includes('\\_')) {
-      const { folded, spacedLetters, runs, anchors } = fold(text, true, true, withAnchors);
+      const { folded, spacedLetters, runs, anchors } = fold(text, true, true, findAnchors);
       return { cased: text, folded, disguised: false, spacedLetters, encodedRuns: runs, anchors };
     }
     const nfkc = ascii ? text : text.normalize('NFKC');
@@ -216,7 +220,7 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
       lower.replaceAll('\\_', '_'),
       ascii,
       false,
-      withAnchors,
+      findAnchors,
     );
     return { cased, folded, disguised, spacedLetters, encodedRuns: runs, anchors };
   };

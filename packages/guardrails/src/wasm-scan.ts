@@ -2,8 +2,8 @@ import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 
 // The per-character passes of injection detection run in WebAssembly (wasm/scan.ts, compiled to
-// wasm/scan.wasm), where the anchor scan looks at 16 characters at a time. Texts cross over as
-// bytes: an ASCII text is copied as it is, any other as UTF-8.
+// wasm/scan.wasm), where SIMD reads 16 or 32 characters at a time. Texts cross over as bytes: an
+// ASCII text is copied as it is, any other as UTF-8 (a lone surrogate becomes U+FFFD).
 
 /** The part of the WebAssembly API used here (the configured type libraries do not declare it). */
 interface WebAssemblyApi {

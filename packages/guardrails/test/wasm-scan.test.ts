@@ -149,7 +149,7 @@ describe('the anchor scan', () => {
     const { folded, anchors: hits } = scan(text);
     const found: string[] = [];
     anchors.forEach((_, index) => {
-      for (const at of anchorPositions(hits ?? never(), index)) found.push(`${index}@${at}`);
+      for (const at of anchorPositions(hits, index)) found.push(`${index}@${at}`);
     });
     return { folded, found: found.sort() };
   }
@@ -211,7 +211,3 @@ describe('the anchor scan', () => {
     }
   });
 });
-
-function never(): never {
-  throw new Error('the normaliser has no anchors');
-}

@@ -280,8 +280,7 @@ function distinctWords(lexicon: RegExp, text: string, cap: number): number {
 
 function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis {
   const normalized = normalizeText(text);
-  const { cased, folded, disguised, spacedLetters, encodedRuns } = normalized;
-  const present = normalized.anchors as AnchorHits;
+  const { cased, folded, disguised, spacedLetters, encodedRuns, anchors: present } = normalized;
   const evidence = new Map<string, Evidence>();
   const mayBeEmail = lazy(
     () => DOCUMENT_ANCHOR_INDICES.some((a) => hasAnchor(present, a)) || startsLikeEmail(cased),
@@ -386,9 +385,7 @@ function labelsOf(evidence: Map<string, Evidence>): string[] {
  * begins at one of them. Returns a description of each broken promise.
  */
 export function gateViolations(text: string): string[] {
-  const normalized = normalizeText(text);
-  const { folded } = normalized;
-  const present = normalized.anchors as AnchorHits;
+  const { folded, anchors: present } = normalizeText(text);
   const problems: string[] = [];
   for (let index = 0; index < GATED_RULES.length; index++) {
     const rule = GATED_RULES[index] as InjectionRule;
