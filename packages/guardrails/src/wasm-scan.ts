@@ -1,9 +1,10 @@
 import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { SCAN_WASM_BASE64 } from './scan-wasm.ts';
 
-// The per-character passes of injection detection run in WebAssembly (wasm/scan.ts, compiled to
-// wasm/scan.wasm), where SIMD reads 16 or 32 characters at a time. Texts cross over as bytes: an
-// ASCII text is copied as it is, any other as UTF-8 (a lone surrogate becomes U+FFFD).
+// The per-character passes of injection detection run in WebAssembly (wasm/scan.ts, compiled and
+// embedded in src/scan-wasm.ts by `npm run build:wasm`), where SIMD reads 16 or 32 characters at
+// a time. Texts cross over as bytes: an ASCII text is copied as it is, any other as UTF-8 (a lone
+// surrogate becomes U+FFFD).
 
 /** The part of the WebAssembly API used here (the configured type libraries do not declare it). */
 interface WebAssemblyApi {
@@ -12,7 +13,7 @@ interface WebAssemblyApi {
 }
 const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
-const MODULE = new Module(readFileSync(new URL('../wasm/scan.wasm', import.meta.url)));
+const MODULE = new Module(Buffer.from(SCAN_WASM_BASE64, 'base64'));
 /** An instance whose memory grew past this (a huge text) is replaced rather than kept. */
 const KEEP_BYTES = 64 << 20;
 /** UTF-8 needs at most three bytes per UTF-16 code unit. */
@@ -43,7 +44,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * An instance of scan.wasm with its own memory, so that what one user writes there (the anchor
+ * An instance of the WebAssembly module with its own memory, so that what one user writes there (the anchor
  * trie) is never overwritten by another. `prepare` sets up each new instance.
  */
 export class WasmScan implements ScanOutput {

@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { main as asc } from 'assemblyscript/asc';
 import { describe, expect, it } from 'vitest';
 import { detectInjection } from '../src/index.ts';
 import { anchorPositions, anchorTrie } from '../src/injection/anchors.ts';
 import { textNormalizer } from '../src/normalize.ts';
+import { compileScan, EMBEDDED, embeddedModule } from '../wasm/build.ts';
 
 // The character pass and the anchor scan run in WebAssembly, 32 and 16 bytes at a time where the
 // text allows it. These tests place what the passes look for at every offset of long texts, so
 // that each lands on every position of a block, and compare the anchor scan with a plain search.
 
-const PACKAGE = join(import.meta.dirname, '..');
 const normalize = textNormalizer();
 /** Plain text (the fast path's case), 41 characters: every offset modulo 32 comes up. */
 const PLAIN = 'The quick brown fox jumps over lazy dogs. ';
@@ -19,29 +17,12 @@ const around = (offset: number, middle: string): string =>
   `${PLAIN.repeat(2).slice(0, offset)}zz ${middle} ${PLAIN.repeat(3)}`;
 const OFFSETS = Array.from({ length: 72 }, (_, offset) => offset);
 
-describe('scan.wasm', () => {
+describe('the embedded WebAssembly', () => {
   it('is the build of wasm/scan.ts (else run `npm run build:wasm -w @bastion/guardrails`)', {
     timeout: 120_000,
   }, async () => {
-    let built: Uint8Array | null = null;
-    const { error } = await asc(
-      [
-        join(PACKAGE, 'wasm', 'scan.ts'),
-        '--config',
-        join(PACKAGE, 'wasm', 'asconfig.json'),
-        '--outFile',
-        'scan.wasm',
-      ],
-      {
-        writeFile: (name, contents) => {
-          if (name.endsWith('scan.wasm')) built = contents as Uint8Array;
-        },
-      },
-    );
-    expect(error).toBeNull();
-    expect(built).not.toBeNull();
-    const committed = readFileSync(join(PACKAGE, 'wasm', 'scan.wasm'));
-    expect(Buffer.from(built as unknown as Uint8Array).equals(committed)).toBe(true);
+    const built = embeddedModule(await compileScan());
+    expect(built === readFileSync(EMBEDDED, 'utf8')).toBe(true);
   });
 });
 

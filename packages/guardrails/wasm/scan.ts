@@ -1,5 +1,5 @@
-// AssemblyScript, compiled to scan.wasm by `npm run build:wasm` (the test suite checks that the
-// committed binary is this source's build). The per-character passes of injection detection over
+// AssemblyScript, compiled and embedded in src/scan-wasm.ts by `npm run build:wasm` (the test
+// suite checks that the embedded binary is this source's build). The per-character passes of injection detection over
 // UTF-8 text in linear memory: normalisation's character pass (`fold`, see src/normalize.ts) and
 // then, on its output, the anchor gate's scan (`scanAnchors`, see src/injection/anchors.ts).
 // Positions handed back count UTF-16 code units, as JavaScript strings do.
