@@ -1,10 +1,10 @@
 import type { ScanExports, ScanOutput } from '../wasm-scan.ts';
 
 // The gate in front of the rules: one pass over the text finds which anchor word starts occur and
-// where, and only the rules whose anchors are all present run. The pass (wasm/scan.ts
-// `scanAnchors`, run on the folded text by the character pass of normalisation)
-// walks a trie of the anchors' UTF-8 bytes from every word start, for the anchors that begin with
-// a lower-case letter or a digit, and from every character for the others; every anchor it passes
+// where, and only the rules whose anchors are all present run. The pass (`scanAnchors` in
+// wasm/scan.ts, run on the folded text right after the character pass of normalisation) walks a
+// trie of the anchors' UTF-8 bytes from every word start, for the anchors that begin with a
+// lower-case letter or a digit, and from every character for the others; every anchor it passes
 // on a walk occurs there.
 
 const encoder = new TextEncoder();
