@@ -138,9 +138,15 @@ const normalizeText = textNormalizer(anchorTrie(ANCHORS));
 
 /** Ascending positions (repeats possible) where any of the `anchors` (indices) occurs. */
 function positionsOf(hits: AnchorHits, anchors: readonly number[]): readonly number[] {
-  const found = anchors.map((anchor) => anchorPositions(hits, anchor)).filter((p) => p.length > 0);
-  if (found.length <= 1) return found[0] ?? [];
-  return found.flat().sort((a, b) => a - b);
+  let merged: readonly number[] = [];
+  let sources = 0;
+  for (const anchor of anchors) {
+    const positions = anchorPositions(hits, anchor);
+    if (positions.length === 0) continue;
+    merged = sources++ === 0 ? positions : merged.concat(positions);
+  }
+  // Only a merge of several anchors' positions needs sorting (and is a fresh array).
+  return sources > 1 ? (merged as number[]).sort((a, b) => a - b) : merged;
 }
 
 interface Evidence {
