@@ -22,7 +22,7 @@ const ICON = new RegExp(`\\.(?:${iconExtensions.join('|')})$`, 'i');
  */
 export function cacheTierForPath(path: string): Exclude<CacheTier, 'api'> {
   if (path.startsWith('/assets/') || ICON.test(path)) return 'immutable';
-  if (path === '/' || path.endsWith('.html') || !/\.[^/]+$/.test(path)) return 'shell';
+  if (path === '/' || path === '/index.html' || !/\.[^/]+$/.test(path)) return 'shell';
   return 'data';
 }
 

@@ -19,7 +19,7 @@ describe('cacheTierForPath', () => {
   });
 
   it('caches other small files for five minutes', () => {
-    for (const path of ['/manifest.webmanifest', '/robots.txt', '/data/projects.json']) {
+    for (const path of ['/manifest.webmanifest', '/robots.txt', '/data/projects.json', '/a.html']) {
       expect(cacheTierForPath(path)).toBe('data');
     }
     expect(cacheTiers.data).toBe('public, max-age=300');

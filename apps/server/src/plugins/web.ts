@@ -29,7 +29,7 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, { root }) =
     if (req.method !== 'GET' || path.startsWith('/api/') || path.includes('.')) {
       return reply.code(404).send({ error: 'not_found' });
     }
-    reply.header('cache-control', cacheTiers.shell);
+    // sendFile's setHeaders gives it the shell tier (its path has no extension).
     return reply.sendFile('index.html');
   });
 };

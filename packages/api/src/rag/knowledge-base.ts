@@ -8,7 +8,7 @@ import type { Passage, RetrieveOptions, Retriever } from './retriever.ts';
 import { sanitizePassageText, sanitizeSnippet } from './sanitize.ts';
 import type { ScoredChunk } from './search/bm25.ts';
 import { rankChunks } from './search/rank.ts';
-import { snippet } from './search/snippet.ts';
+import { hitExcerpt } from './search/snippet.ts';
 import { TermStats } from './search/term-stats.ts';
 import { deleteDocuments } from './store.ts';
 import { nearestChunks, reciprocalRankFusion } from './vectors.ts';
@@ -183,7 +183,7 @@ export class KnowledgeBase implements Retriever {
         title: row.title,
         path: row.path,
         ...(row.url ? { url: row.url } : {}),
-        snippet: snippets ? sanitizeSnippet(snippet(row.body, terms) ?? openingOf(row.body)) : '',
+        snippet: snippets ? sanitizeSnippet(hitExcerpt(row.body, terms)) : '',
         score,
       });
     }
@@ -386,9 +386,4 @@ export function ragStatus(kb: KnowledgeBase | undefined): RagStatus {
       journalMode: 'unknown',
     }
   );
-}
-
-function openingOf(body: string): string {
-  const text = body.replace(/\s+/g, ' ').trim();
-  return text.length > 200 ? `${text.slice(0, 200).replace(/\s\S*$/, '')} …` : text;
 }

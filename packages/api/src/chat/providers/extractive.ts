@@ -1,3 +1,4 @@
+import { stemmer } from 'stemmer';
 import type { Passage } from '../../rag/retriever.ts';
 import { STOPWORDS } from '../../rag/search/stopwords.ts';
 import { words } from '../../rag/search/terms.ts';
@@ -7,12 +8,12 @@ import type { Provider, ProviderChunk, ProviderRequest } from './types.ts';
 const MAX_PASSAGES = 4;
 const MAX_SENTENCES = 3;
 const MAX_ANSWER_CHARS = 900;
-/** The retriever's content words with plural and verb endings trimmed, so "listens" meets "listen". */
+/** The retriever's content words, Porter-stemmed as the index stems them ("listens" meets "listen"). */
 function terms(text: string): Set<string> {
   return new Set(
     words(text)
       .filter((w) => !STOPWORDS.has(w))
-      .map((w) => w.replace(/(?:ing|ed|es|s)$/, '') || w),
+      .map((w) => stemmer(w)),
   );
 }
 

@@ -142,6 +142,8 @@ export async function bm25TopK(
   if (theta <= 0 && sorted.length > 1) {
     const rare = probeTerms(sorted, probeRows);
     const top = await bestMatches(db, anyOf(rare.map((t) => t.term)), scope, k);
+    // Within the budget with every term: the probe was the whole query.
+    if (rare.length === sorted.length) return top;
     probe = { terms: rare, top };
     theta = top.length >= k ? (top[k - 1]?.score ?? 0) : 0;
   }
@@ -150,15 +152,17 @@ export async function bm25TopK(
   // score, which costs one pass over its matches (cached) but at most what scoring it would.
   const nonEssential: Term[] = [];
   let sum = 0;
-  for (const t of [...sorted].reverse()) {
-    if (theta <= 0 || nonEssential.length === sorted.length - 1) break;
+  for (const t of theta > 0 ? [...sorted].reverse() : []) {
+    if (nonEssential.length === sorted.length - 1) break;
     let bound = t.bound;
     if (!below(sum + bound, theta)) bound = await stats.bestScore(t.term);
     if (!below(sum + bound, theta)) break;
     sum += bound;
     nonEssential.push(t);
   }
-  const essential = sorted.filter((t) => !nonEssential.includes(t));
+  // The non-essential terms are the frequent end of `sorted`, so the essential ones are its start
+  // (which the reuse of the probe below relies on).
+  const essential = sorted.slice(0, sorted.length - nonEssential.length);
   if (nonEssential.length === 0) return bestMatches(db, anyOf(sorted.map((t) => t.term)), scope, k);
 
   const essentialQuery = anyOf(essential.map((t) => t.term));

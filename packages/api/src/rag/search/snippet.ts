@@ -50,17 +50,31 @@ function bestWindow(found: readonly Word[], size: number): [number, number] {
 }
 
 /**
- * An excerpt of `text` around the words that match `terms` the way the index does (case and
- * diacritics folded, Porter-stemmed), with each match between MATCH_START and MATCH_END; null
- * when nothing matches. The excerpt is widened to whitespace so that no token (a key, a URL) is
+ * A search hit's excerpt of a chunk body: around the words that match `terms` (see `snippet`), or
+ * else the body's opening (a hit that matched only in its title). Marker characters already in the
+ * body are removed first, so that only the matched words become highlights.
+ */
+export function hitExcerpt(body: string, terms: readonly string[]): string {
+  const text = stripMarkers(body);
+  return snippet(text, terms) ?? openingOf(text);
+}
+
+function openingOf(body: string): string {
+  const text = body.replace(/\s+/g, ' ').trim();
+  return text.length > 200 ? `${text.slice(0, 200).replace(/\s\S*$/, '')} …` : text;
+}
+
+/**
+ * An excerpt of `text` (which holds no marker characters) around the words that match `terms` the
+ * way the index does (case and diacritics folded, Porter-stemmed), with each match between
+ * MATCH_START and MATCH_END; null when nothing matches. The excerpt is widened to whitespace so that no token (a key, a URL) is
  * cut in half, which would hide it from the secret redactor.
  */
 export function snippet(
-  body: string,
+  text: string,
   terms: readonly string[],
   size = SNIPPET_WORDS,
 ): string | null {
-  const text = stripMarkers(body);
   const stems = new Map(terms.map((t, i) => [stemmer(foldCase(t)), i]));
   // A Porter stem is the word's start with at most its last letter changed, so only words
   // sharing a stem's start need stemming (stemming every word would cost more than the search).

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { stemmer } from 'stemmer';
 import type { Database } from '../../db/schema.ts';
-import { bestMatches } from './bm25.ts';
+import { bestMatches, IDF_FLOOR } from './bm25.ts';
 import { ftsPhrase } from './terms.ts';
 
 const MAX_CACHED_TERMS = 50_000;
@@ -104,6 +104,6 @@ export class TermStats {
   async idf(term: string): Promise<number> {
     const n = await this.documentFrequency(term);
     const idf = Math.log((this.#rows - n + 0.5) / (n + 0.5));
-    return idf > 0 ? idf : 1e-6;
+    return idf > 0 ? idf : IDF_FLOOR;
   }
 }
