@@ -32,6 +32,11 @@ export interface StreamRedactor {
  * streams in, keeping only the few characters (a blank gap, a partial END line) that decide where
  * it ends.
  */
+/** `canary` ends within the last `added` characters of `buffer`. */
+function arrived(buffer: string, added: number, canary: string): boolean {
+  return buffer.includes(canary, Math.max(0, buffer.length - added - canary.length + 1));
+}
+
 export function createStreamRedactor(options: StreamRedactorOptions = {}): StreamRedactor {
   const canaries = (options.canaries ?? []).filter((canary) => canary.length > 0);
   // `buffer` keeps up to LOOKBEHIND released characters before `pos` as context for the rules.
@@ -71,7 +76,6 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
           .filter((s) => s.start < open.start)
           .map((s) => ({ ...s, end: Math.min(s.end, open.start) }));
         out += renderRange(buffer, pos, open.start, before) + placeholder('private-key');
-        if (before.some((s) => s.type === 'canary')) leaked = true;
         pos = open.resumeAt;
         pem = open.state;
         continue;
@@ -79,7 +83,6 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
       if (open !== null) cut = Math.min(cut, open.start);
       for (const span of spans) if (span.end > cut) cut = Math.min(cut, span.start);
       const released = spans.filter((s) => s.end <= cut);
-      if (released.some((s) => s.type === 'canary')) leaked = true;
       out += renderRange(buffer, pos, cut, released);
       pos = cut;
       break;
@@ -99,6 +102,8 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
       // is fastest on a flat string, and `+` would make a rope that every scan reads through.
       buffer = [buffer, chunk].join('');
       pending += chunk.length;
+      // A canary is reported as soon as it has arrived, even while the text around it is held.
+      if (!leaked) leaked = canaries.some((canary) => arrived(buffer, chunk.length, canary));
       const deferred = heldAfterScan > SHORT_HOLD && pending < 2 * heldAfterScan;
       return deferred ? '' : release(false);
     },

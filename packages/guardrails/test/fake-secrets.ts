@@ -174,6 +174,12 @@ export const SAMPLES: readonly SecretSample[] = [
     `${pick(UPPER, 3)}${pick(DIGITS, 4)}-${pick(LOWER, 5)}`,
     (s) => `Guest wifi: network AcmeGuest, password ${s}`,
   ),
+  // Both the AWS rule and the generic one find it: the specific type is the one reported.
+  sample(
+    'aws-secret-access-key',
+    `${pick(ALNUM, 20)}/${pick(ALNUM, 19)}`,
+    (s) => `and the secret is ${s}`,
+  ),
 ];
 
 /** A fresh token of the given shape, for tests that need one more. */

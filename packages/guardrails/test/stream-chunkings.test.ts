@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStreamRedactor, redactSecrets } from '../src/index.ts';
+import { datasetsPresent, decode, rows } from './dataset-rows.ts';
 import { pemBlock, randomSource, SAMPLES } from './fake-secrets.ts';
 
 // The stream redactor keeps what its rules learnt from one scan of its buffer for the next (the
@@ -135,16 +134,8 @@ describe('stream output equals batch output for every chunking', () => {
   });
 });
 
-const dataDir =
-  process.env.GUARDRAILS_DATA_DIR ??
-  resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'datasets', 'guardrails');
-const dataset = join(dataDir, 'secrets.jsonl');
-
-describe.skipIf(!existsSync(dataset))('development set', () => {
+describe.skipIf(!datasetsPresent)('development set', () => {
   it('stream output equals batch output for every row and chunking', () => {
-    for (const line of readFileSync(dataset, 'utf8').trim().split('\n')) {
-      const row = JSON.parse(line) as { id: string; text: string };
-      expectEveryChunking(row.id, Buffer.from(row.text, 'base64').toString('utf8'));
-    }
+    for (const row of rows('secrets.jsonl')) expectEveryChunking(String(row.id), decode(row.text));
   });
 });

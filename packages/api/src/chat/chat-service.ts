@@ -221,6 +221,8 @@ export class ChatService {
       yield this.failure(error, requestId, servedBy, firstTokenMs, elapsed());
       return;
     }
+    // The end of the stream may complete a canary: flush before deciding.
+    const rest = output.leaked ? '' : output.flush();
     if (output.leaked) {
       this.o.metrics.guardrail(true, false);
       this.finishLog(requestId, servedBy, 'error', firstTokenMs, elapsed());
@@ -232,7 +234,6 @@ export class ChatService {
       };
       return;
     }
-    const rest = output.flush();
     if (rest) yield { type: 'delta', text: rest };
     const timings = { firstTokenMs, totalMs: elapsed() };
     this.finishLog(requestId, servedBy, 'done', timings.firstTokenMs, timings.totalMs);

@@ -151,11 +151,8 @@ function scanAwsSecretsAfter(ctx: ScanContext, from: number, to: number): void {
       i = runFrom;
       continue;
     }
-    if (!inSet(BASE64_CHARS, text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const end = runEnd(text, i, BASE64_CHARS, AWS_SECRET_LENGTH + 1);
+    // `[i, end40)` is all key characters: read on from there.
+    const end = runEnd(text, end40, BASE64_CHARS, i + AWS_SECRET_LENGTH + 1 - end40);
     // Inside a run, or glued to a `=`: no secret starts in the rest of this run.
     if (i > 0 && inSet(BASE64_EDGE, text.charCodeAt(i - 1))) {
       i = end;

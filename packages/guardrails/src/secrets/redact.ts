@@ -22,7 +22,11 @@ export const placeholder = (type: string): string => `[REDACTED:${type}]`;
  */
 export function resolveFindings(findings: readonly Finding[]): Finding[] {
   if (findings.length === 0) return [];
-  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
+  // On the same span, a specific type is reported rather than a generic assignment.
+  const generic = (f: Finding): number => (f.type === 'generic-assignment' ? 1 : 0);
+  const sorted = [...findings].sort(
+    (a, b) => a.start - b.start || b.end - a.end || generic(a) - generic(b),
+  );
   const spans: Finding[] = [];
   for (const finding of sorted) {
     const last = spans.at(-1);
