@@ -142,7 +142,7 @@ describe('canaries', () => {
 
   it('set leaked at the push that completes them, even while a long token before them is held', () => {
     // An open JWT-like token keeps the text after it held (and scans deferred) for a while.
-    const held = `Token eyJhbGciOiJIUzI1NiJ9.${'QUJDRGVm'.repeat(12)} then: ${text}`;
+    const held = `Look: eyJhbGciOiJIUzI1NiJ9.${'QUJDRGVm'.repeat(12)} then: ${text}`;
     const end = held.indexOf(canary) + canary.length;
     for (const size of [1, 7, 64]) {
       const redactor = createStreamRedactor({ canaries: [canary] });
