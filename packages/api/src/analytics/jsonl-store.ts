@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { appendFile, chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { AnalyticsRecord } from './events.ts';
+import { type AnalyticsStore, countRecord, type DaySummary, emptyDay, utcDay } from './store.ts';
+
+const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+const TEMP_FILE = /^\.\d{4}-\d{2}-\d{2}\.jsonl\.[0-9a-f]+\.tmp$/;
+/** A day file stops growing here, so a flood of events cannot fill the disk. */
+export const MAX_DAY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * One JSONL file per UTC day in `dir` (0700; files 0600). Every change to the files goes through
+ * one serial lane: appends are grouped into one `O_APPEND` write per day and batch, and an erasure
+ * rewrites a file (temp file, fsync, rename) only between batches, so a line is never torn,
+ * interleaved or lost to a concurrent rewrite. One process per directory (replicas need a shared
+ * store instead).
+ */
+export class JsonlAnalyticsStore implements AnalyticsStore {
+  readonly #dir: string;
+  readonly #maxDayBytes: number;
+  #lane: Promise<unknown> = Promise.resolve();
+  /** Lines waiting for the next batch, by day. */
+  #pending = new Map<string, string[]>();
+  #batch: Promise<Set<string>> | null = null;
+
+  private constructor(dir: string, maxDayBytes: number) {
+    this.#dir = dir;
+    this.#maxDayBytes = maxDayBytes;
+  }
+
+  static async open(
+    dir: string,
+    options: { maxDayBytes?: number } = {},
+  ): Promise<JsonlAnalyticsStore> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // mkdir leaves an existing directory's mode alone (and umask may widen nothing, but be sure).
+    await chmod(dir, 0o700);
+    return new JsonlAnalyticsStore(dir, options.maxDayBytes ?? MAX_DAY_BYTES);
+  }
+
+  append(record: AnalyticsRecord): Promise<boolean> {
+    const day = utcDay(record.ts);
+    const lines = this.#pending.get(day) ?? [];
+    lines.push(`${JSON.stringify(record)}\n`);
+    this.#pending.set(day, lines);
+    this.#batch ??= this.#serial(() => this.#writeBatch());
+    return this.#batch.then((refused) => !refused.has(day));
+  }
+
+  erase(visitorId: string): Promise<number> {
+    return this.#serial(async () => {
+      let removed = 0;
+      for (const day of await this.#days()) removed += await this.#rewriteWithout(day, visitorId);
+      return removed;
+    });
+  }
+
+  export(visitorId: string): Promise<AnalyticsRecord[]> {
+    return this.#serial(async () => {
+      const out: AnalyticsRecord[] = [];
+      for (const day of await this.#days()) {
+        for await (const { record } of this.#read(day)) {
+          if (record?.visitorId === visitorId) out.push(record);
+        }
+      }
+      return out;
+    });
+  }
+
+  sweep(cutoffDay: string): Promise<string[]> {
+    return this.#serial(async () => {
+      const deleted: string[] = [];
+      for (const name of await readdir(this.#dir)) {
+        const day = DAY_FILE.exec(name)?.[1];
+        // A temp file is only ever open inside this lane, so any seen here is left from a crash.
+        if ((day && day < cutoffDay) || TEMP_FILE.test(name)) {
+          await unlink(join(this.#dir, name));
+          if (day) deleted.push(day);
+        } else if (day) {
+          await chmod(join(this.#dir, name), 0o600);
+        }
+      }
+      return deleted.sort();
+    });
+  }
+
+  summary(): Promise<DaySummary[]> {
+    return this.#serial(async () => {
+      const days: DaySummary[] = [];
+      for (const day of await this.#days()) {
+        const summary = emptyDay(day);
+        const visitors = new Set<string>();
+        for await (const { record } of this.#read(day)) {
+          if (!record) continue;
+          countRecord(summary, record);
+          visitors.add(record.visitorId);
+        }
+        summary.visitors = visitors.size;
+        days.push(summary);
+      }
+      return days;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#serial(async () => {});
+  }
+
+  /** Runs `task` after every change queued before it (failures do not stall the lane). */
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#lane.then(task, task);
+    this.#lane = run.catch(() => {});
+    return run;
+  }
+
+  /** Writes every pending line, one append per day; resolves to the days refused (full). */
+  async #writeBatch(): Promise<Set<string>> {
+    const batch = this.#pending;
+    this.#pending = new Map();
+    this.#batch = null;
+    const refused = new Set<string>();
+    for (const [day, lines] of batch) {
+      const data = lines.join('');
+      const path = this.#path(day);
+      const size = await stat(path).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (size + Buffer.byteLength(data) > this.#maxDayBytes) {
+        refused.add(day);
+        continue;
+      }
+      await appendFile(path, data, { mode: 0o600, flag: 'a' });
+    }
+    return refused;
+  }
+
+  /** Rewrites a day without the visitor's lines (atomically); resolves to the lines removed. */
+  async #rewriteWithout(day: string, visitorId: string): Promise<number> {
+    const kept: string[] = [];
+    let removed = 0;
+    for await (const { line, record } of this.#read(day)) {
+      // A line that does not parse cannot be attributed: drop it if it names the visitor at all.
+      const theirs = record ? record.visitorId === visitorId : line.includes(visitorId);
+      if (theirs) removed += 1;
+      else kept.push(`${line}\n`);
+    }
+    if (removed === 0) return 0;
+    const path = this.#path(day);
+    if (kept.length === 0) {
+      await unlink(path);
+      return removed;
+    }
+    const temp = join(this.#dir, `.${day}.jsonl.${randomBytes(6).toString('hex')}.tmp`);
+    const file = await open(temp, 'wx', 0o600);
+    try {
+      await file.writeFile(kept.join(''));
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+    return removed;
+  }
+
+  /** Days stored, oldest first. */
+  async #days(): Promise<string[]> {
+    const names = await readdir(this.#dir);
+    return names
+      .map((name) => DAY_FILE.exec(name)?.[1])
+      .filter((day): day is string => day !== undefined)
+      .sort();
+  }
+
+  #path(day: string): string {
+    return join(this.#dir, `${day}.jsonl`);
+  }
+
+  async *#read(day: string): AsyncGenerator<{ line: string; record: AnalyticsRecord | null }> {
+    const lines = createInterface({
+      input: createReadStream(this.#path(day)),
+      crlfDelay: Infinity,
+    });
+    for await (const line of lines) {
+      if (line === '') continue;
+      yield { line, record: parseRecord(line) };
+    }
+  }
+}
+
+function parseRecord(line: string): AnalyticsRecord | null {
+  try {
+    const value = JSON.parse(line) as Partial<AnalyticsRecord> | null;
+    return value && typeof value.visitorId === 'string' && typeof value.event === 'string'
+      ? (value as AnalyticsRecord)
+      : null;
+  } catch {
+    return null;
+  }
+}

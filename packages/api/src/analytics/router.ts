@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { adminProcedure, createTRPCRouter, publicProcedure } from '../trpc.ts';
+import { trackInput, visitorIdSchema } from './events.ts';
+import { originAllowed } from './origin.ts';
+import type { AnalyticsStore } from './store.ts';
+
+/** What the host gives the analytics procedures. */
+export interface AnalyticsDeps {
+  /** ANALYTICS_ENABLED: when off, `track` refuses; erasure and export still work. */
+  enabled: boolean;
+  /** ANALYTICS_ORIGIN_ALLOWLIST (exact origins); empty means the server's own origin. */
+  originAllowlist: readonly string[];
+  retentionDays: number;
+  store: AnalyticsStore;
+}
+
+const visitorInput = z.object({ visitorId: visitorIdSchema }).strict();
+
+function analyticsOf(ctx: Context): AnalyticsDeps {
+  const analytics = ctx.deps.analytics;
+  if (!analytics) throw new DomainError('analytics_unavailable', 'Analytics are not set up');
+  return analytics;
+}
+
+export const analyticsRouter = createTRPCRouter({
+  /** One anonymous event; stamped with the server's time, stored without IP or user agent. */
+  track: publicProcedure.input(trackInput).mutation(async ({ ctx, input }) => {
+    const analytics = analyticsOf(ctx);
+    if (!analytics.enabled) {
+      throw new DomainError('analytics_disabled', 'Analytics are turned off on this server');
+    }
+    if (!originAllowed(ctx.origin, analytics.originAllowlist)) {
+      throw new DomainError(
+        'analytics_origin_not_allowed',
+        'Events are accepted only from the allowed page origins',
+      );
+    }
+    return { stored: await analytics.store.append({ ts: new Date().toISOString(), ...input }) };
+  }),
+
+  /** GDPR erasure: every event and every feedback rating of this visitor ID. */
+  erase: publicProcedure.input(visitorInput).mutation(async ({ ctx, input }) => {
+    const events = await analyticsOf(ctx).store.erase(input.visitorId);
+    const feedback = (await ctx.deps.feedback?.eraseVisitor(input.visitorId)) ?? 0;
+    return { events, feedback };
+  }),
+
+  /** GDPR access: everything stored under this visitor ID. */
+  export: publicProcedure.input(visitorInput).query(async ({ ctx, input }) => {
+    const events = await analyticsOf(ctx).store.export(input.visitorId);
+    const feedback = (await ctx.deps.feedback?.exportVisitor(input.visitorId)) ?? [];
+    return {
+      visitorId: input.visitorId,
+      events: events.map(({ ts, event, props }) => ({ ts, event, props })),
+      feedback,
+    };
+  }),
+
+  /** For operators: events per day, answers by provider, feedback ratio, guardrail blocks. */
+  summary: adminProcedure.query(async ({ ctx }) => {
+    const analytics = analyticsOf(ctx);
+    const days = await analytics.store.summary();
+    const feedback = (await ctx.deps.feedback?.totals()) ?? { up: 0, down: 0, ratio: null };
+    return {
+      enabled: analytics.enabled,
+      retentionDays: analytics.retentionDays,
+      days,
+      feedback,
+      /** Guardrail decisions on chat requests since the server started (all callers). */
+      guardrailsSinceStart: { ...ctx.deps.chat.metrics.guardrails },
+    };
+  }),
+});

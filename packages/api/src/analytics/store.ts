@@ -1,0 +1,53 @@
+import type { ServedBy } from '../chat/types.ts';
+import type { AnalyticsRecord, EventName } from './events.ts';
+
+/** One UTC day of events, aggregated. */
+export interface DaySummary {
+  /** `YYYY-MM-DD` (UTC). */
+  day: string;
+  events: Partial<Record<EventName, number>>;
+  /** Distinct visitor IDs that day. */
+  visitors: number;
+  /** `answer_shown` events by the provider that served the answer. */
+  answers: Partial<Record<ServedBy, number>>;
+  /** Answers the guardrails blocked (`answer_shown` with `servedBy: guardrails`). */
+  guardrailBlocks: number;
+}
+
+/**
+ * Where anonymous events live. The embedded default is one JSONL file per day
+ * (`JsonlAnalyticsStore`); a shared database can implement the same contract for replicas.
+ */
+export interface AnalyticsStore {
+  /** Stores one event; false when the store refused it (the day's size cap was reached). */
+  append(record: AnalyticsRecord): Promise<boolean>;
+  /** Removes every event of this visitor; resolves to how many were removed. */
+  erase(visitorId: string): Promise<number>;
+  /** Every stored event of this visitor, oldest first. */
+  export(visitorId: string): Promise<AnalyticsRecord[]>;
+  /** Deletes every day before `cutoffDay` (`YYYY-MM-DD`); resolves to the days deleted. */
+  sweep(cutoffDay: string): Promise<string[]>;
+  /** Per-day aggregates of what is stored, oldest day first. */
+  summary(): Promise<DaySummary[]>;
+  /** Finishes pending writes. */
+  close(): Promise<void>;
+}
+
+/** The UTC day (`YYYY-MM-DD`) of a timestamp. */
+export function utcDay(at: Date | string): string {
+  return (typeof at === 'string' ? at : at.toISOString()).slice(0, 10);
+}
+
+/** Adds one record to a day's aggregate (shared by every store implementation). */
+export function countRecord(day: DaySummary, record: AnalyticsRecord): void {
+  day.events[record.event] = (day.events[record.event] ?? 0) + 1;
+  if (record.event === 'answer_shown') {
+    const { servedBy } = record.props;
+    day.answers[servedBy] = (day.answers[servedBy] ?? 0) + 1;
+    if (servedBy === 'guardrails') day.guardrailBlocks += 1;
+  }
+}
+
+export function emptyDay(day: string): DaySummary {
+  return { day, events: {}, visitors: 0, answers: {}, guardrailBlocks: 0 };
+}

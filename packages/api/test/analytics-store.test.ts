@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AnalyticsRecord } from '../src/analytics/events.ts';
+import { JsonlAnalyticsStore } from '../src/analytics/jsonl-store.ts';
+import { retentionCutoff, scheduleRetention } from '../src/analytics/retention.ts';
+import { cleanup, tempDir } from './rag/temp.ts';
+
+afterEach(cleanup);
+
+const NOW = new Date('2026-12-07T15:30:00.000Z');
+const DAY_MS = 86_400_000;
+
+function record(visitorId: string, ts: string, rank = 1): AnalyticsRecord {
+  return { ts, visitorId, event: 'source_opened', props: { rank } };
+}
+
+async function openStore(options: { maxDayBytes?: number } = {}) {
+  const dir = join(tempDir('bastion-analytics-'), 'analytics');
+  const store = await JsonlAnalyticsStore.open(dir, options);
+  return { dir, store };
+}
+
+/** Every line of every day file, parsed (throws on a torn or interleaved line). */
+function storedLines(dir: string): AnalyticsRecord[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .flatMap((name) =>
+      readFileSync(join(dir, name), 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as AnalyticsRecord),
+    );
+}
+
+const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY_MS).toISOString();
+
+describe('JSONL analytics store', () => {
+  it('keeps every one of 200 concurrent appends as one valid line', async () => {
+    const { dir, store } = await openStore();
+    const visitors = Array.from({ length: 20 }, () => randomUUID());
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        store.append(record(visitors[i % 20]!, NOW.toISOString(), (i % 100) + 1)),
+      ),
+    );
+    expect(results.every(Boolean)).toBe(true);
+    const raw = readFileSync(join(dir, '2026-12-07.jsonl'), 'utf8');
+    expect(raw.endsWith('\n')).toBe(true);
+    const lines = storedLines(dir);
+    expect(lines).toHaveLength(200);
+    for (const visitor of visitors) {
+      expect(lines.filter((l) => l.visitorId === visitor)).toHaveLength(10);
+    }
+  });
+
+  it('creates the directory 0700 and the day files 0600', async () => {
+    const { dir, store } = await openStore();
+    await store.append(record(randomUUID(), NOW.toISOString()));
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, '2026-12-07.jsonl')).mode & 0o777).toBe(0o600);
+  });
+
+  it('erases exactly one visitor across days, losing no append made meanwhile', async () => {
+    const { dir, store } = await openStore();
+    const target = randomUUID();
+    const other = randomUUID();
+    for (const n of [0, 1, 3]) {
+      await store.append(record(target, daysAgo(n)));
+      await Promise.all(
+        Array.from({ length: 1_000 }, () => store.append(record(other, daysAgo(n)))),
+      );
+    }
+    // Appends of another visitor, in waves, race the erasure's rewrite of the same files.
+    let done = false;
+    const erased = store.erase(target).finally(() => {
+      done = true;
+    });
+    const racing: Promise<boolean>[] = [];
+    while (!done) {
+      racing.push(store.append(record(other, daysAgo(racing.length % 2), 7)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(racing);
+    expect(await erased).toBe(3);
+    const lines = storedLines(dir);
+    expect(lines.filter((l) => l.visitorId === target)).toEqual([]);
+    expect(lines.filter((l) => l.visitorId === other)).toHaveLength(3_000 + racing.length);
+    // Rewritten files keep their mode and leave no temp file behind.
+    expect(statSync(join(dir, '2026-12-06.jsonl')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('erases a line it cannot parse only when it names the visitor', async () => {
+    const { dir, store } = await openStore();
+    const target = randomUUID();
+    await store.append(record(target, NOW.toISOString()));
+    const file = join(dir, '2026-12-07.jsonl');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"torn":"${target}\n{"torn":"other\n`);
+    expect(await store.erase(target)).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('{"torn":"other\n');
+  });
+
+  it('exports exactly the visitor’s events, oldest first', async () => {
+    const { store } = await openStore();
+    const target = randomUUID();
+    const mine = [record(target, daysAgo(2), 1), record(target, daysAgo(0), 2)];
+    await store.append(mine[1]!);
+    await store.append(record(randomUUID(), daysAgo(1)));
+    await store.append(mine[0]!);
+    await store.append(record(randomUUID(), daysAgo(2)));
+    expect(await store.export(target)).toEqual(mine);
+    expect(await store.export(randomUUID())).toEqual([]);
+  });
+
+  it('sweeps exactly the days before the retention window, and stale temp files', async () => {
+    const { dir, store } = await openStore();
+    for (let n = 0; n <= 20; n++) await store.append(record(randomUUID(), daysAgo(n)));
+    writeFileSync(join(dir, '.2026-12-01.jsonl.0a1b2c.tmp'), 'partial');
+    writeFileSync(join(dir, 'notes.txt'), 'not ours');
+    const cutoff = retentionCutoff(14, NOW);
+    expect(cutoff).toBe('2026-11-23');
+    const deleted = await store.sweep(cutoff);
+    expect(deleted).toEqual(Array.from({ length: 6 }, (_, i) => daysAgo(20 - i).slice(0, 10)));
+    const left = readdirSync(dir).sort();
+    expect(left).toEqual([
+      ...Array.from({ length: 15 }, (_, i) => `${daysAgo(14 - i).slice(0, 10)}.jsonl`),
+      'notes.txt',
+    ]);
+  });
+
+  it('refuses appends once a day file reaches its size cap', async () => {
+    const visitor = randomUUID();
+    const lineBytes = JSON.stringify(record(visitor, NOW.toISOString())).length + 1;
+    const { dir, store } = await openStore({ maxDayBytes: 3 * lineBytes });
+    const results: boolean[] = [];
+    for (let i = 0; i < 5; i++)
+      results.push(await store.append(record(visitor, NOW.toISOString())));
+    expect(results).toEqual([true, true, true, false, false]);
+    expect(storedLines(dir)).toHaveLength(3);
+  });
+
+  it('summarises events per day, answers by provider and guardrail blocks', async () => {
+    const { store } = await openStore();
+    const a = randomUUID();
+    const b = randomUUID();
+    const answer = (visitorId: string, servedBy: 'primary' | 'guardrails'): AnalyticsRecord => ({
+      ts: NOW.toISOString(),
+      visitorId,
+      event: 'answer_shown',
+      props: { servedBy, grounded: true, sources: 2 },
+    });
+    await store.append(answer(a, 'primary'));
+    await store.append(answer(b, 'primary'));
+    await store.append(answer(b, 'guardrails'));
+    await store.append(record(a, daysAgo(1)));
+    expect(await store.summary()).toEqual([
+      {
+        day: '2026-12-06',
+        events: { source_opened: 1 },
+        visitors: 1,
+        answers: {},
+        guardrailBlocks: 0,
+      },
+      {
+        day: '2026-12-07',
+        events: { answer_shown: 3 },
+        visitors: 2,
+        answers: { primary: 2, guardrails: 1 },
+        guardrailBlocks: 1,
+      },
+    ]);
+  });
+});
+
+describe('retention schedule', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sweeps at start, then just after each UTC midnight, until stopped', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { dir, store } = await openStore();
+    let now = NOW;
+    for (const n of [15, 14, 13]) await store.append(record(randomUUID(), daysAgo(n)));
+    const logged: object[] = [];
+    const log = { info: (fields: object) => logged.push(fields), warn() {} };
+    const schedule = scheduleRetention(store, 14, log, () => now);
+    await schedule.swept;
+    const day = (n: number) => daysAgo(n).slice(0, 10);
+    expect(readdirSync(dir).sort()).toEqual([`${day(14)}.jsonl`, `${day(13)}.jsonl`]);
+    expect(logged).toEqual([{ days: [day(15)] }]);
+
+    // Nothing happens before midnight; one second after it, the next day falls out.
+    const untilMidnight = DAY_MS - (NOW.getTime() % DAY_MS);
+    vi.advanceTimersByTime(untilMidnight);
+    expect(logged).toHaveLength(1);
+    now = new Date(NOW.getTime() + untilMidnight + 1_000);
+    vi.advanceTimersByTime(1_000);
+    await vi.waitUntil(() => logged.length === 2, { interval: 5 });
+    expect(readdirSync(dir)).toEqual([`${day(13)}.jsonl`]);
+
+    schedule.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
