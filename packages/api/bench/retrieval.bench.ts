@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
-import { loadCorpus, loadQrels, loadQueries, nfcorpusDir } from '../eval/nfcorpus.ts';
+import { loadCorpus, loadQrels, loadQueries, nfcorpusDir } from '../eval/beir.ts';
 import { KnowledgeBase } from '../src/rag/knowledge-base.ts';
 
 const dir = nfcorpusDir();

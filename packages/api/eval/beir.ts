@@ -1,4 +1,5 @@
-// BEIR NFCorpus loading and trec_eval-style metrics, shared by the retrieval eval and bench.
+// BEIR-format test collections (NFCorpus, business-reports) and trec_eval-style metrics, shared
+// by the retrieval eval, the tuning script and the bench.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +12,19 @@ export interface CorpusDocument {
 
 export type Qrels = Map<string, Map<string, number>>;
 
-/** `NFCORPUS_DIR`, else `shared/datasets/nfcorpus` beside the repository; null when absent. */
-export function nfcorpusDir(): string | null {
+/**
+ * A dataset's folder: the environment variable (e.g. `NFCORPUS_DIR`), else
+ * `shared/datasets/<name>` beside the repository; null when absent.
+ */
+export function datasetDir(name: string, variable: string): string | null {
   const dir =
-    process.env.NFCORPUS_DIR ??
-    fileURLToPath(new URL('../../../../shared/datasets/nfcorpus', import.meta.url));
+    process.env[variable] ??
+    fileURLToPath(new URL(`../../../../shared/datasets/${name}`, import.meta.url));
   return existsSync(join(dir, 'corpus.jsonl')) ? dir : null;
+}
+
+export function nfcorpusDir(): string | null {
+  return datasetDir('nfcorpus', 'NFCORPUS_DIR');
 }
 
 function jsonLines<T>(file: string): T[] {

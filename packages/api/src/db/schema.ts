@@ -36,11 +36,10 @@ export interface ChunkVectorsTable {
   embedding: Uint8Array;
 }
 
-/** fts5vocab view of the full-text index (read-only): chunks holding each stemmed term. */
-export interface ChunksVocabTable {
-  term: string;
-  doc: number;
-  cnt: number;
+/** The full-text index of each collection (`chunks_fts_<id>`, see rag/search/collection-index.ts). */
+export interface CollectionIndexesTable {
+  id: Generated<number>;
+  collection: string;
 }
 
 /** Every table of the Bastion database; features add theirs through new migrations. */
@@ -48,5 +47,5 @@ export interface Database {
   documents: DocumentsTable;
   chunks: ChunksTable;
   chunk_vectors: ChunkVectorsTable;
-  chunks_vocab: ChunksVocabTable;
+  collection_indexes: CollectionIndexesTable;
 }

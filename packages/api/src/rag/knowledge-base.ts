@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import { openStorage, type Storage } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import { checkCollection, DEFAULT_COLLECTION } from './collections.ts';
 import { EmbeddingsClient, type EmbeddingsConfig } from './embeddings.ts';
 import { type IngestRequest, type IngestSummary, ingestDocuments } from './ingest/pipeline.ts';
 import type { Passage, RetrieveOptions, Retriever } from './retriever.ts';
-import { sanitizePassageText, sanitizeSnippet } from './sanitize.ts';
+import { sanitizeMetadata, sanitizePassageText, sanitizeSnippet } from './sanitize.ts';
 import type { ScoredChunk } from './search/bm25.ts';
+import { ensureCollectionIndex } from './search/collection-index.ts';
 import { rankChunks } from './search/rank.ts';
 import { hitExcerpt } from './search/snippet.ts';
 import { TermStats } from './search/term-stats.ts';
@@ -79,6 +81,8 @@ export interface KnowledgeBaseOptions {
 }
 
 export const DEFAULT_K = 8;
+/** Most chunks ranked to fill `k` distinct documents (a few documents may hold most matches). */
+const MAX_CHUNK_DEPTH = 4 * 1000;
 /** Deepest ranking served (the API asks for far fewer; evaluations need 100 documents). */
 export const MAX_K = 1000;
 const STATUS_MAX_AGE_MS = 5_000;
@@ -141,6 +145,11 @@ export class KnowledgeBase implements Retriever {
     return this.#open;
   }
 
+  /** The open database, for features that keep their tables beside the knowledge base (feedback). */
+  get database(): Kysely<Database> {
+    return this.#db;
+  }
+
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
     const { bodies: _, ...result } = await this.#search(query, options);
     return result;
@@ -163,14 +172,15 @@ export class KnowledgeBase implements Retriever {
 
   async #search(
     query: string,
-    { collection, k = DEFAULT_K, signal, snippets = true }: SearchOptions,
+    { collection, k = DEFAULT_K, signal, snippets = true, groupByDocument = true }: SearchOptions,
   ): Promise<SearchResult & { bodies: Map<number, string> }> {
     const started = performance.now();
     const id = checkCollection(collection);
     const limit = Math.min(Math.max(1, Math.floor(k)), MAX_K);
-    const { ranked, terms, mode } = await this.#rank(query, id, limit, signal);
-    const ids = ranked.map((r) => r.id);
-    const rows = await this.#chunkRows(ids);
+    const { ranked, terms, mode } = groupByDocument
+      ? await this.#rankDocuments(query, id, limit, signal)
+      : await this.#rank(query, id, limit, signal);
+    const rows = await this.#chunkRows(ranked.map((r) => r.id));
     const hits: SearchHit[] = [];
     const bodies = new Map<number, string>();
     for (const { id: chunkId, score } of ranked) {
@@ -189,6 +199,47 @@ export class KnowledgeBase implements Retriever {
     }
     const tookMs = Math.round((performance.now() - started) * 100) / 100;
     return { hits, mode, tookMs, bodies };
+  }
+
+  /**
+   * The best chunk of each of the `k` best documents: chunks are ranked deep enough that `k`
+   * distinct documents fill the list (deeper only when a few documents hold most matches).
+   */
+  async #rankDocuments(query: string, collection: string, k: number, signal?: AbortSignal) {
+    for (let depth = 2 * k + 8; ; depth *= 4) {
+      const result = await this.#rank(query, collection, depth, signal);
+      const documents = await this.#documentsOf(result.ranked);
+      const best: ScoredChunk[] = [];
+      const seen = new Set<number>();
+      for (const chunk of result.ranked) {
+        const document = documents.get(chunk.id);
+        if (document === undefined || seen.has(document)) continue;
+        seen.add(document);
+        best.push(chunk);
+        if (best.length === k) break;
+      }
+      if (best.length === k || result.ranked.length < depth || depth >= MAX_CHUNK_DEPTH) {
+        return { ...result, ranked: best };
+      }
+    }
+  }
+
+  /** chunk id → document id. */
+  async #documentsOf(chunks: readonly ScoredChunk[]): Promise<Map<number, number>> {
+    const documents = new Map<number, number>();
+    for (let start = 0; start < chunks.length; start += 500) {
+      const rows = await this.#db
+        .selectFrom('chunks')
+        .select(['id', 'document_id'])
+        .where(
+          'id',
+          'in',
+          chunks.slice(start, start + 500).map((c) => c.id),
+        )
+        .execute();
+      for (const row of rows) documents.set(row.id, row.document_id);
+    }
+    return documents;
   }
 
   async #rank(query: string, collection: string, k: number, signal?: AbortSignal) {
@@ -240,15 +291,17 @@ export class KnowledgeBase implements Retriever {
       ])
       .where('chunks.id', 'in', ids)
       .execute();
-    return new Map(rows.map((r) => [r.chunkId, r]));
+    return new Map(rows.map((r) => [r.chunkId, sanitizeMetadata(r)]));
   }
 
   async ingest(
     request: Omit<IngestRequest, 'collection'> & { collection?: string },
   ): Promise<IngestSummary> {
+    const collection = checkCollection(request.collection);
+    await writeTransaction(this.#db, (trx) => ensureCollectionIndex(trx, collection));
     const summary = await ingestDocuments(
       { db: this.#db, embeddings: this.#embeddings },
-      { ...request, collection: checkCollection(request.collection) },
+      { ...request, collection },
     );
     await this.#changed();
     return summary;
@@ -290,16 +343,19 @@ export class KnowledgeBase implements Retriever {
       .orderBy('id')
       .limit(limit + 1)
       .execute();
-    const items = rows.slice(0, limit).map((r) => ({
-      id: r.id,
-      path: r.path,
-      title: r.title,
-      url: r.url,
-      mimeType: r.mime_type,
-      bytes: r.bytes,
-      chunks: r.chunk_count,
-      ingestedAt: r.ingested_at,
-    }));
+    const items = rows.slice(0, limit).map((row) => {
+      const r = sanitizeMetadata(row);
+      return {
+        id: r.id,
+        path: r.path,
+        title: r.title,
+        url: r.url,
+        mimeType: r.mime_type,
+        bytes: r.bytes,
+        chunks: r.chunk_count,
+        ingestedAt: r.ingested_at,
+      };
+    });
     return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
   }
 

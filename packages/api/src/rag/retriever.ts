@@ -14,8 +14,14 @@ export interface Passage {
 
 export interface RetrieveOptions {
   collection?: string;
+  /** How many documents (or chunks, without grouping) to return. */
   k?: number;
   signal?: AbortSignal;
+  /**
+   * One hit per document, its best chunk (default). False ranks chunks, so several chunks of one
+   * document may follow each other.
+   */
+  groupByDocument?: boolean;
 }
 
 /** What chat needs from the knowledge base. */

@@ -25,6 +25,8 @@ const searchInput = z.object({
   query: z.string().trim().min(1).max(RAG_LIMITS.queryChars),
   collection: collectionId.optional(),
   k: z.number().int().min(1).max(RAG_LIMITS.k).optional(),
+  /** One hit per document (default); false lists each matching chunk. */
+  groupByDocument: z.boolean().optional(),
 });
 
 const ingestInput = z
@@ -100,6 +102,7 @@ export const ragRouter = createTRPCRouter({
       knowledgeBase(ctx).search(input.query, {
         collection: allowedCollection(ctx, input.collection),
         k: input.k ?? DEFAULT_K,
+        groupByDocument: input.groupByDocument ?? true,
       }),
     ),
   ),

@@ -26,3 +26,15 @@ export function sanitizeSnippet(raw: string): string {
 export function sanitizePassageText(text: string): string {
   return redactSecrets(stripMarkers(text)).text;
 }
+
+/** Stored metadata (titles, paths, URLs) as it may leave the server: secrets redacted. */
+export function sanitizeMetadata<T extends { title: string; path: string; url: string | null }>(
+  row: T,
+): T {
+  return {
+    ...row,
+    title: sanitizePassageText(row.title),
+    path: sanitizePassageText(row.path),
+    url: row.url === null ? null : sanitizePassageText(row.url),
+  };
+}

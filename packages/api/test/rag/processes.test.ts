@@ -42,9 +42,10 @@ function inspect(path: string) {
       integrity: db.pragma('integrity_check', { simple: true }),
       documents: (db.prepare('select count(*) as n from documents').get() as { n: number }).n,
       chunks: (db.prepare('select count(*) as n from chunks').get() as { n: number }).n,
+      // The default collection's full-text index (one per collection).
       indexed: (
         db
-          .prepare(`select count(*) as n from chunks_fts where chunks_fts match '"document"'`)
+          .prepare(`select count(*) as n from chunks_fts_1 where chunks_fts_1 match '"document"'`)
           .get() as {
           n: number;
         }

@@ -3,7 +3,8 @@ import { stemmer } from 'stemmer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStorage, type Storage } from '../../src/db/database.ts';
 import { bm25TopK, IDF_FLOOR } from '../../src/rag/search/bm25.ts';
-import { TermStats } from '../../src/rag/search/term-stats.ts';
+import { ensureCollectionIndex } from '../../src/rag/search/collection-index.ts';
+import { type IndexStats, TermStats } from '../../src/rag/search/term-stats.ts';
 import { anyOf, queryTerms } from '../../src/rag/search/terms.ts';
 import { cleanup, openKnowledgeBase, startFakeEmbeddings, tempDir } from './helpers.ts';
 
@@ -28,6 +29,7 @@ async function sampleBase() {
 
 /** Chunks of one document in collection `c`, written straight to the tables. */
 async function insertChunks(storage: Storage, chunks: { title: string; body: string }[]) {
+  await ensureCollectionIndex(storage.db, 'c');
   const { id } = await storage.db
     .insertInto('documents')
     .values({
@@ -55,6 +57,15 @@ async function insertChunks(storage: Storage, chunks: { title: string; body: str
       )
       .execute();
   }
+}
+
+/** Collection `c`'s ranking statistics. */
+async function statsOfC(storage: Storage): Promise<IndexStats> {
+  const stats = new TermStats(storage.db);
+  await stats.refresh();
+  const index = await stats.collection('c');
+  if (!index) throw new Error('collection c has no index');
+  return index;
 }
 
 describe('search', () => {
@@ -150,14 +161,12 @@ describe('search', () => {
           body: Array.from({ length: 5 + Math.floor(next() * 40) }, word).join(' '),
         })),
       );
-      const stats = new TermStats(storage.db);
-      await stats.refresh();
+      const stats = await statsOfC(storage);
+      const { fts } = stats.tables;
       const chunkCount = 3000;
       const matches = async (term: string): Promise<number> => {
         const { rows } = await sql<{ n: number }>`
-          select count(*) as n from chunks_fts where chunks_fts match ${anyOf([term])}`.execute(
-          storage.db,
-        );
+          select count(*) as n from ${fts} where ${fts} match ${anyOf([term])}`.execute(storage.db);
         return Number(rows[0]?.n);
       };
       for (let q = 0; q < 40; q++) {
@@ -170,7 +179,6 @@ describe('search', () => {
           [5, undefined],
         ] as const) {
           const pruned = await bm25TopK(storage.db, stats, terms, {
-            collection: 'c',
             k,
             ...(probeRows === undefined ? {} : { probeRows }),
           });
@@ -180,10 +188,8 @@ describe('search', () => {
           for (const t of terms) if (2 * (await matches(t)) < chunkCount) useful.push(t);
           const scored = useful.length > 0 ? useful : terms;
           const { rows: full } = await sql<{ id: number; score: number }>`
-            select rowid as id, -bm25(chunks_fts, 2, 1) as score from chunks_fts
-            where chunks_fts match ${anyOf(scored)} order by score desc limit ${k}`.execute(
-            storage.db,
-          );
+            select rowid as id, -bm25(${fts}, 2, 1) as score from ${fts}
+            where ${fts} match ${anyOf(scored)} order by score desc limit ${k}`.execute(storage.db);
           expect(pruned, `${terms} k=${k}`).toHaveLength(full.length);
           for (const [i, c] of pruned.entries()) {
             expect(c.score).toBeCloseTo(full[i]?.score ?? Number.NaN, 9);
@@ -193,7 +199,7 @@ describe('search', () => {
       // The bound MaxScore uses for a term is the best score the term alone gives any chunk.
       for (const w of ['aa', 'za', 'pd']) {
         const { rows } = await sql<{ score: number }>`
-          select -bm25(chunks_fts, 2, 1) as score from chunks_fts where chunks_fts match ${anyOf([w])}`.execute(
+          select -bm25(${fts}, 2, 1) as score from ${fts} where ${fts} match ${anyOf([w])}`.execute(
           storage.db,
         );
         expect(await stats.bestScore(w)).toBe(Math.max(...rows.map((r) => r.score)));
@@ -201,7 +207,7 @@ describe('search', () => {
       }
       // A term in most chunks still finds them when it is all the query has.
       expect(await stats.idf('aa')).toBe(IDF_FLOOR);
-      expect(await bm25TopK(storage.db, stats, ['aa'], { collection: 'c', k: 3 })).toHaveLength(3);
+      expect(await bm25TopK(storage.db, stats, ['aa'], { k: 3 })).toHaveLength(3);
     } finally {
       await storage.close();
     }
@@ -228,24 +234,20 @@ describe('term statistics', () => {
         storage,
         words.map((_, i) => ({ title: '', body: words.slice(0, i + 1).join(' ') })),
       );
-      const stats = new TermStats(storage.db);
-      await stats.refresh();
+      const stats = await statsOfC(storage);
+      const { fts, vocab } = stats.tables;
       for (const w of [...words, 'rotation', 'generous', 'pony', 'absent']) {
         const { rows } = await sql<{ n: number }>`
-          select count(*) as n from chunks_fts where chunks_fts match ${anyOf([w])}`.execute(
-          storage.db,
-        );
+          select count(*) as n from ${fts} where ${fts} match ${anyOf([w])}`.execute(storage.db);
         expect(await stats.documentFrequency(w), w).toBe(rows[0]?.n);
       }
       // The lookup rests on the stemmer agreeing with the index's tokenizer: every indexed word is
       // in the vocabulary under its stem (a disagreement would fall back to counting, unseen above).
       for (const w of words) {
-        const entry = await storage.db
-          .selectFrom('chunks_vocab')
-          .select('doc')
-          .where('term', '=', stemmer(w))
-          .executeTakeFirst();
-        expect(entry, w).toBeDefined();
+        const { rows } = await sql`select doc from ${vocab} where term = ${stemmer(w)}`.execute(
+          storage.db,
+        );
+        expect(rows[0], w).toBeDefined();
       }
     } finally {
       await storage.close();

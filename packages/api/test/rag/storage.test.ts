@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStorage } from '../../src/db/database.ts';
 import { migrations } from '../../src/db/migrations/index.ts';
 import { isBusyError, withBusyRetry } from '../../src/db/retry.ts';
+import { ensureCollectionIndex } from '../../src/rag/search/collection-index.ts';
 import { cleanup, tempDir } from './temp.ts';
 
 afterEach(cleanup);
@@ -46,7 +47,7 @@ describe('storage', () => {
         second.db,
       );
       expect(tables.rows.map((r) => r.name)).toEqual(
-        expect.arrayContaining(['documents', 'chunks', 'chunks_fts', 'chunk_vectors']),
+        expect.arrayContaining(['documents', 'chunks', 'collection_indexes', 'chunk_vectors']),
       );
     } finally {
       await second.close();
@@ -82,7 +83,9 @@ describe('storage', () => {
 
   it('retries a write that meets a real lock until the holder commits', async () => {
     const path = join(tempDir(), 'bastion.sqlite');
-    await (await openStorage(path)).close();
+    const storage = await openStorage(path);
+    await ensureCollectionIndex(storage.db, 'c');
+    await storage.close();
     const holder = new BetterSqlite3(path);
     const writer = new BetterSqlite3(path, { timeout: 0 });
     try {

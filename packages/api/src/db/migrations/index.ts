@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as knowledgeBase from './0001-knowledge-base.ts';
 import * as termVocabulary from './0002-term-vocabulary.ts';
+import * as collectionIndexes from './0003-collection-indexes.ts';
 
 /**
  * Every migration, in the order they apply; each runs once per database. Released entries are
@@ -9,4 +10,5 @@ import * as termVocabulary from './0002-term-vocabulary.ts';
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-knowledge-base', knowledgeBase],
   ['0002-term-vocabulary', termVocabulary],
+  ['0003-collection-indexes', collectionIndexes],
 ];

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { TermStats } from './term-stats.ts';
+import type { IndexTables } from './collection-index.ts';
+import type { IndexStats } from './term-stats.ts';
 import { anyOf } from './terms.ts';
 
 export interface ScoredChunk {
@@ -15,29 +16,17 @@ const BODY_WEIGHT = 1;
 /** FTS5's fixed BM25 saturation: one term adds at most idf × (k1 + 1) to a score. */
 const K1 = 1.2;
 
-/** Which chunks a search may return: a collection's, or (null) the whole index's. */
-export type Scope = string | null;
-
-/** The `limit` best chunks for an FTS5 `match` expression in `scope`, by bm25(). */
+/** The `limit` best chunks of a collection's index for an FTS5 `match` expression, by bm25(). */
 export async function bestMatches(
   db: Kysely<Database>,
   match: string,
-  scope: Scope,
+  { fts }: IndexTables,
   limit: number,
 ): Promise<ScoredChunk[]> {
-  const query =
-    scope === null
-      ? sql<ScoredChunk>`
-        select rowid as id, bm25(chunks_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) as score
-        from chunks_fts where chunks_fts match ${match}
-        order by score limit ${limit}`
-      : sql<ScoredChunk>`
-        select chunks_fts.rowid as id, bm25(chunks_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) as score
-        from chunks_fts join chunks indexed by chunks_collection
-          on chunks.collection = ${scope} and chunks.id = chunks_fts.rowid
-        where chunks_fts match ${match}
-        order by score limit ${limit}`;
-  const { rows } = await query.execute(db);
+  const { rows } = await sql<ScoredChunk>`
+    select rowid as id, bm25(${fts}, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) as score
+    from ${fts} where ${fts} match ${match}
+    order by score limit ${limit}`.execute(db);
   // bm25() is negated so that better matches sort first.
   return rows.map((r) => ({ id: r.id, score: -r.score }));
 }
@@ -58,7 +47,7 @@ interface Term {
  * The terms worth scoring, rarest first. A term at the idf floor adds at most 2.2e-6 to any score
  * but costs a scan of most of the index, so it is dropped unless nothing else is left.
  */
-async function scoredTerms(stats: TermStats, terms: readonly string[]): Promise<Term[]> {
+async function scoredTerms(stats: IndexStats, terms: readonly string[]): Promise<Term[]> {
   const present: (Term & { idf: number })[] = [];
   for (const term of terms) {
     const df = await stats.documentFrequency(term);
@@ -92,7 +81,7 @@ function below(score: number, theta: number): boolean {
 }
 
 /** Whether chunks holding only `terms` can score θ (tight bounds only when loose ones can). */
-async function reaches(stats: TermStats, terms: readonly Term[], theta: number): Promise<boolean> {
+async function reaches(stats: IndexStats, terms: readonly Term[], theta: number): Promise<boolean> {
   if (
     below(
       terms.reduce((sum, t) => sum + t.bound, 0),
@@ -106,7 +95,6 @@ async function reaches(stats: TermStats, terms: readonly Term[], theta: number):
 }
 
 export interface TopKOptions {
-  collection: string;
   k: number;
   /** Only chunks scoring at least this matter to the caller (0: any). */
   floor?: number;
@@ -115,7 +103,7 @@ export interface TopKOptions {
 }
 
 /**
- * The BM25 top `k` chunks of a collection for any of `terms` (OR semantics), found without
+ * The BM25 top `k` chunks of a collection's index (`stats`) for any of `terms` (OR semantics), found without
  * scoring every match (MaxScore). A probe over the rarest terms gives θ, a lower bound of the
  * k-th best score (unless the caller's floor is higher). Terms whose summed upper bounds stay
  * below θ ("non-essential", typically frequent words) cannot lift a chunk into the top k alone,
@@ -127,13 +115,11 @@ export interface TopKOptions {
  */
 export async function bm25TopK(
   db: Kysely<Database>,
-  stats: TermStats,
+  stats: IndexStats,
   terms: readonly string[],
-  { collection, k, floor = 0, probeRows = PROBE_ROWS }: TopKOptions,
+  { k, floor = 0, probeRows = PROBE_ROWS }: TopKOptions,
 ): Promise<ScoredChunk[]> {
-  if (!stats.collections.has(collection)) return [];
-  // One collection is the whole index: no join needed.
-  const scope = stats.collections.size === 1 ? null : collection;
+  const scope = stats.tables;
   const sorted = await scoredTerms(stats, terms);
   if (sorted.length === 0) return [];
 

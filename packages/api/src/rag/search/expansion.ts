@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ScoredChunk } from './bm25.ts';
 import { STOPWORDS } from './stopwords.ts';
-import type { TermStats } from './term-stats.ts';
+import type { IndexStats } from './term-stats.ts';
 import { words } from './terms.ts';
 
 /** Pseudo-relevance feedback (RM3-style) settings, tuned on NFCorpus dev/train, not test. */
@@ -26,7 +26,7 @@ export const FEEDBACK = {
  */
 export async function expansionTerms(
   db: Kysely<Database>,
-  stats: TermStats,
+  stats: IndexStats,
   queryTerms: readonly string[],
   feedback: readonly ScoredChunk[],
 ): Promise<string[]> {

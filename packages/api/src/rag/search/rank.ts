@@ -24,16 +24,17 @@ export async function rankChunks(
   const terms = queryTerms(query);
   if (terms.length === 0) return { chunks: [], terms };
   await stats.refresh();
+  const index = await stats.collection(collection);
+  if (!index) return { chunks: [], terms };
   const depth = expand ? Math.max(k, FEEDBACK.chunks) : k;
-  const first = await bm25TopK(db, stats, terms, { collection, k: depth });
+  const first = await bm25TopK(db, index, terms, { k: depth });
   if (!expand || first.length === 0) return { chunks: first.slice(0, k), terms };
 
-  const extra = await expansionTerms(db, stats, terms, first.slice(0, FEEDBACK.chunks));
+  const extra = await expansionTerms(db, index, terms, first.slice(0, FEEDBACK.chunks));
   if (extra.length === 0) return { chunks: first.slice(0, k), terms };
   // A chunk found only by the expansion needs w · score above the first pass's k-th score.
   const kth = first.length >= depth ? (first[depth - 1]?.score ?? 0) : 0;
-  const second = await bm25TopK(db, stats, extra, {
-    collection,
+  const second = await bm25TopK(db, index, extra, {
     k: depth,
     floor: kth / FEEDBACK.weight,
   });
