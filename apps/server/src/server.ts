@@ -1,17 +1,28 @@
-import { type ApiDeps, createChat, createToolRunner } from '@bastion/api';
+import {
+  type ApiDeps,
+  createChat,
+  createToolRunner,
+  Feedback,
+  JsonlAnalyticsStore,
+  scheduleRetention,
+} from '@bastion/api';
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildInfo } from './config/build-info.ts';
 import type { ServerConfig } from './config/env.ts';
 import { openKnowledgeBase } from './knowledge-base.ts';
 import { apiPlugin } from './plugins/api.ts';
-import { authPlugin } from './plugins/auth.ts';
-import { corsPlugin } from './plugins/cors.ts';
+import { refuseOpenAI } from './plugins/api-error.ts';
+import { guardApiScope } from './plugins/api-scope.ts';
+import { requireKey } from './plugins/auth.ts';
 import { healthPlugin } from './plugins/health.ts';
+import { hostPlugin } from './plugins/host.ts';
 import { logRedaction } from './plugins/log-redaction.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
-import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { createLimiter, registerRateLimits } from './plugins/rate-limit.ts';
 import { genReqId } from './plugins/request-id.ts';
-import { securityHeadersPlugin } from './plugins/security-headers.ts';
+import { clientErrorHandler, securityHeadersPlugin } from './plugins/security-headers.ts';
+import { SessionStore } from './plugins/sessions.ts';
 import { webPlugin } from './plugins/web.ts';
 
 export interface BastionServer {
@@ -26,10 +37,16 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream;
 }
 
+/** Sign-in attempts per client address and minute (a key cannot be guessed at request speed). */
+const SIGN_IN_LIMIT = { max: 10, windowMs: 60_000 };
+/** Headers must arrive within this (or the request timeout, if shorter). */
+const HEADERS_TIMEOUT_MS = 10_000;
+
 export async function createServer(
   config: ServerConfig,
   options: ServerOptions = {},
 ): Promise<BastionServer> {
+  const { security } = config;
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -39,7 +56,14 @@ export async function createServer(
     genReqId,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
-    trustProxy: config.security.trustProxy,
+    trustProxy: security.trustProxy,
+    // A client that sends its headers or body slowly holds a socket: both are timed out (408).
+    requestTimeout: security.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, security.requestTimeoutMs),
+      connectionsCheckingInterval: 1_000,
+    },
+    clientErrorHandler,
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -47,25 +71,65 @@ export async function createServer(
 
   let ready = false;
   const kb = await openKnowledgeBase(config, app.log);
-  const chat = createChat(config.chat, kb, app.log, { defaultMetrics: true });
+  // RATE_LIMIT_CHAT counts answers inside chat (every chat path), not HTTP requests.
+  const chatLimits = { ...config.chat.limits, rate: config.security.rateLimits.chat };
+  const chat = createChat({ ...config.chat, limits: chatLimits }, kb, app.log, {
+    defaultMetrics: true,
+  });
+  const { dir: analyticsDir, ...analyticsSettings } = config.analytics;
+  const analyticsStore = await JsonlAnalyticsStore.open(analyticsDir);
+  let retention: { stop: () => void } | undefined;
   const deps: ApiDeps = {
     build: buildInfo(),
     // Ready once listening with the database open and migrated.
     isReady: () => ready && kb.isOpen,
-    adminEnabled: config.security.adminEnabled,
+    adminEnabled: security.adminEnabled,
     chat,
     tools: createToolRunner(config.tools),
     kb,
+    analytics: { ...analyticsSettings, store: analyticsStore },
+    // Counted in /metrics on the chat registry (bastion_feedback_total).
+    feedback: new Feedback(kb.database, chat.metrics.registry),
   };
 
-  // Order matters: headers on every reply, then origin, key and rate checks before any route.
+  // Every request: a known Host, then the header policy on every reply (errors included).
+  await app.register(hostPlugin, { allowedHosts: security.allowedHosts, listenHost: config.host });
   await app.register(securityHeadersPlugin, { webRoot: config.webRoot });
-  await app.register(corsPlugin, { allowedOrigins: config.security.allowedOrigins });
-  await app.register(authPlugin, config.security);
-  await app.register(rateLimitPlugin, config.security.rateLimits);
+  await app.register(fastifyCookie);
+  await registerRateLimits(app);
+  const limiter = security.rateLimits.api
+    ? createLimiter(app, 'api', security.rateLimits.api)
+    : null;
+  const signInLimiter = createLimiter(app, 'sign-in', SIGN_IN_LIMIT, (req) => req.ip);
+
+  // Each surface carries its own guards (see plugins/api-scope.ts): a route is guarded because it
+  // matched, never because the raw URL looked a certain way.
   await app.register(healthPlugin, { isReady: deps.isReady });
-  await app.register(apiPlugin, { deps });
-  await app.register(metricsPlugin, { registry: chat.metrics.registry });
+  await app.register(metricsPlugin, { registry: chat.metrics.registry, keys: security.keys });
+  await app.register(apiPlugin, {
+    prefix: '/api',
+    deps,
+    security,
+    sessions: new SessionStore(),
+    limiter,
+    signInLimiter,
+  });
+  await app.register(
+    async (v1) => {
+      await guardApiScope(v1, {
+        keys: security.keys,
+        sessions: null,
+        allowedOrigins: security.allowedOrigins,
+        limiter,
+        refuse: refuseOpenAI,
+      });
+      // Bearer keys only (no cookies): OpenAI clients send `Authorization: Bearer <key>`.
+      v1.addHook('onRequest', requireKey(security.requireKey, refuseOpenAI));
+      // OpenAI-compatible routes: openaiPlugin from ./openai/plugin.ts (register it here, e.g.
+      // `await v1.register(openaiPlugin, { deps })`; its routes inherit every guard above).
+    },
+    { prefix: '/v1' },
+  );
   if (config.webRoot) await app.register(webPlugin, { root: config.webRoot });
 
   return {
@@ -73,14 +137,17 @@ export async function createServer(
     async start() {
       const address = await app.listen({ host: config.host, port: config.port });
       chat.health.start();
+      retention = scheduleRetention(analyticsStore, config.analytics.retentionDays, app.log);
       ready = true;
       return address;
     },
     async stop() {
       ready = false;
       chat.health.stop();
+      retention?.stop();
       await app.close();
       await kb.close();
+      await analyticsStore.close();
     },
   };
 }

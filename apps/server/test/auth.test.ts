@@ -1,7 +1,6 @@
 import { createBastionClient, errorReason } from '@bastion/api/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { actorOf, findKey } from '../src/plugins/auth.ts';
-import { createServer } from '../src/server.ts';
+import { findKey } from '../src/plugins/auth.ts';
 import { startServer, testConfig } from './helpers.ts';
 
 // Spy on the comparison the auth plugin uses, keeping the real implementation.
@@ -150,23 +149,18 @@ describe('without any key configured (the zero-configuration default)', () => {
 });
 
 describe('the caller reaches procedures as ctx.actor', () => {
-  it('resolves key id, role and collection limits', async () => {
-    const server = await createServer(
-      testConfig({ ...keys, API_KEY_COLLECTIONS: 'alice:docs,faq' }),
-    );
-    server.app.get('/api/test/actor', async (req) => actorOf(req));
-    const url = await server.start();
+  it("resolves key id and role from the bearer key, and the key's collection limits", async () => {
+    const server = await startServer({ ...keys, API_KEY_COLLECTIONS: 'alice:docs,faq' });
     try {
-      const who = async (key: string) =>
-        (
-          await fetch(`${url}/api/test/actor`, { headers: { authorization: `Bearer ${key}` } })
-        ).json();
-      expect(await who(USER)).toEqual({
-        keyId: 'alice',
-        role: 'user',
-        collections: ['docs', 'faq'],
-      });
-      expect(await who(ADMIN)).toEqual({ keyId: 'root', role: 'admin', collections: null });
+      const who = (key: string) =>
+        createBastionClient({ url: server.url, apiKey: key }).session.whoami.query();
+      expect(await who(USER)).toMatchObject({ signedIn: true, keyId: 'alice', role: 'user' });
+      expect(await who(ADMIN)).toMatchObject({ signedIn: true, keyId: 'root', role: 'admin' });
+      const alice = createBastionClient({ url: server.url, apiKey: USER });
+      const outside = await alice.rag.search
+        .query({ query: 'x', collection: 'hr' })
+        .catch((e) => e);
+      expect(errorReason(outside)).toBe('collection_forbidden');
     } finally {
       await server.stop();
     }

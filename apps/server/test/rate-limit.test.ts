@@ -1,24 +1,12 @@
 import { createBastionClient, errorReason } from '@bastion/api/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isChatRequest } from '../src/plugins/rate-limit.ts';
 import { startServer } from './helpers.ts';
 
-describe('isChatRequest', () => {
-  it('recognises chat procedures, batched ones included', () => {
-    expect(isChatRequest('/api/trpc/chat.stream?input=%7B%7D')).toBe(true);
-    expect(isChatRequest('/api/trpc/status.summary,chat.complete?batch=1')).toBe(true);
-    expect(isChatRequest('/v1/chat/completions')).toBe(true);
-    expect(isChatRequest('/api/trpc/status.summary')).toBe(false);
-    expect(isChatRequest('/api/trpc/rag.search?input=chat.stream')).toBe(false);
-  });
-});
-
-describe('app-level rate limits', () => {
+describe('app-level API rate limit', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
     server = await startServer({
       RATE_LIMIT_API: '5/min',
-      RATE_LIMIT_CHAT: '2/min',
       API_KEYS: 'k1:first-secret-0123456789,k2:second-secret-0123456789',
     });
   });
@@ -27,12 +15,13 @@ describe('app-level rate limits', () => {
   const call = (path: string, key: string) =>
     fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
 
-  it('answers 429 with Retry-After and a typed body once the chat limit is spent', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 3; i++)
-      statuses.push((await call('/api/trpc/chat.nope', 'first-secret-0123456789')).status);
-    expect(statuses.slice(0, 2)).not.toContain(429);
-    const refused = await call('/api/trpc/chat.nope', 'first-secret-0123456789');
+  it('answers 429 with Retry-After and a typed body once the budget is spent, per key', async () => {
+    const client = createBastionClient({ url: server.url, apiKey: 'second-secret-0123456789' });
+    for (let i = 0; i < 5; i++) await client.status.summary.query();
+    expect(errorReason(await client.status.summary.query().catch((e: unknown) => e))).toBe(
+      'rate_limited',
+    );
+    const refused = await call('/api/status/summary', 'second-secret-0123456789');
     expect(refused.status).toBe(429);
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -44,18 +33,18 @@ describe('app-level rate limits', () => {
       reason: 'rate_limited',
     });
     expect(body.error.data.retryAfterMs).toBeGreaterThan(0);
+    // Another key has its own budget.
+    expect((await call('/api/status/summary', 'first-secret-0123456789')).status).toBe(200);
   });
 
-  it('limits the whole API separately, per key, and the typed client sees rate_limited', async () => {
-    const client = createBastionClient({ url: server.url, apiKey: 'second-secret-0123456789' });
-    for (let i = 0; i < 5; i++) await client.status.summary.query();
-    expect(errorReason(await client.status.summary.query().catch((e: unknown) => e))).toBe(
-      'rate_limited',
-    );
-    // k1 spent 4 of its 5 API calls on chat above: one left, then refused.
-    expect((await call('/api/status/summary', 'first-secret-0123456789')).status).toBe(200);
-    expect((await call('/api/status/summary', 'first-secret-0123456789')).status).toBe(429);
-    // Liveness is never rate limited.
+  it('shares one budget between /api and /v1, and never limits liveness', async () => {
+    for (let i = 0; i < 4; i++) await call('/api/status/summary', 'first-secret-0123456789');
+    const v1 = await call('/v1/models', 'first-secret-0123456789');
+    expect(v1.status).toBe(429);
+    expect((await v1.json()).error).toMatchObject({
+      code: 'rate_limited',
+      type: 'rate_limit_error',
+    });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });

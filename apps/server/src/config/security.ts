@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { defineSection, nodeEnv, type ReportProblem } from './section.ts';
+import { defineSection, envFlag, nodeEnv, type ReportProblem } from './section.ts';
 
 export type KeyRole = 'user' | 'admin';
 
@@ -142,6 +142,45 @@ function rateLimit(fallback: string) {
     });
 }
 
+/** A DNS name or an IP literal (IPv6 with or without brackets), no port: what `Host` may name. */
+function isHostName(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (isIP(bare)) return true;
+  return (
+    host.length <= 253 &&
+    host.split('.').every((label) => /^(?!-)[a-z0-9-]{1,63}(?<!-)$/.test(label))
+  );
+}
+
+/** `chat.example.com,bastion.internal`: the names clients may reach this server by (no port). */
+const hostList = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const hosts = (raw ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
+    for (const host of hosts) {
+      if (!isHostName(host)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${host.slice(0, 100)}" is not a host name like chat.example.com (no scheme, port or path)`,
+        });
+      }
+    }
+    return hosts.map((h) => (h.startsWith('[') ? h.slice(1, -1) : h));
+  });
+
+/** Milliseconds, at least one second. */
+const timeoutMs = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1000, 'must be at least 1000 (one second)')
+    .max(600_000, 'must be at most 600000 (ten minutes)')
+    .default(fallback);
+
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /** Peers allowed to set X-Forwarded-For: `off`, or a comma list of names (loopback…), IPs and CIDRs. */
@@ -202,6 +241,9 @@ export const securitySection = defineSection(
     RATE_LIMIT_CHAT: rateLimit('60/min'),
     RATE_LIMIT_API: rateLimit('600/min'),
     TRUST_PROXY: trustProxy,
+    ALLOWED_HOSTS: hostList,
+    PUBLIC_CHAT: envFlag(false),
+    REQUEST_TIMEOUT_MS: timeoutMs(30_000),
   },
   (e, problem) => {
     if (
@@ -211,6 +253,12 @@ export const securitySection = defineSection(
       problem(
         'ALLOWED_ORIGINS',
         'production needs the exact origin(s) of the page, e.g. https://chat.example.com (empty or * is refused)',
+      );
+    }
+    if (e.NODE_ENV === 'production' && e.ALLOWED_HOSTS.length === 0) {
+      problem(
+        'ALLOWED_HOSTS',
+        'production needs the host name(s) clients use, e.g. chat.example.com (DNS rebinding defence)',
       );
     }
     const keys = buildKeys(e.API_KEYS, e.ADMIN_API_KEYS, e.API_KEY_COLLECTIONS, problem);
@@ -223,6 +271,12 @@ export const securitySection = defineSection(
       rateLimits: { chat: e.RATE_LIMIT_CHAT, api: e.RATE_LIMIT_API },
       /** Fastify `trustProxy`: which peers may set X-Forwarded-For (proxy-addr names or CIDRs). */
       trustProxy: e.TRUST_PROXY,
+      /** Host names (ALLOWED_HOSTS) besides loopback and the listen address; lower case, no port. */
+      allowedHosts: e.ALLOWED_HOSTS,
+      /** A keyed server lets anonymous callers chat and search (PUBLIC_CHAT); the rest needs a key. */
+      publicChat: e.PUBLIC_CHAT,
+      /** The whole request, headers and body, must arrive within this (slow-body defence). */
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     };
   },
 );

@@ -1,37 +1,34 @@
+import { openAIErrorBody, type Reason, trpcErrorBody } from '@bastion/api';
 import type { FastifyReply } from 'fastify';
 
-const TRPC_CODES: Record<number, { name: string; jsonRpc: number }> = {
-  401: { name: 'UNAUTHORIZED', jsonRpc: -32001 },
-  403: { name: 'FORBIDDEN', jsonRpc: -32003 },
-  429: { name: 'TOO_MANY_REQUESTS', jsonRpc: -32029 },
-};
-
 /**
- * Refuses a request before it reaches tRPC, with the body tRPC itself would send, so the typed
- * client surfaces the same stable `data.reason` as for errors raised inside procedures.
+ * Refuses a request before it reaches a handler, in the error style of the surface it was sent
+ * to: the scope that registers a guard passes the matching one, so a guard never looks at a URL to
+ * decide how to answer.
  */
-export function refuse(
+export type Refuse = (
   reply: FastifyReply,
-  status: 401 | 403 | 429,
-  reason: string,
+  reason: Reason,
   message: string,
-  extra: Record<string, unknown> = {},
-): FastifyReply {
-  const code = TRPC_CODES[status]!;
+  extra?: Record<string, unknown>,
+) => FastifyReply;
+
+function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply
     .code(status)
     .header('cache-control', 'no-store')
     .type('application/json; charset=utf-8')
-    .send({
-      error: {
-        message,
-        code: code.jsonRpc,
-        data: { code: code.name, httpStatus: status, reason, ...extra },
-      },
-    });
+    .send(body);
 }
 
-/** Paths of the programmatic API (tRPC, the status mirror, the OpenAI-compatible façade). */
-export function isApiPath(url: string): boolean {
-  return url.startsWith('/api/') || url.startsWith('/v1/');
-}
+/** tRPC's own error body, so the typed client surfaces the same stable `data.reason`. */
+export const refuseTrpc: Refuse = (reply, reason, message, extra = {}) => {
+  const { status, body } = trpcErrorBody(reason, message, extra);
+  return send(reply, status, body);
+};
+
+/** OpenAI's error body (`{ error: { message, type, param, code } }`), for `/v1`. */
+export const refuseOpenAI: Refuse = (reply, reason, message) => {
+  const { status, body } = openAIErrorBody(reason, message);
+  return send(reply, status, body);
+};

@@ -1,33 +1,128 @@
-import { type ApiDeps, type AppRouter, appRouter, type Context, statusSummary } from '@bastion/api';
-import { cacheTiers } from '@bastion/security';
+import {
+  type ApiDeps,
+  type AppRouter,
+  appRouter,
+  type Context,
+  DomainError,
+  isDomainError,
+  retryAfterMsOf,
+  statusSummary,
+} from '@bastion/api';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import type { FastifyPluginAsync } from 'fastify';
-import { actorOf } from './auth.ts';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { SecurityConfig } from '../config/security.ts';
+import { refuseTrpc } from './api-error.ts';
+import { guardApiScope } from './api-scope.ts';
+import { actorOf, cookieName, findKey, requireKey, setCookie } from './auth.ts';
+import type { Limiter } from './rate-limit.ts';
+import { SESSION_TTL_MS, type SessionStore } from './sessions.ts';
 
 export interface ApiOptions {
   deps: ApiDeps;
+  security: SecurityConfig;
+  sessions: SessionStore;
+  /** RATE_LIMIT_API, shared with `/v1`. */
+  limiter: Limiter | null;
+  /** Sign-in attempts per client address (brute force). */
+  signInLimiter: Limiter;
 }
 
-/** `/api/*`: the tRPC endpoint and the plain-JSON status mirror for monitors. */
-export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app, { deps }) => {
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('cache-control', cacheTiers.api);
+/**
+ * What an anonymous caller may call on a keyed server, by the procedure path tRPC itself resolved
+ * (the same string it dispatches on, however the URL spelled it): signing in, and with
+ * PUBLIC_CHAT the page's chat and search.
+ */
+export function anonymousMay(path: string, publicChat: boolean): boolean {
+  if (path.startsWith('session.')) return true;
+  return publicChat && (path.startsWith('chat.') || path === 'rag.search');
+}
+
+function sessionControl(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  { security, sessions, signInLimiter }: ApiOptions,
+): NonNullable<Context['session']> {
+  return {
+    keyRequired: security.requireKey,
+    publicChat: security.publicChat,
+    async signIn(secret) {
+      const refused = await signInLimiter(req);
+      if (refused) {
+        reply.header('retry-after', String(Math.ceil(refused.retryAfterMs / 1000)));
+        throw new DomainError('rate_limited', 'Too many sign-in attempts; retry later', refused);
+      }
+      const key = findKey(secret, security.keys);
+      if (!key) return null;
+      sessions.delete(req.cookies[cookieName(req, 'session')]);
+      setCookie(req, reply, 'session', sessions.create(key.id), SESSION_TTL_MS / 1000);
+      return { keyId: key.id, role: key.role };
+    },
+    signOut() {
+      sessions.delete(req.cookies[cookieName(req, 'session')]);
+      reply.clearCookie(cookieName(req, 'session'), { path: '/' });
+    },
+  };
+}
+
+/**
+ * The `/api` scope (registered with that prefix): the tRPC endpoint and the plain-JSON status
+ * mirror, behind the scope's guards. Keys are enforced per route: the status mirror always needs
+ * one when keys are configured; tRPC decides per resolved procedure (see `anonymousMay`).
+ */
+export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) => {
+  const { deps, security, sessions, limiter } = options;
+  await guardApiScope(api, {
+    keys: security.keys,
+    sessions,
+    allowedOrigins: security.allowedOrigins,
+    limiter,
+    refuse: refuseTrpc,
+  });
+
+  await api.register(async (keyed) => {
+    keyed.addHook('onRequest', requireKey(security.requireKey, refuseTrpc));
+    keyed.get('/status/summary', async () => statusSummary(deps));
   });
 
   const trpcOptions: FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] = {
     router: appRouter,
-    createContext: ({ req }): Context => ({
-      deps,
-      requestId: req.id,
-      actor: actorOf(req),
-    }),
+    createContext: ({ req, res, info }): Context => {
+      const actor = actorOf(req);
+      if (
+        security.requireKey &&
+        actor.role === 'anonymous' &&
+        info.calls.some((call) => !anonymousMay(call.path, security.publicChat))
+      ) {
+        res.header('www-authenticate', 'Bearer realm="bastion"');
+        throw new DomainError(
+          'unauthenticated',
+          'An API key is required (Authorization: Bearer <key>, or session.signIn)',
+        );
+      }
+      return {
+        deps,
+        requestId: req.id,
+        actor,
+        session: sessionControl(req, res, options),
+        origin: {
+          sent: req.headers.origin ?? null,
+          own: req.headers.host ? `${req.protocol}://${req.headers.host}` : null,
+        },
+      };
+    },
+    // A refusal that says when to retry (chat limits) carries `Retry-After`, as the edge's do.
+    responseMeta({ errors }) {
+      const waits = errors.map(retryAfterMsOf).filter((ms) => ms !== undefined);
+      if (waits.length === 0) return {};
+      return {
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(Math.max(...waits) / 1000))) },
+      };
+    },
     onError({ error, path, req }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
+      if (error.code === 'INTERNAL_SERVER_ERROR' && !isDomainError(error)) {
         req.log.error({ path, err: error.cause ?? error }, 'procedure failed');
       }
     },
   };
-  await app.register(fastifyTRPCPlugin, { prefix: '/api/trpc', trpcOptions });
-
-  app.get('/api/status/summary', async () => statusSummary(deps));
+  await api.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
 };

@@ -1,24 +1,16 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '@bastion/api';
-import type { FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { type ApiKey, secretDigest } from '../config/security.ts';
-import { isApiPath, refuse } from './api-error.ts';
+import type { Refuse } from './api-error.ts';
+import { isToken, newToken, type SessionStore } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Who is calling, resolved from `Authorization: Bearer <secret>` (anonymous without one). */
+    /** Who is calling, set by the guard of the scope that matched (null outside guarded scopes). */
     actor: Actor | null;
   }
 }
-
-export interface AuthOptions {
-  keys: readonly ApiKey[];
-  /** API_KEYS is set: every API call needs a key. */
-  requireKey: boolean;
-}
-
-const ANONYMOUS: Actor = { keyId: null, role: 'anonymous', collections: null };
 
 /**
  * The key whose secret was presented. Both sides are SHA-256 digests (equal length, so
@@ -40,42 +32,90 @@ function bearerSecret(header: string | undefined): string | null {
 }
 
 export function actorOf(req: FastifyRequest): Actor {
-  return req.actor ?? ANONYMOUS;
+  return (
+    req.actor ?? { keyId: null, role: 'anonymous', collections: null, callerId: `ip:${req.ip}` }
+  );
+}
+
+export function keyActor(key: ApiKey): Actor {
+  return { keyId: key.id, role: key.role, collections: key.collections, callerId: `key:${key.id}` };
+}
+
+/** Cookie names: `__Host-` under TLS, so no subdomain or plain-HTTP page can plant or read them. */
+export function cookieName(req: FastifyRequest, name: 'session' | 'caller'): string {
+  return req.protocol === 'https' ? `__Host-bastion_${name}` : `bastion_${name}`;
+}
+
+/** HttpOnly, SameSite=Strict (never sent on a cross-site request), Secure under TLS, Path=/. */
+export function setCookie(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  name: 'session' | 'caller',
+  value: string,
+  maxAgeS?: number,
+): void {
+  reply.setCookie(cookieName(req, name), value, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.protocol === 'https',
+    path: '/',
+    ...(maxAgeS === undefined ? {} : { maxAge: maxAgeS }),
+  });
+}
+
+/** A stable id for an anonymous caller that owns nothing secret (a digest of its cookie). */
+function anonymousActor(req: FastifyRequest, reply: FastifyReply, cookies: boolean): Actor {
+  const base = { keyId: null, role: 'anonymous' as const, collections: null };
+  if (!cookies) return { ...base, callerId: `ip:${req.ip}` };
+  const held = req.cookies[cookieName(req, 'caller')];
+  if (isToken(held)) {
+    return {
+      ...base,
+      callerId: `anon:${createHash('sha256').update(held).digest('base64url').slice(0, 22)}`,
+    };
+  }
+  // First visit: the browser gets its id now and uses it from the next request on; this one is
+  // known by its address (a client that keeps no cookies, like the CLI, always is).
+  setCookie(req, reply, 'caller', newToken());
+  return { ...base, callerId: `ip:${req.ip}` };
+}
+
+export interface IdentifyOptions {
+  keys: readonly ApiKey[];
+  /** Sessions and the anonymous caller cookie (the page's `/api`); null: bearer keys only. */
+  sessions: SessionStore | null;
+  refuse: Refuse;
 }
 
 /**
- * API keys: with API_KEYS set every /api (and /v1) call needs a valid key; /metrics needs an
- * admin key whenever any key is configured; /healthz, /readyz and the page stay open.
+ * onRequest guard of an API scope: resolves the caller from `Authorization: Bearer`, else from a
+ * session cookie; a presented key that is not valid is refused, never treated as anonymous.
  */
-export const authPlugin = fp<AuthOptions>(
-  async (app, { keys, requireKey }) => {
-    app.decorateRequest('actor', null);
-    app.addHook('onRequest', async (req, reply) => {
-      const presented = keys.length > 0 ? bearerSecret(req.headers.authorization) : null;
-      const key = presented === null ? null : findKey(presented, keys);
-      req.actor = key ? { keyId: key.id, role: key.role, collections: key.collections } : ANONYMOUS;
+export function identifyCaller({
+  keys,
+  sessions,
+  refuse,
+}: IdentifyOptions): onRequestAsyncHookHandler {
+  const byId = new Map(keys.map((key) => [key.id, key]));
+  return async (req, reply) => {
+    const presented = bearerSecret(req.headers.authorization);
+    if (presented !== null && keys.length > 0) {
+      const key = findKey(presented, keys);
+      if (!key) return refuse(reply, 'invalid_api_key', 'The API key is not valid');
+      req.actor = keyActor(key);
+      return;
+    }
+    const sessionKey = sessions?.keyIdOf(req.cookies[cookieName(req, 'session')]);
+    const key = sessionKey ? byId.get(sessionKey) : undefined;
+    req.actor = key ? keyActor(key) : anonymousActor(req, reply, sessions !== null);
+  };
+}
 
-      const path = req.url.split('?')[0] ?? '';
-      const guarded = isApiPath(path) || path === '/metrics';
-      if (!guarded) return;
-      if (presented !== null && !key) {
-        return refuse(reply, 401, 'invalid_api_key', 'The API key is not valid');
-      }
-      if (path === '/metrics' && keys.length > 0 && req.actor.role !== 'admin') {
-        return key
-          ? refuse(reply, 403, 'admin_required', 'An admin API key is required')
-          : refuse(reply, 401, 'unauthenticated', 'An admin API key is required');
-      }
-      if (requireKey && !key) {
-        reply.header('www-authenticate', 'Bearer realm="bastion"');
-        return refuse(
-          reply,
-          401,
-          'unauthenticated',
-          'An API key is required (Authorization: Bearer <key>)',
-        );
-      }
-    });
-  },
-  { name: 'bastion-auth' },
-);
+/** onRequest guard: with API_KEYS set, an anonymous caller is refused. */
+export function requireKey(required: boolean, refuse: Refuse): onRequestAsyncHookHandler {
+  return async (req, reply) => {
+    if (!required || actorOf(req).role !== 'anonymous') return;
+    reply.header('www-authenticate', 'Bearer realm="bastion"');
+    return refuse(reply, 'unauthenticated', 'An API key is required (Authorization: Bearer <key>)');
+  };
+}

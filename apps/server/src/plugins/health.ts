@@ -1,17 +1,15 @@
-import { cacheTiers } from '@bastion/security';
 import type { FastifyPluginAsync } from 'fastify';
+import { dataReply } from './security-headers.ts';
 
 export interface HealthOptions {
   isReady: () => boolean;
 }
 
+/** Liveness and readiness: open to anyone, never cached. */
 export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, { isReady }) => {
-  app.get('/healthz', async (_req, reply) => {
-    reply.header('cache-control', cacheTiers.api);
-    return { ok: true };
-  });
+  app.addHook('onSend', dataReply);
+  app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_req, reply) => {
-    reply.header('cache-control', cacheTiers.api);
     const ready = isReady();
     return reply.code(ready ? 200 : 503).send({ ready });
   });

@@ -1,15 +1,42 @@
-import { cacheTiers } from '@bastion/security';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { ApiKey } from '../config/security.ts';
+import { refuseTrpc } from './api-error.ts';
+import { actorOf, identifyCaller } from './auth.ts';
+import { dataReply } from './security-headers.ts';
 
 export interface MetricsOptions {
   registry: Registry;
+  keys: readonly ApiKey[];
 }
 
-/** Prometheus text at /metrics (never proxied by the edge). */
-export const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, { registry }) => {
-  app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', registry.contentType).header('cache-control', cacheTiers.api);
-    return registry.metrics();
-  });
+/** With any key configured, only an admin key may read the metrics. */
+function adminOnly(keys: readonly ApiKey[]): onRequestAsyncHookHandler {
+  return async (req, reply) => {
+    if (keys.length === 0 || actorOf(req).role === 'admin') return;
+    return actorOf(req).keyId
+      ? refuseTrpc(reply, 'admin_required', 'An admin API key is required')
+      : refuseTrpc(reply, 'unauthenticated', 'An admin API key is required');
+  };
+}
+
+/**
+ * Prometheus text at /metrics (never proxied by the edge). The guards belong to the route, so
+ * every spelling the router maps to it meets them.
+ */
+export const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (
+  app,
+  { registry, keys },
+) => {
+  app.get(
+    '/metrics',
+    {
+      onRequest: [identifyCaller({ keys, sessions: null, refuse: refuseTrpc }), adminOnly(keys)],
+      onSend: dataReply,
+    },
+    async (_req, reply) => {
+      reply.header('content-type', registry.contentType);
+      return registry.metrics();
+    },
+  );
 };

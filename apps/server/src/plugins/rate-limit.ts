@@ -1,68 +1,55 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { RateLimit } from '../config/security.ts';
-import { isApiPath, refuse } from './api-error.ts';
+import type { Refuse } from './api-error.ts';
+import { actorOf } from './auth.ts';
 
-export interface RateLimitOptions {
-  chat: RateLimit | null;
-  api: RateLimit | null;
-}
+/** Counts one request against a budget; the refusal carries when to retry. */
+export type Limiter = (req: FastifyRequest) => Promise<{ retryAfterMs: number } | null>;
 
-/** tRPC paths name their procedures (`/api/trpc/status.summary,chat.complete` in a batch). */
-export function isChatRequest(url: string): boolean {
-  const path = url.split('?')[0] ?? '';
-  if (path === '/v1/chat/completions') return true;
-  if (!path.startsWith('/api/trpc/')) return false;
-  return path
-    .slice('/api/trpc/'.length)
-    .split(',')
-    .some((procedure) => procedure.startsWith('chat.'));
-}
-
-/** Per API key when one was presented, otherwise per client address (X-Forwarded-For from a trusted proxy). */
+/** Per API key (a signed-in session counts as its key), otherwise per client address. */
 function clientKey(req: FastifyRequest): string {
-  return req.actor?.keyId ? `key:${req.actor.keyId}` : `ip:${req.ip}`;
+  const { keyId } = actorOf(req);
+  return keyId ? `key:${keyId}` : `ip:${req.ip}`;
+}
+
+/** Makes `createRateLimit` available; every budget is created from it. */
+export async function registerRateLimits(app: FastifyInstance): Promise<void> {
+  await app.register(rateLimit, { global: false });
 }
 
 /**
- * App-level limits (RATE_LIMIT_CHAT, RATE_LIMIT_API), behind the edge's own: a refused call gets
- * 429, `Retry-After` in seconds and a typed body with `reason: 'rate_limited'` and `retryAfterMs`.
- * A chat call counts against both limits.
+ * One named budget. A limiter is created once and handed to every scope it covers, so `/api`
+ * and `/v1` share one budget (two stores would double what a caller may send).
  */
-export const rateLimitPlugin = fp<RateLimitOptions>(
-  async (app, options) => {
-    if (!options.chat && !options.api) return;
-    await app.register(rateLimit, { global: false });
-    const limiters = [
-      { limit: options.api, name: 'api', applies: isApiPath },
-      { limit: options.chat, name: 'chat', applies: isChatRequest },
-    ].flatMap(({ limit, name, applies }) =>
-      limit
-        ? [
-            {
-              applies,
-              check: app.createRateLimit({
-                max: limit.max,
-                timeWindow: limit.windowMs,
-                keyGenerator: (req) => `${name}:${clientKey(req)}`,
-              }),
-            },
-          ]
-        : [],
-    );
+export function createLimiter(
+  app: FastifyInstance,
+  name: string,
+  limit: RateLimit,
+  key: (req: FastifyRequest) => string = clientKey,
+): Limiter {
+  const check = app.createRateLimit({
+    max: limit.max,
+    timeWindow: limit.windowMs,
+    keyGenerator: (req) => `${name}:${key(req)}`,
+  });
+  return async (req) => {
+    const result = await check(req);
+    return result.isAllowed || !result.isExceeded ? null : { retryAfterMs: result.ttl };
+  };
+}
 
-    app.addHook('onRequest', async (req, reply) => {
-      for (const limiter of limiters) {
-        if (!limiter.applies(req.url)) continue;
-        const result = await limiter.check(req);
-        if (result.isAllowed || !result.isExceeded) continue;
-        reply.header('retry-after', String(Math.max(1, result.ttlInSeconds)));
-        return refuse(reply, 429, 'rate_limited', 'Too many requests; retry later', {
-          retryAfterMs: result.ttl,
-        });
-      }
+/**
+ * onRequest guard of an API scope: 429 with `Retry-After` in seconds and a typed body
+ * (`reason: 'rate_limited'`, `retryAfterMs`). Runs after the caller is identified.
+ */
+export function rateLimitGuard(limiter: Limiter | null, refuse: Refuse): onRequestAsyncHookHandler {
+  return async (req, reply) => {
+    const refused = limiter ? await limiter(req) : null;
+    if (!refused) return;
+    reply.header('retry-after', String(Math.max(1, Math.ceil(refused.retryAfterMs / 1000))));
+    return refuse(reply, 'rate_limited', 'Too many requests; retry later', {
+      retryAfterMs: refused.retryAfterMs,
     });
-  },
-  { name: 'bastion-rate-limit', dependencies: ['bastion-auth'] },
-);
+  };
+}

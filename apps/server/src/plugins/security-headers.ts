@@ -1,4 +1,13 @@
-import { pageCsp, readBuiltCsp, securityHeaders, serializeCsp } from '@bastion/security';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import {
+  cacheTiers,
+  pageCsp,
+  readBuiltCsp,
+  securityHeaders,
+  serializeCsp,
+} from '@bastion/security';
+import type { FastifyInstance, onSendAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
 export interface SecurityHeadersOptions {
@@ -6,12 +15,13 @@ export interface SecurityHeadersOptions {
   webRoot: string | null;
 }
 
-const NON_PAGE = /^\/(?:api\/|v1\/|healthz$|readyz$|metrics$)/;
+const dataSet = securityHeaders({ csp: null, hsts: false });
 
 /**
- * The same header policy nginx applies: the page and its files get the whole set with the CSP
- * the build wrote; API responses get the set without a CSP (they are data, never a document).
- * Exactly one CSP header per response. HSTS only when the request arrived over TLS.
+ * The same header policy nginx applies, on every reply the server sends, errors and 404s
+ * included: the whole set with the page CSP the build wrote, HSTS only over TLS, and `no-store`
+ * unless a route chose its cache tier. Data routes (the API scopes, health, metrics) then drop
+ * the CSP with `dataReply` (they are data, never a document). Exactly one CSP header per response.
  */
 export const securityHeadersPlugin = fp<SecurityHeadersOptions>(
   async (app, { webRoot }) => {
@@ -24,18 +34,54 @@ export const securityHeadersPlugin = fp<SecurityHeadersOptions>(
     }
     // Without a secured build, no script is trusted: the page degrades instead of running unchecked code.
     const csp = built ?? serializeCsp(pageCsp({ scriptHashes: [] }));
-    const sets = {
-      page: securityHeaders({ csp, hsts: false }),
-      pageTls: securityHeaders({ csp, hsts: true }),
-      api: securityHeaders({ csp: null, hsts: false }),
-      apiTls: securityHeaders({ csp: null, hsts: true }),
-    };
-    app.addHook('onRequest', async (req, reply) => {
-      const tls = req.protocol === 'https';
-      const page = !NON_PAGE.test(req.url);
-      const set = page ? (tls ? sets.pageTls : sets.page) : tls ? sets.apiTls : sets.api;
-      for (const [name, value] of set) reply.header(name, value);
+    const page = securityHeaders({ csp, hsts: false });
+    const pageTls = securityHeaders({ csp, hsts: true });
+    app.addHook('onSend', async (req, reply) => {
+      for (const [name, value] of req.protocol === 'https' ? pageTls : page) {
+        reply.header(name, value);
+      }
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', cacheTiers.api);
     });
   },
   { name: 'bastion-security-headers' },
 );
+
+/** onSend hook of data routes: no CSP (not a document) and never cached. */
+export const dataReply: onSendAsyncHookHandler = async (_req, reply) => {
+  reply.removeHeader('content-security-policy');
+  reply.header('cache-control', cacheTiers.api);
+};
+
+/**
+ * Requests Node refuses before Fastify sees them (headers too large: 431, a malformed request:
+ * 400, a request slower than the timeouts: 408) get the data header set too, instead of Node's
+ * bare reply.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 408
+        : 400;
+  const body = JSON.stringify({ error: { message: STATUS_CODES[status], statusCode: status } });
+  const headers = [
+    ...dataSet,
+    ['Cache-Control', cacheTiers.api],
+    ['Content-Type', 'application/json; charset=utf-8'],
+    ['Content-Length', String(Buffer.byteLength(body))],
+    ['Connection', 'close'],
+  ];
+  this.log.debug({ code: error.code }, 'client error');
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}

@@ -19,6 +19,9 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, { root }) =
     index: ['index.html'],
     cacheControl: false,
     dotfiles: 'deny',
+    // One route per built file, not a catch-all: unknown paths reach the not-found handler of the
+    // scope they fall in (an unknown `/api/...` gets the API's 404, not the page).
+    wildcard: false,
     setHeaders(reply) {
       const path = reply.request.url.split('?')[0] ?? '/';
       reply.header('cache-control', cacheTiers[cacheTierForPath(path)]);
@@ -26,7 +29,8 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, { root }) =
   });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (req.method !== 'GET' || path.startsWith('/api/') || path.includes('.')) {
+    // Unknown paths under /api, /v1 never get here: their scopes answer them.
+    if (req.method !== 'GET' || path.includes('.')) {
       return reply.code(404).send({ error: 'not_found' });
     }
     // sendFile's setHeaders gives it the shell tier (its path has no extension).
