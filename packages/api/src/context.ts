@@ -9,6 +9,11 @@ export interface Actor {
   role: 'anonymous' | 'user' | 'admin';
   /** Collections the key may use (API_KEY_COLLECTIONS); null or absent means all. */
   collections?: readonly string[] | null;
+  /**
+   * Who this anonymous caller is (a session, else the client address), set by the host; chat runs
+   * belong to it when there is no key. Absent: the caller owns nothing it could resume or cancel.
+   */
+  callerId?: string;
 }
 
 /** What the host knows about the running build, for status and diagnostics. */

@@ -6,7 +6,10 @@ export {
   assertCollectionAllowed,
   collectionAllowed,
 } from './auth/collections.ts';
+export { callerOf } from './chat/chat-service.ts';
 export type { ChatConfig } from './chat/config.ts';
+export { chatInput } from './chat/input.ts';
+export type { ChatLimiter, ChatLimits } from './chat/limits.ts';
 export { type Chat, createChat } from './chat/create-chat.ts';
 export type { LlmPath, LlmStatus } from './chat/llm-status.ts';
 export { DEFAULT_SYSTEM_PROMPT } from './chat/prompt.ts';
@@ -18,7 +21,17 @@ export type {
   Source,
 } from './chat/types.ts';
 export type { Actor, ApiDeps, BuildInfo, Context } from './context.ts';
-export { apiError, ReasonedError } from './errors.ts';
+export {
+  apiError,
+  DomainError,
+  httpStatusOf,
+  isDomainError,
+  openAIErrorBody,
+  type Reason,
+  reasonOf,
+  retryAfterMsOf,
+  trpcErrorBody,
+} from './errors.ts';
 export * from './rag/index.ts';
 export type { Passage, RetrieveOptions, Retriever } from './rag/retriever.ts';
 export { type AppRouter, appRouter, createCaller } from './root.ts';

@@ -1,13 +1,12 @@
 import { initTRPC } from '@trpc/server';
 import type { Context } from './context.ts';
-import { apiError, reasonOf } from './errors.ts';
+import { DomainError, formatTRPCError } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   // Stack traces leave the server only in explicit development mode.
   isDev: process.env.NODE_ENV === 'development',
-  errorFormatter({ shape, error }) {
-    return { ...shape, data: { ...shape.data, reason: reasonOf(error) } };
-  },
+  // The one place errors become tRPC's wire shape: code, status and `data.reason` from the reason.
+  errorFormatter: ({ shape, error }) => formatTRPCError(shape, error),
   sse: {
     ping: { enabled: true, intervalMs: 15_000 },
     client: { reconnectAfterInactivityMs: 20_000 },
@@ -23,7 +22,7 @@ export const publicProcedure = t.procedure;
 /** Needs an authenticated caller (any configured key). */
 export const authedProcedure = t.procedure.use(({ ctx, next }) => {
   if (ctx.actor.role === 'anonymous') {
-    throw apiError('UNAUTHORIZED', 'unauthenticated', 'An API key is required');
+    throw new DomainError('unauthenticated', 'An API key is required');
   }
   return next();
 });
@@ -31,10 +30,10 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
 /** Needs an admin key; refused outright when no admin key is configured. */
 export const adminProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.deps.adminEnabled) {
-    throw apiError('FORBIDDEN', 'admin_disabled', 'Admin procedures are disabled on this server');
+    throw new DomainError('admin_disabled', 'Admin procedures are disabled on this server');
   }
   if (ctx.actor.role !== 'admin') {
-    throw apiError('FORBIDDEN', 'admin_required', 'An admin API key is required');
+    throw new DomainError('admin_required', 'An admin API key is required');
   }
   return next();
 });

@@ -20,7 +20,7 @@ export function testDeps(overrides: Partial<ApiDeps> = {}, retriever?: Retriever
       historyTokens: 1_000,
       passages: 4,
       resumeGraceMs: 0,
-      maxRuns: 100,
+      limits: { rate: null, maxActive: 100, maxActivePerCaller: 100, maxStreamsPerCaller: 100 },
     },
     retriever ?? { retrieve: async () => [] },
     silent,

@@ -38,6 +38,8 @@ export const chatSection = defineSection(
     CHAT_PASSAGES: count(4, 20),
     CHAT_RESUME_GRACE_MS: ms(10_000),
     CHAT_MAX_ACTIVE: count(2_000, 100_000),
+    CHAT_MAX_ACTIVE_PER_CALLER: count(4, 10_000),
+    CHAT_MAX_STREAMS_PER_CALLER: count(16, 10_000),
     NODE_ENV: nodeEnv,
   },
   (e, problem): ChatConfig => {
@@ -82,7 +84,14 @@ export const chatSection = defineSection(
       historyTokens: e.CHAT_HISTORY_TOKENS,
       passages: e.CHAT_PASSAGES,
       resumeGraceMs: e.CHAT_RESUME_GRACE_MS,
-      maxRuns: e.CHAT_MAX_ACTIVE,
+      limits: {
+        // RATE_LIMIT_CHAT is parsed with RATE_LIMIT_API (security section); the server hands
+        // it to chat, which counts it per answer started.
+        rate: null,
+        maxActive: e.CHAT_MAX_ACTIVE,
+        maxActivePerCaller: e.CHAT_MAX_ACTIVE_PER_CALLER,
+        maxStreamsPerCaller: e.CHAT_MAX_STREAMS_PER_CALLER,
+      },
     };
   },
 );

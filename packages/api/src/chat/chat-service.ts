@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkMessages, createStreamRedactor } from '@bastion/guardrails';
 import type { Actor } from '../context.ts';
-import { apiError } from '../errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Passage, Retriever } from '../rag/retriever.ts';
 import type { ChatInput } from './input.ts';
+import type { ChatLimiter, Release } from './limits.ts';
 import type { ChatMetrics } from './metrics.ts';
 import { PassageScanner } from './passage-scan.ts';
 import { buildPrompt } from './prompt.ts';
@@ -22,6 +23,18 @@ import type {
 export const BLOCKED_MESSAGE =
   "I can't help with that: the request looks like an attempt to override my instructions. Ask me about the knowledge base instead.";
 
+/** A run nobody has watched yet waits at least this long for its first viewer. */
+const FIRST_VIEWER_MS = 1_000;
+
+/**
+ * Whose runs and limits a call uses: the key, else the anonymous caller identity the host set
+ * (a session or the client address). Without either, the caller shares one anonymous bucket.
+ */
+export function callerOf(actor: Actor): string {
+  if (actor.keyId) return `key:${actor.keyId}`;
+  return actor.callerId ? `anon:${actor.callerId}` : 'anon';
+}
+
 export interface ChatLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
@@ -32,6 +45,7 @@ export interface ChatServiceOptions {
   retriever: Retriever;
   metrics: ChatMetrics;
   runs: ChatRuns;
+  limiter: ChatLimiter;
   guardrails: { mode: 'enforce' | 'log'; allowUnsafe: boolean };
   systemPrompt: string;
   /** Approximate token budget for conversation history in the prompt. */
@@ -62,40 +76,65 @@ export class ChatService {
     this.o = options;
   }
 
-  /** Starts producing an answer in the background; subscribers follow the returned run. */
-  start(input: ChatInput, actor: Actor): ChatRun {
-    const run = new ChatRun(randomUUID(), actor.keyId);
+  /**
+   * Starts an answer in the background (`chat.start`) and returns its run. It counts against the
+   * caller's limits until it ends, and it lives on whether or not anyone watches: a run nobody
+   * watches is stopped after the resume grace.
+   */
+  async start(input: ChatInput, actor: Actor): Promise<ChatRun> {
+    const owner = callerOf(actor);
+    const release = await this.o.limiter.startAnswer(owner);
+    const run = new ChatRun(randomUUID(), owner);
     if (!this.o.runs.add(run)) {
-      throw apiError(
-        'TOO_MANY_REQUESTS',
-        'server_busy',
-        'Too many answers in progress; retry shortly',
-      );
+      release();
+      throw new DomainError('server_busy', 'Too many answers in progress; retry shortly');
     }
+    run.awaitViewer(Math.max(this.o.resumeGraceMs, FIRST_VIEWER_MS));
     void (async () => {
       try {
         for await (const event of this.answer(input, run.id, run.controller.signal))
           run.push(event);
       } finally {
+        release();
         run.finish();
       }
     })();
     return run;
   }
 
-  /** Finds the run a tracked event id belongs to; only its owner may resume it. */
-  resume(lastEventId: string, actor: Actor): { run: ChatRun; from: number } {
+  /**
+   * The run a viewer asks for and where to pick it up: after `lastEventId` when resuming. Only
+   * its owner may watch it; anyone else is told it does not exist.
+   */
+  view(
+    requestId: string,
+    lastEventId: string | null | undefined,
+    actor: Actor,
+  ): { run: ChatRun; from: number } {
+    const run = this.o.runs.get(requestId);
+    if (!run || run.owner !== callerOf(actor)) {
+      throw new DomainError(
+        lastEventId ? 'resume_expired' : 'run_not_found',
+        lastEventId ? 'That answer can no longer be resumed' : 'No such answer',
+      );
+    }
+    if (!lastEventId) return { run, from: 0 };
     const parsed = parseEventId(lastEventId);
-    const run = parsed ? this.o.runs.get(parsed.runId) : undefined;
-    if (!parsed || !run || run.ownerKeyId !== actor.keyId) {
-      throw apiError('NOT_FOUND', 'resume_expired', 'That answer can no longer be resumed');
+    if (!parsed || parsed.runId !== requestId) {
+      throw new DomainError('invalid_input', 'lastEventId does not belong to this answer');
     }
     return { run, from: parsed.seq + 1 };
   }
 
+  /** Holds one of the caller's open-stream slots until the returned release is called. */
+  openStream(actor: Actor): Promise<Release> {
+    return this.o.limiter.openStream(callerOf(actor));
+  }
+
+  /** Stops an answer at once (its owner only); false when there is no such answer of theirs. */
   cancel(requestId: string, actor: Actor): boolean {
     const run = this.o.runs.get(requestId);
-    if (!run || run.ownerKeyId !== actor.keyId) return false;
+    if (!run || run.owner !== callerOf(actor)) return false;
     run.cancel();
     return true;
   }
@@ -104,19 +143,30 @@ export class ChatService {
     return this.o.resumeGraceMs;
   }
 
-  /** Runs the same pipeline to completion and returns the whole answer. */
-  async complete(input: ChatInput, signal: AbortSignal): Promise<ChatCompletion> {
+  /**
+   * One answer's events for a caller that follows it itself (`chat.complete`, the OpenAI-compatible
+   * route): counted against the caller's limits like a started run, stopped when `signal` aborts.
+   */
+  async *stream(input: ChatInput, actor: Actor, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+    const release = await this.o.limiter.startAnswer(callerOf(actor));
+    try {
+      yield* this.answer(input, randomUUID(), signal);
+    } finally {
+      release();
+    }
+  }
+
+  /** Runs the pipeline to completion and returns the whole answer. */
+  async complete(input: ChatInput, actor: Actor, signal: AbortSignal): Promise<ChatCompletion> {
     let meta: Extract<ChatEvent, { type: 'meta' }> | undefined;
     let content = '';
-    for await (const event of this.answer(input, randomUUID(), signal)) {
+    for await (const event of this.stream(input, actor, signal)) {
       if (event.type === 'meta') meta = event;
       else if (event.type === 'delta') content += event.text;
       else if (event.type === 'error') {
-        throw apiError(
-          event.code === 'output_blocked' ? 'UNPROCESSABLE_CONTENT' : 'SERVICE_UNAVAILABLE',
-          event.code,
-          event.message,
-        );
+        throw new DomainError(event.code, event.message, {
+          ...(event.retryAfterMs !== undefined ? { retryAfterMs: event.retryAfterMs } : {}),
+        });
       } else if (meta) {
         const { type: _meta, ...rest } = meta;
         return {
@@ -128,7 +178,7 @@ export class ChatService {
         };
       }
     }
-    throw apiError('CLIENT_CLOSED_REQUEST', 'aborted', 'The request was aborted');
+    throw new DomainError('aborted', 'The request was aborted');
   }
 
   /** The event stream of one answer: meta, deltas, then done or error. */
@@ -139,9 +189,7 @@ export class ChatService {
   ): AsyncGenerator<ChatEvent> {
     const startedAt = performance.now();
     const elapsed = () => Math.round(performance.now() - startedAt);
-    const { mode, allowUnsafe } = this.o.guardrails;
-    const verdict = checkMessages(input.messages, { mode, allowUnsafe });
-    const guardrails: GuardrailsReport = { ...verdict, patterns: [...verdict.patterns] };
+    const guardrails = this.scanConversation(input.messages);
 
     if (guardrails.blocked) {
       this.o.metrics.guardrail(true, true);
@@ -244,6 +292,29 @@ export class ChatService {
       ...(usage ? { usage } : {}),
       timings,
     };
+  }
+
+  /**
+   * Guardrails over every turn the client sent. Assistant turns come from the client too, so a
+   * forged one can carry instructions the model would take as its own: each is scanned like a
+   * passage (scans are remembered by text, so a conversation's history is scanned once), and a
+   * flagged one counts like a flagged user message.
+   */
+  private scanConversation(messages: ChatInput['messages']): GuardrailsReport {
+    const { mode, allowUnsafe } = this.o.guardrails;
+    const verdict = checkMessages(messages, { mode, allowUnsafe });
+    const report: GuardrailsReport = { ...verdict, patterns: [...verdict.patterns] };
+    for (const message of messages) {
+      if (message.role !== 'assistant') continue;
+      const scan = this.passageScanner.scan(message.content);
+      if (!scan.flagged) continue;
+      report.flagged = true;
+      report.blocked = mode === 'enforce' && !allowUnsafe;
+      report.reason ??= 'possible prompt injection in an assistant turn sent by the client';
+      for (const label of scan.patterns)
+        if (!report.patterns.includes(label)) report.patterns.push(label);
+    }
+    return report;
   }
 
   /** Retrieves passages and drops any that carry instructions aimed at the model. */

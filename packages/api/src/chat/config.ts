@@ -1,3 +1,4 @@
+import type { ChatLimits } from './limits.ts';
 import type { ProviderTimeouts } from './providers/types.ts';
 
 export interface ModelEndpoint {
@@ -22,5 +23,6 @@ export interface ChatConfig {
   historyTokens: number;
   passages: number;
   resumeGraceMs: number;
-  maxRuns: number;
+  /** Rate and in-progress caps on answers and streams (every chat path). */
+  limits: ChatLimits;
 }

@@ -2,6 +2,7 @@ import type { Retriever } from '../rag/retriever.ts';
 import { type ChatLogger, ChatService } from './chat-service.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { ChatConfig } from './config.ts';
+import { MemoryChatLimiter } from './limits.ts';
 import { LlmHealth } from './llm-status.ts';
 import { ChatMetrics } from './metrics.ts';
 import { type ChainLink, ProviderChain } from './provider-chain.ts';
@@ -69,7 +70,9 @@ export function createChat(
     chain,
     retriever,
     metrics,
-    runs: new ChatRuns({ retainMs: 60_000, maxRuns: config.maxRuns }),
+    // In-progress runs are capped by the limiter; finished ones are kept a minute for resumes.
+    runs: new ChatRuns({ retainMs: 60_000, maxRuns: config.limits.maxActive * 2 }),
+    limiter: new MemoryChatLimiter(config.limits),
     guardrails: config.guardrails,
     systemPrompt: config.systemPrompt,
     historyTokens: config.historyTokens,

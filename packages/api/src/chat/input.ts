@@ -27,7 +27,9 @@ export const chatInput = z.object({
   includeSources: z.boolean().optional(),
 });
 
-export const streamInput = chatInput.extend({
+/** A viewer names the run and, when resuming, the last event it saw: never the conversation. */
+export const streamInput = z.object({
+  requestId: z.string().uuid(),
   lastEventId: z.string().max(200).nullish(),
 });
 

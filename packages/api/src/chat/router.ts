@@ -5,29 +5,38 @@ import { createTRPCRouter, publicProcedure } from '../trpc.ts';
 import { chatInput, streamInput } from './input.ts';
 import { eventId } from './runs.ts';
 
+/**
+ * The next-sse-chat pattern: `chat.start` (a POST, so a conversation of any allowed size never
+ * travels in a URL) starts a run that lives on the server; `chat.stream` only names the run (and
+ * where to resume), so a viewer can leave and come back; `chat.cancel` stops the model at once.
+ */
 export const chatRouter = createTRPCRouter({
+  start: publicProcedure.input(chatInput).mutation(async ({ input, ctx }) => {
+    allowedCollection(ctx, input.collection);
+    const run = await ctx.deps.chat.service.start(input, ctx.actor);
+    return { requestId: run.id };
+  }),
+
   stream: publicProcedure.input(streamInput).subscription(async function* ({ input, ctx, signal }) {
     const chat = ctx.deps.chat.service;
-    if (!input.lastEventId) allowedCollection(ctx, input.collection);
-    const { run, from } = input.lastEventId
-      ? chat.resume(input.lastEventId, ctx.actor)
-      : { run: chat.start(input, ctx.actor), from: 0 };
-    const abort = signal ?? new AbortController().signal;
+    const { run, from } = chat.view(input.requestId, input.lastEventId, ctx.actor);
+    const release = await chat.openStream(ctx.actor);
     run.attach();
     ctx.deps.chat.metrics.connectionOpened();
     try {
-      for await (const { seq, event } of run.follow(from, abort)) {
+      for await (const { seq, event } of run.follow(from, signal ?? new AbortController().signal)) {
         yield tracked(eventId(run.id, seq), event);
       }
     } finally {
       ctx.deps.chat.metrics.connectionClosed();
       run.detach(chat.resumeGraceMs);
+      release();
     }
   }),
 
   complete: publicProcedure.input(chatInput).mutation(({ input, ctx, signal }) => {
     allowedCollection(ctx, input.collection);
-    return ctx.deps.chat.service.complete(input, signal ?? new AbortController().signal);
+    return ctx.deps.chat.service.complete(input, ctx.actor, signal ?? new AbortController().signal);
   }),
 
   /** Stops an answer in progress at once (the owner only); idempotent. */

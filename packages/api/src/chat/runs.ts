@@ -21,7 +21,8 @@ function waitFor(register: (wake: () => void) => void, signal: AbortSignal): Pro
  */
 export class ChatRun {
   readonly id: string;
-  readonly ownerKeyId: string | null;
+  /** The caller that started it (see `callerOf`): only it may watch or cancel the run. */
+  readonly owner: string;
   readonly controller = new AbortController();
   private readonly events: ChatEvent[] = [];
   private waiters: (() => void)[] = [];
@@ -30,9 +31,9 @@ export class ChatRun {
   finished = false;
   finishedAt = 0;
 
-  constructor(id: string, ownerKeyId: string | null) {
+  constructor(id: string, owner: string) {
     this.id = id;
-    this.ownerKeyId = ownerKeyId;
+    this.owner = owner;
   }
 
   push(event: ChatEvent): void {
@@ -89,7 +90,13 @@ export class ChatRun {
   /** The last listener left: abort after `graceMs` unless someone resumes first. */
   detach(graceMs: number): void {
     this.subscribers -= 1;
+    this.awaitViewer(graceMs);
+  }
+
+  /** Nobody watches (a run starts that way): abort after `graceMs` unless a viewer comes. */
+  awaitViewer(graceMs: number): void {
     if (this.subscribers > 0 || this.finished) return;
+    clearTimeout(this.graceTimer);
     if (graceMs <= 0) this.cancel();
     else this.graceTimer = setTimeout(() => this.cancel(), graceMs);
   }

@@ -1,3 +1,5 @@
+import type { Reason } from '../errors.ts';
+
 export type ServedBy = 'primary' | 'fallback' | 'extractive' | 'guardrails';
 export type ProviderName = Exclude<ServedBy, 'guardrails'>;
 
@@ -44,7 +46,7 @@ export type ChatEvent =
       usage?: Usage;
       timings: Timings;
     }
-  | { type: 'error'; code: string; message: string; retryable: boolean; retryAfterMs?: number };
+  | { type: 'error'; code: Reason; message: string; retryable: boolean; retryAfterMs?: number };
 
 export interface ChatCompletion {
   requestId: string;

@@ -1,10 +1,19 @@
 import type { ChatEvent, GuardrailsReport, ServedBy, Source } from '../chat/types.ts';
+import type { Reason, ReasonedErrorData } from '../errors.ts';
 import type { BastionClient } from './index.ts';
 
 export interface ChatRequest {
   messages: { role: 'user' | 'assistant'; content: string }[];
   collection?: string;
   includeSources?: boolean;
+}
+
+/** Why an answer failed: a server reason, or `network_error` when the server was not reached. */
+export interface ChatError {
+  code: Reason;
+  message: string;
+  retryable: boolean;
+  retryAfterMs?: number;
 }
 
 export interface ChatOutcome {
@@ -16,8 +25,8 @@ export interface ChatOutcome {
   sources: Source[];
   guardrails: GuardrailsReport | null;
   finishReason: string | null;
-  error: { code: string; message: string; retryable: boolean; retryAfterMs?: number } | null;
-  /** True when the stream produced no text and the answer came from one `chat.complete`. */
+  error: ChatError | null;
+  /** True when the stream ended `done` with no text and the answer came from one `chat.complete`. */
   completedByFallback: boolean;
   aborted: boolean;
 }
@@ -60,28 +69,91 @@ function apply(outcome: ChatOutcome, event: ChatEvent): void {
   else if (event.type === 'done') {
     outcome.servedBy = event.servedBy;
     outcome.finishReason = event.finishReason;
-  } else outcome.error = { ...event };
+  } else {
+    const { type: _error, ...error } = event;
+    outcome.error = error;
+  }
 }
 
-function errorOf(error: unknown): NonNullable<ChatOutcome['error']> {
-  const data = (error as { data?: { reason?: string; httpStatus?: number } }).data;
-  const code = data?.reason ?? 'network_error';
+function errorOf(error: unknown): ChatError {
+  const data = (error as { data?: Partial<ReasonedErrorData> } | null)?.data;
+  if (!data?.reason) {
+    return { code: 'network_error', message: 'Cannot reach the Bastion server', retryable: true };
+  }
   return {
-    code,
-    message:
-      code === 'network_error'
-        ? 'Cannot reach the Bastion server'
-        : (error as Error).message || 'The request failed',
-    retryable:
-      code === 'network_error' || code === 'rate_limited' || (data?.httpStatus ?? 500) >= 500,
+    code: data.reason,
+    message: (error as Error).message || 'The request failed',
+    retryable: data.retryable ?? false,
+    ...(data.retryAfterMs !== undefined ? { retryAfterMs: data.retryAfterMs } : {}),
   };
 }
 
+/** Follows a started run until it ends, resuming from the last event id after a dropped connection. */
+function follow(
+  client: BastionClient,
+  requestId: string,
+  outcome: ChatOutcome,
+  emit: (event: ChatEvent) => void,
+  options: StreamChatOptions,
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let received = false;
+    let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+    // The link resends the last tracked id as `lastEventId` when EventSource reconnects.
+    const subscription = client.chat.stream.subscribe(
+      { requestId },
+      {
+        onData: ({ data }) => {
+          received = true;
+          clearTimeout(reconnectTimer);
+          reconnectTimer = undefined;
+          emit(data);
+          if (data.type === 'done' || data.type === 'error') finish();
+        },
+        onError: (error) => {
+          outcome.error = errorOf(error);
+          finish();
+        },
+        onComplete: () => finish(),
+        // EventSource retries forever: give up at once if we never connected, and after a while
+        // if a connection that was streaming cannot be resumed.
+        onConnectionStateChange: (state) => {
+          if (state.state !== 'connecting' || !state.error) return;
+          if (!received) {
+            outcome.error = errorOf(state.error);
+            finish();
+          } else {
+            reconnectTimer ??= setTimeout(() => {
+              outcome.error = errorOf(state.error);
+              finish();
+            }, options.reconnectTimeoutMs ?? 15_000);
+          }
+        },
+      },
+    );
+    const onAbort = () => {
+      outcome.aborted = true;
+      void client.chat.cancel.mutate({ requestId }).catch(() => undefined);
+      finish();
+    };
+    function finish() {
+      clearTimeout(reconnectTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+      resolve();
+    }
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /**
- * Streams one answer. Aborting cancels it on the server at once. A stream that ends with no text
- * is followed by exactly one `chat.complete`, so the caller always ends with one answer.
+ * Streams one answer: `chat.start` (the conversation travels in a POST body), then `chat.stream`
+ * for its events. Aborting cancels it on the server at once. A stream that ended `done` without
+ * any text is followed by exactly one `chat.complete`; an error never is (it would be refused or
+ * blocked again, and a second model call costs).
  */
-export function streamChat(
+export async function streamChat(
   client: BastionClient,
   request: ChatRequest,
   options: StreamChatOptions = {},
@@ -91,79 +163,38 @@ export function streamChat(
     apply(outcome, event);
     options.onEvent?.(event);
   };
-
-  const streamed = new Promise<void>((resolve) => {
-    if (options.signal?.aborted) {
-      outcome.aborted = true;
-      resolve();
-      return;
-    }
-    let received = false;
-    let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-    const subscription = client.chat.stream.subscribe(request, {
-      onData: ({ data }) => {
-        received = true;
-        clearTimeout(reconnectTimer);
-        reconnectTimer = undefined;
-        emit(data);
-        if (data.type === 'done' || data.type === 'error') finish();
-      },
-      onError: (error) => {
-        outcome.error = errorOf(error);
-        finish();
-      },
-      onComplete: () => finish(),
-      // EventSource retries forever: give up at once if we never connected, and after a while
-      // if a connection that was streaming cannot be resumed.
-      onConnectionStateChange: (state) => {
-        if (state.state !== 'connecting' || !state.error) return;
-        if (!received) {
-          outcome.error = errorOf(state.error);
-          finish();
-        } else {
-          reconnectTimer ??= setTimeout(() => {
-            outcome.error = errorOf(state.error);
-            finish();
-          }, options.reconnectTimeoutMs ?? 15_000);
-        }
-      },
-    });
-    const onAbort = () => {
-      outcome.aborted = true;
-      if (outcome.requestId) {
-        void client.chat.cancel.mutate({ requestId: outcome.requestId }).catch(() => undefined);
-      }
-      finish();
-    };
-    function finish() {
-      clearTimeout(reconnectTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      subscription.unsubscribe();
-      resolve();
-    }
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
-  return streamed.then(async () => {
-    if (outcome.aborted || outcome.content.length > 0) return outcome;
-    try {
-      const answer = await client.chat.complete.mutate(request, { signal: options.signal });
-      const { content, finishReason, usage, timings, ...meta } = answer;
-      outcome.error = null;
-      outcome.completedByFallback = true;
-      emit({ type: 'meta', ...meta });
-      emit({ type: 'delta', text: content });
-      emit({
-        type: 'done',
-        servedBy: answer.servedBy,
-        finishReason,
-        timings,
-        ...(usage ? { usage } : {}),
-      });
-    } catch (error) {
-      if (options.signal?.aborted) outcome.aborted = true;
-      else outcome.error ??= errorOf(error);
-    }
+  if (options.signal?.aborted) {
+    outcome.aborted = true;
     return outcome;
-  });
+  }
+  try {
+    const { requestId } = await client.chat.start.mutate(request, { signal: options.signal });
+    outcome.requestId = requestId;
+  } catch (error) {
+    if (options.signal?.aborted) outcome.aborted = true;
+    else outcome.error = errorOf(error);
+    return outcome;
+  }
+  await follow(client, outcome.requestId, outcome, emit, options);
+  if (outcome.aborted || outcome.error || outcome.finishReason === null || outcome.content) {
+    return outcome;
+  }
+  try {
+    const answer = await client.chat.complete.mutate(request, { signal: options.signal });
+    const { content, finishReason, usage, timings, ...meta } = answer;
+    outcome.completedByFallback = true;
+    emit({ type: 'meta', ...meta });
+    emit({ type: 'delta', text: content });
+    emit({
+      type: 'done',
+      servedBy: answer.servedBy,
+      finishReason,
+      timings,
+      ...(usage ? { usage } : {}),
+    });
+  } catch (error) {
+    if (options.signal?.aborted) outcome.aborted = true;
+    else outcome.error = errorOf(error);
+  }
+  return outcome;
 }

@@ -6,6 +6,7 @@ import {
   TRPCClientError,
 } from '@trpc/client';
 import { EventSourceImpl } from '#event-source';
+import type { Reason, ReasonedErrorData } from '../errors.ts';
 import type { AppRouter } from '../root.ts';
 
 export interface BastionClientOptions {
@@ -51,15 +52,29 @@ export function createBastionClient(options: BastionClientOptions): BastionClien
 }
 
 /** The stable `data.reason` of a failed call, if the server gave one. */
-export function errorReason(error: unknown): string | null {
+export function errorReason(error: unknown): Reason | null {
   if (error instanceof TRPCClientError) {
-    const reason = (error.data as { reason?: unknown } | undefined)?.reason;
+    const reason = (error.data as Partial<ReasonedErrorData> | undefined)?.reason;
     return typeof reason === 'string' ? reason : null;
   }
   return null;
 }
 
-export type { ChatEvent, GuardrailsReport, ServedBy, Source } from '../chat/types.ts';
-export { type ChatOutcome, type ChatRequest, type StreamChatOptions, streamChat } from './chat.ts';
+export type {
+  ChatCompletion,
+  ChatEvent,
+  GuardrailsReport,
+  ServedBy,
+  Source,
+  Usage,
+} from '../chat/types.ts';
+export type { Reason, ReasonedErrorData } from '../errors.ts';
+export {
+  type ChatError,
+  type ChatOutcome,
+  type ChatRequest,
+  type StreamChatOptions,
+  streamChat,
+} from './chat.ts';
 export type { AppRouter };
 export { TRPCClientError };

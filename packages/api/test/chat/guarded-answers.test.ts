@@ -34,7 +34,7 @@ function chatWith(fake: FakeOpenAI, mode: 'enforce' | 'log', passages: Passage[]
       historyTokens: 2_000,
       passages: 4,
       resumeGraceMs: 0,
-      maxRuns: 10,
+      limits: { rate: null, maxActive: 100, maxActivePerCaller: 100, maxStreamsPerCaller: 100 },
     },
     { retrieve: async () => passages },
     silent,

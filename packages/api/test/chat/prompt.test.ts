@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPrompt } from '../../src/chat/prompt.ts';
+import { buildPrompt, TRANSCRIPT_NOTE } from '../../src/chat/prompt.ts';
 import type { Passage } from '../../src/rag/retriever.ts';
 
 const hostile: Passage = {
@@ -48,7 +48,9 @@ describe('buildPrompt', () => {
       history,
       historyTokens: 130,
     });
-    expect(kept.slice(1).map((m) => m.content[0])).toEqual(['b', 'c']);
+    expect(kept.filter((m) => m.role !== 'system').map((m) => m.content[0])).toEqual(['b', 'c']);
+    // The assistant turn kept is announced as a client-sent transcript, right before the history.
+    expect(kept.at(-3)).toEqual({ role: 'system', content: TRANSCRIPT_NOTE });
     const tiny = buildPrompt({
       systemPrompt: 's',
       canary: 'c',

@@ -12,7 +12,7 @@ async function drain(run: ChatRun, from: number, signal = new AbortController().
 
 describe('ChatRun', () => {
   it('replays the backlog after a given event, then follows live events in order', async () => {
-    const run = new ChatRun('r', null);
+    const run = new ChatRun('r', 'key:a');
     run.push(delta('a'));
     run.push(delta('b'));
     const seen: { seq: number; text: string }[] = [];
@@ -33,7 +33,7 @@ describe('ChatRun', () => {
   });
 
   it('merges deltas that queued up while the subscriber was away, keeping ids resumable', async () => {
-    const run = new ChatRun('r', null);
+    const run = new ChatRun('r', 'key:a');
     run.push({
       type: 'meta',
       requestId: 'r',
@@ -68,7 +68,7 @@ describe('ChatRun', () => {
   });
 
   it('stops following when the subscriber aborts, without finishing the run', async () => {
-    const run = new ChatRun('r', null);
+    const run = new ChatRun('r', 'key:a');
     const controller = new AbortController();
     const seen = drain(run, 0, controller.signal);
     run.push(delta('a'));
@@ -79,7 +79,7 @@ describe('ChatRun', () => {
   });
 
   it('aborts the producer after the grace period once the last subscriber leaves', async () => {
-    const run = new ChatRun('r', null);
+    const run = new ChatRun('r', 'key:a');
     run.attach();
     run.detach(30);
     expect(run.controller.signal.aborted).toBe(false);
@@ -88,7 +88,7 @@ describe('ChatRun', () => {
   });
 
   it('a resuming subscriber within the grace period keeps the producer alive', async () => {
-    const run = new ChatRun('r', null);
+    const run = new ChatRun('r', 'key:a');
     run.attach();
     run.detach(30);
     run.attach();
@@ -97,7 +97,7 @@ describe('ChatRun', () => {
   });
 
   it('aborts at once with no grace period', () => {
-    const run = new ChatRun('r', null);
+    const run = new ChatRun('r', 'key:a');
     run.attach();
     run.detach(0);
     expect(run.controller.signal.aborted).toBe(true);
@@ -107,12 +107,12 @@ describe('ChatRun', () => {
 describe('ChatRuns', () => {
   it('refuses new runs at capacity and drops finished runs first', () => {
     const runs = new ChatRuns({ retainMs: 60_000, maxRuns: 2 });
-    const a = new ChatRun('a', null);
+    const a = new ChatRun('a', 'key:a');
     expect(runs.add(a)).toBe(true);
-    expect(runs.add(new ChatRun('b', null))).toBe(true);
-    expect(runs.add(new ChatRun('c', null))).toBe(false);
+    expect(runs.add(new ChatRun('b', 'key:a'))).toBe(true);
+    expect(runs.add(new ChatRun('c', 'key:a'))).toBe(false);
     a.finish();
-    expect(runs.add(new ChatRun('c', null))).toBe(true);
+    expect(runs.add(new ChatRun('c', 'key:a'))).toBe(true);
     expect(runs.get('a')).toBeUndefined();
   });
 });
