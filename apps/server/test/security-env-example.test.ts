@@ -1,26 +1,53 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { envVariables } from '../src/config/env.ts';
 
-const example = readFileSync(new URL('../../../infra/.env.example', import.meta.url), 'utf8');
-const documented = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const read = (path: string) => readFileSync(join(repo, path), 'utf8');
 
-/** SPEC section 2.5, including variables of features still being built. */
-const SPEC_VARIABLES =
-  `HOST PORT NODE_ENV LOG_LEVEL DATA_DIR DATABASE_PATH PRIMARY_BASE_URL PRIMARY_MODEL
-  PRIMARY_API_KEY PRIMARY_API_KEY_FILE DISABLE_PRIMARY PRIMARY_PULL_ON_START FALLBACK_BASE_URL
-  FALLBACK_MODEL OPENAI_API_KEY OPENAI_API_KEY_FILE EXTRACTIVE_FALLBACK EMBEDDINGS_BASE_URL
-  EMBEDDINGS_MODEL EMBEDDINGS_API_KEY EMBEDDINGS_API_KEY_FILE GUARDRAILS_MODE ALLOW_UNSAFE API_KEYS
-  ADMIN_API_KEYS API_KEY_COLLECTIONS ALLOWED_ORIGINS RATE_LIMIT_CHAT RATE_LIMIT_API REPO_ROOT
-  ALLOW_TOOLS ALLOW_SCRIPTS ALLOW_DIRTY_TOOLS ALLOW_BEHIND_TOOLS GIT_BASE TOOLS_AUDIT_LOG
-  ANALYTICS_ENABLED ANALYTICS_ORIGIN_ALLOWLIST ANALYTICS_RETENTION_DAYS`.split(/\s+/);
+const example = read('infra/.env.example');
+/** The example's last section is read by compose (infra/compose.yaml), not by the server. */
+const COMPOSE_HEADER = /^# ── Compose\b.*$/m;
+const composeAt = example.search(COMPOSE_HEADER);
+const serverPart = composeAt < 0 ? example : example.slice(0, composeAt);
+const composePart = composeAt < 0 ? '' : example.slice(composeAt);
+
+/** `NAME=` and `# NAME=` lines: the variables a section documents. */
+const documented = (text: string) =>
+  new Set([...text.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+
+/** Variables the server reads outside the config schema (`process.env.NAME` in its source). */
+function directReads(dir: string): string[] {
+  return readdirSync(join(repo, dir), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .flatMap((file) => [
+      ...read(join(dir, file)).matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g),
+    ])
+    .map((m) => (m[1] ?? m[2])!);
+}
+
+const serverReads = new Set([...envVariables, ...directReads('apps/server/src')]);
+const composeReads = new Set(
+  [...read('infra/compose.yaml').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!),
+);
+
+const difference = (a: Iterable<string>, b: Set<string>) => [...a].filter((v) => !b.has(v)).sort();
 
 describe('infra/.env.example', () => {
-  it('documents every variable of SPEC 2.5 and every variable the server reads', () => {
-    const missing = [...new Set([...SPEC_VARIABLES, ...envVariables])].filter(
-      (v) => !documented.has(v),
-    );
-    expect(missing).toEqual([]);
+  it('documents every variable the server reads', () => {
+    expect(difference(serverReads, documented(serverPart))).toEqual([]);
+  });
+
+  it('documents no server variable that nothing reads', () => {
+    expect(difference(documented(serverPart), serverReads)).toEqual([]);
+  });
+
+  it('documents exactly the variables compose substitutes that the server does not read', () => {
+    const composeOnly = new Set([...composeReads].filter((v) => !serverReads.has(v)));
+    expect(difference(documented(composePart), composeOnly)).toEqual([]);
+    expect(difference(composeOnly, documented(composePart))).toEqual([]);
   });
 
   it('holds no secret values, only placeholders', () => {
@@ -30,5 +57,16 @@ describe('infra/.env.example', () => {
     expect(secrets.map((m) => m[1])).toContain('OPENAI_API_KEY');
     expect(secrets.length).toBeGreaterThanOrEqual(8);
     for (const [, name, value] of secrets) expect(value, name).toMatch(/^$|<secret>/);
+  });
+});
+
+describe('README configuration tables', () => {
+  it('name only variables the server reads', () => {
+    const readme = read('README.md');
+    const named = [...readme.matchAll(/^\| ([^|]*`[A-Z][A-Z0-9_]+(?:\[_FILE\])?`[^|]*) \|/gm)]
+      .flatMap((row) => [...row[1]!.matchAll(/`([A-Z][A-Z0-9_]+)(\[_FILE\])?`/g)])
+      .flatMap((m) => (m[2] ? [m[1]!, `${m[1]}_FILE`] : [m[1]!]));
+    expect(named.length).toBeGreaterThan(40);
+    expect(difference(new Set(named), serverReads)).toEqual([]);
   });
 });

@@ -1,4 +1,7 @@
+import type { RequestOrigins } from './analytics/origin.ts';
+import type { AnalyticsDeps } from './analytics/router.ts';
 import type { Chat } from './chat/create-chat.ts';
+import type { Feedback } from './feedback/feedback.ts';
 import type { KnowledgeBase } from './rag/knowledge-base.ts';
 import type { ToolRunner } from './tools/runner.ts';
 
@@ -35,10 +38,16 @@ export interface ApiDeps {
   tools?: ToolRunner;
   /** The knowledge base; without it `rag.*` answer `rag_unavailable`. */
   kb?: KnowledgeBase;
+  /** Anonymous analytics; without it `analytics.*` answer `analytics_unavailable`. */
+  analytics?: AnalyticsDeps;
+  /** Ratings of answers; without it `feedback.submit` answers `feedback_unavailable`. */
+  feedback?: Feedback;
 }
 
 export interface Context {
   deps: ApiDeps;
   requestId: string;
   actor: Actor;
+  /** The request's `Origin` and the server's own origin (analytics accept allowed pages only). */
+  origin?: RequestOrigins;
 }

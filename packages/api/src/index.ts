@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from './root.ts';
 
+export * from './analytics/index.ts';
 export {
   allowedCollections,
   assertCollectionAllowed,
@@ -32,6 +33,12 @@ export {
   retryAfterMsOf,
   trpcErrorBody,
 } from './errors.ts';
+export {
+  Feedback,
+  type FeedbackEntry,
+  type FeedbackTotals,
+  NOTE_MAX_CHARS,
+} from './feedback/feedback.ts';
 export * from './rag/index.ts';
 export type { Passage, RetrieveOptions, Retriever } from './rag/retriever.ts';
 export { type AppRouter, appRouter, createCaller } from './root.ts';

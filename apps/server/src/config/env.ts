@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { analyticsSection } from './analytics.ts';
 import { baseSection } from './base.ts';
 import { chatSection } from './chat.ts';
 import { ragSection } from './rag.ts';
@@ -8,6 +9,7 @@ import { toolsSection } from './tools.ts';
 // Each feature owns a section (its variables and typed config); add new ones here.
 const sections = {
   base: baseSection,
+  analytics: analyticsSection,
   chat: chatSection,
   rag: ragSection,
   security: securitySection,

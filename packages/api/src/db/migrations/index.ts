@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as knowledgeBase from './0001-knowledge-base.ts';
 import * as termVocabulary from './0002-term-vocabulary.ts';
 import * as collectionIndexes from './0003-collection-indexes.ts';
+import * as feedback from './0004-feedback.ts';
 
 /**
  * Every migration, in the order they apply; each runs once per database. Released entries are
@@ -11,4 +12,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0001-knowledge-base', knowledgeBase],
   ['0002-term-vocabulary', termVocabulary],
   ['0003-collection-indexes', collectionIndexes],
+  ['0004-feedback', feedback],
 ];
