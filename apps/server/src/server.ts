@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { buildInfo } from './config/build-info.ts';
 import type { ServerConfig } from './config/env.ts';
 import { openKnowledgeBase } from './knowledge-base.ts';
+import { openaiPlugin } from './openai/plugin.ts';
 import { apiPlugin } from './plugins/api.ts';
 import { refuseOpenAI } from './plugins/api-error.ts';
 import { guardApiScope } from './plugins/api-scope.ts';
@@ -127,6 +128,7 @@ export async function createServer(
       v1.addHook('onRequest', requireKey(security.requireKey, refuseOpenAI));
       // OpenAI-compatible routes: openaiPlugin from ./openai/plugin.ts (register it here, e.g.
       // `await v1.register(openaiPlugin, { deps })`; its routes inherit every guard above).
+      await v1.register(openaiPlugin, { deps });
     },
     { prefix: '/v1' },
   );

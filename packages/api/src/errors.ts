@@ -33,6 +33,7 @@ const REASONS = {
   server_busy: { code: 'TOO_MANY_REQUESTS', retryable: true },
   // Chat
   run_not_found: { code: 'NOT_FOUND', retryable: false },
+  model_not_found: { code: 'NOT_FOUND', retryable: false },
   resume_expired: { code: 'NOT_FOUND', retryable: false },
   no_provider: { code: 'SERVICE_UNAVAILABLE', retryable: true },
   output_blocked: { code: 'UNPROCESSABLE_CONTENT', retryable: false },

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkMessages, createStreamRedactor } from '@bastion/guardrails';
+import { allowedCollection } from '../auth/collections.ts';
 import type { Actor } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { Passage, Retriever } from '../rag/retriever.ts';
@@ -82,6 +83,7 @@ export class ChatService {
    * watches is stopped after the resume grace.
    */
   async start(input: ChatInput, actor: Actor): Promise<ChatRun> {
+    allowedCollection({ actor }, input.collection);
     const owner = callerOf(actor);
     const release = await this.o.limiter.startAnswer(owner);
     const run = new ChatRun(randomUUID(), owner);
@@ -148,6 +150,7 @@ export class ChatService {
    * route): counted against the caller's limits like a started run, stopped when `signal` aborts.
    */
   async *stream(input: ChatInput, actor: Actor, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+    allowedCollection({ actor }, input.collection);
     const release = await this.o.limiter.startAnswer(callerOf(actor));
     try {
       yield* this.answer(input, randomUUID(), signal);

@@ -1,0 +1,82 @@
+import { type ChatInput, chatInput, DomainError } from '@bastion/api';
+import { z } from 'zod';
+
+/** The one model the façade offers: Bastion's guarded, grounded pipeline. */
+export const MODEL_ID = 'bastion';
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+
+/**
+ * The part of OpenAI's chat-completions body Bastion honours. Sampling and tool options are
+ * accepted and ignored (the provider chain decides them); `collection` and `include_sources` are
+ * Bastion's own extra fields, which OpenAI SDKs pass through as extra body parameters.
+ */
+const completionRequest = z.object({
+  model: z.string().max(200),
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['system', 'developer', 'user', 'assistant']),
+        content: z.union([z.string(), z.array(textPart).max(100)]).nullish(),
+      }),
+    )
+    .max(200),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
+  collection: z.string().nullish(),
+  include_sources: z.boolean().nullish(),
+});
+
+export interface CompletionRequest {
+  input: ChatInput;
+  stream: boolean;
+  includeUsage: boolean;
+}
+
+function problem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid request';
+}
+
+/**
+ * Validates an OpenAI-style body into the chat input every other path uses (same caps). The
+ * client's system and developer messages are not forwarded: Bastion's own system prompt governs,
+ * and a caller-supplied one would be an instruction channel around the guardrails.
+ */
+export function parseCompletionRequest(body: unknown): CompletionRequest {
+  const parsed = completionRequest.safeParse(body);
+  if (!parsed.success) throw new DomainError('invalid_input', problem(parsed.error));
+  const request = parsed.data;
+  if (request.model !== MODEL_ID) {
+    throw new DomainError(
+      'model_not_found',
+      `The model "${request.model.slice(0, 60)}" does not exist; use "${MODEL_ID}"`,
+    );
+  }
+  const messages = request.messages.flatMap((m) =>
+    m.role === 'user' || m.role === 'assistant'
+      ? [
+          {
+            role: m.role,
+            content:
+              typeof m.content === 'string'
+                ? m.content
+                : (m.content ?? []).map((part) => part.text).join(''),
+          },
+        ]
+      : [],
+  );
+  const input = chatInput.safeParse({
+    messages,
+    ...(request.collection ? { collection: request.collection } : {}),
+    ...(typeof request.include_sources === 'boolean'
+      ? { includeSources: request.include_sources }
+      : {}),
+  });
+  if (!input.success) throw new DomainError('invalid_input', problem(input.error));
+  return {
+    input: input.data,
+    stream: request.stream === true,
+    includeUsage: request.stream_options?.include_usage === true,
+  };
+}
