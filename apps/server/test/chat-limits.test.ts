@@ -1,0 +1,121 @@
+import { type BastionClient, createBastionClient, errorReason } from '@bastion/api/client';
+import { type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer } from './helpers.ts';
+
+const QUESTION = { messages: [{ role: 'user' as const, content: 'What is Bastion?' }] };
+const ALICE = 'alice-secret-0123456789';
+const BOB = 'bob-secret-0123456789xx';
+const KEYS = `alice:${ALICE},bob:${BOB}`;
+const SLOW = { tokens: Array.from({ length: 40 }, (_, i) => `t${i} `), tokenDelayMs: 25 };
+
+const reasons = (results: PromiseSettledResult<unknown>[]) =>
+  results.map((r) => (r.status === 'fulfilled' ? 'ok' : errorReason(r.reason)));
+const count = (list: (string | null)[], value: string) => list.filter((x) => x === value).length;
+
+describe('chat limits count model calls, not HTTP requests', () => {
+  let primary: FakeOpenAI | undefined;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    await primary?.close();
+    server = undefined;
+    primary = undefined;
+  });
+
+  async function start(env: Record<string, string>, scenario = {}) {
+    primary = await startFakeOpenAI({ defaultScenario: scenario });
+    server = await startServer({
+      PRIMARY_BASE_URL: primary.baseURL,
+      PRIMARY_MODEL: 'fake-model',
+      ...env,
+    });
+    return server;
+  }
+
+  it('counts each chat.complete of one tRPC batch against RATE_LIMIT_CHAT', async () => {
+    const { url } = await start({ RATE_LIMIT_CHAT: '5/min', CHAT_MAX_ACTIVE_PER_CALLER: '100' });
+    const client = createBastionClient({ url });
+    // Issued in the same tick, the 14 calls travel as one batched HTTP request.
+    const results = await Promise.allSettled(
+      Array.from({ length: 14 }, () => client.chat.complete.mutate(QUESTION)),
+    );
+    const seen = reasons(results);
+    expect(count(seen, 'ok')).toBe(5);
+    expect(count(seen, 'rate_limited')).toBe(9);
+    expect(primary!.requests).toHaveLength(5);
+    // A refusal carries when to retry, as a header and in the typed body.
+    const refused = await fetch(`${url}/api/trpc/chat.start`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(QUESTION),
+    });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const body = await refused.json();
+    expect(body.error.data).toMatchObject({ reason: 'rate_limited', httpStatus: 429 });
+    expect(body.error.data.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it('holds chat.complete to CHAT_MAX_ACTIVE answers in flight', async () => {
+    const { url } = await start({ CHAT_MAX_ACTIVE: '2', CHAT_MAX_ACTIVE_PER_CALLER: '100' }, SLOW);
+    const client = createBastionClient({ url });
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => client.chat.complete.mutate(QUESTION)),
+    );
+    const seen = reasons(results);
+    expect(count(seen, 'ok')).toBe(2);
+    expect(count(seen, 'server_busy')).toBe(4);
+    expect(primary!.requests).toHaveLength(2);
+  });
+
+  it('keeps one key from holding every slot: its own cap refuses it, another key still chats', async () => {
+    const { url } = await start(
+      { API_KEYS: KEYS, CHAT_MAX_ACTIVE: '3', CHAT_MAX_ACTIVE_PER_CALLER: '2' },
+      SLOW,
+    );
+    const alice = createBastionClient({ url, apiKey: ALICE });
+    const bob = createBastionClient({ url, apiKey: BOB });
+    await alice.chat.start.mutate(QUESTION);
+    await alice.chat.start.mutate(QUESTION);
+    const third = await alice.chat.start.mutate(QUESTION).catch((e: unknown) => e);
+    expect(errorReason(third)).toBe('too_many_answers');
+    const viaComplete = await alice.chat.complete.mutate(QUESTION).catch((e: unknown) => e);
+    expect(errorReason(viaComplete)).toBe('too_many_answers');
+    expect((await bob.chat.complete.mutate(QUESTION)).servedBy).toBe('primary');
+  });
+
+  it('caps the streams one caller may hold open', async () => {
+    const { url } = await start(
+      { API_KEYS: KEYS, CHAT_MAX_STREAMS_PER_CALLER: '2', CHAT_RESUME_GRACE_MS: '5000' },
+      { tokens: Array.from({ length: 200 }, (_, i) => `t${i} `), tokenDelayMs: 20 },
+    );
+    const alice = createBastionClient({ url, apiKey: ALICE });
+    const bob = createBastionClient({ url, apiKey: BOB });
+    const { requestId } = await alice.chat.start.mutate(QUESTION);
+    const open = (client: BastionClient, id: string) =>
+      new Promise<string>((resolve) => {
+        const sub = client.chat.stream.subscribe(
+          { requestId: id },
+          {
+            onData: () => resolve('open'),
+            onError: (error) => {
+              sub.unsubscribe();
+              resolve(errorReason(error) ?? 'unknown');
+            },
+          },
+        );
+        subscriptions.push(sub);
+      });
+    const subscriptions: { unsubscribe: () => void }[] = [];
+    try {
+      expect(await open(alice, requestId)).toBe('open');
+      expect(await open(alice, requestId)).toBe('open');
+      expect(await open(alice, requestId)).toBe('too_many_streams');
+      const other = await bob.chat.start.mutate(QUESTION);
+      expect(await open(bob, other.requestId)).toBe('open');
+    } finally {
+      for (const sub of subscriptions) sub.unsubscribe();
+    }
+  });
+});
