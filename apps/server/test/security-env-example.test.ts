@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +25,9 @@ function directReads(dir: string): string[] {
   return readdirSync(join(repo, dir), { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts'))
     .flatMap((file) => [
-      ...read(join(dir, file)).matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g),
+      ...read(join(dir, file)).matchAll(
+        /process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g,
+      ),
     ])
     .map((m) => (m[1] ?? m[2])!);
 }
@@ -68,5 +72,63 @@ describe('README configuration tables', () => {
       .flatMap((m) => (m[2] ? [m[1]!, `${m[1]}_FILE`] : [m[1]!]));
     expect(named.length).toBeGreaterThan(40);
     expect(difference(new Set(named), serverReads)).toEqual([]);
+  });
+});
+
+/** The values of a string-literal union type, read from its declaration. */
+function unionValues(path: string, type: string): string[] {
+  const declaration = new RegExp(`type ${type} =([^;]+);`).exec(read(path))?.[1] ?? '';
+  return [...declaration.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+}
+
+describe('infra/RUNBOOK.md', () => {
+  const runbook = read('infra/RUNBOOK.md');
+
+  it('explains exactly the llm.path values the API reports', () => {
+    const paths = unionValues('packages/api/src/chat/llm-status.ts', 'LlmPath');
+    expect(paths).toContain('unavailable');
+    const table = runbook.slice(runbook.indexOf('## `llm.path`'));
+    const rows = [...table.matchAll(/^\| `([a-z]+)` \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(paths);
+  });
+
+  it('names every failure reason status.summary can show', () => {
+    for (const reason of unionValues(
+      'packages/api/src/chat/providers/failure.ts',
+      'FailureReason',
+    )) {
+      expect(runbook).toContain(reason);
+    }
+  });
+});
+
+describe('README TypeScript examples', () => {
+  const blocks = [...read('README.md').matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
+
+  it('read only variables Bastion reads (the CLI and the server)', () => {
+    const known = new Set([...serverReads, ...directReads('packages/api/src/cli')]);
+    const used = blocks.flatMap((b) =>
+      [...b.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!),
+    );
+    expect(difference(new Set(used), known)).toEqual([]);
+  });
+
+  it("pass the repository's lint as pasted", () => {
+    expect(blocks.length).toBeGreaterThan(0);
+    // Checked outside the work tree with the repository's Biome settings (minus its git link).
+    const dir = mkdtempSync(join(tmpdir(), 'bastion-readme-'));
+    try {
+      const { vcs: _vcs, $schema: _schema, ...config } = JSON.parse(read('biome.json'));
+      writeFileSync(join(dir, 'biome.json'), JSON.stringify(config));
+      blocks.forEach((block, i) => writeFileSync(join(dir, `example-${i + 1}.ts`), block));
+      const biome = join(repo, 'node_modules/.bin/biome');
+      const result = spawnSync(biome, ['check', '--colors=off', '.'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
