@@ -6,9 +6,14 @@ import { closedPort, startServer } from './helpers.ts';
 
 const cli = fileURLToPath(new URL('../../../packages/api/src/cli/main.ts', import.meta.url));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH } });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -52,11 +57,57 @@ describe('bastion ask', () => {
     }
   });
 
-  it('fails clearly when the server is unreachable, and on bad usage', async () => {
-    const down = await run(['ask', 'hello', '--url', `http://127.0.0.1:${await closedPort()}`]);
+  it('fails clearly when the server is unreachable, naming the URL it tried', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const down = await run(['ask', 'hello', '--url', url]);
     expect(down.code).toBe(1);
-    expect(down.stderr).toContain('error: Cannot reach the Bastion server [network_error]');
+    expect(down.stderr).toContain(
+      `error: cannot reach the Bastion server at ${url} [network_error]`,
+    );
+  });
+
+  it('reports a missing collection as missing, not as an answer', async () => {
+    const result = await run([
+      'ask',
+      'What is Bastion?',
+      '--url',
+      server.url,
+      '--collection',
+      'nope',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no collection "nope"');
+    expect(result.stderr).toContain('[collection_not_found]');
+    expect(result.stdout).toBe('');
+  });
+
+  it('reads the key from BASTION_API_KEY', async () => {
+    const keyed = await startServer({
+      PRIMARY_BASE_URL: fake.baseURL,
+      PRIMARY_MODEL: 'fake-model',
+      API_KEYS: 'cli:cli-secret-0123456789',
+    });
+    try {
+      const without = await run(['ask', 'What is Bastion?', '--url', keyed.url]);
+      expect(without.code).toBe(1);
+      expect(without.stderr).toContain('[unauthenticated]');
+      const withKey = await run(['ask', 'What is Bastion?', '--url', keyed.url], {
+        BASTION_API_KEY: 'cli-secret-0123456789',
+      });
+      expect(withKey.code).toBe(0);
+      expect(withKey.stdout).toContain('Streamed to the terminal.');
+    } finally {
+      await keyed.stop();
+    }
+  });
+
+  it('prints its version, and names an unknown command', async () => {
+    const version = await run(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^bastion \d+\.\d+\.\d+\n$/);
+    const unknown = await run(['nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "nope"');
     expect((await run(['ask'])).code).toBe(2);
-    expect((await run(['nope'])).code).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `bastion <command> …`: each command lives in ./commands/<name>.ts and exports `run(argv)`.
+import { readFileSync } from 'node:fs';
 
 const commands: Record<
   string,
@@ -14,13 +15,26 @@ const commands: Record<
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
-  return `Usage: bastion <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+  return `Usage: bastion <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nOptions:\n  --version  print the version\n  --help     print this help\n`;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return (pkg as { version: string }).version;
 }
 
 const [name, ...argv] = process.argv.slice(2);
-const command = name ? commands[name] : undefined;
+const command = name && Object.hasOwn(commands, name) ? commands[name] : undefined;
+if (name === '--version' || name === '-v') {
+  process.stdout.write(`bastion ${version()}\n`);
+  process.exit(0);
+}
 if (!command) {
-  process.stderr.write(usage());
-  process.exit(name === undefined || name === '--help' || name === '-h' ? 0 : 2);
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    process.exit(0);
+  }
+  process.stderr.write(`bastion: unknown command "${name.slice(0, 60)}"\n\n${usage()}`);
+  process.exit(2);
 }
 process.exitCode = await (await command.load()).run(argv);

@@ -1,4 +1,9 @@
-import { createBastionClient, streamChat } from '../../client/index.ts';
+import {
+  type BastionClient,
+  type ChatError,
+  createBastionClient,
+  streamChat,
+} from '../../client/index.ts';
 import { parseCommand } from '../args.ts';
 
 const HELP = `Usage: bastion ask "question" [--url URL] [--api-key KEY] [--collection ID] [--no-sources]
@@ -9,6 +14,30 @@ Streams Bastion's answer to the terminal.
   --collection ID   knowledge base collection
   --no-sources      do not list the sources after the answer
 `;
+
+/**
+ * Whether the server knows `collection`: an unknown one would only be answered with "nothing
+ * found", which reads as if the knowledge base had no answer. Null when the server would not say.
+ */
+async function collectionExists(
+  client: BastionClient,
+  collection: string,
+): Promise<boolean | null> {
+  try {
+    const known = await client.rag.collections.query();
+    return known.some((c) => c.id === collection);
+  } catch {
+    // Refused (a key limited to other collections, rag off) or unreachable: the answer will say.
+    return null;
+  }
+}
+
+function describe(error: ChatError, url: string): string {
+  const message =
+    error.code === 'network_error' ? `cannot reach the Bastion server at ${url}` : error.message;
+  const retry = error.retryAfterMs ? ` (retry in ${Math.ceil(error.retryAfterMs / 1000)} s)` : '';
+  return `error: ${message} [${error.code}]${retry}\n`;
+}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
@@ -30,12 +59,18 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const client = createBastionClient({
-    url: values.url ?? process.env.BASTION_URL ?? 'http://127.0.0.1:8787',
-    ...((values['api-key'] ?? process.env.BASTION_API_KEY)
-      ? { apiKey: values['api-key'] ?? process.env.BASTION_API_KEY }
-      : {}),
-  });
+  const url = values.url ?? process.env.BASTION_URL ?? 'http://127.0.0.1:8787';
+  const apiKey = values['api-key'] ?? process.env.BASTION_API_KEY;
+  const client = createBastionClient({ url, ...(apiKey ? { apiKey } : {}) });
+  if (values.collection) {
+    const exists = await collectionExists(client, values.collection);
+    if (exists === false) {
+      process.stderr.write(
+        `error: no collection "${values.collection}" on ${url} (bastion ingest <path> --collection ${values.collection} creates it) [collection_not_found]\n`,
+      );
+      return 1;
+    }
+  }
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
 
@@ -65,10 +100,7 @@ export async function run(argv: string[]): Promise<number> {
     });
   }
   if (outcome.error) {
-    const retry = outcome.error.retryAfterMs
-      ? ` (retry in ${Math.ceil(outcome.error.retryAfterMs / 1000)} s)`
-      : '';
-    process.stderr.write(`error: ${outcome.error.message} [${outcome.error.code}]${retry}\n`);
+    process.stderr.write(describe(outcome.error, url));
     return 1;
   }
   if (outcome.servedBy) process.stderr.write(`— served by ${outcome.servedBy}\n`);
