@@ -1,14 +1,6 @@
+import { script } from '../fixtures/fake-provider.ts';
 import { expect, test } from '../fixtures/test.ts';
 import { fakeProviderURL } from '../playwright.config.ts';
-
-async function script(queue: object[]) {
-  const res = await fetch(`${fakeProviderURL}/__fake/scenario`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ queue }),
-  });
-  expect(res.status).toBe(204);
-}
 
 interface FakeRequest {
   id: number;

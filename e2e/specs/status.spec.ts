@@ -1,6 +1,6 @@
 import { expect, test } from '../fixtures/test.ts';
 
-test('the status pill reaches ready against the real server', async ({ fastPage: page }) => {
+test('the status pill names the answer path of the real server', async ({ fastPage: page }) => {
   const errors: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(msg.text());
@@ -10,13 +10,13 @@ test('the status pill reaches ready against the real server', async ({ fastPage:
   await page.goto('/');
   await expect(page).toHaveTitle('Bastion');
   const pill = page.getByTestId('status-pill');
-  await expect(pill).toHaveAttribute('data-state', 'ready');
-  await expect(pill).toHaveText(/Ready/);
+  await expect(pill).toHaveAttribute('data-state', 'primary');
+  await expect(pill).toHaveText(/Primary model/);
   expect(errors).toEqual([]);
 });
 
 test('the pill shows offline when the status API fails', async ({ fastPage: page }) => {
-  await page.route('**/api/trpc/**', (route) => route.fulfill({ status: 503, body: 'down' }));
+  await page.route('**/api/**', (route) => route.fulfill({ status: 503, body: 'down' }));
   await page.goto('/');
   await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'offline');
 });

@@ -1,4 +1,52 @@
-import { createBastionClient } from '@bastion/api/client';
+import type { StatusSummary } from '@bastion/api';
+import type { BastionClient, ChatOutcome, ChatRequest } from '@bastion/api/client';
+import type { StreamChatFn } from './chat/chat-store.ts';
+import type { SessionClient } from './session/session.ts';
 
-/** The page talks to the server that served it. */
-export const api = createBastionClient({ url: window.location.origin });
+/**
+ * The typed client (tRPC with its links) is the largest piece of the page and the first screen
+ * does not need it: the status pill reads the plain `GET /api/status/summary`. The client is
+ * loaded when the page is idle, or by the first call that needs it, whichever comes first.
+ */
+let client:
+  | Promise<{ api: BastionClient; module: typeof import('@bastion/api/client') }>
+  | undefined;
+
+export function loadClient() {
+  client ??= import('@bastion/api/client').then((module) => ({
+    module,
+    // The page talks to the server that served it; a keyed deployment by session cookie.
+    api: module.createBastionClient({ url: window.location.origin }),
+  }));
+  return client;
+}
+
+export async function bastion(): Promise<BastionClient> {
+  return (await loadClient()).api;
+}
+
+/** A failed plain HTTP call, shaped like a tRPC error's `data` so one check reads both. */
+export class HttpError extends Error {
+  readonly data: { httpStatus: number };
+  constructor(status: number) {
+    super(`HTTP ${status}`);
+    this.data = { httpStatus: status };
+  }
+}
+
+export async function fetchSummary(): Promise<StatusSummary> {
+  const res = await fetch('/api/status/summary', { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new HttpError(res.status);
+  return (await res.json()) as StatusSummary;
+}
+
+export const streamAnswer: StreamChatFn = async (request: ChatRequest, options) => {
+  const { api, module } = await loadClient();
+  return module.streamChat(api, request, options) as Promise<ChatOutcome>;
+};
+
+export const sessionClient: SessionClient = {
+  signIn: async (key) => (await bastion()).session.signIn.mutate({ key }),
+  signOut: async () => (await bastion()).session.signOut.mutate(),
+  whoami: async () => (await bastion()).session.whoami.query(),
+};

@@ -1,37 +1,80 @@
-import { createMemo, createSignal, For, onCleanup, onMount } from 'solid-js';
+import {
+  createMemo,
+  createSignal,
+  For,
+  type JSX,
+  onCleanup,
+  onMount,
+  type Resource,
+  Show,
+} from 'solid-js';
 import type { ChatStore } from './chat-store.ts';
-import { Message } from './Message.tsx';
+import { EmptyState, type KnowledgeBaseInfo } from './EmptyState.tsx';
+import { followScroll } from './follow-scroll.ts';
+import { Message, type MessageActions } from './Message.tsx';
 
-export function ChatView(props: { store: ChatStore }) {
-  const { state, send, stop } = props.store;
+export interface ChatViewProps {
+  store: ChatStore;
+  knowledgeBase: Resource<KnowledgeBaseInfo>;
+  actions: Omit<MessageActions, 'regenerate' | 'edit' | 'feedback'>;
+  /** Shown instead of the empty state (e.g. the sign-in form). */
+  gate?: () => JSX.Element | undefined;
+}
+
+export function ChatView(props: ChatViewProps) {
+  const { store } = props;
   const [draft, setDraft] = createSignal('');
-  let input: HTMLTextAreaElement | undefined;
+  const [following, setFollowing] = createSignal(true);
+  let input!: HTMLTextAreaElement;
+  let scroller!: HTMLDivElement;
+  let content!: HTMLDivElement;
+  let follow = () => {};
 
-  const last = createMemo(() => state.messages.at(-1));
+  const messages = () => store.messages();
+  const last = createMemo(() => messages().at(-1));
   const announcement = createMemo(() => {
     const m = last();
     if (m?.role !== 'assistant') return '';
-    return m.status === 'streaming' ? 'Generating…' : 'Response complete';
+    if (m.status === 'streaming') return 'Generating…';
+    return m.status === 'error' ? 'Response failed' : 'Response complete';
   });
   const mirror = createMemo(() => {
     const m = last();
     return m?.role === 'assistant' ? m.content : '';
   });
 
-  const submit = () => {
-    const text = draft();
-    if (!text.trim() || state.busy) return;
+  const ask = (text: string) => {
+    if (!text.trim() || store.state.busy) return;
     setDraft('');
-    void send(text);
+    follow();
+    void store.send(text);
+  };
+
+  const actions: MessageActions = {
+    ...props.actions,
+    regenerate: () => {
+      follow();
+      void store.regenerate();
+    },
+    edit: (id, text) => {
+      follow();
+      void store.edit(id, text).then(() => input.focus());
+    },
+    feedback: (id, rating) => store.setFeedback(id, rating),
   };
 
   onMount(() => {
+    const scroll = followScroll(scroller, content, setFollowing);
+    follow = scroll.follow;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && state.busy) stop();
+      if (e.key === 'Escape' && store.state.busy) {
+        store.stop();
+        input.focus();
+      }
     };
     // A closing tab cannot wait for a normal request: keepalive lets the cancel outlive the page.
     const onPageHide = () => {
-      const requestId = props.store.streamingRequestId();
+      const requestId = store.streamingRequestId();
       if (!requestId) return;
       void fetch('/api/trpc/chat.cancel', {
         method: 'POST',
@@ -43,17 +86,45 @@ export function ChatView(props: { store: ChatStore }) {
     document.addEventListener('keydown', onKey);
     window.addEventListener('pagehide', onPageHide);
     onCleanup(() => {
+      scroll.dispose();
       document.removeEventListener('keydown', onKey);
       window.removeEventListener('pagehide', onPageHide);
     });
-    input?.focus();
+    input.focus();
   });
 
   return (
     <section class="chat" aria-label="Chat">
-      <div class="transcript" role="log" aria-live="polite" aria-relevant="additions">
-        <For each={state.messages}>{(message) => <Message message={message} />}</For>
+      <div class="transcript-scroller" ref={scroller}>
+        <div
+          class="transcript"
+          role="log"
+          aria-live="polite"
+          aria-relevant="additions"
+          ref={content}
+        >
+          <Show
+            when={messages().length > 0}
+            fallback={props.gate?.() ?? <EmptyState info={props.knowledgeBase} onAsk={ask} />}
+          >
+            <For each={messages()}>
+              {(message, i) => (
+                <Message
+                  message={message}
+                  last={i() === messages().length - 1}
+                  busy={store.state.busy}
+                  actions={actions}
+                />
+              )}
+            </For>
+          </Show>
+        </div>
       </div>
+      <Show when={!following() && store.state.busy}>
+        <button type="button" class="button button-small jump-newest" onClick={() => follow()}>
+          Jump to the newest text ↓
+        </button>
+      </Show>
       <div class="sr-only" role="status">
         {announcement()}
       </div>
@@ -64,9 +135,26 @@ export function ChatView(props: { store: ChatStore }) {
         class="composer"
         onSubmit={(e) => {
           e.preventDefault();
-          submit();
+          ask(draft());
         }}
       >
+        <Show when={(props.knowledgeBase()?.collections.length ?? 0) > 1}>
+          <label class="sr-only" for="collection-picker">
+            Collection
+          </label>
+          <select
+            id="collection-picker"
+            class="collection-picker"
+            data-testid="collection-picker"
+            value={store.state.collection ?? ''}
+            onChange={(e) => store.setCollection(e.currentTarget.value || null)}
+          >
+            <option value="">Default collection</option>
+            <For each={props.knowledgeBase()?.collections}>
+              {(c) => <option value={c.id}>{c.id}</option>}
+            </For>
+          </select>
+        </Show>
         <label class="sr-only" for="assistant-input">
           Ask Bastion
         </label>
@@ -76,30 +164,42 @@ export function ChatView(props: { store: ChatStore }) {
           data-testid="assistant-input"
           rows={2}
           maxLength={16000}
-          placeholder="Ask about the knowledge base…"
+          placeholder="Ask about the knowledge base… (Enter sends, Shift+Enter for a new line)"
           value={draft()}
           onInput={(e) => setDraft(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
-              submit();
+              ask(draft());
             }
           }}
         />
-        {state.busy ? (
-          <button type="button" class="button" data-testid="assistant-stop" onClick={stop}>
+        <Show
+          when={store.state.busy}
+          fallback={
+            <button
+              type="submit"
+              class="button button-primary"
+              data-testid="assistant-send"
+              disabled={!draft().trim()}
+            >
+              Send
+            </button>
+          }
+        >
+          <button
+            type="button"
+            class="button"
+            data-testid="assistant-stop"
+            aria-keyshortcuts="Escape"
+            onClick={() => {
+              store.stop();
+              input.focus();
+            }}
+          >
             Stop
           </button>
-        ) : (
-          <button
-            type="submit"
-            class="button button-primary"
-            data-testid="assistant-send"
-            disabled={!draft().trim()}
-          >
-            Send
-          </button>
-        )}
+        </Show>
       </form>
     </section>
   );

@@ -1,70 +1,217 @@
-import { For, Show } from 'solid-js';
-import type { ChatMessage } from './chat-store.ts';
+import { createMemo, createSignal, Show } from 'solid-js';
+import type { ChatMessage } from '../conversations/types.ts';
+import { Markdown } from '../markdown/Markdown.tsx';
+import type { RenderContext } from '../markdown/render-tokens.ts';
+import { mergeSources } from '../sources/merge-sources.ts';
+import { SourcesPanel } from '../sources/SourcesPanel.tsx';
+import { SERVED_BY_LABELS } from '../status/vocabulary.ts';
+import { Feedback, type SubmitFeedback } from './Feedback.tsx';
+import { RetryButton } from './RetryButton.tsx';
 
-const SERVED_BY_LABELS = {
-  primary: 'Primary model',
-  fallback: 'Fallback model',
-  extractive: 'Knowledge base (offline)',
-  guardrails: 'Guardrails',
-} as const;
+export interface MessageActions {
+  copy: (text: string) => Promise<void>;
+  regenerate: () => void;
+  edit: (id: string, text: string) => void;
+  feedback: (id: string, rating: 'up' | 'down') => void;
+  submitFeedback: SubmitFeedback;
+}
 
-export function Message(props: { message: ChatMessage }) {
+export function Message(props: {
+  message: ChatMessage;
+  /** The last answer of the conversation: it can be regenerated or retried. */
+  last: boolean;
+  busy: boolean;
+  actions: MessageActions;
+}) {
   const m = () => props.message;
   return (
     <article
       class={`message message-${m().role}`}
       aria-label={m().role === 'user' ? 'You' : 'Bastion'}
+      data-status={m().status}
     >
-      <div class="message-body">{m().content}</div>
-      <Show when={m().role === 'assistant'}>
-        <div class="message-meta">
-          <Show when={m().servedBy}>
-            {(servedBy) => (
-              <span class="badge" data-testid="served-by" data-served-by={servedBy()}>
-                {SERVED_BY_LABELS[servedBy()]}
-              </span>
-            )}
-          </Show>
-          <Show when={m().guardrails?.flagged}>
-            <span
-              class="badge badge-warn"
-              data-testid="guardrails-badge"
-              title={m().guardrails?.reason ?? ''}
-            >
-              {m().guardrails?.blocked ? 'Blocked by guardrails' : 'Flagged by guardrails'}
-            </span>
-          </Show>
-          <Show when={m().grounded && (m().sources?.length ?? 0) > 0}>
-            <details class="sources">
-              <summary data-testid="assistant-badge">Sources ({m().sources?.length})</summary>
-              <ol data-testid="assistant-sources-popover">
-                <For each={m().sources}>
-                  {(s) => (
-                    <li>
-                      <Show when={s.url} fallback={<span>{s.title}</span>}>
-                        <a href={s.url} rel="noopener noreferrer">
-                          {s.title}
-                        </a>
-                      </Show>{' '}
-                      <code>{s.path}</code>
-                    </li>
-                  )}
-                </For>
-              </ol>
-            </details>
-          </Show>
-          <Show when={m().status === 'stopped'}>
-            <span class="badge">Stopped</span>
-          </Show>
-        </div>
-        <Show when={m().error}>
-          {(error) => (
-            <p class="message-error" role="alert">
-              {error().message}
-            </p>
-          )}
-        </Show>
+      <Show when={m().role === 'user'} fallback={<Answer {...props} />}>
+        <Question {...props} />
       </Show>
     </article>
+  );
+}
+
+function Question(props: Parameters<typeof Message>[0]) {
+  const [editing, setEditing] = createSignal(false);
+  let field!: HTMLTextAreaElement;
+  const save = () => {
+    const text = field.value.trim();
+    if (!text) return;
+    setEditing(false);
+    props.actions.edit(props.message.id, text);
+  };
+  return (
+    <Show
+      when={editing()}
+      fallback={
+        <>
+          <p class="message-text">{props.message.content}</p>
+          <div class="message-actions">
+            <button
+              type="button"
+              class="button button-small button-quiet"
+              data-testid="message-edit"
+              disabled={props.busy}
+              onClick={() => {
+                setEditing(true);
+                field.focus();
+              }}
+            >
+              Edit
+            </button>
+          </div>
+        </>
+      }
+    >
+      <form
+        class="message-edit"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        <label class="sr-only" for={`edit-${props.message.id}`}>
+          Edit your question
+        </label>
+        <textarea
+          id={`edit-${props.message.id}`}
+          ref={field}
+          rows={3}
+          maxLength={16000}
+          value={props.message.content}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              save();
+            } else if (e.key === 'Escape') {
+              e.stopPropagation();
+              setEditing(false);
+            }
+          }}
+        />
+        <div class="message-actions">
+          <button type="submit" class="button button-small button-primary">
+            Save and ask
+          </button>
+          <button type="button" class="button button-small" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Show>
+  );
+}
+
+function Answer(props: Parameters<typeof Message>[0]) {
+  const m = () => props.message;
+  const sources = createMemo(() => mergeSources(m().sources ?? []));
+  const sourceId = (index: number) => `src-${m().id}-${index + 1}`;
+  let details: HTMLDetailsElement | undefined;
+  const [copied, setCopied] = createSignal(false);
+
+  const ctx: RenderContext = {
+    citationHref: (n) => {
+      const index = sources().indexOf(n);
+      return index === null ? null : `#${sourceId(index)}`;
+    },
+    onCitation: (n, event) => {
+      const index = sources().indexOf(n);
+      if (index === null || !details) return;
+      event.preventDefault();
+      details.open = true;
+      document.getElementById(sourceId(index))?.focus();
+    },
+    copyText: props.actions.copy,
+  };
+
+  return (
+    <>
+      <Show
+        when={m().content || m().status !== 'streaming'}
+        fallback={<p class="typing">Thinking…</p>}
+      >
+        <Markdown text={m().content} streaming={m().status === 'streaming'} ctx={ctx} />
+      </Show>
+      <div class="message-meta">
+        <Show when={m().servedBy}>
+          {(servedBy) => (
+            <span class="badge" data-testid="served-by" data-served-by={servedBy()}>
+              {SERVED_BY_LABELS[servedBy()]}
+            </span>
+          )}
+        </Show>
+        <Show when={m().guardrails?.flagged}>
+          <span
+            class="badge badge-warn"
+            data-testid="guardrails-badge"
+            title={m().guardrails?.reason ?? ''}
+          >
+            {m().guardrails?.blocked ? 'Blocked by guardrails' : 'Flagged by guardrails'}
+          </span>
+        </Show>
+        <Show when={m().status === 'stopped'}>
+          <span class="badge">Stopped</span>
+        </Show>
+      </div>
+      <Show when={m().grounded && sources().merged.length > 0}>
+        <SourcesPanel sources={sources().merged} idOf={sourceId} ref={(el) => (details = el)} />
+      </Show>
+      <Show when={m().error}>
+        {(error) => (
+          <div class="message-error" role="alert">
+            <p>{error().message}</p>
+            <Show when={props.last && error().retryable !== false && !props.busy}>
+              <RetryButton
+                {...(error().retryAfterMs ? { retryAfterMs: error().retryAfterMs } : {})}
+                onRetry={props.actions.regenerate}
+              />
+            </Show>
+          </div>
+        )}
+      </Show>
+      <Show when={m().status !== 'streaming'}>
+        <div class="message-actions">
+          <Show when={m().content}>
+            <button
+              type="button"
+              class="button button-small button-quiet"
+              data-testid="message-copy"
+              onClick={() =>
+                void props.actions.copy(m().content).then(() => {
+                  setCopied(true);
+                  setTimeout(() => setCopied(false), 1500);
+                })
+              }
+            >
+              {copied() ? 'Copied' : 'Copy'}
+            </button>
+          </Show>
+          <Show when={props.last && !props.busy}>
+            <button
+              type="button"
+              class="button button-small button-quiet"
+              data-testid="message-regenerate"
+              onClick={props.actions.regenerate}
+            >
+              Regenerate
+            </button>
+          </Show>
+          <Show when={m().requestId && m().status === 'done'}>
+            <Feedback
+              requestId={m().requestId as string}
+              {...(m().feedback ? { rating: m().feedback } : {})}
+              onRated={(rating) => props.actions.feedback(m().id, rating)}
+              submit={props.actions.submitFeedback}
+            />
+          </Show>
+        </div>
+      </Show>
+    </>
   );
 }

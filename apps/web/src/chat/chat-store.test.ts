@@ -1,7 +1,9 @@
 import type { ChatEvent, ChatOutcome } from '@bastion/api/client';
 import { createRoot } from 'solid-js';
 import { describe, expect, it } from 'vitest';
-import { createChatStore, type StreamChatFn } from './chat-store.ts';
+import type { ConversationStorage } from '../conversations/storage.ts';
+import type { SavedState } from '../conversations/types.ts';
+import { type ChatStoreDeps, createChatStore, type StreamChatFn } from './chat-store.ts';
 
 const outcome = (over: Partial<ChatOutcome> = {}): ChatOutcome => ({
   requestId: 'r1',
@@ -28,13 +30,44 @@ const meta: ChatEvent = {
   guardrails: { flagged: false, blocked: false, reason: null, patterns: [] },
 };
 
+/** A provider that answers `reply(n)` to the n-th question, streamed in two deltas. */
+function answering(reply: (n: number) => string, requests: unknown[] = []): StreamChatFn {
+  return async (request, { onEvent }) => {
+    requests.push(request);
+    const text = reply(requests.length);
+    onEvent(meta);
+    onEvent({ type: 'delta', text: text.slice(0, 3) });
+    onEvent({ type: 'delta', text: text.slice(3) });
+    onEvent({
+      type: 'done',
+      servedBy: 'primary',
+      finishReason: 'stop',
+      timings: { firstTokenMs: 1, totalMs: 2 },
+    });
+    return outcome({ content: text });
+  };
+}
+
+function memoryStorage(
+  initial: SavedState | null = null,
+): ConversationStorage & { saved: SavedState | null } {
+  const box = {
+    saved: initial,
+    load: () => (box.saved ? structuredClone(box.saved) : null),
+    save: (s: SavedState) => {
+      box.saved = JSON.parse(JSON.stringify(s)) as SavedState;
+    },
+  };
+  return box;
+}
+
 function withStore<T>(
-  fn: StreamChatFn,
+  deps: ChatStoreDeps,
   body: (store: ReturnType<typeof createChatStore>) => Promise<T>,
 ) {
   return createRoot(async (dispose) => {
     try {
-      return await body(createChatStore(fn));
+      return await body(createChatStore(deps));
     } finally {
       dispose();
     }
@@ -42,22 +75,9 @@ function withStore<T>(
 }
 
 describe('chat store', () => {
-  it('sends the history plus the question and builds the answer from streamed events', async () => {
+  it('sends the finished turns plus the question and builds the answer from streamed events', async () => {
     const requests: unknown[] = [];
-    const fn: StreamChatFn = async (request, { onEvent }) => {
-      requests.push(request);
-      onEvent(meta);
-      onEvent({ type: 'delta', text: 'Hello ' });
-      onEvent({ type: 'delta', text: 'there.' });
-      onEvent({
-        type: 'done',
-        servedBy: 'primary',
-        finishReason: 'stop',
-        timings: { firstTokenMs: 1, totalMs: 2 },
-      });
-      return outcome({ content: 'Hello there.' });
-    };
-    await withStore(fn, async (store) => {
+    await withStore({ streamChat: answering(() => 'Hello there.', requests) }, async (store) => {
       await store.send('  first  ');
       await store.send('second');
       expect(requests[1]).toEqual({
@@ -67,33 +87,66 @@ describe('chat store', () => {
           { role: 'user', content: 'second' },
         ],
       });
-      const answer = store.state.messages[3]!;
+      const answer = store.messages()[3];
       expect(answer).toMatchObject({
         role: 'assistant',
         content: 'Hello there.',
         status: 'done',
         servedBy: 'primary',
-        grounded: true,
       });
-      expect(answer.sources).toHaveLength(1);
+      expect(answer?.sources).toHaveLength(1);
       expect(store.state.busy).toBe(false);
+      expect(store.state.conversations).toHaveLength(1);
+      expect(store.active()?.title).toBe('first');
+    });
+  });
+
+  it('sends the chosen collection with the question', async () => {
+    const requests: { collection?: string }[] = [];
+    await withStore({ streamChat: answering(() => 'ok', requests) }, async (store) => {
+      store.setCollection('handbook');
+      await store.send('q');
+      expect(requests[0]?.collection).toBe('handbook');
     });
   });
 
   it('ignores empty questions and a second send while busy', async () => {
     let calls = 0;
     let release: () => void = () => {};
-    const fn: StreamChatFn = (_r, _o) => {
+    const fn: StreamChatFn = () => {
       calls += 1;
       return new Promise((resolve) => (release = () => resolve(outcome())));
     };
-    await withStore(fn, async (store) => {
+    await withStore({ streamChat: fn }, async (store) => {
       await store.send('   ');
       const pending = store.send('one');
       await store.send('two');
       release();
       await pending;
       expect(calls).toBe(1);
+    });
+  });
+
+  it('regenerate replaces the last answer with exactly one new one', async () => {
+    const requests: unknown[] = [];
+    await withStore({ streamChat: answering((n) => `answer ${n}`, requests) }, async (store) => {
+      await store.send('q');
+      await store.regenerate();
+      expect(store.messages().map((m) => m.content)).toEqual(['q', 'answer 2']);
+      // The old answer is not sent back as history.
+      expect(requests[1]).toEqual({ messages: [{ role: 'user', content: 'q' }] });
+    });
+  });
+
+  it('edit-and-resend drops the edited question and everything after it', async () => {
+    const requests: unknown[] = [];
+    await withStore({ streamChat: answering((n) => `answer ${n}`, requests) }, async (store) => {
+      await store.send('one');
+      await store.send('two');
+      const first = store.messages()[0]!;
+      await store.edit(first.id, 'one, edited');
+      expect(store.messages().map((m) => m.content)).toEqual(['one, edited', 'answer 3']);
+      expect(requests[2]).toEqual({ messages: [{ role: 'user', content: 'one, edited' }] });
     });
   });
 
@@ -104,27 +157,74 @@ describe('chat store', () => {
         onEvent({ type: 'delta', text: 'partial' });
         signal.addEventListener('abort', () => resolve(outcome({ aborted: true })));
       });
-    await withStore(fn, async (store) => {
+    await withStore({ streamChat: fn }, async (store) => {
       const pending = store.send('long');
       expect(store.streamingRequestId()).toBe('r1');
       store.stop();
       await pending;
-      expect(store.state.messages[1]).toMatchObject({ status: 'stopped', content: 'partial' });
+      expect(store.messages()[1]).toMatchObject({ status: 'stopped', content: 'partial' });
       expect(store.streamingRequestId()).toBeUndefined();
     });
   });
 
-  it('keeps errors on the answer they belong to', async () => {
-    const fn: StreamChatFn = async () =>
-      outcome({
-        error: { code: 'rate_limited', message: 'Slow down', retryable: true, retryAfterMs: 3000 },
-      });
-    await withStore(fn, async (store) => {
+  it('keeps errors on the answer and reports a 401 as signed out', async () => {
+    let authErrors = 0;
+    const errors = [
+      { code: 'rate_limited' as const, message: 'Slow down', retryable: true, retryAfterMs: 3000 },
+      { code: 'unauthenticated' as const, message: 'Sign in', retryable: false },
+    ];
+    const fn: StreamChatFn = async () => outcome({ error: errors.shift() ?? null });
+    await withStore({ streamChat: fn, onAuthError: () => authErrors++ }, async (store) => {
       await store.send('hi');
-      expect(store.state.messages[1]).toMatchObject({
+      expect(store.messages()[1]).toMatchObject({
         status: 'error',
         error: { code: 'rate_limited', message: 'Slow down', retryAfterMs: 3000 },
       });
+      expect(authErrors).toBe(0);
+      await store.send('again');
+      expect(authErrors).toBe(1);
     });
+  });
+
+  it('keeps conversations across reloads and manages the list', async () => {
+    const storage = memoryStorage();
+    await withStore({ streamChat: answering(() => 'A.'), storage }, async (store) => {
+      await store.send('first chat');
+      store.newConversation();
+      expect(store.messages()).toEqual([]);
+      await store.send('second chat');
+      store.rename(store.state.activeId!, '  Renamed  ');
+      store.flush();
+    });
+    expect(storage.saved?.conversations.map((c) => c.title)).toEqual(['Renamed', 'first chat']);
+    await withStore({ streamChat: answering(() => 'B.'), storage }, async (store) => {
+      expect(store.active()?.title).toBe('Renamed');
+      expect(store.messages().map((m) => m.content)).toEqual(['second chat', 'A.']);
+      store.remove(store.state.activeId!);
+      expect(store.state.conversations.map((c) => c.title)).toEqual(['first chat']);
+      expect(store.state.activeId).toBeNull();
+      store.clearAll();
+    });
+    expect(storage.saved?.conversations).toEqual([]);
+  });
+
+  it('saves a streaming answer a few times, not once per token', async () => {
+    const storage = memoryStorage();
+    let saves = 0;
+    const save = storage.save;
+    storage.save = (s) => {
+      saves++;
+      save(s);
+    };
+    const fn: StreamChatFn = async (_r, { onEvent }) => {
+      onEvent(meta);
+      for (let i = 0; i < 2000; i++) onEvent({ type: 'delta', text: 'x' });
+      return outcome({ content: 'x'.repeat(2000) });
+    };
+    await withStore({ streamChat: fn, storage }, async (store) => {
+      await store.send('q');
+    });
+    expect(saves).toBeLessThanOrEqual(3);
+    expect(storage.saved?.conversations[0]?.messages[1]?.content).toHaveLength(2000);
   });
 });

@@ -1,103 +1,268 @@
-import type {
-  ChatEvent,
-  ChatOutcome,
-  ChatRequest,
-  GuardrailsReport,
-  ServedBy,
-  Source,
-} from '@bastion/api/client';
+import type { ChatEvent, ChatOutcome, ChatRequest } from '@bastion/api/client';
+import { batch } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
+import type { ConversationStorage } from '../conversations/storage.ts';
+import type { ChatMessage, Conversation, SavedState } from '../conversations/types.ts';
 
-export interface ChatMessage {
-  id: number;
-  role: 'user' | 'assistant';
-  content: string;
-  status: 'streaming' | 'done' | 'error' | 'stopped';
-  requestId?: string;
-  servedBy?: ServedBy;
-  grounded?: boolean;
-  sources?: Source[];
-  guardrails?: GuardrailsReport;
-  error?: { code: string; message: string; retryAfterMs?: number };
-}
+export type { ChatMessage, Conversation };
 
 export type StreamChatFn = (
   request: ChatRequest,
   options: { signal: AbortSignal; onEvent: (event: ChatEvent) => void },
 ) => Promise<ChatOutcome>;
 
-/** The conversation, kept only in this browser tab. */
-export function createChatStore(streamChat: StreamChatFn) {
-  const [state, setState] = createStore({ messages: [] as ChatMessage[], busy: false });
-  let nextId = 1;
-  let controller: AbortController | null = null;
+export interface ChatStoreDeps {
+  streamChat: StreamChatFn;
+  storage?: ConversationStorage;
+  /** A question came back 401: the page should ask to sign in. */
+  onAuthError?: () => void;
+  now?: () => number;
+}
 
-  const update = (id: number, fn: (m: ChatMessage) => void) =>
+const AUTH_CODES = new Set(['unauthenticated', 'invalid_api_key']);
+const TITLE_CHARS = 60;
+const SAVE_DELAY_MS = 400;
+
+let counter = 0;
+const newId = () => `${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+function titleOf(question: string): string {
+  const line = question.replace(/\s+/g, ' ').trim();
+  return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line;
+}
+
+/**
+ * The conversations, kept only in this browser. One answer streams at a time; what the server
+ * receives is the active conversation's finished turns plus the question, nothing else.
+ */
+export function createChatStore(deps: ChatStoreDeps) {
+  const now = deps.now ?? Date.now;
+  const saved = deps.storage?.load();
+  const [state, setState] = createStore({
+    conversations: saved?.conversations ?? ([] as Conversation[]),
+    activeId: saved?.activeId ?? (null as string | null),
+    collection: saved?.collection ?? (null as string | null),
+    busy: false,
+  });
+  let controller: AbortController | null = null;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function snapshot(): SavedState {
+    return {
+      conversations: state.conversations,
+      activeId: state.activeId,
+      collection: state.collection,
+    };
+  }
+  /** Saves soon, not per token: a long answer is written a few times, not thousands. */
+  function persist(): void {
+    if (!deps.storage || saveTimer) return;
+    saveTimer = setTimeout(flush, SAVE_DELAY_MS);
+  }
+  function flush(): void {
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    deps.storage?.save(snapshot());
+  }
+
+  const active = () => state.conversations.find((c) => c.id === state.activeId);
+  const messages = () => active()?.messages ?? [];
+
+  function updateConversation(id: string, fn: (c: Conversation) => void): void {
     setState(
-      'messages',
+      'conversations',
       produce((all) => {
-        const message = all.find((m) => m.id === id);
-        if (message) fn(message);
+        const c = all.find((x) => x.id === id);
+        if (c) fn(c);
       }),
     );
+    persist();
+  }
+
+  function updateMessage(conversationId: string, messageId: string, fn: (m: ChatMessage) => void) {
+    updateConversation(conversationId, (c) => {
+      const m = c.messages.find((x) => x.id === messageId);
+      if (m) fn(m);
+    });
+  }
+
+  /** Streams an answer to the conversation's turns so far into a new assistant message. */
+  async function answer(conversationId: string): Promise<void> {
+    const c = state.conversations.find((x) => x.id === conversationId);
+    if (!c) return;
+    const history = c.messages
+      .filter((m) => m.content && (m.role === 'user' || m.status === 'done'))
+      .map((m) => ({ role: m.role, content: m.content }));
+    const assistantId = newId();
+    batch(() => {
+      setState('busy', true);
+      updateConversation(conversationId, (conv) => {
+        conv.messages.push({
+          id: assistantId,
+          role: 'assistant',
+          content: '',
+          status: 'streaming',
+        });
+        conv.updatedAt = now();
+      });
+    });
+    controller = new AbortController();
+    const request: ChatRequest = { messages: history };
+    if (state.collection) request.collection = state.collection;
+    const outcome = await deps.streamChat(request, {
+      signal: controller.signal,
+      onEvent: (event) =>
+        updateMessage(conversationId, assistantId, (m) => {
+          if (event.type === 'meta') {
+            // A zero-token fallback replays the answer from scratch: start clean.
+            m.content = '';
+            m.requestId = event.requestId;
+            m.servedBy = event.servedBy;
+            m.grounded = event.grounded;
+            m.sources = event.sources;
+            m.guardrails = event.guardrails;
+          } else if (event.type === 'delta') m.content += event.text.replace(/\r\n?/g, '\n');
+          else if (event.type === 'done') m.servedBy = event.servedBy;
+        }),
+    });
+    batch(() => {
+      updateMessage(conversationId, assistantId, (m) => {
+        if (outcome.aborted) m.status = 'stopped';
+        else if (outcome.error) {
+          m.status = 'error';
+          const { code, message, retryable, retryAfterMs } = outcome.error;
+          m.error = { code, message, retryable, ...(retryAfterMs ? { retryAfterMs } : {}) };
+        } else m.status = 'done';
+      });
+      setState('busy', false);
+    });
+    controller = null;
+    flush();
+    if (outcome.error && AUTH_CODES.has(outcome.error.code)) deps.onAuthError?.();
+  }
 
   async function send(text: string): Promise<void> {
     const question = text.trim();
     if (!question || state.busy) return;
-    const history = state.messages
-      .filter((m) => m.status === 'done' && m.content)
-      .map((m) => ({ role: m.role, content: m.content }));
-    const assistantId = nextId + 1;
-    setState(
-      produce((s) => {
-        s.busy = true;
-        s.messages.push({ id: nextId, role: 'user', content: question, status: 'done' });
-        s.messages.push({ id: assistantId, role: 'assistant', content: '', status: 'streaming' });
-      }),
-    );
-    nextId += 2;
-    controller = new AbortController();
-    const outcome = await streamChat(
-      { messages: [...history, { role: 'user', content: question }] },
-      {
-        signal: controller.signal,
-        onEvent: (event) =>
-          update(assistantId, (m) => {
-            if (event.type === 'meta') {
-              // A zero-token fallback replays the answer from scratch: start clean.
-              m.content = '';
-              m.requestId = event.requestId;
-              m.servedBy = event.servedBy;
-              m.grounded = event.grounded;
-              m.sources = event.sources;
-              m.guardrails = event.guardrails;
-            } else if (event.type === 'delta') m.content += event.text;
-            else if (event.type === 'done') m.servedBy = event.servedBy;
-          }),
-      },
-    );
-    update(assistantId, (m) => {
-      if (outcome.aborted) m.status = 'stopped';
-      else if (outcome.error) {
-        m.status = 'error';
-        m.error = outcome.error;
-      } else m.status = 'done';
+    let id = state.activeId;
+    const message: ChatMessage = { id: newId(), role: 'user', content: question, status: 'done' };
+    if (!id || !active()) {
+      id = newId();
+      const conversation: Conversation = {
+        id,
+        title: titleOf(question),
+        createdAt: now(),
+        updatedAt: now(),
+        messages: [message],
+      };
+      batch(() => {
+        setState('conversations', (all) => [conversation, ...all]);
+        setState('activeId', id);
+      });
+    } else {
+      updateConversation(id, (c) => c.messages.push(message));
+    }
+    await answer(id);
+  }
+
+  /** Asks the last question again: the last answer is replaced by exactly one new one. */
+  async function regenerate(): Promise<void> {
+    const c = active();
+    if (!c || state.busy) return;
+    const lastUser = c.messages.findLastIndex((m) => m.role === 'user');
+    if (lastUser < 0) return;
+    updateConversation(c.id, (conv) => conv.messages.splice(lastUser + 1));
+    await answer(c.id);
+  }
+
+  /** Replaces a question (and everything after it) with an edited one and asks it. */
+  async function edit(messageId: string, text: string): Promise<void> {
+    const c = active();
+    const question = text.trim();
+    if (!c || !question || state.busy) return;
+    const index = c.messages.findIndex((m) => m.id === messageId && m.role === 'user');
+    if (index < 0) return;
+    updateConversation(c.id, (conv) => {
+      conv.messages.splice(index);
+      conv.messages.push({ id: newId(), role: 'user', content: question, status: 'done' });
     });
-    controller = null;
-    setState('busy', false);
+    await answer(c.id);
   }
 
   function stop(): void {
     controller?.abort();
   }
 
+  function newConversation(): void {
+    stop();
+    setState('activeId', null);
+    persist();
+  }
+
+  function select(id: string): void {
+    if (id === state.activeId) return;
+    stop();
+    setState('activeId', id);
+    persist();
+  }
+
+  function rename(id: string, title: string): void {
+    const t = title.trim().slice(0, 120);
+    if (t) updateConversation(id, (c) => (c.title = t));
+  }
+
+  function remove(id: string): void {
+    if (id === state.activeId) stop();
+    batch(() => {
+      setState('conversations', (all) => all.filter((c) => c.id !== id));
+      if (state.activeId === id) setState('activeId', null);
+    });
+    flush();
+  }
+
+  function clearAll(): void {
+    stop();
+    batch(() => {
+      setState('conversations', []);
+      setState('activeId', null);
+    });
+    flush();
+  }
+
+  function setCollection(id: string | null): void {
+    setState('collection', id);
+    persist();
+  }
+
+  function setFeedback(messageId: string, rating: 'up' | 'down'): void {
+    const c = active();
+    if (c) updateMessage(c.id, messageId, (m) => (m.feedback = rating));
+  }
+
   /** The answer still being produced, if any (to cancel it when the page goes away). */
   function streamingRequestId(): string | undefined {
-    const last = state.messages.at(-1);
+    const last = messages().at(-1);
     return last?.status === 'streaming' ? last.requestId : undefined;
   }
 
-  return { state, send, stop, streamingRequestId };
+  return {
+    state,
+    active,
+    messages,
+    send,
+    regenerate,
+    edit,
+    stop,
+    newConversation,
+    select,
+    rename,
+    remove,
+    clearAll,
+    setCollection,
+    setFeedback,
+    streamingRequestId,
+    flush,
+  };
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;

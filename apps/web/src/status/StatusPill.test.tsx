@@ -6,12 +6,35 @@ import { summary } from './summary.fixture.ts';
 describe('StatusPill', () => {
   afterEach(cleanup);
 
-  it('turns ready when the server reports ready', async () => {
+  it('names the answer path the server reports', async () => {
     render(() => <StatusPill fetchSummary={async () => summary('primary')} />);
     const pill = screen.getByTestId('status-pill');
     expect(pill.dataset.state).toBe('checking');
-    await waitFor(() => expect(pill.dataset.state).toBe('ready'));
-    expect(pill.textContent).toContain('Ready');
+    await waitFor(() => expect(pill.dataset.state).toBe('primary'));
+    expect(pill.textContent).toContain('Primary model');
+  });
+
+  it('says the knowledge base answers alone when the path is extractive', async () => {
+    render(() => <StatusPill fetchSummary={async () => summary('extractive', true, false)} />);
+    const pill = screen.getByTestId('status-pill');
+    await waitFor(() => expect(pill.dataset.state).toBe('extractive'));
+    expect(pill.textContent).toContain('Knowledge base only');
+    expect(pill.textContent).not.toMatch(/fallback|degraded/i);
+  });
+
+  it('shows signed out, not offline, when the server answers 401', async () => {
+    let noted = 0;
+    render(() => (
+      <StatusPill
+        fetchSummary={async () => {
+          throw Object.assign(new Error('Unauthorized'), { data: { httpStatus: 401 } });
+        }}
+        onAuthError={() => noted++}
+      />
+    ));
+    const pill = screen.getByTestId('status-pill');
+    await waitFor(() => expect(pill.dataset.state).toBe('signed-out'));
+    expect(noted).toBe(1);
   });
 
   it('shows warming while the server is not ready yet', async () => {

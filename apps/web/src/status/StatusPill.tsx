@@ -1,41 +1,73 @@
 import type { StatusSummary } from '@bastion/api';
-import { createSignal, onCleanup, onMount } from 'solid-js';
-import { nextPollDelay, STATUS_LABELS, type StatusState, stateOf } from './status-state.ts';
+import { createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
+import { isAuthError } from '../session/auth-error.ts';
+import { nextPollDelay, stateOf } from './status-state.ts';
+import { PILL_DESCRIPTIONS, PILL_LABELS, type PillState } from './vocabulary.ts';
 
 export interface StatusPillProps {
   fetchSummary: () => Promise<StatusSummary>;
+  /** Overrides the polled state (the page knows it is signed out before the next poll). */
+  signedOut?: () => boolean;
+  onAuthError?: () => void;
+  /** Polls again at once whenever this changes (e.g. after signing in). */
+  refresh?: () => unknown;
 }
 
 export function StatusPill(props: StatusPillProps) {
-  const [state, setState] = createSignal<StatusState>('checking');
+  const [polled, setPolled] = createSignal<PillState>('checking');
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let disposed = false;
 
   const poll = async () => {
-    let next: StatusState;
+    let next: PillState;
     try {
       next = stateOf(await props.fetchSummary());
       failures = 0;
-    } catch {
-      next = 'offline';
-      failures += 1;
+    } catch (error) {
+      if (isAuthError(error)) {
+        next = 'signed-out';
+        props.onAuthError?.();
+      } else {
+        next = 'offline';
+        failures += 1;
+      }
     }
     if (disposed) return;
-    setState(next);
+    setPolled(next);
     timer = setTimeout(poll, nextPollDelay(next, failures));
   };
 
   onMount(() => void poll());
+  if (props.refresh) {
+    createEffect(
+      on(
+        props.refresh,
+        () => {
+          clearTimeout(timer);
+          void poll();
+        },
+        { defer: true },
+      ),
+    );
+  }
   onCleanup(() => {
     disposed = true;
     clearTimeout(timer);
   });
 
+  const state = () => (props.signedOut?.() && polled() !== 'offline' ? 'signed-out' : polled());
   return (
-    <output class="status-pill" data-testid="status-pill" data-state={state()} aria-live="polite">
+    <output
+      class="status-pill"
+      data-testid="status-pill"
+      data-state={state()}
+      title={PILL_DESCRIPTIONS[state()]}
+      aria-live="polite"
+    >
       <span class="status-dot" aria-hidden="true" />
-      {STATUS_LABELS[state()]}
+      {PILL_LABELS[state()]}
+      <span class="sr-only">: {PILL_DESCRIPTIONS[state()]}</span>
     </output>
   );
 }

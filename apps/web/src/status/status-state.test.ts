@@ -1,24 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { nextPollDelay, stateOf } from './status-state.ts';
 import { summary } from './summary.fixture.ts';
+import { PILL_LABELS, SERVED_BY_LABELS } from './vocabulary.ts';
 
 describe('stateOf', () => {
-  it('maps the answering path to the pill', () => {
-    expect(stateOf(summary('primary'))).toBe('ready');
-    expect(stateOf(summary('warming'))).toBe('warming');
-    expect(stateOf(summary('fallback', true, true))).toBe('degraded');
-    expect(stateOf(summary('extractive'))).toBe('degraded');
-    expect(stateOf(summary('unavailable'))).toBe('offline');
-    expect(stateOf(null)).toBe('offline');
-  });
-
-  it('is ready when the server is configured to answer without a primary', () => {
-    expect(stateOf(summary('extractive', false, false))).toBe('ready');
-    expect(stateOf(summary('fallback', false, true))).toBe('ready');
+  it('is the API’s own answer path', () => {
+    for (const path of ['primary', 'warming', 'fallback', 'extractive', 'unavailable'] as const) {
+      expect(stateOf(summary(path))).toBe(path);
+    }
   });
 
   it('is warming while storage is not ready', () => {
     expect(stateOf({ ...summary('primary'), ready: false })).toBe('warming');
+  });
+
+  it('names a served-by badge with the pill’s words', () => {
+    expect(SERVED_BY_LABELS.extractive).toBe(PILL_LABELS.extractive);
+    expect(SERVED_BY_LABELS.fallback).toBe(PILL_LABELS.fallback);
+    expect(SERVED_BY_LABELS.primary).toBe(PILL_LABELS.primary);
   });
 });
 
@@ -30,7 +29,7 @@ describe('nextPollDelay', () => {
   });
 
   it('polls a healthy server slowly and a warming one sooner', () => {
-    expect(nextPollDelay('ready', 0)).toBe(30_000);
+    expect(nextPollDelay('primary', 0)).toBe(30_000);
     expect(nextPollDelay('warming', 0)).toBe(5_000);
   });
 });

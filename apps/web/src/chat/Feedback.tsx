@@ -1,0 +1,91 @@
+import { createSignal, Show } from 'solid-js';
+
+export type SubmitFeedback = (
+  requestId: string,
+  rating: 'up' | 'down',
+  note?: string,
+) => Promise<unknown>;
+
+/** 👍/👎 on one answer, then an optional note that replaces the first submission. */
+export function Feedback(props: {
+  requestId: string;
+  rating?: 'up' | 'down';
+  onRated: (rating: 'up' | 'down') => void;
+  submit: SubmitFeedback;
+}) {
+  const [noteOpen, setNoteOpen] = createSignal(false);
+  const [status, setStatus] = createSignal('');
+  let note!: HTMLInputElement;
+
+  const rate = async (rating: 'up' | 'down') => {
+    props.onRated(rating);
+    setNoteOpen(true);
+    try {
+      await props.submit(props.requestId, rating);
+      setStatus('Thanks for the feedback.');
+    } catch {
+      setStatus('Feedback could not be sent.');
+    }
+  };
+
+  return (
+    <div class="feedback">
+      <button
+        type="button"
+        class="icon-button"
+        data-testid="feedback-up"
+        aria-label="Good answer"
+        aria-pressed={props.rating === 'up'}
+        onClick={() => void rate('up')}
+      >
+        👍
+      </button>
+      <button
+        type="button"
+        class="icon-button"
+        data-testid="feedback-down"
+        aria-label="Bad answer"
+        aria-pressed={props.rating === 'down'}
+        onClick={() => void rate('down')}
+      >
+        👎
+      </button>
+      <Show when={noteOpen() && props.rating}>
+        {(rating) => (
+          <form
+            class="feedback-note"
+            onSubmit={async (e) => {
+              e.preventDefault();
+              const text = note.value.trim();
+              if (!text) return;
+              try {
+                await props.submit(props.requestId, rating(), text);
+                setStatus('Note sent. Thank you.');
+                setNoteOpen(false);
+              } catch {
+                setStatus('The note could not be sent.');
+              }
+            }}
+          >
+            <label class="sr-only" for={`note-${props.requestId}`}>
+              Add a note (optional)
+            </label>
+            <input
+              id={`note-${props.requestId}`}
+              ref={note}
+              data-testid="feedback-note"
+              maxLength={1000}
+              placeholder="Add a note (optional)"
+            />
+            <button type="submit" class="button button-small">
+              Send note
+            </button>
+          </form>
+        )}
+      </Show>
+      <span class="feedback-status" role="status">
+        {status()}
+      </span>
+    </div>
+  );
+}

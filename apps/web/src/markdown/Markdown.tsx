@@ -1,0 +1,56 @@
+import { createEffect, createSignal, onCleanup, onMount } from 'solid-js';
+import type { RenderContext } from './render-tokens.ts';
+import { type Lex, StreamingMarkdown } from './streaming-markdown.ts';
+
+let lexer: Promise<Lex> | undefined;
+
+/** The Markdown lexer, loaded on first use so it stays out of the first-load bundle. */
+export function loadLexer(): Promise<Lex> {
+  lexer ??= import('marked').then(
+    ({ Lexer }) =>
+      (src: string) =>
+        Lexer.lex(src, { gfm: true }),
+  );
+  return lexer;
+}
+
+export interface MarkdownProps {
+  text: string;
+  /** While true, updates are batched per animation frame and only the open block is redone. */
+  streaming: boolean;
+  ctx: RenderContext;
+}
+
+/** An answer as Markdown. Until the lexer has loaded the text shows as it is. */
+export function Markdown(props: MarkdownProps) {
+  let container!: HTMLDivElement;
+  const [lex, setLex] = createSignal<Lex>();
+  let renderer: StreamingMarkdown | undefined;
+  let frame = 0;
+
+  onMount(() => {
+    void loadLexer().then((fn) => setLex(() => fn));
+  });
+  onCleanup(() => cancelAnimationFrame(frame));
+
+  createEffect(() => {
+    const text = props.text;
+    const streaming = props.streaming;
+    const fn = lex();
+    if (!fn) {
+      container.textContent = text;
+      return;
+    }
+    if (!renderer) {
+      container.textContent = '';
+      renderer = new StreamingMarkdown(container, fn, props.ctx);
+    }
+    const r = renderer;
+    cancelAnimationFrame(frame);
+    if (!streaming) r.finish(text);
+    // One render per frame however many tokens arrived in it.
+    else frame = requestAnimationFrame(() => r.update(text));
+  });
+
+  return <div class="markdown" ref={container} />;
+}

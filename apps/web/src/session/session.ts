@@ -1,0 +1,69 @@
+import { createSignal } from 'solid-js';
+import { isAuthError } from './auth-error.ts';
+
+/** What the page needs of `session.*` (SPEC 2.3); the key goes to the server once, in a POST body. */
+export interface SessionClient {
+  signIn: (key: string) => Promise<unknown>;
+  signOut: () => Promise<unknown>;
+  whoami: () => Promise<WhoAmI>;
+}
+
+export interface WhoAmI {
+  signedIn: boolean;
+  keyRequired: boolean;
+  publicChat: boolean;
+}
+
+/**
+ * `open`: the server answers without a key (no keys, or PUBLIC_CHAT); `signed-in`: the session
+ * cookie carries a key's actor; `signed-out`: the server wants a key and the page has none.
+ */
+export type AuthState = 'unknown' | 'open' | 'signed-in' | 'signed-out';
+
+export function authStateOf(who: WhoAmI): AuthState {
+  if (!who.keyRequired) return 'open';
+  if (who.signedIn) return 'signed-in';
+  return who.publicChat ? 'open' : 'signed-out';
+}
+
+export function createSession(client: SessionClient) {
+  const [state, setState] = createSignal<AuthState>('unknown');
+  const [error, setError] = createSignal<string | null>(null);
+
+  async function refresh(): Promise<void> {
+    try {
+      setState(authStateOf(await client.whoami()));
+    } catch (e) {
+      if (isAuthError(e)) setState('signed-out');
+    }
+  }
+
+  async function signIn(key: string): Promise<boolean> {
+    const trimmed = key.trim();
+    if (!trimmed) return false;
+    try {
+      await client.signIn(trimmed);
+      setError(null);
+      setState('signed-in');
+      return true;
+    } catch (e) {
+      setError(isAuthError(e) ? 'That key was not accepted.' : 'Cannot reach the Bastion server.');
+      return false;
+    }
+  }
+
+  async function signOut(): Promise<void> {
+    await client.signOut().catch(() => undefined);
+    setState('unknown');
+    await refresh();
+  }
+
+  /** Any call that came back 401 says the page is signed out. */
+  function noteAuthError(): void {
+    setState('signed-out');
+  }
+
+  return { state, error, refresh, signIn, signOut, noteAuthError };
+}
+
+export type Session = ReturnType<typeof createSession>;
