@@ -2,6 +2,8 @@ import { ConfigError, loadConfig } from './config/env.ts';
 import { createServer } from './server.ts';
 
 async function main(): Promise<void> {
+  // Files the server creates (database, analytics, logs) are private to its user: 0600, dirs 0700.
+  process.umask(0o077);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);

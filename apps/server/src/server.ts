@@ -1,3 +1,4 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import {
   type ApiDeps,
   createChat,
@@ -7,7 +8,7 @@ import {
   scheduleRetention,
 } from '@bastion/api';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { buildInfo } from './config/build-info.ts';
 import type { ServerConfig } from './config/env.ts';
 import { openKnowledgeBase } from './knowledge-base.ts';
@@ -22,12 +23,18 @@ import { logRedaction } from './plugins/log-redaction.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { createLimiter, registerRateLimits } from './plugins/rate-limit.ts';
 import { genReqId } from './plugins/request-id.ts';
-import { clientErrorHandler, securityHeadersPlugin } from './plugins/security-headers.ts';
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  securityHeadersPlugin,
+} from './plugins/security-headers.ts';
 import { SessionStore } from './plugins/sessions.ts';
 import { webPlugin } from './plugins/web.ts';
 
 export interface BastionServer {
   app: FastifyInstance;
+  /** Every route the server registered (method and URL pattern), as the router knows them. */
+  routes: ReadonlyArray<{ method: string; url: string }>;
   /** Listens on the configured host and port; resolves to the base URL. */
   start: () => Promise<string>;
   stop: () => Promise<void>;
@@ -42,6 +49,26 @@ export interface ServerOptions {
 const SIGN_IN_LIMIT = { max: 10, windowMs: 60_000 };
 /** Headers must arrive within this (or the request timeout, if shorter). */
 const HEADERS_TIMEOUT_MS = 10_000;
+
+/**
+ * DATA_DIR holds the database, analytics and logs: only this user may enter it (0700), whatever
+ * the umask was when it was made.
+ */
+function restrictDataDir(dataDir: string, log: FastifyBaseLogger): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch (error) {
+    log.warn({ err: error, dataDir }, 'cannot make DATA_DIR private (0700)');
+  }
+}
+
+/** The database and its WAL and shared-memory files: 0600 (SQLite gives new ones the same mode). */
+function restrictDataFiles(databasePath: string): void {
+  for (const file of [databasePath, `${databasePath}-wal`, `${databasePath}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
 
 export async function createServer(
   config: ServerConfig,
@@ -65,13 +92,20 @@ export async function createServer(
       connectionsCheckingInterval: 1_000,
     },
     clientErrorHandler,
+    frameworkErrors,
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', ({ method, url }) => {
+    for (const m of [method].flat()) routes.push({ method: m, url });
+  });
 
   let ready = false;
+  restrictDataDir(config.dataDir, app.log);
   const kb = await openKnowledgeBase(config, app.log);
+  restrictDataFiles(config.databasePath);
   // RATE_LIMIT_CHAT counts answers inside chat (every chat path), not HTTP requests.
   const chatLimits = { ...config.chat.limits, rate: config.security.rateLimits.chat };
   const chat = createChat({ ...config.chat, limits: chatLimits }, kb, app.log, {
@@ -136,6 +170,7 @@ export async function createServer(
 
   return {
     app,
+    routes,
     async start() {
       const address = await app.listen({ host: config.host, port: config.port });
       chat.health.start();

@@ -167,14 +167,18 @@ function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
     `limit_conn bastion_conn ${limits.connectionsPerClient};`,
     'error_page 429 = @rate_limited;',
     '',
-    '# Error pages, redirects and denials carry the set too.',
-    ...headers(csp),
+    '# Error pages, redirects and denials carry the set too, and are never cached.',
+    ...headers(csp, 'api'),
     '',
     ...block('location @rate_limited', [
       'default_type application/json;',
       ...headers(csp, 'api', [['Retry-After', '1']]),
       `return 429 '${RATE_LIMITED_BODY}';`,
     ]),
+    '',
+    '# Only the canonical spelling of an API path is passed on: the server matches decoded',
+    '# paths, so any other spelling (percent-encoding, dot segments, //, ;, case) is refused here.',
+    ...block('if ($bastion_odd_api_spelling)', ['return 400;']),
     '',
     '# Metrics stay on the private network: never proxied.',
     ...block('location = /metrics', ['return 404;']),
@@ -187,6 +191,18 @@ function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
       ...proxy(csp),
       '',
       ...block('location ~ ^/api/trpc/(?:[^/]*,)?chat\\.', [
+        `limit_req zone=bastion_chat burst=${limits.chatBurst} nodelay;`,
+        apiLimit,
+        ...proxy(csp),
+      ]),
+    ]),
+    '',
+    '# The OpenAI-compatible API: the same settings as /api/.',
+    ...block('location ^~ /v1/', [
+      apiLimit,
+      ...proxy(csp),
+      '',
+      ...block('location = /v1/chat/completions', [
         `limit_req zone=bastion_chat burst=${limits.chatBurst} nodelay;`,
         apiLimit,
         ...proxy(csp),
@@ -215,6 +231,31 @@ function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
     '# Client-side routes get the HTML shell.',
     ...block('location /', ['try_files $uri /index.html;', ...headers(csp, 'shell')]),
   ]);
+}
+
+/**
+ * `$bastion_odd_api_spelling` is 1 for a request whose path nginx normalises to an API path
+ * (/api, /v1, /metrics in any case) but that was not sent in exactly that form: nginx matches
+ * locations on the decoded, normalised `$uri` yet proxies the raw `$request_uri`, so only the one
+ * spelling both agree on may pass.
+ */
+function apiSpellingMaps(): string[] {
+  return [
+    ...block('map $uri $bastion_api_path', [
+      'default 0;',
+      '"~^/(?:api|v1|metrics)(?:[/;.]|$)" 1;',
+      '"~*^/(?:api|v1|metrics)(?:[/;.]|$)" case;',
+    ]),
+    ...block('map $request_uri $bastion_raw_odd', [
+      'default 0;',
+      '"~^[^?]*(?:%|;|//|\\\\\\\\|/\\.\\.?(?:[/?]|$))" 1;',
+    ]),
+    ...block('map $bastion_api_path$bastion_raw_odd $bastion_odd_api_spelling', [
+      'default 0;',
+      '11 1;',
+      '~^case 1;',
+    ]),
+  ];
 }
 
 function redirectServer(options: NginxOptions): string[] {
@@ -278,6 +319,8 @@ export function renderNginxConfig(options: NginxOptions): string {
       'limit_conn_zone $binary_remote_addr zone=bastion_conn:10m;',
       'limit_req_status 429;',
       'limit_conn_status 429;',
+      '',
+      ...apiSpellingMaps(),
       '',
       ...block(`map ${hstsSource} $bastion_hsts`, [
         `${hstsWhen} ${quoted(hstsValue)};`,

@@ -65,6 +65,25 @@ describe.each([false, true])('rendered nginx config (tls: %s)', (tls) => {
     expect(config).not.toMatch(/location[^{]*metrics[^{]*\{[^}]*proxy_pass/);
   });
 
+  it('proxies /v1/ like /api/, the chat route under the chat rate too', () => {
+    const server = locations(config);
+    const v1 = server.children.find((b) => b.header === 'location ^~ /v1/')!;
+    expect(v1.directives).toContainEqual(['proxy_buffering', 'off']);
+    const chat = v1.children.find((b) => b.header === 'location = /v1/chat/completions')!;
+    expect(chat.directives.map((d) => d.join(' '))).toContainEqual(
+      expect.stringMatching(/^limit_req zone=bastion_chat /),
+    );
+  });
+
+  it('refuses every API spelling but the canonical one before choosing a location', () => {
+    // Matched on the normalised $uri, proxied as the raw $request_uri: only where both agree.
+    expect(config).toContain('map $uri $bastion_api_path {');
+    expect(config).toContain('map $request_uri $bastion_raw_odd {');
+    const server = locations(config);
+    const refusal = server.children.find((b) => b.header === 'if ($bastion_odd_api_spelling)')!;
+    expect(refusal.directives).toEqual([['return', '400']]);
+  });
+
   it('limits rates, connections and bodies, hides the version and denies dotfiles', () => {
     expect(config).toMatch(/limit_req_zone \$binary_remote_addr zone=bastion_api:/);
     expect(config).toMatch(/limit_req_zone \$binary_remote_addr zone=bastion_chat:/);

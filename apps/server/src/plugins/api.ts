@@ -28,13 +28,27 @@ export interface ApiOptions {
 }
 
 /**
- * What an anonymous caller may call on a keyed server, by the procedure path tRPC itself resolved
- * (the same string it dispatches on, however the URL spelled it): signing in, and with
+ * What an anonymous caller may call on a keyed server, by procedure path: signing in, and with
  * PUBLIC_CHAT the page's chat and search.
  */
 export function anonymousMay(path: string, publicChat: boolean): boolean {
   if (path.startsWith('session.')) return true;
   return publicChat && (path.startsWith('chat.') || path === 'rag.search');
+}
+
+const KEY_REQUIRED = 'An API key is required (Authorization: Bearer <key>, or session.signIn)';
+
+/**
+ * The procedures a tRPC request names, read as tRPC reads them: the route parameter (decoded by
+ * the router), decoded once more, split on `,` (always, which is a superset of what a non-batch
+ * call can name). Undecodable: null, refused.
+ */
+function namedProcedures(params: unknown): string[] | null {
+  try {
+    return decodeURIComponent((params as { path?: string }).path ?? '').split(',');
+  } catch {
+    return null;
+  }
 }
 
 function sessionControl(
@@ -88,16 +102,14 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
     router: appRouter,
     createContext: ({ req, res, info }): Context => {
       const actor = actorOf(req);
+      // The authoritative check, on the calls tRPC itself parsed and will dispatch.
       if (
         security.requireKey &&
         actor.role === 'anonymous' &&
         info.calls.some((call) => !anonymousMay(call.path, security.publicChat))
       ) {
         res.header('www-authenticate', 'Bearer realm="bastion"');
-        throw new DomainError(
-          'unauthenticated',
-          'An API key is required (Authorization: Bearer <key>, or session.signIn)',
-        );
+        throw new DomainError('unauthenticated', KEY_REQUIRED);
       }
       return {
         deps,
@@ -124,5 +136,16 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
       }
     },
   };
-  await api.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+  await api.register(async (trpc) => {
+    // The same check before tRPC answers, so a refused subscription gets a 401 status rather than
+    // a 200 event stream carrying the error; createContext stays the authoritative check.
+    trpc.addHook('onRequest', async (req, reply) => {
+      if (!security.requireKey || actorOf(req).role !== 'anonymous') return;
+      const named = namedProcedures(req.params);
+      if (named?.every((path) => anonymousMay(path, security.publicChat))) return;
+      reply.header('www-authenticate', 'Bearer realm="bastion"');
+      return refuseTrpc(reply, 'unauthenticated', KEY_REQUIRED);
+    });
+    await trpc.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+  });
 };

@@ -7,7 +7,13 @@ import {
   securityHeaders,
   serializeCsp,
 } from '@bastion/security';
-import type { FastifyInstance, onSendAsyncHookHandler } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onSendAsyncHookHandler,
+} from 'fastify';
 import fp from 'fastify-plugin';
 
 export interface SecurityHeadersOptions {
@@ -51,6 +57,22 @@ export const dataReply: onSendAsyncHookHandler = async (_req, reply) => {
   reply.removeHeader('content-security-policy');
   reply.header('cache-control', cacheTiers.api);
 };
+
+/**
+ * Requests the router refuses before any route or hook (a URL it cannot decode, `/%zz`; a
+ * parameter over its length cap): the data header set and a short JSON body.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  _req: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  for (const [name, value] of dataSet) reply.header(name, value);
+  reply
+    .code(error.statusCode ?? 400)
+    .header('cache-control', cacheTiers.api)
+    .send({ error: { message: 'Malformed request', code: error.code } });
+}
 
 /**
  * Requests Node refuses before Fastify sees them (headers too large: 431, a malformed request:
