@@ -77,12 +77,39 @@ describe('security configuration', () => {
 
   it('refuses an empty or wildcard origin list in production', () => {
     const expected = [expect.stringMatching(/^ALLOWED_ORIGINS: production needs the exact origin/)];
-    expect(problems({ NODE_ENV: 'production' })).toEqual(expected);
-    expect(problems({ NODE_ENV: 'production', ALLOWED_ORIGINS: 'https://a.example,*' })).toEqual(
-      expected,
-    );
-    expect(problems({ NODE_ENV: 'production', ALLOWED_ORIGINS: 'https://a.example' })).toEqual([]);
+    const prod = { NODE_ENV: 'production', ALLOWED_HOSTS: 'a.example' };
+    expect(problems(prod)).toEqual(expected);
+    expect(problems({ ...prod, ALLOWED_ORIGINS: 'https://a.example,*' })).toEqual(expected);
+    expect(problems({ ...prod, ALLOWED_ORIGINS: 'https://a.example' })).toEqual([]);
     expect(problems({ ALLOWED_ORIGINS: '*' })).toEqual([]);
+  });
+
+  it('needs the host names in production, as names without scheme or port', () => {
+    const prod = { NODE_ENV: 'production', ALLOWED_ORIGINS: 'https://a.example' };
+    expect(problems(prod)).toEqual([
+      expect.stringMatching(/^ALLOWED_HOSTS: production needs the host name/),
+    ]);
+    const { security } = loadConfig({
+      ...prod,
+      ALLOWED_HOSTS: 'Chat.Example.com, [::1], 10.0.0.5',
+    });
+    expect(security.allowedHosts).toEqual(['chat.example.com', '::1', '10.0.0.5']);
+    for (const bad of ['https://a.example', 'a.example:443', 'a.example/x', '-a.example']) {
+      expect(problems({ ALLOWED_HOSTS: bad }), bad).toEqual([
+        expect.stringMatching(/^ALLOWED_HOSTS: .* is not a host name/),
+      ]);
+    }
+  });
+
+  it('reads PUBLIC_CHAT as a flag and REQUEST_TIMEOUT_MS as milliseconds', () => {
+    expect(loadConfig({}).security).toMatchObject({ publicChat: false, requestTimeoutMs: 30_000 });
+    expect(loadConfig({ PUBLIC_CHAT: 'on', REQUEST_TIMEOUT_MS: '5000' }).security).toMatchObject({
+      publicChat: true,
+      requestTimeoutMs: 5000,
+    });
+    expect(problems({ REQUEST_TIMEOUT_MS: '10' })).toEqual([
+      expect.stringMatching(/^REQUEST_TIMEOUT_MS: must be at least 1000/),
+    ]);
   });
 
   it('reads rate limits as N/unit or off', () => {

@@ -1,0 +1,237 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionStore } from '../src/plugins/sessions.ts';
+import { startServer, tempDir } from './helpers.ts';
+
+// Issue #15, "the page in a keyed deployment": the page signs in once with a key and from then
+// on is the key's actor through an HttpOnly, SameSite=Strict cookie; the page never holds the key.
+
+const USER = 'user-secret-0123456789abcdef';
+const OTHER = 'other-secret-0123456789abcdef';
+
+async function startKeyed(env: Record<string, string> = {}) {
+  const dataDir = tempDir();
+  const server = await startServer({
+    DATA_DIR: dataDir,
+    API_KEYS: `alice:${USER},bob:${OTHER}`,
+    API_KEY_COLLECTIONS: 'alice:docs',
+    DISABLE_PRIMARY: '1',
+    ...env,
+  });
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function call(
+  url: string,
+  procedure: string,
+  {
+    input,
+    cookie,
+    headers = {},
+  }: { input?: unknown; cookie?: string; headers?: Record<string, string> } = {},
+) {
+  const mutation = ['session.signIn', 'session.signOut', 'chat.start'].includes(procedure);
+  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  return fetch(`${url}/api/trpc/${procedure}${mutation ? '' : query}`, {
+    method: mutation ? 'POST' : 'GET',
+    headers: {
+      ...(mutation ? { 'content-type': 'application/json' } : {}),
+      ...(cookie ? { cookie } : {}),
+      ...headers,
+    },
+    ...(mutation ? { body: JSON.stringify(input ?? {}) } : {}),
+  });
+}
+
+const reasonOf = async (res: Response) => (await res.json()).error?.data?.reason;
+
+async function signIn(url: string, key: string, headers: Record<string, string> = {}) {
+  const res = await call(url, 'session.signIn', { input: { key }, headers });
+  // (A first visit also gets its anonymous caller cookie.)
+  const setCookie = res.headers.getSetCookie().find((c) => c.includes('_session=')) ?? '';
+  return { res, setCookie, cookie: setCookie.split(';')[0]! };
+}
+
+describe('session sign-in on a keyed server', () => {
+  let server: Awaited<ReturnType<typeof startKeyed>>;
+  beforeAll(async () => {
+    server = await startKeyed({ RATE_LIMIT_API: 'off' });
+  });
+  afterAll(() => server.stop());
+
+  it('exchanges the key for an HttpOnly SameSite=Strict cookie that never carries the key', async () => {
+    const { res, setCookie, cookie } = await signIn(server.url, USER);
+    expect(res.status).toBe(200);
+    expect((await res.json()).result.data).toEqual({ keyId: 'alice', role: 'user' });
+    expect(setCookie).toMatch(
+      /^bastion_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict$/,
+    );
+    expect(setCookie).not.toContain(USER);
+    expect(setCookie).not.toMatch(/Secure/);
+
+    const who = await call(server.url, 'session.whoami', { cookie });
+    expect((await who.json()).result.data).toEqual({
+      signedIn: true,
+      keyId: 'alice',
+      role: 'user',
+      publicChat: false,
+      keyRequired: true,
+    });
+  });
+
+  it('gives the key’s actor: its access and its collection limits', async () => {
+    const { cookie } = await signIn(server.url, USER);
+    expect((await call(server.url, 'status.summary')).status).toBe(401);
+    expect((await call(server.url, 'status.summary', { cookie })).status).toBe(200);
+    const outside = await call(server.url, 'rag.search', {
+      cookie,
+      input: { query: 'x', collection: 'hr' },
+    });
+    expect(await reasonOf(outside)).toBe('collection_forbidden');
+  });
+
+  it('signs out for good: the old cookie is worth nothing afterwards', async () => {
+    const { cookie } = await signIn(server.url, OTHER);
+    expect(
+      (await (await call(server.url, 'session.whoami', { cookie })).json()).result.data.keyId,
+    ).toBe('bob');
+    const out = await call(server.url, 'session.signOut', { cookie });
+    expect(out.status).toBe(200);
+    expect(out.headers.get('set-cookie')).toMatch(/^bastion_session=;.*Expires=Thu, 01 Jan 1970/);
+    const replay = await call(server.url, 'session.whoami', { cookie });
+    expect((await replay.json()).result.data).toMatchObject({ signedIn: false, keyId: null });
+  });
+
+  it('refuses a wrong key, and a forged or foreign session cookie is just anonymous', async () => {
+    const { res, setCookie } = await signIn(server.url, 'not-the-key-0123456789abcdef');
+    expect(res.status).toBe(401);
+    expect(await reasonOf(res)).toBe('invalid_api_key');
+    expect(setCookie).toBe('');
+    const forged = `bastion_session=${'A'.repeat(43)}`;
+    expect((await call(server.url, 'status.summary', { cookie: forged })).status).toBe(401);
+  });
+
+  it('refuses sign-in from another site (login CSRF) and from a form', async () => {
+    const foreign = await signIn(server.url, USER, { origin: 'https://evil.example' });
+    expect(foreign.res.status).toBe(403);
+    const form = await fetch(`${server.url}/api/trpc/session.signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ key: USER }),
+    });
+    expect(form.status).toBe(415);
+  });
+
+  it('marks the cookie Secure and __Host- under TLS', async () => {
+    const { setCookie } = await signIn(server.url, USER, { 'x-forwarded-proto': 'https' });
+    expect(setCookie).toMatch(
+      /^__Host-bastion_session=[\w-]{43};.*Path=\/;.*HttpOnly;.*Secure;.*SameSite=Strict/,
+    );
+  });
+});
+
+describe('a session and its key share one rate budget', () => {
+  let server: Awaited<ReturnType<typeof startKeyed>>;
+  beforeAll(async () => {
+    server = await startKeyed({ RATE_LIMIT_API: '4/min' });
+  });
+  afterAll(() => server.stop());
+
+  it('spends the key’s RATE_LIMIT_API budget, not a fresh one', async () => {
+    const { cookie } = await signIn(server.url, USER);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${server.url}/api/status/summary`, {
+        headers: { authorization: `Bearer ${USER}` },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    const limited = await call(server.url, 'status.summary', { cookie });
+    expect(limited.status).toBe(429);
+    expect(await reasonOf(limited)).toBe('rate_limited');
+  });
+});
+
+describe('sign-in is rate limited', () => {
+  let server: Awaited<ReturnType<typeof startKeyed>>;
+  beforeAll(async () => {
+    server = await startKeyed({ RATE_LIMIT_API: 'off' });
+  });
+  afterAll(() => server.stop());
+
+  it('allows 10 attempts a minute per client, then 429 with Retry-After, even for the right key', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++)
+      statuses.push((await signIn(server.url, `guess-${i}-0123456789abcdef`)).res.status);
+    expect(statuses.every((s) => s === 401)).toBe(true);
+    const { res } = await signIn(server.url, USER);
+    expect(res.status).toBe(429);
+    expect(await reasonOf(res)).toBe('rate_limited');
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('PUBLIC_CHAT on a keyed server', () => {
+  let server: Awaited<ReturnType<typeof startKeyed>>;
+  beforeAll(async () => {
+    server = await startKeyed({ PUBLIC_CHAT: '1', RATE_LIMIT_API: 'off' });
+  });
+  afterAll(() => server.stop());
+
+  it('opens chat and search to anonymous callers, and nothing else', async () => {
+    const whoami = await call(server.url, 'session.whoami');
+    expect((await whoami.json()).result.data).toMatchObject({
+      signedIn: false,
+      publicChat: true,
+      keyRequired: true,
+    });
+    expect((await call(server.url, 'rag.search', { input: { query: 'bastion' } })).status).toBe(
+      200,
+    );
+    const started = await call(server.url, 'chat.start', {
+      input: { messages: [{ role: 'user', content: 'What is Bastion?' }] },
+    });
+    expect(started.status).toBe(200);
+    for (const procedure of [
+      'status.summary',
+      'rag.documents',
+      'rag.collections',
+      'analytics.export',
+    ]) {
+      const res = await call(server.url, procedure);
+      expect(res.status, procedure).toBe(401);
+    }
+    expect((await fetch(`${server.url}/api/status/summary`)).status).toBe(401);
+    expect((await fetch(`${server.url}/v1/models`)).status).toBe(401);
+    // A batch that slips a closed procedure beside an open one is refused whole.
+    const batch = await fetch(
+      `${server.url}/api/trpc/rag.search,rag.documents?batch=1&input=${encodeURIComponent('{"0":{"query":"x"},"1":{}}')}`,
+    );
+    expect(batch.status).toBe(401);
+  });
+});
+
+describe('the session store', () => {
+  it('expires sessions, keeps only digests, and caps its size', () => {
+    let now = 0;
+    const store = new SessionStore(() => now);
+    const id = store.create('alice');
+    expect(store.keyIdOf(id)).toBe('alice');
+    expect(
+      JSON.stringify([...(store as unknown as { sessions: Map<string, unknown> }).sessions.keys()]),
+    ).not.toContain(id);
+    now += 12 * 60 * 60 * 1000;
+    expect(store.keyIdOf(id)).toBeNull();
+    expect(store.keyIdOf('short')).toBeNull();
+    const ids = Array.from({ length: 10_001 }, () => store.create('bob'));
+    expect(store.keyIdOf(ids[0])).toBeNull();
+    expect(store.keyIdOf(ids[10_000])).toBe('bob');
+  });
+});
