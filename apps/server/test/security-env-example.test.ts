@@ -120,7 +120,9 @@ describe('README TypeScript examples', () => {
     try {
       const { vcs: _vcs, $schema: _schema, ...config } = JSON.parse(read('biome.json'));
       writeFileSync(join(dir, 'biome.json'), JSON.stringify(config));
-      blocks.forEach((block, i) => writeFileSync(join(dir, `example-${i + 1}.ts`), block));
+      for (const [i, block] of blocks.entries()) {
+        writeFileSync(join(dir, `example-${i + 1}.ts`), block);
+      }
       const biome = join(repo, 'node_modules/.bin/biome');
       const result = spawnSync(biome, ['check', '--colors=off', '.'], {
         cwd: dir,

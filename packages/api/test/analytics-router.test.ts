@@ -6,11 +6,11 @@ import { JsonlAnalyticsStore } from '../src/analytics/jsonl-store.ts';
 import type { AnalyticsDeps } from '../src/analytics/router.ts';
 import type { Actor, ApiDeps } from '../src/context.ts';
 import { openStorage } from '../src/db/database.ts';
-import { reasonOf } from '../src/errors.ts';
 import { Feedback } from '../src/feedback/feedback.ts';
 import { createCaller } from '../src/root.ts';
 import { testDeps } from './deps.ts';
 import { cleanup, onCleanup, tempDir } from './rag/temp.ts';
+import { failureReason } from './reason.ts';
 
 afterEach(cleanup);
 
@@ -38,16 +38,6 @@ async function setup(settings: Partial<Omit<AnalyticsDeps, 'store'>> = {}) {
   return { caller, store, registry };
 }
 
-/** The stable `data.reason` a call fails with (or null when it succeeds). */
-async function reason(call: Promise<unknown>): Promise<string | null> {
-  try {
-    await call;
-    return null;
-  } catch (error) {
-    return reasonOf(error as never);
-  }
-}
-
 const view = (visitorId: string) =>
   ({ visitorId, event: 'page_view', props: { path: '/' } }) as const;
 
@@ -64,7 +54,7 @@ describe('analytics.track', () => {
       'null',
       null,
     ]) {
-      expect(await reason(caller(sent).analytics.track(view(visitor))), String(sent)).toBe(
+      expect(await failureReason(caller(sent).analytics.track(view(visitor))), String(sent)).toBe(
         'analytics_origin_not_allowed',
       );
     }
@@ -77,11 +67,13 @@ describe('analytics.track', () => {
     expect(await caller('https://chat.example.com').analytics.track(view(visitor))).toEqual({
       stored: true,
     });
-    expect(await reason(caller(OWN).analytics.track(view(visitor)))).toBe(
+    expect(await failureReason(caller(OWN).analytics.track(view(visitor)))).toBe(
       'analytics_origin_not_allowed',
     );
     expect(
-      await reason(caller('https://chat.example.com.evil.io').analytics.track(view(visitor))),
+      await failureReason(
+        caller('https://chat.example.com.evil.io').analytics.track(view(visitor)),
+      ),
     ).toBe('analytics_origin_not_allowed');
   });
 
@@ -109,9 +101,10 @@ describe('analytics.track', () => {
       'page_view',
     ];
     for (const input of malformed) {
-      expect(await reason(caller().analytics.track(input as never)), JSON.stringify(input)).toBe(
-        'invalid_input',
-      );
+      expect(
+        await failureReason(caller().analytics.track(input as never)),
+        JSON.stringify(input),
+      ).toBe('invalid_input');
     }
     expect(await store.export(visitor)).toEqual([]);
   });
@@ -133,7 +126,7 @@ describe('analytics.track', () => {
   it('refuses every event when turned off, while erasure and export still work', async () => {
     const { caller } = await setup({ enabled: false });
     const visitor = randomUUID();
-    expect(await reason(caller().analytics.track(view(visitor)))).toBe('analytics_disabled');
+    expect(await failureReason(caller().analytics.track(view(visitor)))).toBe('analytics_disabled');
     expect(await caller().analytics.erase({ visitorId: visitor })).toEqual({
       events: 0,
       feedback: 0,
@@ -144,7 +137,9 @@ describe('analytics.track', () => {
   it('answers analytics_unavailable when the host set no store up', async () => {
     const deps = testDeps();
     const caller = createCaller({ deps, requestId: 'r', actor: anonymous });
-    expect(await reason(caller.analytics.track(view(randomUUID())))).toBe('analytics_unavailable');
+    expect(await failureReason(caller.analytics.track(view(randomUUID())))).toBe(
+      'analytics_unavailable',
+    );
   });
 });
 
@@ -183,15 +178,15 @@ describe('analytics.erase and analytics.export', () => {
 
   it('refuses an ID that is not a UUID', async () => {
     const { caller } = await setup();
-    expect(await reason(caller().analytics.erase({ visitorId: '*' }))).toBe('invalid_input');
-    expect(await reason(caller().analytics.export({ visitorId: '' }))).toBe('invalid_input');
+    expect(await failureReason(caller().analytics.erase({ visitorId: '*' }))).toBe('invalid_input');
+    expect(await failureReason(caller().analytics.export({ visitorId: '' }))).toBe('invalid_input');
   });
 });
 
 describe('analytics.summary', () => {
   it('is for admins only', async () => {
     const { caller } = await setup();
-    expect(await reason(caller().analytics.summary())).toBe('admin_required');
+    expect(await failureReason(caller().analytics.summary())).toBe('admin_required');
   });
 
   it('shows events per day, answers by provider, feedback ratio and guardrail blocks', async () => {

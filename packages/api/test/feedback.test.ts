@@ -5,11 +5,11 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/context.ts';
 import { openStorage } from '../src/db/database.ts';
-import { reasonOf } from '../src/errors.ts';
 import { Feedback, NOTE_MAX_CHARS } from '../src/feedback/feedback.ts';
 import { createCaller } from '../src/root.ts';
 import { testDeps } from './deps.ts';
 import { cleanup, onCleanup, tempDir } from './rag/temp.ts';
+import { failureReason } from './reason.ts';
 
 afterEach(cleanup);
 
@@ -26,15 +26,6 @@ async function setup(actor: Actor = anonymous) {
       .execute(storage.db)
       .then((r) => r.rows);
   return { caller, feedback, registry, rows };
-}
-
-async function reason(call: Promise<unknown>): Promise<string | null> {
-  try {
-    await call;
-    return null;
-  } catch (error) {
-    return reasonOf(error as never);
-  }
 }
 
 describe('feedback.submit', () => {
@@ -94,7 +85,7 @@ describe('feedback.submit', () => {
     expect(note).not.toContain(key);
     expect(note).toContain('my key');
     expect(
-      await reason(
+      await failureReason(
         caller.feedback.submit({
           requestId: randomUUID(),
           rating: 'up',
@@ -113,9 +104,10 @@ describe('feedback.submit', () => {
       { requestId: randomUUID(), rating: 'up', visitorId: 'me' },
       { requestId: randomUUID(), rating: 'up', content: 'the question' },
     ]) {
-      expect(await reason(caller.feedback.submit(input as never)), JSON.stringify(input)).toBe(
-        'invalid_input',
-      );
+      expect(
+        await failureReason(caller.feedback.submit(input as never)),
+        JSON.stringify(input),
+      ).toBe('invalid_input');
     }
   });
 
@@ -131,8 +123,8 @@ describe('feedback.submit', () => {
 
   it('answers feedback_unavailable without storage', async () => {
     const caller = createCaller({ deps: testDeps(), requestId: 'r', actor: anonymous });
-    expect(await reason(caller.feedback.submit({ requestId: randomUUID(), rating: 'up' }))).toBe(
-      'feedback_unavailable',
-    );
+    expect(
+      await failureReason(caller.feedback.submit({ requestId: randomUUID(), rating: 'up' })),
+    ).toBe('feedback_unavailable');
   });
 });

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { canonicalOrigin } from '@bastion/api';
 import { z } from 'zod';
 import { baseSection } from './base.ts';
 import { defineSection, envFlag } from './section.ts';
@@ -8,22 +9,12 @@ const originAllowlist = z
   .string()
   .optional()
   .transform((raw, ctx) => {
-    const origins = (raw ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean);
-    for (const origin of origins) {
-      let canonical: string | null = null;
-      try {
-        const url = new URL(origin);
-        if (/^https?:$/.test(url.protocol)) canonical = url.origin;
-      } catch {}
-      if (canonical !== origin) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${origin.slice(0, 100)}" is not an origin like https://chat.example.com (lowercase scheme and host, optional port; no path, slash or *)`,
-        });
-      }
+    const origins = (raw ?? '').split(',').flatMap((o) => o.trim() || []);
+    for (const origin of origins.filter((o) => canonicalOrigin(o) !== o)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${origin.slice(0, 100)}" is not an origin like https://chat.example.com (lowercase scheme and host, optional port; no path, slash or *)`,
+      });
     }
     return origins;
   });

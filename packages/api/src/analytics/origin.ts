@@ -4,7 +4,8 @@ export interface RequestOrigins {
   own: string | null;
 }
 
-function canonical(origin: string | null): string | null {
+/** `scheme://host[:port]` as browsers send it, or null for anything that is not an http(s) origin. */
+export function canonicalOrigin(origin: string | null): string | null {
   if (!origin) return null;
   try {
     const url = new URL(origin);
@@ -25,7 +26,7 @@ export function originAllowed(
 ): boolean {
   const sent = origins?.sent ?? null;
   // Only an origin spelled exactly as browsers send it: no path, case or default-port variants.
-  if (!sent || canonical(sent) !== sent) return false;
+  if (!sent || canonicalOrigin(sent) !== sent) return false;
   if (allowlist.length > 0) return allowlist.includes(sent);
-  return sent === canonical(origins?.own ?? null);
+  return sent === canonicalOrigin(origins?.own ?? null);
 }
