@@ -6,7 +6,9 @@ import {
   streamChat,
 } from '@bastion/api/client';
 import { DEFAULT_TOKENS, type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
+import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEdge } from './attack.ts';
 import { closedPort, startServer } from './helpers.ts';
 
 const QUESTION = { messages: [{ role: 'user' as const, content: 'What is Bastion?' }] };
@@ -510,14 +512,16 @@ describe('chat and API keys', () => {
   });
 });
 
+const PROSE =
+  'The server listens on port 8787 by default; the PORT variable changes it (Grüße, café, naïve: the encoded body is larger than its characters). ';
+
 /** A conversation at every input cap: 50 turns, 64,000 characters, the last one the question. */
 export function conversationAtCaps(): Request['messages'] {
   const turns = 50;
   const size = 64_000 / turns;
   return Array.from({ length: turns }, (_, i) => ({
     role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
-    // Multi-byte characters: the encoded conversation is far larger than 64 KB.
-    content: `Turn ${i} über the port setting: ${'é'.repeat(size)}`.slice(0, size),
+    content: `Turn ${i}: ${PROSE.repeat(Math.ceil(size / PROSE.length))}`.slice(0, size),
   })).map((m, i, all) => (i === all.length - 1 ? { ...m, role: 'user' as const } : m));
 }
 
@@ -545,6 +549,26 @@ describe('conversations and history', () => {
     expect(events[0]).toBe('meta');
     expect(events.filter((t) => t === 'delta').length).toBeGreaterThan(0);
     expect(primary.requests.at(-1)!.stream).toBe(true);
+  });
+
+  it('streams a conversation at the input caps through the generated nginx, as does /v1', async () => {
+    const edge = await startTestEdge(new URL(server.url).host);
+    try {
+      const viaEdge = createBastionClient({ url: edge.url });
+      const outcome = await streamChat(viaEdge, { messages: conversationAtCaps() });
+      expect(outcome).toMatchObject({ content: FULL, completedByFallback: false, error: null });
+      const openai = new OpenAI({ baseURL: `${edge.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const stream = await openai.chat.completions.create({
+        model: 'bastion',
+        messages: conversationAtCaps(),
+        stream: true,
+      });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      expect(text).toBe(FULL);
+    } finally {
+      await edge.stop();
+    }
   });
 
   it('flags and blocks a forged assistant turn that carries instructions', async () => {
