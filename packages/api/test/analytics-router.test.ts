@@ -58,7 +58,7 @@ describe('analytics.track', () => {
         'analytics_origin_not_allowed',
       );
     }
-    expect(await store.export(visitor)).toHaveLength(1);
+    expect(await store.export(visitor, 100)).toHaveLength(1);
   });
 
   it('accepts exactly the allowlisted origins when a list is set', async () => {
@@ -106,7 +106,7 @@ describe('analytics.track', () => {
         JSON.stringify(input),
       ).toBe('invalid_input');
     }
-    expect(await store.export(visitor)).toEqual([]);
+    expect(await store.export(visitor, 100)).toEqual([]);
   });
 
   it('stores the server’s time, the event and its props: nothing about the request', async () => {
@@ -117,7 +117,7 @@ describe('analytics.track', () => {
       event: 'answer_shown',
       props: { servedBy: 'extractive', grounded: true, sources: 3, totalMs: 120 },
     });
-    const [stored] = await store.export(visitor);
+    const [stored] = await store.export(visitor, 100);
     expect(Object.keys(stored!).sort()).toEqual(['event', 'props', 'ts', 'visitorId']);
     expect(stored!.visitorId).toBe(visitor);
     expect(Date.now() - Date.parse(stored!.ts)).toBeLessThan(10_000);
@@ -169,6 +169,7 @@ describe('analytics.erase and analytics.export', () => {
     expect(await caller().analytics.export({ visitorId: me })).toEqual({
       visitorId: me,
       events: [],
+      truncated: false,
       feedback: [],
     });
     const kept = await caller().analytics.export({ visitorId: other });

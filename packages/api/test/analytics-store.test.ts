@@ -110,8 +110,9 @@ describe('JSONL analytics store', () => {
     await store.append(record(randomUUID(), daysAgo(1)));
     await store.append(mine[0]!);
     await store.append(record(randomUUID(), daysAgo(2)));
-    expect(await store.export(target)).toEqual(mine);
-    expect(await store.export(randomUUID())).toEqual([]);
+    expect(await store.export(target, 100)).toEqual(mine);
+    expect(await store.export(randomUUID(), 100)).toEqual([]);
+    expect(await store.export(target, 1)).toEqual([mine[0]]);
   });
 
   it('sweeps exactly the days before the retention window, and stale temp files', async () => {

@@ -21,6 +21,7 @@ function fakeClient() {
   const exported = {
     visitorId: ID,
     events: [{ ts: '2026-12-07T10:00:00.000Z', event: 'page_view', props: { path: '/' } }],
+    truncated: false,
     feedback: [],
   };
   const api = {

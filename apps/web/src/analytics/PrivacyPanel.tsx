@@ -50,7 +50,10 @@ export function PrivacyPanel(props: PrivacyPanelProps) {
     run(async (visitorId) => {
       const data = await (await props.client()).analytics.export.query({ visitorId });
       (props.save ?? download)(`bastion-data-${visitorId}.json`, JSON.stringify(data, null, 2));
-      return `Exported ${data.events.length} events and ${data.feedback.length} ratings.`;
+      const more = data.truncated
+        ? ' More are stored than one export holds; erasure removes all.'
+        : '';
+      return `Exported ${data.events.length} events and ${data.feedback.length} ratings.${more}`;
     });
 
   const erase = () =>

@@ -18,6 +18,9 @@ export interface AnalyticsDeps {
 
 const visitorInput = z.object({ visitorId: visitorIdSchema }).strict();
 
+/** Events one export returns at most (about 6 MB of JSON); a real visitor stays far below. */
+export const EXPORT_LIMIT = 50_000;
+
 function analyticsOf(ctx: Context): AnalyticsDeps {
   const analytics = ctx.deps.analytics;
   if (!analytics) throw new DomainError('analytics_unavailable', 'Analytics are not set up');
@@ -49,11 +52,13 @@ export const analyticsRouter = createTRPCRouter({
 
   /** GDPR access: everything stored under this visitor ID. */
   export: publicProcedure.input(visitorInput).query(async ({ ctx, input }) => {
-    const events = await analyticsOf(ctx).store.export(input.visitorId);
+    const events = await analyticsOf(ctx).store.export(input.visitorId, EXPORT_LIMIT + 1);
     const feedback = (await ctx.deps.feedback?.exportVisitor(input.visitorId)) ?? [];
     return {
       visitorId: input.visitorId,
-      events: events.map(({ ts, event, props }) => ({ ts, event, props })),
+      events: events.slice(0, EXPORT_LIMIT).map(({ ts, event, props }) => ({ ts, event, props })),
+      /** More events are stored than one export returns (erasure still removes them all). */
+      truncated: events.length > EXPORT_LIMIT,
       feedback,
     };
   }),

@@ -23,8 +23,8 @@ export interface AnalyticsStore {
   append(record: AnalyticsRecord): Promise<boolean>;
   /** Removes every event of this visitor; resolves to how many were removed. */
   erase(visitorId: string): Promise<number>;
-  /** Every stored event of this visitor, oldest first. */
-  export(visitorId: string): Promise<AnalyticsRecord[]>;
+  /** The visitor's stored events, oldest first, at most `limit` of them. */
+  export(visitorId: string, limit: number): Promise<AnalyticsRecord[]>;
   /** Deletes every day before `cutoffDay` (`YYYY-MM-DD`); resolves to the days deleted. */
   sweep(cutoffDay: string): Promise<string[]>;
   /** Per-day aggregates of what is stored, oldest day first. */
