@@ -39,26 +39,31 @@ describe('finding 1: guards follow the route, not the URL string', () => {
     expect(chat).toMatchObject({ status: 401, reason: 'unauthenticated' });
   });
 
-  it('a collection-limited key stays limited however the path is spelled', async () => {
+  it('no spelling reaches a collection outside the key’s limits, or any without a key', async () => {
     const input = encodeURIComponent(JSON.stringify({ query: 'x', collection: 'hr' }));
-    const reply = await sendRaw(server.url, {
-      method: 'GET',
-      path: `/%61pi/trpc/rag.%73earch?input=${input}`,
-      headers: bearer(USER),
+    const search = (headers: Record<string, string>) =>
+      sendRaw(server.url, {
+        method: 'GET',
+        path: `/%61pi/trpc/rag.%73earch?input=${input}`,
+        headers,
+      });
+    expect(await search({})).toMatchObject({ status: 401, reason: 'unauthenticated' });
+    expect(await search(bearer(USER))).toMatchObject({
+      status: 403,
+      reason: 'collection_forbidden',
     });
-    expect(reply).toMatchObject({ status: 403, reason: 'collection_forbidden' });
   });
 
   it('a foreign origin is refused on an encoded path', async () => {
     const reply = await sendRaw(server.url, {
       method: 'POST',
-      path: '/%61pi/trpc/chat.start',
+      path: '/%61pi/trpc/chat.complete',
       headers: {
-        ...bearer(USER),
+        ...bearer(ADMIN),
         origin: 'https://evil.example',
         'content-type': 'application/json',
       },
-      body: '{}',
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(reply).toMatchObject({ status: 403, reason: 'origin_not_allowed' });
   });
