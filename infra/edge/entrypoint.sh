@@ -40,5 +40,6 @@ fi
 conf="$conf_dir/nginx-$mode.conf"
 mkdir -p "$prefix"
 echo "bastion-edge: $mode mode ($conf)" >&2
-"$nginx" -t -q -p "$prefix" -c "$conf"
-exec "$nginx" -p "$prefix" -c "$conf" -g 'daemon off;'
+# -e stderr: the compiled-in error log (/var/log/nginx) is neither writable nor wanted here.
+"$nginx" -t -q -e stderr -p "$prefix" -c "$conf"
+exec "$nginx" -e stderr -p "$prefix" -c "$conf" -g 'daemon off;'

@@ -1,9 +1,12 @@
 import { ConfigError, loadConfig } from './config/env.ts';
 import { createServer } from './server.ts';
+import { answerPathLine, listenFailure } from './startup.ts';
 
 async function main(): Promise<void> {
   // Files the server creates (database, analytics, logs) are private to its user: 0600, dirs 0700.
   process.umask(0o077);
+  // A path, not a secret: read before anything tidies the environment.
+  const openaiKeyFile = process.env.OPENAI_API_KEY_FILE;
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
@@ -24,8 +27,25 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const address = await server.start();
+  let address: string;
+  try {
+    address = await server.start();
+  } catch (error) {
+    const line = listenFailure(error, config.host, config.port);
+    if (!line) throw error;
+    process.stderr.write(`bastion: ${line}\n`);
+    await server.stop().catch(() => {});
+    process.exit(1);
+  }
   server.app.log.info(`Bastion is serving ${address}`);
+  if (openaiKeyFile && !config.chat.fallback) {
+    server.app.log.info(
+      `OPENAI_API_KEY_FILE ${openaiKeyFile} is absent or empty: no OpenAI fallback`,
+    );
+  }
+  // The health loop probes too; this first answer is awaited so the line is true when written.
+  await server.llm.probe();
+  server.app.log.info(answerPathLine(server.llm.status()));
 }
 
 await main();

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import {
   type ApiDeps,
+  type Chat,
   createChat,
   createToolRunner,
   Feedback,
@@ -38,6 +39,8 @@ export interface BastionServer {
   /** Listens on the configured host and port; resolves to the base URL. */
   start: () => Promise<string>;
   stop: () => Promise<void>;
+  /** The model providers' health (main.ts names the live answer path at start-up). */
+  llm: Pick<Chat['health'], 'probe' | 'status'>;
 }
 
 export interface ServerOptions {
@@ -171,6 +174,7 @@ export async function createServer(
   return {
     app,
     routes,
+    llm: chat.health,
     async start() {
       const address = await app.listen({ host: config.host, port: config.port });
       chat.health.start();

@@ -1,6 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { type ChatConfig, DEFAULT_SYSTEM_PROMPT } from '@bastion/api';
 import { z } from 'zod';
 import { defineSection, envFlag, nodeEnv, readSecret, url } from './section.ts';
+
+/**
+ * The OpenAI fallback is optional, and compose always mounts its secret: an absent or empty file
+ * means no fallback (main.ts logs it), not a configuration error. An unreadable one still is.
+ */
+function optionalSecretFile(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim() ? file : undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : file;
+  }
+}
 
 const ms = (fallback: number) =>
   z.coerce
@@ -55,7 +69,7 @@ export const chatSection = defineSection(
     const openaiKey = readSecret(
       'OPENAI_API_KEY',
       e.OPENAI_API_KEY,
-      e.OPENAI_API_KEY_FILE,
+      optionalSecretFile(e.OPENAI_API_KEY_FILE),
       problem,
     );
     return {
