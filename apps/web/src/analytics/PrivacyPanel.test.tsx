@@ -1,5 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PrivacyDisclosure } from './PrivacyDisclosure.tsx';
 import { PrivacyPanel } from './PrivacyPanel.tsx';
 import type { AnalyticsClient, Tracker } from './tracker.ts';
 
@@ -97,5 +98,15 @@ describe('PrivacyPanel', () => {
     await waitFor(() =>
       expect(screen.getByTestId('privacy-message').getAttribute('role')).toBe('alert'),
     );
+  });
+
+  it('loads inside the Privacy disclosure when it is first opened', async () => {
+    const { client } = fakeClient();
+    render(() => <PrivacyDisclosure tracker={fakeTracker()} client={client} />);
+    expect(screen.queryByTestId('privacy-panel')).toBeNull();
+    const details = screen.getByTestId('privacy-disclosure') as HTMLDetailsElement;
+    details.open = true;
+    details.dispatchEvent(new Event('toggle'));
+    expect((await screen.findByTestId('privacy-visitor-id')).textContent).toBe(ID);
   });
 });

@@ -3,6 +3,7 @@
  * Control, the visitor's Privacy panel (ID, export, erase) and the operators' summary.
  */
 export { AdminSummary, type AdminSummaryProps, type AnalyticsSummary } from './AdminSummary.tsx';
+export { PrivacyDisclosure } from './PrivacyDisclosure.tsx';
 export { PrivacyPanel, type PrivacyPanelProps } from './PrivacyPanel.tsx';
 export {
   type AnalyticsClient,

@@ -65,7 +65,7 @@ describe('analytics tracker', () => {
 
   it('stops sending once the server says analytics are off', async () => {
     const { sent, client } = fakeClient({ data: { reason: 'analytics_disabled' } });
-    const tracker = createTracker({ client, navigator: {}, storage: memoryStorage() } as never);
+    const tracker = createTracker({ client, navigator: {}, storage: memoryStorage() });
     tracker.track('page_view', { path: '/' });
     await flush();
     tracker.track('page_view', { path: '/' });
@@ -75,7 +75,7 @@ describe('analytics tracker', () => {
 
   it('swallows other failures and keeps sending', async () => {
     const { sent, client } = fakeClient(new TypeError('fetch failed'));
-    const tracker = createTracker({ client, navigator: {}, storage: memoryStorage() } as never);
+    const tracker = createTracker({ client, navigator: {}, storage: memoryStorage() });
     tracker.track('error_shown', { reason: 'network_error' });
     await flush();
     tracker.track('error_shown', { reason: 'network_error' });
@@ -86,7 +86,7 @@ describe('analytics tracker', () => {
   it('forgets the ID, so later events start a new one', async () => {
     const storage = memoryStorage();
     const { sent, client } = fakeClient();
-    const tracker = createTracker({ client, navigator: {}, storage } as never);
+    const tracker = createTracker({ client, navigator: {}, storage });
     tracker.track('page_view', { path: '/' });
     const first = tracker.visitorId();
     tracker.forget();
@@ -96,5 +96,21 @@ describe('analytics tracker', () => {
     const ids = sent.map((s) => (s as { visitorId: string }).visitorId);
     expect(ids[0]).toBe(first);
     expect(ids[1]).not.toBe(first);
+  });
+
+  it('holds events until the page is ready, then sends them in order', async () => {
+    const { sent, client } = fakeClient();
+    let ready!: () => void;
+    const whenReady = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
+    const tracker = createTracker({ client, navigator: {}, storage: memoryStorage(), whenReady });
+    tracker.track('page_view', { path: '/' });
+    tracker.track('source_opened', { rank: 1 });
+    await flush();
+    expect(client).not.toHaveBeenCalled();
+    ready();
+    await flush();
+    expect(sent.map((s) => (s as { event: string }).event)).toEqual(['page_view', 'source_opened']);
   });
 });

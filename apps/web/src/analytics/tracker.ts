@@ -14,8 +14,14 @@ const FINAL_REASONS = new Set(['analytics_disabled', 'analytics_origin_not_allow
 export interface TrackerOptions {
   /** The typed client, loaded lazily (the first screen does not wait for it). */
   client: () => Promise<AnalyticsClient>;
-  navigator?: Pick<Navigator, 'doNotTrack'> & { globalPrivacyControl?: boolean };
+  /** What the browser says (default: `navigator`); `globalPrivacyControl` is not in every DOM typing. */
+  navigator?: { doNotTrack?: string | null; globalPrivacyControl?: boolean };
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /**
+   * Events wait for this before anything is sent (e.g. the reader's first interaction, when the
+   * page loads its client anyway), so tracking never adds work to the first screen.
+   */
+  whenReady?: Promise<unknown>;
 }
 
 export interface Tracker {
@@ -65,14 +71,15 @@ export function createTracker(options: TrackerOptions): Tracker {
     return id;
   };
 
+  const ready = options.whenReady ?? Promise.resolve();
   return {
     enabled,
     track(event, props) {
       if (stopped) return;
       const input = { visitorId: ensureId(), event, props } as TrackInput;
-      void options
-        .client()
-        .then((client) => client.analytics.track.mutate(input))
+      void ready
+        .then(() => (stopped ? null : options.client()))
+        .then((client) => client?.analytics.track.mutate(input))
         .catch((error: unknown) => {
           if (FINAL_REASONS.has(reasonOf(error) ?? '')) stopped = true;
         });
