@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import * as sqliteVec from 'sqlite-vec';
 import { bastionDialect } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
-import { withBusyRetry } from './retry.ts';
+import { BUSY_TIMEOUT_MS, waitForLock, withBusyRetry } from './retry.ts';
 import type { Database } from './schema.ts';
 
-export const BUSY_TIMEOUT_MS = 10_000;
+export { BUSY_TIMEOUT_MS };
 
 export interface Storage {
   db: Kysely<Database>;
@@ -19,14 +20,15 @@ export interface Storage {
   close: () => Promise<void>;
 }
 
+/** Opens the file; on the main thread without a blocking busy wait (see `withoutBlockingWait`). */
 function openConnection(path: string): { sqlite: BetterSqlite3.Database; journalMode: string } {
-  const sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
+  const sqlite = new BetterSqlite3(path, { timeout: isMainThread ? 0 : BUSY_TIMEOUT_MS });
   try {
-    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const journalMode = String(sqlite.pragma('journal_mode = WAL', { simple: true }));
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqliteVec.load(sqlite);
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     return { sqlite, journalMode };
   } catch (error) {
     sqlite.close();
@@ -36,13 +38,16 @@ function openConnection(path: string): { sqlite: BetterSqlite3.Database; journal
 
 /**
  * Opens (creating if needed) the SQLite file at `path` and applies pending migrations. Opening is
- * retried with backoff while another process holds the lock. Use one Storage per process: the
+ * retried with backoff while another process holds the lock. Use one Storage per thread: the
  * driver is synchronous, so a second connection in the same thread would wait on the first's
- * lock while blocking the event loop that could release it.
+ * lock while blocking the event loop that could release it. On the main thread lock waits are
+ * asynchronous (busy_timeout semantics, the event loop keeps serving).
  */
 export async function openStorage(path: string): Promise<Storage> {
   mkdirSync(dirname(path), { recursive: true });
-  const { sqlite, journalMode } = await withBusyRetry(() => openConnection(path));
+  const { sqlite, journalMode } = await withBusyRetry(() =>
+    isMainThread ? waitForLock(() => openConnection(path)) : openConnection(path),
+  );
   const db = new Kysely<Database>({ dialect: bastionDialect(sqlite) });
   let applied: string[];
   try {

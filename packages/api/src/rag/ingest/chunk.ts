@@ -16,49 +16,74 @@ export const DEFAULT_CHUNKING: ChunkOptions = {
 
 const SEPARATOR = ' › ';
 
-function commonPrefix(paths: string[][]): string[] {
-  const [first = [], ...rest] = paths;
-  let n = first.length;
-  for (const p of rest) {
-    let i = 0;
-    while (i < n && p[i] === first[i]) i++;
-    n = i;
-  }
-  return first.slice(0, n);
+/** How many leading headings `a` and `b` share. */
+function sharedDepth(a: readonly string[], b: readonly string[], limit: number): number {
+  let i = 0;
+  while (i < limit && a[i] === b[i]) i++;
+  return i;
 }
 
 /**
  * Chunks a document: small neighbouring sections share a chunk (prose repeats the sub-headings
  * inline), long ones are split with overlap; each chunk's title is the document title plus the
- * heading path it sits under.
+ * heading path it sits under. A pack's size is kept as sections join it (recounted only when the
+ * shared heading path shortens, at most once per heading level), so chunking is linear in the
+ * number of sections.
  */
 export function chunkDocument(
   doc: ExtractedDocument,
   { maxChars, overlapChars, maxChunks }: ChunkOptions = DEFAULT_CHUNKING,
 ): ChunkDraft[] {
   const chunks: ChunkDraft[] = [];
-  const titleOf = (headings: string[]) => {
+  const titleOf = (headings: readonly string[]) => {
     const path = headings[0] === doc.title ? headings.slice(1) : headings;
     return [doc.title, ...path].join(SEPARATOR);
   };
+  const ownHeadings = (s: Section, skip: number) =>
+    doc.inlineHeadings ? s.headings.slice(skip) : [];
   const inlineText = (s: Section, skip: number) => {
-    const own = doc.inlineHeadings ? s.headings.slice(skip) : [];
+    const own = ownHeadings(s, skip);
     return own.length > 0 ? `${own.join(SEPARATOR)}\n${s.text}` : s.text;
+  };
+  const inlineLength = (s: Section, skip: number) => {
+    const own = ownHeadings(s, skip);
+    if (own.length === 0) return s.text.length;
+    const headings = own.reduce((n, h) => n + h.length, SEPARATOR.length * (own.length - 1));
+    return headings + 1 + s.text.length;
   };
 
   let pack: Section[] = [];
+  /** Heading path every section of the pack shares, and the pack's joined length under it. */
+  let depth = 0;
+  let size = 0;
   const flush = () => {
-    if (pack.length === 0) return;
-    const shared = doc.inlineHeadings
-      ? commonPrefix(pack.map((s) => s.headings))
-      : (pack[0]?.headings ?? []);
+    const [first] = pack;
+    if (!first) return;
+    const shared = doc.inlineHeadings ? first.headings.slice(0, depth) : first.headings;
     const body = pack.map((s) => inlineText(s, shared.length)).join('\n\n');
     chunks.push({ title: titleOf(shared), body });
     pack = [];
   };
-  const packSize = (sections: Section[]) => {
-    const shared = commonPrefix(sections.map((s) => s.headings)).length;
-    return sections.reduce((n, s) => n + inlineText(s, shared).length + 2, -2);
+  const add = (section: Section) => {
+    const [first] = pack;
+    if (!first) {
+      pack = [section];
+      depth = section.headings.length;
+      size = inlineLength(section, depth);
+      return;
+    }
+    const joined = sharedDepth(first.headings, section.headings, depth);
+    const packSize =
+      joined === depth ? size : pack.reduce((n, s) => n + inlineLength(s, joined) + 2, -2);
+    const grown = packSize + 2 + inlineLength(section, joined);
+    if (grown > maxChars) {
+      flush();
+      add(section);
+      return;
+    }
+    pack.push(section);
+    depth = joined;
+    size = grown;
   };
 
   for (const section of doc.sections) {
@@ -66,10 +91,10 @@ export function chunkDocument(
       flush();
       for (const piece of splitText(section.text, { maxChars, overlapChars })) {
         chunks.push({ title: titleOf(section.headings), body: piece });
+        if (chunks.length >= maxChunks) break;
       }
     } else {
-      if (pack.length > 0 && packSize([...pack, section]) > maxChars) flush();
-      pack.push(section);
+      add(section);
     }
     if (chunks.length >= maxChunks) break;
   }

@@ -4,12 +4,16 @@ import type { Section } from './types.ts';
 const CLOSER = /^([\]})]|end\b|fi\b|done\b|esac\b)/;
 const PREAMBLE = /^(\/\/|\/\*|\*|#|--|;|@|"""|''')/;
 
+/** A block's first declaration line without its opening `{` or `:` (cut by hand: the pattern
+ * `\s*[{:]\s*$` would rescan every blank run from each of its positions). */
 function signature(block: string[]): string {
-  const line = block.find((l) => l.trim() && !PREAMBLE.test(l.trimStart())) ?? block[0] ?? '';
-  return line
-    .trim()
-    .replace(/\s*[{:]\s*$/, '')
-    .slice(0, 120);
+  const line = (
+    block.find((l) => l.trim() && !PREAMBLE.test(l.trimStart())) ??
+    block[0] ??
+    ''
+  ).trim();
+  const last = line.at(-1);
+  return (last === '{' || last === ':' ? line.slice(0, -1).trimEnd() : line).slice(0, 120);
 }
 
 /**
@@ -24,18 +28,21 @@ export function codeSections(source: string): Section[] {
     .split('\n');
   const blocks: string[][] = [];
   let block: string[] = [];
+  let blockHasText = false;
   let previous = '';
   for (const line of lines) {
     const startsBlock =
+      blockHasText &&
       /^\S/.test(line) &&
       !CLOSER.test(line) &&
-      (previous.trim() === '' || CLOSER.test(previous)) &&
-      block.some((l) => l.trim());
+      (previous.trim() === '' || CLOSER.test(previous));
     if (startsBlock) {
       blocks.push(block);
       block = [];
+      blockHasText = false;
     }
     block.push(line);
+    blockHasText ||= line.trim() !== '';
     previous = line;
   }
   blocks.push(block);

@@ -1,16 +1,31 @@
-import { parse as parseYaml } from 'yaml';
 import type { Section } from './types.ts';
+import { parseYaml } from './yaml.ts';
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const ATX_HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+// The closing `#` sequence is stripped by `atxText`, not by the pattern: a lazy body followed by
+// optional trailing blanks backtracks over every blank run (quadratic on `# a` + spaces + `x`).
+// `[\s\S]` rather than `.`, which stops at U+2028 and would make `$` backtrack the same way.
+const ATX_HEADING = /^ {0,3}(#{1,6})[ \t]+([\s\S]*)$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
 const MDX_STATEMENT = /^(import|export)\s/;
 const FRONTMATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
-/** Heading text without inline Markdown: `code`, emphasis, links, images. */
+/** An ATX heading's text without its optional closing sequence of `#` (after a blank). */
+function atxText(raw: string): string {
+  const text = raw.trimEnd();
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '#') end--;
+  if (end === 0) return '';
+  return text[end - 1] === ' ' || text[end - 1] === '\t' ? text.slice(0, end).trimEnd() : text;
+}
+
+/**
+ * Heading text without inline Markdown: `code`, emphasis, links, images. The link pattern stops
+ * at the next bracket or parenthesis, so every scan ends where another may start (linear time).
+ */
 function plainHeading(text: string): string {
   return text
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/!?\[([^[\]]*)\]\([^()]*\)/g, '$1')
     .replace(/[`*_]+/g, '')
     .trim();
 }
@@ -77,7 +92,7 @@ export function markdownSections(source: string, { mdx = false } = {}): Markdown
     if (mdx && MDX_STATEMENT.test(line)) continue;
     const atx = ATX_HEADING.exec(line);
     if (atx) {
-      openHeading(atx[1]?.length ?? 1, atx[2] ?? '');
+      openHeading(atx[1]?.length ?? 1, atxText(atx[2] ?? ''));
       continue;
     }
     const previous = lines.at(-1);

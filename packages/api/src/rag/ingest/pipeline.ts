@@ -8,8 +8,7 @@ import {
   storedVersions,
   writeDocuments,
 } from '../store.ts';
-import { chunkDocument } from './chunk.ts';
-import { extractDocument } from './extract.ts';
+import { parseOffThread } from './parse-thread.ts';
 import type { SourceDocument } from './types.ts';
 
 /** Bump when extraction or chunking changes, so re-ingest rebuilds every document. */
@@ -76,15 +75,15 @@ function byteLength(content: string | Uint8Array): number {
 }
 
 async function prepare(doc: SourceDocument, hash: string): Promise<PreparedDocument> {
-  const extracted = await extractDocument(doc);
+  const { title, mimeType, chunks } = await parseOffThread(doc);
   return {
     path: doc.path,
-    title: extracted.title,
+    title,
     url: doc.url ?? null,
-    mimeType: extracted.mimeType,
+    mimeType,
     hash,
     bytes: byteLength(doc.content),
-    chunks: chunkDocument(extracted),
+    chunks,
     vectors: null,
   };
 }

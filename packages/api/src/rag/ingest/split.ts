@@ -37,7 +37,7 @@ function units(text: string, maxChars: number): Unit[] {
     }
     for (const sentence of trimmed.split(SENTENCE_END)) {
       if (sentence.length <= maxChars) out.push({ text: sentence, separator: ' ' });
-      else out.push(...hardSplit(sentence, maxChars));
+      else for (const piece of hardSplit(sentence, maxChars)) out.push(piece);
     }
     const last = out.at(-1);
     if (last) last.separator = '\n\n';
@@ -56,23 +56,26 @@ function join(chunk: Unit[]): string {
   return chunk.map((u, i) => (i < chunk.length - 1 ? u.text + u.separator : u.text)).join('');
 }
 
-/** The end of a piece that the next one repeats: whole trailing units, or the tail of the last. */
+/**
+ * The end of a piece that the next one repeats: whole trailing units, or the words at the end of
+ * the last unit when not even it fits. Lengths are summed as units join, never recounted.
+ */
 function overlapOf(chunk: Unit[], overlapChars: number): Unit[] {
-  const kept: Unit[] = [];
-  for (let i = chunk.length - 1; i >= 0; i--) {
-    const unit = chunk[i] as Unit;
-    if (joinedLength([unit, ...kept]) <= overlapChars) {
-      kept.unshift(unit);
-      continue;
-    }
-    if (kept.length === 0 && overlapChars > 0) {
-      const tail = unit.text.slice(-overlapChars);
-      const words = tail.slice(tail.indexOf(' ') + 1);
-      if (words && tail.includes(' ')) kept.unshift({ text: words, separator: unit.separator });
-    }
-    break;
+  let start = chunk.length;
+  let length = 0;
+  while (start > 0) {
+    const unit = chunk[start - 1] as Unit;
+    const grown = unit.text.length + (start < chunk.length ? unit.separator.length + length : 0);
+    if (grown > overlapChars) break;
+    length = grown;
+    start--;
   }
-  return kept;
+  const last = chunk.at(-1);
+  if (start < chunk.length || !last || overlapChars <= 0) return chunk.slice(start);
+  const tail = last.text.slice(-overlapChars);
+  const space = tail.indexOf(' ');
+  const words = tail.slice(space + 1);
+  return space >= 0 && words ? [{ text: words, separator: last.separator }] : [];
 }
 
 /**
@@ -82,13 +85,18 @@ function overlapOf(chunk: Unit[], overlapChars: number): Unit[] {
 export function splitText(text: string, { maxChars, overlapChars }: SplitOptions): string[] {
   const pieces: string[] = [];
   let chunk: Unit[] = [];
+  let length = 0; // joined length of `chunk`, kept as units join (linear in the text)
   let fresh = false; // whether `chunk` holds anything not already emitted
   for (const unit of units(text, maxChars)) {
-    if (chunk.length > 0 && joinedLength([...chunk, unit]) > maxChars) {
+    const last = chunk.at(-1);
+    if (last && length + last.separator.length + unit.text.length > maxChars) {
       pieces.push(join(chunk));
       const room = maxChars - unit.text.length - unit.separator.length;
       chunk = overlapOf(chunk, Math.min(overlapChars, room));
+      length = joinedLength(chunk);
     }
+    const previous = chunk.at(-1);
+    length += (previous ? previous.separator.length : 0) + unit.text.length;
     chunk.push(unit);
     fresh = true;
   }
