@@ -11,6 +11,7 @@ import {
   startsLikeEmail,
 } from './document.ts';
 import type { Label } from './labels.ts';
+import { modelProbability, modelScore } from './model/model.ts';
 import { insideAny, isDiscussion, quotedRanges } from './quotes.ts';
 import {
   CLAUSE_BEFORE,
@@ -157,6 +158,9 @@ interface Evidence {
 interface Analysis {
   score: number;
   evidence: Map<string, Evidence>;
+  /** What the model reads: the folded text, its letters-only view when letters were broken up or
+   * disguised, and the same view of every decoded payload. */
+  modelView: string;
 }
 
 interface QuoteContext {
@@ -338,8 +342,11 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
     }
   }
 
-  if (disguised || spacedLetters || depth > 0) {
+  const obfuscated = disguised || spacedLetters;
+  let modelView = folded;
+  if (obfuscated || depth > 0) {
     const squashed = squash(folded);
+    if (obfuscated) modelView += `\n${squashed}`;
     for (const rule of SQUASHED_RULES) {
       if (evidence.has(rule.group)) continue;
       rule.pattern.lastIndex = 0;
@@ -354,6 +361,7 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   if (depth < MAX_DECODE_DEPTH) {
     for (const payload of decodePayloads(cased, encodedRuns)) {
       const inner = analyze(payload, { documents: false }, depth + 1);
+      modelView += `\n${inner.modelView}`;
       if (inner.score < FLAG_THRESHOLD) continue;
       strongest(evidence, 'encoded', {
         label: 'encoded-payload',
@@ -367,7 +375,7 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
 
   let keep = 1;
   for (const { weight } of evidence.values()) keep *= 1 - weight;
-  return { score: 1 - keep, evidence };
+  return { score: 1 - keep, evidence, modelView };
 }
 
 function labelsOf(evidence: Map<string, Evidence>): string[] {
@@ -416,18 +424,40 @@ export function gateViolations(text: string): string[] {
   return problems;
 }
 
+/** The rules' score and the text the model reads (training and evaluation start from these). */
+export function ruleAnalysis(
+  text: string,
+  options: AnalyzeOptions,
+): { score: number; modelView: string } {
+  const { score, modelView } = analyze(text, options, 0);
+  return { score, modelView };
+}
+
+/** The verdict's score from the rules' score and the model's probability (evaluation uses it too). */
+export const combinedScore = (rules: number, probability: number): number =>
+  Math.max(rules, modelScore(probability));
+
+/**
+ * The rules and the model, each able to flag alone: the score is the stronger of the two (the
+ * model's probability on the rules' scale), and the model names `injection-intent` when it flags.
+ */
 export function analyzeInjection(text: string, options: AnalyzeOptions): InjectionResult {
-  const { score, evidence } = analyze(text, options, 0);
+  const { score: rules, evidence, modelView } = analyze(text, options, 0);
+  const probability = modelProbability(modelView);
+  const patterns = labelsOf(evidence);
+  if (modelScore(probability) >= FLAG_THRESHOLD) patterns.push('injection-intent');
+  const score = combinedScore(rules, probability);
   return {
     flagged: score >= FLAG_THRESHOLD,
     score: Math.round(score * 1000) / 1000,
-    patterns: labelsOf(evidence),
+    patterns,
   };
 }
 
 /**
- * Scores `text` for prompt injection: weighted rules over a normalised copy of the text (see the
- * package README), with the rules for retrieved documents on when the text looks like one.
+ * Scores `text` for prompt injection: weighted rules and a learned model over a normalised copy
+ * of the text (see the package README), with the rules for retrieved documents on when the text
+ * looks like one.
  */
 export function detectInjection(text: string): InjectionResult {
   return analyzeInjection(text, { documents: true });

@@ -8,6 +8,7 @@ export const LABELS = [
   'fake-system-message',
   'encoded-payload',
   'obfuscation',
+  'injection-intent',
 ] as const;
 
 export type Label = (typeof LABELS)[number];

@@ -41,8 +41,8 @@ const SCHEME_LOOKAHEAD = 7;
 /** How far after a name a bare 40-character AWS secret key may follow it ("the secret … is X"). */
 const AWS_SECRET_REACH = 120;
 const AWS_SECRET_LENGTH = 40;
-/** Each begins with `b` or `t`. */
-const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token']);
+/** Each begins with `b`, `t` or `s` (Okta's `SSWS`), and is 3 to 6 letters long. */
+const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token', 'ssws', 'bot']);
 const PROSE_LINKS = new Set(['is', 'was', 'are', 'to']);
 
 const isQuote = (code: number): boolean => code === 34 || code === 39 || code === 96;
@@ -74,6 +74,10 @@ function valueSite(
     i++;
     const next = text.charCodeAt(i);
     if (next === 61 || (c === 61 && next === 62)) i++; // `==`, `=>`, `:=`
+  } else if (c === 62 && keyQuote === 60 && i === keyEnd) {
+    // `<password>…</password>`: an XML element named for a secret.
+    separator = '>';
+    i++;
   } else if (c === 44 && keyQuoted && keyQuote !== 96) {
     // `getenv("api_token", "…")`; backticks are Markdown code spans, where a comma lists names.
     separator = ',';
@@ -96,14 +100,19 @@ function valueSite(
     i++;
   } else if (separator === ',') {
     return null;
+  } else if (quote === 35 && isSpace(text.charCodeAt(i - 1))) {
+    // `password = #add-password`: an unquoted `#` after a blank starts a comment (INI, YAML,
+    // shell), so the name has no value here.
+    return null;
   }
   // `Authorization: Bearer <value>`: the scheme is not the secret, the word after it is.
   const initial = text.charCodeAt(i) | 32;
-  if (initial === 98 || initial === 116) {
+  if (initial === 98 || initial === 116 || initial === 115) {
     const wordEnd = runEnd(text, i, KEY_CHARS, SCHEME_LOOKAHEAD);
     const length = wordEnd - i;
     if (
-      (length === 5 || length === 6) &&
+      length >= 3 &&
+      length <= 6 &&
       AUTH_SCHEMES.has(text.slice(i, wordEnd).toLowerCase()) &&
       isSpace(text.charCodeAt(wordEnd))
     ) {

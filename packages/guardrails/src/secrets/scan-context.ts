@@ -19,7 +19,7 @@ export interface OpenPemBlock {
 /** Where the value of a name starts, and what separates the two. */
 export interface ValueSite {
   start: number;
-  /** `=`, `:`, `,` (quoted name and value, as in a call) or ` ` (prose). */
+  /** `=`, `:`, `,` (quoted name and value, as in a call), `>` (an XML element) or ` ` (prose). */
   separator: string;
 }
 

@@ -1,4 +1,5 @@
 import { scanAssignments } from './assignments.ts';
+import { scanPatternRules } from './pattern-rules.ts';
 import { PEM_BEGIN, scanPem } from './pem.ts';
 import {
   type Finding,
@@ -115,6 +116,7 @@ export function scanSecrets(
   };
   scanPem(ctx);
   scanTokens(ctx);
+  scanPatternRules(ctx);
   scanAssignments(ctx);
   scanUrlPasswords(ctx);
   scanCanaries(ctx, canaries);

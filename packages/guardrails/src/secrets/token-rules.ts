@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { type CharSet, charSet, inSet, runEnd } from '../chars.ts';
 import { re } from '../patterns.ts';
 import { isFakeToken } from './placeholders.ts';
@@ -18,6 +19,8 @@ interface TokenRule {
   type: (token: string) => string;
   /** Random letter-only tokens mix cases; a single-case run of letters is a word or a name. */
   mixedCase?: boolean;
+  /** A check the shape cannot express. */
+  valid?: (token: string) => boolean;
 }
 
 const ALNUM = charSet('A-Za-z0-9');
@@ -42,7 +45,189 @@ function slackType(token: string): string {
   return 'slack-token';
 }
 
+/**
+ * Providers whose tokens carry a documented prefix (gitleaks, Nosey Parker and trufflehog list the
+ * same facts): `[type, prefixes, shape]`, the shape anchored and beginning with one of the
+ * prefixes. The body is letters, digits, `_` and `-` (and `.` where the shape has one); the
+ * longest token is the shape's.
+ */
+const PROVIDERS: ReadonlyArray<readonly [string, readonly string[], RegExp, number]> = [
+  [
+    'dockerhub-token',
+    ['dckr_pat_', 'dckr_oat_'],
+    re(/^dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,40}$/),
+    49,
+  ],
+  [
+    'doppler-token',
+    ['dp.pt.', 'dp.st.', 'dp.sa.', 'dp.ct.', 'dp.scim.', 'dp.audit.'],
+    re(/^dp\.(?:pt|sa|ct|scim|audit|st(?:\.[a-z0-9_-]{2,35})?)\.[A-Za-z0-9]{40,44}$/),
+    90,
+  ],
+  ['vault-token', ['hvs.', 'hvb.', 'hvr.'], re(/^hv[sbr]\.[A-Za-z0-9_-]{24,300}$/), 304],
+  ['mailgun-api-key', ['key-'], re(/^key-[0-9a-z]{32}$/), 36],
+  ['twilio-api-key', ['SK'], re(/^SK[0-9a-f]{32}$/), 34],
+  ['twitch-oauth-token', ['oauth:'], re(/^oauth:[a-z0-9]{30}$/), 36],
+  ['sonarqube-token', ['squ_', 'sqp_', 'sqa_'], re(/^sq[upa]_[0-9a-f]{40}$/), 44],
+  [
+    'shopify-token',
+    ['shpat_', 'shpca_', 'shppa_', 'shpss_'],
+    re(/^shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}$/),
+    38,
+  ],
+  ['pypi-token', ['pypi-Ag'], re(/^pypi-Ag[A-Za-z0-9_-]{50,300}$/), 307],
+  ['digitalocean-token', ['dop_v1_', 'doo_v1_', 'dor_v1_'], re(/^do[por]_v1_[0-9a-f]{64}$/), 71],
+  ['atlassian-api-token', ['ATATT3', 'ATCTT3'], re(/^AT[AC]TT3[A-Za-z0-9_=-]{150,250}$/), 256],
+  ['bitbucket-app-password', ['ATBB'], re(/^ATBB[A-Za-z0-9]{32}$/), 36],
+  ['databricks-token', ['dapi'], re(/^dapi[0-9a-f]{32}(?:-[0-9])?$/), 38],
+  [
+    'newrelic-key',
+    ['NRAK-', 'NRJS-', 'NRII-'],
+    re(/^NR(?:AK-[A-Z0-9]{27}|JS-[0-9a-f]{19}|II-[A-Za-z0-9_-]{32})$/),
+    37,
+  ],
+  [
+    'linear-api-key',
+    ['lin_api_', 'lin_oauth_'],
+    re(/^lin_(?:api_[A-Za-z0-9]{40}|oauth_[0-9a-f]{64})$/),
+    74,
+  ],
+  ['postman-api-key', ['PMAK-'], re(/^PMAK-[0-9a-f]{24}-[0-9a-f]{34}$/), 64],
+  ['heroku-api-key', ['HRKU-'], re(/^HRKU-[A-Za-z0-9_-]{60}$/), 65],
+  [
+    'grafana-token',
+    ['glsa_', 'glc_'],
+    re(/^gl(?:sa_[A-Za-z0-9]{32}_[0-9a-f]{8}|c_[A-Za-z0-9_=-]{32,400})$/),
+    404,
+  ],
+  [
+    'sentry-token',
+    ['sntrys_', 'sntryu_'],
+    re(/^sntry(?:s_[A-Za-z0-9_=-]{60,400}|u_[0-9a-f]{64})$/),
+    407,
+  ],
+  ['age-secret-key', ['AGE-SECRET-KEY-1'], re(/^AGE-SECRET-KEY-1[0-9A-Z]{58}$/), 74],
+  ['pulumi-token', ['pul-'], re(/^pul-[0-9a-f]{40}$/), 44],
+  [
+    'square-token',
+    ['sq0atp-', 'sq0csp-', 'EAAA'],
+    re(/^(?:sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}|EAAA[A-Za-z0-9_-]{60})$/),
+    64,
+  ],
+  ['dynatrace-token', ['dt0c01.'], re(/^dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}$/), 96],
+  [
+    'notion-token',
+    ['secret_', 'ntn_'],
+    re(/^(?:secret_[A-Za-z0-9]{43}|ntn_[0-9]{11}[A-Za-z0-9]{35})$/),
+    50,
+  ],
+  ['contentful-token', ['CFPAT-'], re(/^CFPAT-[A-Za-z0-9_-]{43}$/), 49],
+  ['figma-token', ['figd_'], re(/^figd_[A-Za-z0-9_-]{40}$/), 45],
+  [
+    'planetscale-token',
+    ['pscale_tkn_', 'pscale_pw_', 'pscale_oauth_'],
+    re(/^pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,64}$/),
+    77,
+  ],
+  ['prefect-token', ['pnu_'], re(/^pnu_[A-Za-z0-9]{36}$/), 40],
+  ['rubygems-token', ['rubygems_'], re(/^rubygems_[0-9a-f]{48}$/), 57],
+  ['replicate-token', ['r8_'], re(/^r8_[A-Za-z0-9]{37}$/), 40],
+  ['groq-api-key', ['gsk_'], re(/^gsk_[A-Za-z0-9]{52}$/), 56],
+  ['perplexity-api-key', ['pplx-'], re(/^pplx-[A-Za-z0-9]{48}$/), 53],
+  ['xai-api-key', ['xai-'], re(/^xai-[A-Za-z0-9]{80}$/), 84],
+  [
+    'langsmith-api-key',
+    ['lsv2_pt_', 'lsv2_sk_'],
+    re(/^lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}$/),
+    51,
+  ],
+  ['flyio-token', ['fo1_'], re(/^fo1_[A-Za-z0-9_-]{43}$/), 47],
+  ['clojars-token', ['CLOJARS_'], re(/^CLOJARS_[a-z0-9]{60}$/), 68],
+  [
+    'duffel-token',
+    ['duffel_test_', 'duffel_live_'],
+    re(/^duffel_(?:test|live)_[A-Za-z0-9_-]{43}$/),
+    55,
+  ],
+  ['easypost-api-key', ['EZAK', 'EZTK'], re(/^EZ[AT]K[A-Za-z0-9]{54}$/), 58],
+  [
+    'flutterwave-secret-key',
+    ['FLWSECK_TEST-', 'FLWSECK-'],
+    re(/^FLWSECK(?:_TEST)?-[0-9a-f]{32}-X$/),
+    47,
+  ],
+  ['frameio-token', ['fio-u-'], re(/^fio-u-[A-Za-z0-9_=-]{64}$/), 70],
+  ['adobe-client-secret', ['p8e-'], re(/^p8e-[A-Za-z0-9]{32}$/), 36],
+  ['alibaba-access-key', ['LTAI'], re(/^LTAI[A-Za-z0-9]{20}$/), 24],
+  ['readme-api-key', ['rdme_'], re(/^rdme_[0-9a-z]{70}$/), 75],
+  ['shippo-token', ['shippo_live_', 'shippo_test_'], re(/^shippo_(?:live|test)_[0-9a-f]{40}$/), 52],
+  ['typeform-token', ['tfp_'], re(/^tfp_[A-Za-z0-9_.=-]{59}$/), 63],
+  ['airtable-token', ['pat'], re(/^pat[A-Za-z0-9]{14}\.[0-9a-f]{64}$/), 82],
+  [
+    'mapbox-secret-token',
+    ['sk.eyJ'],
+    re(/^sk\.eyJ[A-Za-z0-9_-]{40,120}\.[A-Za-z0-9_-]{20,30}$/),
+    160,
+  ],
+  ['cloudflare-origin-ca-key', ['v1.0-'], re(/^v1\.0-[0-9a-f]{24}-[0-9a-f]{146}$/), 176],
+  ['pinecone-api-key', ['pcsk_'], re(/^pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{60,70}$/), 80],
+  [
+    'discord-webhook-url',
+    ['https://discord.com/api/webhooks/', 'https://discordapp.com/api/webhooks/'],
+    re(/^https:\/\/discord(?:app)?\.com\/api\/webhooks\/[0-9]{17,20}\/[A-Za-z0-9_-]{60,70}$/),
+    130,
+  ],
+  [
+    'msteams-webhook-url',
+    ['https://outlook.office.com/webhook/'],
+    re(
+      /^https:\/\/outlook\.office\.com\/webhook\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{32}\/[0-9a-f-]{36}$/,
+    ),
+    200,
+  ],
+];
+
+const CHARACTER_CLASS = re(/\[([^\]]{1,64})\]/g);
+const SYNTAX = re(/\[[^\]]{0,64}\]|\{[0-9,]{1,9}\}|\(\?:|[\\^$()|?*+]/g);
+
+/**
+ * The characters a token of `shape` may hold: its character classes and its literal characters
+ * (so the body and the edge need not be written beside the shape, and cannot drift from it).
+ */
+function bodyOf(shape: RegExp): CharSet {
+  const set = new Uint8Array(128);
+  for (const m of shape.source.matchAll(CHARACTER_CLASS)) {
+    const members = charSet((m[1] as string).replaceAll('\\', ''));
+    for (let c = 0; c < 128; c++) set[c] ||= members[c] as number;
+  }
+  for (const ch of shape.source.replace(SYNTAX, '')) {
+    const code = ch.charCodeAt(0);
+    if (code < 128) set[code] = 1;
+  }
+  return set;
+}
+
+const PROVIDER_RULES: readonly TokenRule[] = PROVIDERS.map(([type, prefixes, shape, maxLength]) => {
+  const body = bodyOf(shape);
+  return { prefixes, body, edge: body, maxLength, shape, type: fixed(type) };
+});
+
+/** `-----BEGIN ` in base64, at the start of a base64-encoded PEM file (Kubernetes secrets, CI). */
+const BASE64_PEM = 'LS0tLS1CRUdJTi';
+const PRIVATE_KEY_HEADER = re(/^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/);
+const isBase64PrivateKey = (token: string): boolean =>
+  PRIVATE_KEY_HEADER.test(Buffer.from(token.slice(0, 96), 'base64').toString('latin1'));
+
 const RULES: readonly TokenRule[] = [
+  {
+    prefixes: [BASE64_PEM],
+    body: charSet('A-Za-z0-9+/='),
+    edge: charSet('A-Za-z0-9+/='),
+    maxLength: 16_384,
+    shape: re(/^LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,16370}={0,2}$/),
+    type: fixed('private-key'),
+    valid: isBase64PrivateKey,
+  },
   {
     prefixes: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
     body: charSet('A-Z0-9'),
@@ -139,13 +324,29 @@ const RULES: readonly TokenRule[] = [
     type: fixed('npm-token'),
   },
   {
-    prefixes: ['glpat-', 'gldt-', 'glptt-', 'glrt-'],
+    prefixes: [
+      'glpat-',
+      'gldt-',
+      'glptt-',
+      'glrt-',
+      'glcbt-',
+      'gloas-',
+      'glft-',
+      'glimt-',
+      'glagent-',
+      'glsoat-',
+      'glffct-',
+      'GR1348941',
+    ],
     body: charSet('A-Za-z0-9_.-'),
     edge: charSet('A-Za-z0-9_.-'),
-    maxLength: 90,
-    shape: re(/^gl(?:pat|dt|ptt|rt)-[A-Za-z0-9_-]{20,64}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?$/),
+    maxLength: 120,
+    shape: re(
+      /^(?:gl(?:pat|dt|ptt|rt|cbt|oas|ft|imt|agent|soat|ffct)-|GR1348941)[A-Za-z0-9_-]{20,100}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?$/,
+    ),
     type: fixed('gitlab-pat'),
   },
+  ...PROVIDER_RULES,
   {
     prefixes: ['SG.'],
     body: charSet('A-Za-z0-9_.-'),
@@ -216,6 +417,7 @@ export function scanTokens(ctx: ScanContext): void {
     if (end < text.length && inSet(rule.edge, text.charCodeAt(end))) continue;
     const token = text.slice(start, end);
     if (!rule.shape.test(token) || isFakeToken(token)) continue;
+    if (rule.valid && !rule.valid(token)) continue;
     if (rule.mixedCase && !hasBothCases(token)) continue;
     ctx.findings.push({ start, end, type: rule.type(token) });
     PREFILTER.lastIndex = end;

@@ -1,0 +1,93 @@
+// The injection model's features: hashed character 3-, 4- and 5-grams and word 1- and 2-grams of
+// the normalised (folded) text. Training (train/) and scoring (linear.ts) both read them through
+// `FeatureHasher`, so the two can never disagree on what a feature is.
+
+/** The model has 2^FEATURE_BITS weights. */
+export const FEATURE_BITS = 17;
+const SHIFT = 32 - FEATURE_BITS;
+
+// Odd multipliers, one per offset from the n-gram's last character, and one per feature kind so
+// that a 3-gram and a 4-gram, or a word and a bigram, land in unrelated buckets.
+const K0 = 0x9e3779b1;
+const K1 = 0x85ebca77;
+const K2 = 0xc2b2ae3d;
+const K3 = 0x27d4eb2f;
+const K4 = 0x165667b1;
+const GRAM3 = 0x2545f491;
+const GRAM4 = 0x6c8e9cf5;
+const GRAM5 = 0x4f1bbcdd;
+const WORD = 0x7feb352d;
+const BIGRAM = 0x846ca68b;
+const FNV_PRIME = 0x01000193;
+const FNV_BASIS = 0x811c9dc5;
+
+/** Multiplicative hashing: the top bits of an odd product spread every input bit. */
+const bucket = (x: number, kind: number): number => Math.imul(x ^ kind, K0) >>> SHIFT;
+
+/** Letters and digits of any script make words; everything else separates them. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c >= 0xc0 || (c >= 65 && c <= 90);
+}
+
+/** Features per character at most: three character n-grams, a word and a bigram. */
+export const MAX_FEATURES_PER_CHAR = 5;
+
+/**
+ * Hashes the features of a text read in consecutive slices (so that a caller can tell which
+ * slice each feature completes in, and needs no callback per feature). Linear in the text.
+ */
+export class FeatureHasher {
+  // The four characters before the next one, `d` the nearest.
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+  private seen = 0;
+  private word = FNV_BASIS;
+  private wordLength = 0;
+  private previousWord = 0;
+
+  /**
+   * Writes the features completed by `text[from, to)` into `out` (room for
+   * `MAX_FEATURES_PER_CHAR × (to − from)`), continuing from the slice before; returns how many.
+   */
+  slice(text: string, from: number, to: number, out: Int32Array): number {
+    let { a, b, c, d, seen, word, wordLength, previousWord } = this;
+    let n = 0;
+    for (let i = from; i < to; i++, seen++) {
+      const e = text.charCodeAt(i);
+      const x3 = Math.imul(e, K1) ^ Math.imul(d, K2) ^ Math.imul(c, K3);
+      const x4 = x3 ^ Math.imul(b, K4);
+      if (seen >= 2) out[n++] = bucket(x3, GRAM3);
+      if (seen >= 3) out[n++] = bucket(x4, GRAM4);
+      if (seen >= 4) out[n++] = bucket(x4 ^ Math.imul(a, K0 ^ K4), GRAM5);
+      a = b;
+      b = c;
+      c = d;
+      d = e;
+      if (isWordChar(e)) {
+        word = Math.imul(word ^ e, FNV_PRIME);
+        wordLength++;
+        continue;
+      }
+      if (wordLength > 0) {
+        out[n++] = bucket(word, WORD);
+        if (previousWord !== 0) out[n++] = bucket(Math.imul(previousWord, K2) ^ word, BIGRAM);
+        previousWord = word;
+      }
+      word = FNV_BASIS;
+      wordLength = 0;
+    }
+    Object.assign(this, { a, b, c, d, seen, word, wordLength, previousWord });
+    return n;
+  }
+
+  /** The features of a word that ends the text (into `out`, room for 2); returns how many. */
+  finish(out: Int32Array): number {
+    if (this.wordLength === 0) return 0;
+    out[0] = bucket(this.word, WORD);
+    if (this.previousWord === 0) return 1;
+    out[1] = bucket(Math.imul(this.previousWord, K2) ^ this.word, BIGRAM);
+    return 2;
+  }
+}

@@ -1,0 +1,73 @@
+import { FeatureHasher, MAX_FEATURES_PER_CHAR } from './features.ts';
+
+/**
+ * A logistic model over hashed n-grams: `logit = bias + scale · Σ weights[feature] / √(count +
+ * PRIOR_COUNT)`, each occurrence of a feature counting once (so a feature's value is its count
+ * over about the length of the text's count vector).
+ */
+export interface LinearModel {
+  bias: number;
+  scale: number;
+  weights: Int8Array | Float64Array;
+}
+
+/** Texts are also read in windows of two chunks this long, so that a short instruction inside a
+ * long document is not drowned by the document around it. */
+export const CHUNK = 256;
+
+/**
+ * Added to every text's feature count: a text of a few words has too little evidence for its
+ * handful of features to weigh as much as a sentence's (`previous instructions` alone is no
+ * attack). Training uses the same (train/logistic.ts).
+ */
+export const PRIOR_COUNT = 64;
+
+/** The scale of a text (or window) with `count` features. */
+export const norm = (count: number): number => Math.sqrt(count + PRIOR_COUNT);
+
+const buffer = new Int32Array(CHUNK * MAX_FEATURES_PER_CHAR + 2);
+
+/**
+ * Calls `add(features, count, chunk)` with the features of each CHUNK-long slice of `text` in
+ * order (the buffer is reused: read it before returning).
+ */
+export function chunkFeatures(
+  text: string,
+  add: (features: Int32Array, count: number, chunk: number) => void,
+): void {
+  const hasher = new FeatureHasher();
+  let chunk = 0;
+  for (let from = 0; from < text.length; from += CHUNK, chunk++) {
+    add(buffer, hasher.slice(text, from, Math.min(text.length, from + CHUNK), buffer), chunk);
+  }
+  add(buffer, hasher.finish(buffer), Math.max(0, chunk - 1));
+}
+
+/** The logit of the whole text, or of its most suspicious window when that is higher. */
+export function modelLogit(model: LinearModel, text: string): number {
+  const { weights } = model;
+  const chunks = Math.max(1, Math.ceil(text.length / CHUNK));
+  const sums = new Float64Array(chunks);
+  const counts = new Float64Array(chunks);
+  chunkFeatures(text, (features, count, chunk) => {
+    let sum = 0;
+    for (let k = 0; k < count; k++) sum += weights[features[k] as number] as number;
+    sums[chunk] = (sums[chunk] as number) + sum;
+    counts[chunk] = (counts[chunk] as number) + count;
+  });
+  let totalSum = 0;
+  let totalCount = 0;
+  let best = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < chunks; k++) {
+    totalSum += sums[k] as number;
+    totalCount += counts[k] as number;
+    // A window is two neighbouring chunks; a text of one or two chunks is its only window.
+    if (k === 0 || chunks <= 2) continue;
+    const n = (counts[k] as number) + (counts[k - 1] as number);
+    if (n > 0) best = Math.max(best, ((sums[k] as number) + (sums[k - 1] as number)) / norm(n));
+  }
+  if (totalCount > 0) best = Math.max(best, totalSum / norm(totalCount));
+  return model.bias + (best === Number.NEGATIVE_INFINITY ? 0 : model.scale * best);
+}
+
+export const sigmoid = (logit: number): number => 1 / (1 + Math.exp(-logit));
