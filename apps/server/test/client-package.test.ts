@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,15 @@ console.log(JSON.stringify({ ready, streamed, servedBy, reason: reason ?? null }
 `;
 }
 
+/** The README's typed-client example, exactly as a reader would paste it. */
+function readmeExample(): string {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Using the typed client from TypeScript'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!code) throw new Error('the README has no typed-client example');
+  return code;
+}
+
 describe('the typed client as a package outside the monorepo', () => {
   it('packs, installs from the tarball, typechecks with a default tsconfig and streams an answer', async () => {
     const work = mkdtempSync(join(tmpdir(), 'bastion-client-'));
@@ -71,13 +80,38 @@ describe('the typed client as a package outside the monorepo', () => {
       );
       await exec(
         'npm',
-        ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball!), 'typescript'],
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--silent',
+          join(work, tarball!),
+          'typescript',
+          '@types/node',
+        ],
         { cwd: project, env },
       );
       await exec('npx', ['tsc', '--init'], { cwd: project, env });
       writeFileSync(join(project, 'index.ts'), consumerSource(server.url));
       await exec('npx', ['tsc', '--noEmit'], { cwd: project, env }).catch((error) => {
         throw new Error(`the consumer does not typecheck:\n${error.stdout}${error.stderr}`);
+      });
+
+      // The README's example, as pasted, in a Node project (the default tsconfig plus Node's types).
+      writeFileSync(join(project, 'readme.ts'), readmeExample());
+      writeFileSync(
+        join(project, 'tsconfig.readme.json'),
+        JSON.stringify({
+          extends: './tsconfig.json',
+          compilerOptions: { types: ['node'] },
+          files: ['readme.ts'],
+        }),
+      );
+      await exec('npx', ['tsc', '--noEmit', '-p', 'tsconfig.readme.json'], {
+        cwd: project,
+        env,
+      }).catch((error) => {
+        throw new Error(`the README example does not typecheck:\n${error.stdout}${error.stderr}`);
       });
 
       const { stdout } = await exec('node', ['index.ts'], { cwd: project, env });

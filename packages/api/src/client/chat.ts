@@ -4,8 +4,8 @@ import type { BastionClient } from './index.ts';
 
 export interface ChatRequest {
   messages: { role: 'user' | 'assistant'; content: string }[];
-  collection?: string;
-  includeSources?: boolean;
+  collection?: string | undefined;
+  includeSources?: boolean | undefined;
 }
 
 /** Why an answer failed: a server reason, or `network_error` when the server was not reached. */
@@ -32,11 +32,11 @@ export interface ChatOutcome {
 }
 
 export interface StreamChatOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Every event as it arrives (synthesised from `chat.complete` in the zero-token fallback). */
-  onEvent?: (event: ChatEvent) => void;
+  onEvent?: ((event: ChatEvent) => void) | undefined;
   /** How long a dropped stream may try to resume before giving up (default 15 s). */
-  reconnectTimeoutMs?: number;
+  reconnectTimeoutMs?: number | undefined;
 }
 
 function emptyOutcome(): ChatOutcome {

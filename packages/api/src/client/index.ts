@@ -13,9 +13,9 @@ export interface BastionClientOptions {
   /** Origin of the Bastion server, e.g. `http://127.0.0.1:8787`. */
   url: string;
   /** Sent as `Authorization: Bearer …` on every call, subscriptions included (Node). */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Custom fetch (tests, proxies). Defaults to the global fetch. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
 }
 
 export type BastionClient = ReturnType<typeof createTRPCClient<AppRouter>>;
