@@ -4,18 +4,37 @@ import { join } from 'node:path';
 import { createBastionClient, errorReason } from '@bastion/api/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ConfigError, loadConfig } from '../src/config/env.ts';
-import { startServer, tempDir } from './helpers.ts';
+import { createServer } from '../src/server.ts';
+import { tempDir } from './helpers.ts';
 
 const stops: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (stops.length > 0) await stops.pop()?.();
 });
 
+/** A real server on a loopback port over `dataDir` (removed after the test, with the server). */
+async function serve(dataDir: string, env: Record<string, string> = {}) {
+  stops.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const server = await createServer(
+    loadConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      WEB_ROOT: 'none',
+      RAG_DEMO_ROOT: 'none',
+      DATA_DIR: dataDir,
+      ...env,
+    }),
+  );
+  const url = await server.start();
+  stops.push(() => server.stop());
+  return { ...server, url };
+}
+
 async function start(env: Record<string, string> = {}) {
   const dataDir = tempDir();
-  stops.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const server = await startServer({ DATA_DIR: dataDir, RAG_DEMO_ROOT: 'none', ...env });
-  stops.push(() => server.stop());
+  const server = await serve(dataDir, env);
   /** A typed client whose requests carry `origin` (as a page at that origin would send). */
   const from = (origin: string | null, headers: Record<string, string> = {}) =>
     createBastionClient({
@@ -95,17 +114,11 @@ describe('analytics on a real server', () => {
 
   it('sweeps expired day files when it starts', async () => {
     const dataDir = tempDir();
-    stops.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const dir = join(dataDir, 'analytics');
     mkdirSync(dir);
     const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
     for (const n of [0, 2, 3, 4, 30]) writeFileSync(join(dir, `${day(n)}.jsonl`), '');
-    const server = await startServer({
-      DATA_DIR: dataDir,
-      RAG_DEMO_ROOT: 'none',
-      ANALYTICS_RETENTION_DAYS: '2',
-    });
-    stops.push(() => server.stop());
+    await serve(dataDir, { ANALYTICS_RETENTION_DAYS: '2' });
     await expect
       .poll(() => readdirSync(dir).sort())
       .toEqual([`${day(2)}.jsonl`, `${day(0)}.jsonl`]);
