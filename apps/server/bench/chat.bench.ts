@@ -1,5 +1,6 @@
-// Chat streaming overhead: `chat.stream` (tRPC SSE through the whole pipeline) against a raw
-// Fastify SSE relay of the same fake provider, read by the same SSE client, in one run.
+// Chat streaming overhead: `chat.start` + `chat.stream` (tRPC SSE through the whole pipeline) and
+// the OpenAI-compatible `/v1/chat/completions` façade against a raw Fastify SSE relay of the same
+// fake provider, read by the same SSE client, in one run.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,40 +54,72 @@ interface StreamResult {
   error: string | null;
 }
 
-/** One SSE request read with fetch; counts `delta` events whether tRPC- or relay-framed. */
-async function readStream(url: string): Promise<StreamResult> {
+/** Opens one SSE response (after whatever request starts the answer). */
+type Open = () => Promise<Response>;
+
+/** The text of one SSE data payload in any of the three framings, or what ends the stream. */
+function parseFrame(data: string): { text?: string; end?: 'done' | string } {
+  if (data === '[DONE]') return { end: 'done' };
+  let event: {
+    type?: string;
+    text?: string;
+    code?: string;
+    error?: { code?: string };
+    choices?: { delta?: { content?: string } }[];
+  };
+  try {
+    event = JSON.parse(data);
+  } catch {
+    return {};
+  }
+  if (event.choices) return { text: event.choices[0]?.delta?.content ?? '' };
+  if (event.error) return { end: event.error.code ?? 'error' };
+  if (event.type === 'delta') return { text: event.text ?? '' };
+  if (event.type === 'error') return { end: event.code ?? 'error' };
+  return event.type === 'done' ? { end: 'done' } : {};
+}
+
+/** Reads one answer; the clock starts before the request that starts it. */
+async function readStream(open: Open): Promise<StreamResult> {
   const started = performance.now();
   let firstTokenMs = -1;
   let text = '';
   let error: string | null = null;
-  const res = await fetch(url);
+  const res = await open();
   for await (const data of sseData(res.body!)) {
-    let event: { type?: string; text?: string; code?: string };
-    try {
-      event = JSON.parse(data);
-    } catch {
-      continue;
-    }
-    if (event.type === 'delta') {
+    const frame = parseFrame(data);
+    if (frame.text) {
       if (firstTokenMs < 0) firstTokenMs = performance.now() - started;
-      text += event.text;
-    } else if (event.type === 'error') {
-      error = event.code ?? 'error';
+      text += frame.text;
+    }
+    if (frame.end) {
+      if (frame.end !== 'done') error = frame.end;
       break;
-    } else if (event.type === 'done') break;
+    }
   }
   await res.body?.cancel().catch(() => undefined);
   return { firstTokenMs, totalMs: performance.now() - started, text, error };
 }
 
-const chatURL = () => {
-  const input = encodeURIComponent(
-    JSON.stringify({ messages: [{ role: 'user', content: 'How do I configure the port?' }] }),
-  );
-  return `http://127.0.0.1:${PORTS.server}/api/trpc/chat.stream?input=${input}`;
+const QUESTION = { messages: [{ role: 'user', content: 'How do I configure the port?' }] };
+const server = `http://127.0.0.1:${PORTS.server}`;
+const postJson = (url: string, body: unknown) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+/** `chat.start` (POST), then `chat.stream` for the run it started. */
+const openChat: Open = async () => {
+  const started = await (await postJson(`${server}/api/trpc/chat.start`, QUESTION)).json();
+  const input = encodeURIComponent(JSON.stringify({ requestId: started.result.data.requestId }));
+  return fetch(`${server}/api/trpc/chat.stream?input=${input}`);
 };
-const relayURL = () => `http://127.0.0.1:${PORTS.relay}/relay`;
-const sdkRelayURL = () => `http://127.0.0.1:${PORTS.relay}/relay-sdk`;
+const openFacade: Open = () =>
+  postJson(`${server}/v1/chat/completions`, { model: 'bastion', stream: true, ...QUESTION });
+const openRelay: Open = () => fetch(`http://127.0.0.1:${PORTS.relay}/relay`);
+const openSdkRelay: Open = () => fetch(`http://127.0.0.1:${PORTS.relay}/relay-sdk`);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p = (xs: number[], q: number) =>
@@ -107,7 +140,7 @@ try {
       `http://127.0.0.1:${PORTS.fake}/v1/models`,
     ),
   );
-  const server = await startProcess(
+  const serverProcess = await startProcess(
     [here('../src/main.ts')],
     {
       PORT: String(PORTS.server),
@@ -118,13 +151,16 @@ try {
       WEB_ROOT: 'none',
       PRIMARY_BASE_URL: `http://127.0.0.1:${PORTS.fake}/v1`,
       PRIMARY_MODEL: 'fake-model',
+      ALLOWED_HOSTS: '127.0.0.1',
       RATE_LIMIT_CHAT: '1000000',
       RATE_LIMIT_API: '1000000',
       CHAT_MAX_ACTIVE: '5000',
+      CHAT_MAX_ACTIVE_PER_CALLER: '5000',
+      CHAT_MAX_STREAMS_PER_CALLER: '5000',
     },
     `http://127.0.0.1:${PORTS.server}/readyz`,
   );
-  children.push(server);
+  children.push(serverProcess);
   children.push(
     await startProcess(
       [here('./raw-relay.ts'), String(PORTS.relay), `http://127.0.0.1:${PORTS.fake}/v1`],
@@ -138,15 +174,18 @@ try {
   const tokens = Array.from({ length: TOKENS }, (_, i) => `t${i} `);
   await scenario({ default: { tokens } });
   const paths = [
-    ['chat', chatURL],
-    ['relay', relayURL],
-    ['sdk', sdkRelayURL],
+    ['chat', openChat],
+    ['facade', openFacade],
+    ['relay', openRelay],
+    ['sdk', openSdkRelay],
   ] as const;
-  for (let i = 0; i < 3; i++) await Promise.all(paths.map(([, url]) => readStream(url())));
-  const perToken = { chat: [] as number[], relay: [] as number[], sdk: [] as number[] };
+  type Samples = Record<(typeof paths)[number][0], number[]>;
+  const samples = (): Samples => ({ chat: [], facade: [], relay: [], sdk: [] });
+  for (let i = 0; i < 3; i++) await Promise.all(paths.map(([, open]) => readStream(open)));
+  const perToken = samples();
   for (let i = 0; i < 15; i++) {
-    for (const [name, url] of paths) {
-      const r = await readStream(url());
+    for (const [name, open] of paths) {
+      const r = await readStream(open);
       if (r.text !== tokens.join('')) throw new Error(`${name} text incomplete`);
       perToken[name].push(((r.totalMs - r.firstTokenMs) / (TOKENS - 1)) * 1000);
     }
@@ -154,10 +193,10 @@ try {
 
   // 2. Time to first token: short answers, sequential requests.
   await scenario({ default: { tokens: ['a ', 'b'] } });
-  const ttft = { chat: [] as number[], relay: [] as number[], sdk: [] as number[] };
+  const ttft = samples();
   for (let i = 0; i < 200; i++) {
-    for (const [name, url] of paths) {
-      ttft[name].push((await readStream(url())).firstTokenMs);
+    for (const [name, open] of paths) {
+      ttft[name].push((await readStream(open)).firstTokenMs);
     }
   }
 
@@ -170,7 +209,7 @@ try {
   for (let i = 0; i < 30; i++) {
     const controller = new AbortController();
     let abortedAt = 0;
-    await streamChat(
+    const outcome = await streamChat(
       client,
       { messages: [{ role: 'user', content: 'long answer please' }] },
       {
@@ -183,6 +222,7 @@ try {
         },
       },
     );
+    if (outcome.error) console.error(`abort run ${i} failed: ${outcome.error.code}`);
     for (let tries = 0; tries < 200; tries++) {
       const last = (
         await (await fetch(`http://127.0.0.1:${PORTS.fake}/__fake/requests`)).json()
@@ -201,7 +241,7 @@ try {
   const started = performance.now();
   const results = await Promise.all(
     Array.from({ length: CONCURRENT }, () =>
-      readStream(chatURL()).catch((e: Error) => ({
+      readStream(openChat).catch((e: Error) => ({
         error: e.message,
         text: '',
         firstTokenMs: 0,
@@ -213,46 +253,50 @@ try {
   const errors = results.filter((r) => r.error).length;
   const incomplete = results.filter((r) => !r.error && r.text !== words.join('')).length;
 
-  const tokChat = median(perToken.chat);
   const tokRelay = median(perToken.relay);
   const tokSdk = median(perToken.sdk);
-  const ttftChat = median(ttft.chat);
+  const row = (name: 'chat' | 'facade', label: string) => {
+    const tok = median(perToken[name]);
+    const first = median(ttft[name]);
+    return [
+      [
+        `${label} per-token time (µs, median of 15 × 2000 tokens)`,
+        tokRelay.toFixed(1),
+        tokSdk.toFixed(1),
+        tok.toFixed(1),
+        `${(tok / tokRelay).toFixed(2)}× / ${(tok / tokSdk).toFixed(2)}× (target ≤ 1.25×)`,
+      ],
+      [
+        `${label} time to first token p50 (ms, 200 requests)`,
+        median(ttft.relay).toFixed(2),
+        median(ttft.sdk).toFixed(2),
+        first.toFixed(2),
+        `+${(first - median(ttft.relay)).toFixed(2)} / +${(first - median(ttft.sdk)).toFixed(2)} ms (target ≤ 5 ms)`,
+      ],
+      [
+        `${label} time to first token p95 (ms)`,
+        p(ttft.relay, 0.95).toFixed(2),
+        p(ttft.sdk, 0.95).toFixed(2),
+        p(ttft[name], 0.95).toFixed(2),
+        '',
+      ],
+    ];
+  };
   const rows = [
-    [
-      'per-token time (µs, median of 15 × 2000 tokens)',
-      tokRelay.toFixed(1),
-      tokSdk.toFixed(1),
-      tokChat.toFixed(1),
-      `${(tokChat / tokRelay).toFixed(2)}× / ${(tokChat / tokSdk).toFixed(2)}× (target ≤ 1.25×)`,
-    ],
-    [
-      'time to first token p50 (ms, 200 requests)',
-      median(ttft.relay).toFixed(2),
-      median(ttft.sdk).toFixed(2),
-      ttftChat.toFixed(2),
-      `+${(ttftChat - median(ttft.relay)).toFixed(2)} / +${(ttftChat - median(ttft.sdk)).toFixed(2)} ms (target ≤ 5 ms)`,
-    ],
-    [
-      'time to first token p95 (ms)',
-      p(ttft.relay, 0.95).toFixed(2),
-      p(ttft.sdk, 0.95).toFixed(2),
-      p(ttft.chat, 0.95).toFixed(2),
-      '',
-    ],
+    ...row('chat', 'chat.start + chat.stream'),
+    ...row('facade', '/v1/chat/completions'),
   ];
   console.log('\nChat streaming against one fake provider, read by one SSE client');
   console.log(
-    '(relay: Fastify + fetch + hand-split SSE; SDK relay: Fastify + openai SDK; ratios: chat.stream vs each)',
+    '(relay: Fastify + fetch + hand-split SSE; SDK relay: Fastify + openai SDK; ratios: the Bastion path vs each)',
   );
-  console.log(
-    ['measure', 'raw relay', 'SDK relay', 'chat.stream', 'chat.stream vs raw / vs SDK'].join(' | '),
-  );
-  for (const row of rows) console.log(row.join(' | '));
+  console.log(['measure', 'raw relay', 'SDK relay', 'Bastion', 'vs raw / vs SDK'].join(' | '));
+  for (const r of rows) console.log(r.join(' | '));
   console.log(
     `\nclient abort → provider request closed: p50 ${median(abortMs)} ms, p95 ${p(abortMs, 0.95)} ms over ${abortMs.length} aborts (target ≤ 100 ms)`,
   );
   console.log(
-    `\n${CONCURRENT} concurrent chat.stream answers (40 tokens, 10 ms apart): ${errors} errors, ${incomplete} incomplete or out of order, wall ${Math.round(wall)} ms, peak server RSS ${peakRssMb(server.pid!)} MB`,
+    `\n${CONCURRENT} concurrent chat.stream answers (40 tokens, 10 ms apart): ${errors} errors, ${incomplete} incomplete or out of order, wall ${Math.round(wall)} ms, peak server RSS ${peakRssMb(serverProcess.pid!)} MB`,
   );
   if (errors > 0 || incomplete > 0) process.exitCode = 1;
 } finally {

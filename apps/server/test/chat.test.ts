@@ -219,6 +219,10 @@ describe('chat through the real server and the openai SDK', () => {
     await until(() => record.abortedAt !== null, 6_000);
     expect(record.abortedAt! - leftAt).toBeGreaterThanOrEqual(2_900);
     expect(record.finishedAt).toBeNull();
+    // Whoever comes back later learns that the answer was stopped: one terminal event.
+    const replay = await follow(client, { requestId });
+    expect(replay.at(-1)!.data).toMatchObject({ type: 'error', code: 'aborted' });
+    expect(replay.filter((e) => e.data.type === 'error' || e.data.type === 'done')).toHaveLength(1);
   });
 
   it('resumes after a lost connection with the same text as an uninterrupted stream', async () => {

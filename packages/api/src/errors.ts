@@ -37,7 +37,7 @@ const REASONS = {
   resume_expired: { code: 'NOT_FOUND', retryable: false },
   no_provider: { code: 'SERVICE_UNAVAILABLE', retryable: true },
   output_blocked: { code: 'UNPROCESSABLE_CONTENT', retryable: false },
-  aborted: { code: 'CLIENT_CLOSED_REQUEST', retryable: false },
+  aborted: { code: 'CLIENT_CLOSED_REQUEST', retryable: true },
   stream_error: { code: 'BAD_GATEWAY', retryable: true },
   timeout: { code: 'TIMEOUT', retryable: true },
   http_4xx: { code: 'BAD_GATEWAY', retryable: true },

@@ -93,10 +93,22 @@ export class ChatService {
     }
     run.awaitViewer(Math.max(this.o.resumeGraceMs, FIRST_VIEWER_MS));
     void (async () => {
+      let ended = false;
       try {
-        for await (const event of this.answer(input, run.id, run.controller.signal))
+        for await (const event of this.answer(input, run.id, run.controller.signal)) {
           run.push(event);
+          ended = event.type === 'done' || event.type === 'error';
+        }
       } finally {
+        // A stopped run still ends with one terminal event, for whoever resumes it later.
+        if (!ended) {
+          run.push({
+            type: 'error',
+            code: 'aborted',
+            message: 'The answer was stopped (cancelled, or nobody was watching it)',
+            retryable: true,
+          });
+        }
         release();
         run.finish();
       }
