@@ -204,7 +204,10 @@ export class ChatService {
   ): AsyncGenerator<ChatEvent> {
     const startedAt = performance.now();
     const elapsed = () => Math.round(performance.now() - startedAt);
-    const guardrails = this.scanConversation(input.messages);
+    // Every turn the client sent, assistant turns included: a client can forge one.
+    const { mode, allowUnsafe } = this.o.guardrails;
+    const verdict = checkMessages(input.messages, { mode, allowUnsafe });
+    const guardrails: GuardrailsReport = { ...verdict, patterns: [...verdict.patterns] };
 
     if (guardrails.blocked) {
       this.o.metrics.guardrail(true, true);
@@ -307,29 +310,6 @@ export class ChatService {
       ...(usage ? { usage } : {}),
       timings,
     };
-  }
-
-  /**
-   * Guardrails over every turn the client sent. Assistant turns come from the client too, so a
-   * forged one can carry instructions the model would take as its own: each is scanned like a
-   * passage (scans are remembered by text, so a conversation's history is scanned once), and a
-   * flagged one counts like a flagged user message.
-   */
-  private scanConversation(messages: ChatInput['messages']): GuardrailsReport {
-    const { mode, allowUnsafe } = this.o.guardrails;
-    const verdict = checkMessages(messages, { mode, allowUnsafe });
-    const report: GuardrailsReport = { ...verdict, patterns: [...verdict.patterns] };
-    for (const message of messages) {
-      if (message.role !== 'assistant') continue;
-      const scan = this.passageScanner.scan(message.content);
-      if (!scan.flagged) continue;
-      report.flagged = true;
-      report.blocked = mode === 'enforce' && !allowUnsafe;
-      report.reason ??= 'possible prompt injection in an assistant turn sent by the client';
-      for (const label of scan.patterns)
-        if (!report.patterns.includes(label)) report.patterns.push(label);
-    }
-    return report;
   }
 
   /** Retrieves passages and drops any that carry instructions aimed at the model. */
