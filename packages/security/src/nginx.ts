@@ -142,6 +142,18 @@ const RATE_LIMITED_BODY = JSON.stringify({
 function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
   const { csp, tls } = options;
   const apiLimit = `limit_req zone=bastion_api burst=${limits.apiBurst} nodelay;`;
+  /** An API prefix, proxied under the API rate; its chat routes under the chat rate as well. */
+  const apiLocation = (prefix: string, chat: string) =>
+    block(`location ^~ ${prefix}`, [
+      apiLimit,
+      ...proxy(csp),
+      '',
+      ...block(chat, [
+        `limit_req zone=bastion_chat burst=${limits.chatBurst} nodelay;`,
+        apiLimit,
+        ...proxy(csp),
+      ]),
+    ]);
   const listen = tls ? [`listen ${tls.listen} ssl http2;`] : [`listen ${options.listen};`];
   const tlsLines = tls
     ? [
@@ -186,28 +198,10 @@ function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
     '# Dotfiles are never served (.well-known stays reachable for ACME and security.txt).',
     ...block('location ~ /\\.(?!well-known/)', ['deny all;']),
     '',
-    ...block('location ^~ /api/', [
-      apiLimit,
-      ...proxy(csp),
-      '',
-      ...block('location ~ ^/api/trpc/(?:[^/]*,)?chat\\.', [
-        `limit_req zone=bastion_chat burst=${limits.chatBurst} nodelay;`,
-        apiLimit,
-        ...proxy(csp),
-      ]),
-    ]),
+    ...apiLocation('/api/', 'location ~ ^/api/trpc/(?:[^/]*,)?chat\\.'),
     '',
     '# The OpenAI-compatible API: the same settings as /api/.',
-    ...block('location ^~ /v1/', [
-      apiLimit,
-      ...proxy(csp),
-      '',
-      ...block('location = /v1/chat/completions', [
-        `limit_req zone=bastion_chat burst=${limits.chatBurst} nodelay;`,
-        apiLimit,
-        ...proxy(csp),
-      ]),
-    ]),
+    ...apiLocation('/v1/', 'location = /v1/chat/completions'),
     '',
     ...block('location ~ ^/(?:healthz|readyz)$', [apiLimit, ...proxy(csp)]),
     '',
