@@ -125,7 +125,12 @@ export async function createServer(
     chat,
     tools: createToolRunner(config.tools),
     kb,
-    analytics: { ...analyticsSettings, store: analyticsStore },
+    analytics: {
+      ...analyticsSettings,
+      // The page's public origin(s), which a TLS proxy in front may hide from the request.
+      pageOrigins: config.security.allowedOrigins.filter((o) => o !== '*'),
+      store: analyticsStore,
+    },
     // Counted in /metrics on the chat registry (bastion_feedback_total).
     feedback: new Feedback(kb.database, chat.metrics.registry),
   };

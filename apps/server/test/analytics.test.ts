@@ -85,6 +85,16 @@ describe('analytics on a real server', () => {
     }
   });
 
+  it('accepts the page origins of ALLOWED_ORIGINS when no analytics allowlist is set', async () => {
+    const { server, from } = await start({ ALLOWED_ORIGINS: 'https://chat.example.com' });
+    const visitorId = randomUUID();
+    for (const origin of ['https://chat.example.com', server.url]) {
+      expect(await from(origin).analytics.track.mutate(view(visitorId)), origin).toEqual({
+        stored: true,
+      });
+    }
+  });
+
   it('accepts only the allowlisted origins when ANALYTICS_ORIGIN_ALLOWLIST is set', async () => {
     const { server, from } = await start({
       ALLOWED_ORIGINS: 'https://a.example,https://b.example',

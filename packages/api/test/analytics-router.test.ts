@@ -61,7 +61,29 @@ describe('analytics.track', () => {
     expect(await store.export(visitor, 100)).toHaveLength(1);
   });
 
+  it('accepts the page’s public origins (ALLOWED_ORIGINS) besides its own when no list is set', async () => {
+    const { caller } = await setup({ pageOrigins: ['https://chat.example.com'] });
+    const visitor = randomUUID();
+    expect(await caller('https://chat.example.com').analytics.track(view(visitor))).toEqual({
+      stored: true,
+    });
+    expect(await caller(OWN).analytics.track(view(visitor))).toEqual({ stored: true });
+    expect(await failureReason(caller('https://evil.example').analytics.track(view(visitor)))).toBe(
+      'analytics_origin_not_allowed',
+    );
+  });
+
   it('accepts exactly the allowlisted origins when a list is set', async () => {
+    const { caller: withPages } = await setup({
+      originAllowlist: ['https://a.example'],
+      pageOrigins: ['https://chat.example.com'],
+    });
+    expect(
+      await failureReason(
+        withPages('https://chat.example.com').analytics.track(view(randomUUID())),
+      ),
+    ).toBe('analytics_origin_not_allowed');
+
     const { caller } = await setup({ originAllowlist: ['https://chat.example.com'] });
     const visitor = randomUUID();
     expect(await caller('https://chat.example.com').analytics.track(view(visitor))).toEqual({

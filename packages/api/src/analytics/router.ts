@@ -10,8 +10,10 @@ import type { AnalyticsStore } from './store.ts';
 export interface AnalyticsDeps {
   /** ANALYTICS_ENABLED: when off, `track` refuses; erasure and export still work. */
   enabled: boolean;
-  /** ANALYTICS_ORIGIN_ALLOWLIST (exact origins); empty means the server's own origin. */
+  /** ANALYTICS_ORIGIN_ALLOWLIST (exact origins); empty means the page's own origins. */
   originAllowlist: readonly string[];
+  /** The page's public origins besides the server's own (ALLOWED_ORIGINS), used while the list is empty. */
+  pageOrigins?: readonly string[];
   retentionDays: number;
   store: AnalyticsStore;
 }
@@ -34,7 +36,7 @@ export const analyticsRouter = createTRPCRouter({
     if (!analytics.enabled) {
       throw new DomainError('analytics_disabled', 'Analytics are turned off on this server');
     }
-    if (!originAllowed(ctx.origin, analytics.originAllowlist)) {
+    if (!originAllowed(ctx.origin, analytics.originAllowlist, analytics.pageOrigins)) {
       throw new DomainError(
         'analytics_origin_not_allowed',
         'Events are accepted only from the allowed page origins',
