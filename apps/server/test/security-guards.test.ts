@@ -232,6 +232,26 @@ describe('finding 6: the default (keyless) setup', () => {
     expect(reply.toLowerCase()).toContain('x-content-type-options: nosniff');
   });
 
+  it('times out a request whose headers never finish', async () => {
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const started = Date.now();
+    const closed = new Promise<number>((resolve) =>
+      socket.on('close', () => resolve(Date.now() - started)),
+    );
+    socket.on('error', () => {});
+    socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+    const drip = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 200);
+    const elapsed = await Promise.race([
+      closed,
+      new Promise<number>((r) => setTimeout(() => r(-1), 8_000)),
+    ]);
+    clearInterval(drip);
+    socket.destroy();
+    expect(elapsed).toBeGreaterThan(0);
+    expect(elapsed).toBeLessThan(4_000);
+  });
+
   it('keeps the data directory private: 0700, database files 0600', () => {
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     const db = join(dataDir, 'bastion.sqlite');
