@@ -14,7 +14,7 @@ const FINAL_REASONS = new Set(['analytics_disabled', 'analytics_origin_not_allow
 export interface TrackerOptions {
   /** The typed client, loaded lazily (the first screen does not wait for it). */
   client: () => Promise<AnalyticsClient>;
-  /** What the browser says (default: `navigator`); `globalPrivacyControl` is not in every DOM typing. */
+  /** What the browser says (default: `navigator`; not every DOM typing has the GPC flag). */
   navigator?: { doNotTrack?: string | null; globalPrivacyControl?: boolean };
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /**

@@ -4,7 +4,7 @@ export interface RequestOrigins {
   own: string | null;
 }
 
-/** `scheme://host[:port]` as browsers send it, or null for anything that is not an http(s) origin. */
+/** `scheme://host[:port]` as browsers send it; null for anything but an http(s) origin. */
 export function canonicalOrigin(origin: string | null): string | null {
   if (!origin) return null;
   try {

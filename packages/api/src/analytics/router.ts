@@ -12,7 +12,7 @@ export interface AnalyticsDeps {
   enabled: boolean;
   /** ANALYTICS_ORIGIN_ALLOWLIST (exact origins); empty means the page's own origins. */
   originAllowlist: readonly string[];
-  /** The page's public origins besides the server's own (ALLOWED_ORIGINS), used while the list is empty. */
+  /** The page's public origins besides the server's own (ALLOWED_ORIGINS), for an empty list. */
   pageOrigins?: readonly string[];
   retentionDays: number;
   store: AnalyticsStore;
