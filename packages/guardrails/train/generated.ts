@@ -3,17 +3,9 @@
 // (CSV, JSON, YAML, code comments, e-mails, tickets, reviews, calendar entries, résumés,
 // transcripts, web pages), each either carrying an instruction addressed to an AI or a harmless
 // note in the same place. `npm run train` rebuilds the model from these and the datasets.
+import type { Row } from './data.ts';
 import { LANGUAGES } from './phrases.ts';
 import { pick, random } from './random.ts';
-
-interface GeneratedRow {
-  id: string;
-  text: string;
-  label: 0 | 1;
-  kind: string;
-  source: string;
-  families: string[];
-}
 
 const SEED = 1414;
 
@@ -167,8 +159,8 @@ const CONTAINERS: Record<string, Container> = {
     ].join('\n'),
 };
 
-function multilingualRows(next: () => number): GeneratedRow[] {
-  const rows: GeneratedRow[] = [];
+function multilingualRows(next: () => number): Row[] {
+  const rows: Row[] = [];
   const add = (text: string, label: 0 | 1, kind: string, code: string): void => {
     rows.push({
       id: `gen-${code}-${rows.length}`,
@@ -197,8 +189,8 @@ function multilingualRows(next: () => number): GeneratedRow[] {
   return rows;
 }
 
-function documentRows(next: () => number): GeneratedRow[] {
-  const rows: GeneratedRow[] = [];
+function documentRows(next: () => number): Row[] {
+  const rows: Row[] = [];
   for (const [kind, container] of Object.entries(CONTAINERS)) {
     for (let i = 0; i < 24; i++) {
       const payload = `${pick(next, ADDRESSEES)} ${pick(next, ORDERS)} ${pick(next, AIMS)}`;
@@ -224,7 +216,7 @@ function documentRows(next: () => number): GeneratedRow[] {
 }
 
 /** Every generated row, the same on every run. */
-export function generatedRows(): GeneratedRow[] {
+export function generatedRows(): Row[] {
   const next = random(SEED);
   return [...multilingualRows(next), ...documentRows(next)];
 }

@@ -9,6 +9,7 @@ export const LABELS = [
   'encoded-payload',
   'obfuscation',
   'injection-intent',
+  'judged-injection',
 ] as const;
 
 export type Label = (typeof LABELS)[number];
