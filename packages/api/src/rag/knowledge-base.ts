@@ -81,6 +81,13 @@ export interface KnowledgeBaseOptions {
 }
 
 export const DEFAULT_K = 8;
+/**
+ * A passage for chat is its document's best chunk, followed by up to PASSAGE_CHUNKS - 1 more of
+ * the document's ranked chunks that score at least RELATED_SHARE of the best: the answer to a
+ * question is not always in the chunk that matched it best (a README's sections).
+ */
+const PASSAGE_CHUNKS = 3;
+const RELATED_SHARE = 0.5;
 /** Most chunks ranked to fill `k` distinct documents (a few documents may hold most matches). */
 const MAX_CHUNK_DEPTH = 4 * 1000;
 /** Deepest ranking served (the API asks for far fewer; evaluations need 100 documents). */
@@ -177,16 +184,28 @@ export class KnowledgeBase implements Retriever {
     const started = performance.now();
     const id = checkCollection(collection);
     const limit = Math.min(Math.max(1, Math.floor(k)), MAX_K);
-    const { ranked, terms, mode } = groupByDocument
+    const { ranked, terms, mode, related } = groupByDocument
       ? await this.#rankDocuments(query, id, limit, signal)
-      : await this.#rank(query, id, limit, signal);
-    const rows = await this.#chunkRows(ranked.map((r) => r.id));
+      : {
+          ...(await this.#rank(query, id, limit, signal)),
+          related: new Map<number, ScoredChunk[]>(),
+        };
+    const also = new Map<number, number[]>();
+    for (const { id: chunkId, score } of ranked) {
+      const near = (related.get(chunkId) ?? []).filter((c) => c.score >= RELATED_SHARE * score);
+      also.set(
+        chunkId,
+        near.slice(0, PASSAGE_CHUNKS - 1).map((c) => c.id),
+      );
+    }
+    const rows = await this.#chunkRows([...ranked.map((r) => r.id), ...[...also.values()].flat()]);
     const hits: SearchHit[] = [];
     const bodies = new Map<number, string>();
     for (const { id: chunkId, score } of ranked) {
       const row = rows.get(chunkId);
       if (!row) continue;
-      bodies.set(chunkId, row.body);
+      const more = (also.get(chunkId) ?? []).map((c) => rows.get(c)?.body ?? '');
+      bodies.set(chunkId, [row.body, ...more].join('\n\n'));
       hits.push({
         chunkId,
         documentId: row.documentId,
@@ -210,16 +229,23 @@ export class KnowledgeBase implements Retriever {
       const result = await this.#rank(query, collection, depth, signal);
       const documents = await this.#documentsOf(result.ranked);
       const best: ScoredChunk[] = [];
-      const seen = new Set<number>();
+      // Best chunk id → the same document's other ranked chunks, best first.
+      const related = new Map<number, ScoredChunk[]>();
+      const bestOf = new Map<number, number>();
       for (const chunk of result.ranked) {
         const document = documents.get(chunk.id);
-        if (document === undefined || seen.has(document)) continue;
-        seen.add(document);
-        best.push(chunk);
-        if (best.length === k) break;
+        if (document === undefined) continue;
+        const first = bestOf.get(document);
+        if (first !== undefined) {
+          related.get(first)?.push(chunk);
+        } else if (best.length < k) {
+          bestOf.set(document, chunk.id);
+          related.set(chunk.id, []);
+          best.push(chunk);
+        }
       }
       if (best.length === k || result.ranked.length < depth || depth >= MAX_CHUNK_DEPTH) {
-        return { ...result, ranked: best };
+        return { ...result, ranked: best, related };
       }
     }
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ExtractiveProvider,
   extractiveAnswer,
+  NO_ANSWER,
   sentencesOf,
 } from '../../src/chat/providers/extractive.ts';
 import type { Passage } from '../../src/rag/retriever.ts';
@@ -54,6 +55,45 @@ describe('extractive answers', () => {
     expect(extractiveAnswer('Which port does Bastion listen on?', [table])).toContain(
       '`PORT` — `8787` — listen port [1]',
     );
+  });
+
+  it('quotes whole sentences: a chunk cut mid-sentence loses its broken first and last pieces', () => {
+    const cut = passage(
+      'cut',
+      'Configuration',
+      'port for the listener, unless it is set. The PORT variable sets the listen port. It defaults to 8787 when unset and the',
+    );
+    expect(sentencesOf(cut.text)).toEqual(['The PORT variable sets the listen port.']);
+    const answer = extractiveAnswer('Which variable sets the listen port?', [cut]);
+    expect(answer).toContain('- The PORT variable sets the listen port. [1]');
+    expect(answer).not.toMatch(/port for the listener|and the/);
+  });
+
+  it('puts the best sentence first, quotes a sentence once and cites each source once', () => {
+    const weak = passage('weak', 'Ports', 'Ports are numbers. Servers use ports.');
+    const strong = passage(
+      'strong',
+      'Configuration',
+      'Set the PORT variable to change the listen port. Set the PORT variable to change the listen port. The listen port of the API is also the port of the page.',
+    );
+    const again = passage('again', 'Copy', 'Set the PORT variable to change the listen port.');
+    const answer = extractiveAnswer('How do I change the listen port?', [weak, strong, again]);
+    const lines = answer.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines[0]).toMatch(/^- Set the PORT variable to change the listen port\. .*\[2\]$/);
+    expect(answer.match(/Set the PORT variable/g)).toHaveLength(1);
+    for (const n of ['[1]', '[2]', '[3]']) {
+      expect(answer.split(n).length - 1).toBeLessThanOrEqual(1);
+    }
+    expect(answer).not.toContain('[3]');
+  });
+
+  it('says plainly that the knowledge base has no answer to an unrelated question', () => {
+    expect(extractiveAnswer('What is the capital of Mongolia?', passages)).toBe(NO_ANSWER);
+    expect(extractiveAnswer('How do I bake sourdough bread at home?', passages)).toBe(NO_ANSWER);
+    // One shared word ("port") is not an answer to a question about something else.
+    expect(
+      extractiveAnswer('Which port does the embassy in Ulaanbaatar use for ferries?', passages),
+    ).toBe(NO_ANSWER);
   });
 
   it('is deterministic', () => {

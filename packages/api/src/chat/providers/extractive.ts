@@ -1,13 +1,23 @@
 import { stemmer } from 'stemmer';
 import type { Passage } from '../../rag/retriever.ts';
 import { STOPWORDS } from '../../rag/search/stopwords.ts';
-import { words } from '../../rag/search/terms.ts';
+import { foldCase, words } from '../../rag/search/terms.ts';
 import { ProviderAborted } from './failure.ts';
 import type { Provider, ProviderChunk, ProviderRequest } from './types.ts';
 
 const MAX_PASSAGES = 4;
 const MAX_SENTENCES = 3;
 const MAX_ANSWER_CHARS = 900;
+/**
+ * The knowledge base has no answer when the passages lack more than this share of the question's
+ * words (a question about something else shares a word or two with them at most). The answer
+ * keeps the sentences within RELATIVE of the best one's coverage of the question.
+ */
+const MAX_MISSING = 0.5;
+const RELATIVE = 0.6;
+export const NO_ANSWER =
+  "I couldn't find anything about that in the knowledge base, and no language model is available right now to answer from general knowledge.";
+
 /** The retriever's content words, Porter-stemmed as the index stems them ("listens" meets "listen"). */
 function terms(text: string): Set<string> {
   return new Set(
@@ -29,11 +39,13 @@ function tableRow(line: string): string | null {
 
 const LIST_ITEM = /^(?:[-*+]|\d+[.)])\s+/;
 
+type Block = { kind: 'text' | 'item' | 'row'; text: string };
+
 /** Markdown blocks: paragraphs and list items with their wrapped lines joined, table rows, no code. */
-function blocks(text: string): { kind: 'text' | 'row'; text: string }[] {
-  const out: { kind: 'text' | 'row'; text: string }[] = [];
-  let open: { kind: 'text'; text: string } | null = null;
-  for (const raw of text.replace(/```[\s\S]*?```/g, '\n').split('\n')) {
+function blocks(text: string): Block[] {
+  const out: Block[] = [];
+  let open: Block | null = null;
+  for (const raw of text.replace(/```[\s\S]*?(?:```|$)/g, '\n').split('\n')) {
     const line = raw.trim();
     if (!line || /^#{1,6}\s/.test(line)) {
       open = null;
@@ -42,7 +54,7 @@ function blocks(text: string): { kind: 'text' | 'row'; text: string }[] {
       const row = tableRow(line);
       if (row) out.push({ kind: 'row', text: row });
     } else if (LIST_ITEM.test(line) || open === null) {
-      open = { kind: 'text', text: line.replace(LIST_ITEM, '') };
+      open = { kind: LIST_ITEM.test(line) ? 'item' : 'text', text: line.replace(LIST_ITEM, '') };
       out.push(open);
     } else {
       open.text += ` ${line}`;
@@ -51,12 +63,31 @@ function blocks(text: string): { kind: 'text' | 'row'; text: string }[] {
   return out;
 }
 
-/** Sentences of a passage (a table row or a list item counts as one), markup removed. */
+const SENTENCE_END = /[.!?:;)"'`*]$/;
+/** Text that starts in the middle of a sentence (a chunk cut by the splitter's overlap). */
+const MID_SENTENCE = /^[\p{Ll},;:)\]}]/u;
+
+/**
+ * Whole sentences of a passage (a table row or a list item counts as one), markup removed. A
+ * chunk may start or end inside a sentence (long sections are split with overlap): the pieces
+ * before the first and after the last sentence boundary are not sentences, so they are dropped.
+ */
 export function sentencesOf(text: string): string[] {
-  return blocks(text)
-    .flatMap((b) =>
-      b.kind === 'row' ? [b.text] : b.text.split(/(?<=[.!?])\s+(?=[A-Z0-9`*_"'([])/),
-    )
+  const all = blocks(text);
+  const out: string[] = [];
+  all.forEach((block, b) => {
+    if (block.kind === 'row') {
+      out.push(block.text);
+      return;
+    }
+    const pieces = block.text.split(/(?<=[.!?])\s+(?=[A-Z0-9`*_"'([])/);
+    if (b === 0 && MID_SENTENCE.test(block.text)) pieces.shift();
+    if (b === all.length - 1 && block.kind === 'text' && !SENTENCE_END.test(block.text)) {
+      pieces.pop();
+    }
+    out.push(...pieces);
+  });
+  return out
     .map((s) => s.replace(/\*\*|__/g, '').trim())
     .filter((s) => s.length >= 12 && s.length <= 400);
 }
@@ -65,35 +96,72 @@ interface Candidate {
   sentence: string;
   passage: number;
   index: number;
-  matched: number;
+  /** Share of the question's weight the sentence holds, 0…1. */
+  coverage: number;
 }
 
-/** Builds the offline answer: the sentences that best match the question, each cited; no network. */
-export function extractiveAnswer(question: string, passages: Passage[]): string {
+/** The same sentence seen twice (overlapping chunks, repeated text) is quoted once. */
+function sameText(sentence: string): string {
+  return foldCase(sentence)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Every sentence of the passages that holds a question word, with its coverage of the question;
+ * empty when the passages miss too much of the question to answer it.
+ */
+function candidates(question: string, passages: readonly Passage[]): Candidate[] {
   const wanted = terms(question);
-  const candidates: Candidate[] = [];
-  passages.slice(0, MAX_PASSAGES).forEach((passage, p) => {
-    sentencesOf(passage.text).forEach((sentence, index) => {
-      let matched = 0;
-      for (const term of terms(sentence)) if (wanted.has(term)) matched += 1;
-      if (matched > 0) candidates.push({ sentence, passage: p, index, matched });
-    });
-  });
-  candidates.sort((a, b) => b.matched - a.matched || a.passage - b.passage || a.index - b.index);
+  const all = passages.slice(0, MAX_PASSAGES).flatMap((passage, p) =>
+    sentencesOf(passage.text).map((sentence, index) => ({
+      sentence,
+      passage: p,
+      index,
+      held: [...terms(sentence)].filter((t) => wanted.has(t)),
+    })),
+  );
+  const count = new Map<string, number>();
+  for (const c of all) for (const t of c.held) count.set(t, (count.get(t) ?? 0) + 1);
+  if (wanted.size === 0 || (wanted.size - count.size) / wanted.size > MAX_MISSING) return [];
+  // A question word found in few sentences tells more than one found everywhere.
+  const weight = (t: string) => Math.log(1 + all.length / (1 + (count.get(t) ?? 0)));
+  const total = [...wanted].reduce((sum, t) => sum + weight(t), 0);
+  return all
+    .filter((c) => c.held.length > 0)
+    .map(({ held, ...c }) => ({
+      ...c,
+      coverage: held.reduce((sum, t) => sum + weight(t), 0) / total,
+    }));
+}
+
+/**
+ * Builds the offline answer: the sentences that best answer the question, best first, whole and
+ * each once, grouped by source so that each source is cited once, as [n] where n is its position
+ * in `passages` (the order of the sources list). No network.
+ */
+export function extractiveAnswer(question: string, passages: Passage[]): string {
+  const ranked = candidates(question, passages).sort(
+    (a, b) => b.coverage - a.coverage || a.passage - b.passage || a.index - b.index,
+  );
+  const best = ranked[0]?.coverage ?? 0;
+  if (ranked.length === 0) return NO_ANSWER;
 
   const picked: Candidate[] = [];
+  const seen = new Set<string>();
   let length = 0;
-  for (const c of candidates) {
-    if (picked.length === MAX_SENTENCES) break;
-    if (length + c.sentence.length > MAX_ANSWER_CHARS) continue;
+  for (const c of ranked) {
+    if (picked.length === MAX_SENTENCES || c.coverage < best * RELATIVE) break;
+    const key = sameText(c.sentence);
+    if (seen.has(key) || length + c.sentence.length > MAX_ANSWER_CHARS) continue;
+    seen.add(key);
     picked.push(c);
     length += c.sentence.length;
   }
-  if (picked.length === 0) {
-    return "I couldn't find anything about that in the knowledge base, and no language model is available right now to answer from general knowledge.";
-  }
-  picked.sort((a, b) => a.passage - b.passage || a.index - b.index);
-  const lines = picked.map((c) => `- ${c.sentence} [${c.passage + 1}]`);
+  // One line per source, in the order of each source's best sentence.
+  const bySource = new Map<number, string[]>();
+  for (const c of picked) bySource.set(c.passage, [...(bySource.get(c.passage) ?? []), c.sentence]);
+  const lines = [...bySource].map(([p, sentences]) => `- ${sentences.join(' ')} [${p + 1}]`);
   return `From the knowledge base:\n\n${lines.join('\n')}`;
 }
 

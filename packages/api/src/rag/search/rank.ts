@@ -12,8 +12,9 @@ export interface Ranking {
 }
 
 /**
- * Lexical ranking: BM25 over the query's terms, then (with `expand`) a second BM25 pass over
- * feedback terms, fused as score = bm25(query) + w · bm25(expansion).
+ * Lexical ranking: BM25 over the query's terms, then (with `expand`, for queries short enough to
+ * gain from it) a second BM25 pass over feedback terms, fused as
+ * score = bm25(query) + w · bm25(expansion).
  */
 export async function rankChunks(
   db: Kysely<Database>,
@@ -26,23 +27,28 @@ export async function rankChunks(
   await stats.refresh();
   const index = await stats.collection(collection);
   if (!index) return { chunks: [], terms };
-  const depth = expand ? Math.max(k, FEEDBACK.chunks) : k;
-  const first = await bm25TopK(db, index, terms, { k: depth });
-  if (!expand || first.length === 0) return { chunks: first.slice(0, k), terms };
-
+  const feedback = expand && terms.length <= FEEDBACK.maxQueryTerms;
+  const first = await bm25TopK(db, index, terms, {
+    k: feedback ? Math.max(k, FEEDBACK.depth) : k,
+  });
+  if (!feedback || first.length === 0) return { chunks: first.slice(0, k), terms };
   const extra = await expansionTerms(db, index, terms, first.slice(0, FEEDBACK.chunks));
   if (extra.length === 0) return { chunks: first.slice(0, k), terms };
-  // A chunk found only by the expansion needs w · score above the first pass's k-th score.
-  const kth = first.length >= depth ? (first[depth - 1]?.score ?? 0) : 0;
+
+  // Fused over a fixed depth, whatever k is, so that a ranking for k is the start of the ranking
+  // for any larger k; deeper, the first pass continues. A chunk found only by the expansion
+  // enters when w · score beats the first pass at that depth, so scores keep falling.
+  const head = first.slice(0, FEEDBACK.depth);
+  const last = head.length === FEEDBACK.depth ? (head.at(-1)?.score ?? 0) : 0;
   const second = await bm25TopK(db, index, extra, {
-    k: depth,
-    floor: kth / FEEDBACK.weight,
+    k: FEEDBACK.depth,
+    floor: last / FEEDBACK.weight,
   });
-  const fused = new Map(first.map((c) => [c.id, c.score]));
+  const fused = new Map(head.map((c) => [c.id, c.score]));
   for (const c of second) fused.set(c.id, (fused.get(c.id) ?? 0) + FEEDBACK.weight * c.score);
-  const chunks = [...fused.entries()]
+  const ranked = [...fused.entries()]
     .map(([id, score]) => ({ id, score }))
-    .sort((a, b) => b.score - a.score)
-    .slice(0, k);
-  return { chunks, terms };
+    .sort((a, b) => b.score - a.score || a.id - b.id);
+  for (const c of first.slice(FEEDBACK.depth)) if (!fused.has(c.id)) ranked.push(c);
+  return { chunks: ranked.slice(0, k), terms };
 }
