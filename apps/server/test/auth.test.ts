@@ -1,7 +1,8 @@
 import { createBastionClient, errorReason } from '@bastion/api/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config/env.ts';
 import { findKey } from '../src/plugins/auth.ts';
-import { startServer, testConfig } from './helpers.ts';
+import { startServer } from './helpers.ts';
 
 // Spy on the comparison the auth plugin uses, keeping the real implementation.
 const crypto = vi.hoisted(() => ({ calls: [] as Array<[number, number]> }));
@@ -92,7 +93,7 @@ describe('API keys', () => {
 
   it('compares SHA-256 digests in constant time against every key, without stopping early', async () => {
     crypto.calls.length = 0;
-    const found = findKey(USER, testConfig(keys).security.keys);
+    const found = findKey(USER, loadConfig(keys).security.keys);
     expect(found?.id).toBe('alice');
     expect(crypto.calls).toEqual([
       [32, 32],
@@ -100,12 +101,12 @@ describe('API keys', () => {
       [32, 32],
     ]);
     crypto.calls.length = 0;
-    expect(findKey(`${USER}x`, testConfig(keys).security.keys)).toBeNull();
+    expect(findKey(`${USER}x`, loadConfig(keys).security.keys)).toBeNull();
     expect(crypto.calls).toHaveLength(3);
   });
 
   it('keeps no secret in the parsed configuration', () => {
-    const config = testConfig(keys).security;
+    const config = loadConfig(keys).security;
     expect(JSON.stringify(config)).not.toContain(USER);
     expect(config.keys.map((k) => [k.id, k.role])).toEqual([
       ['alice', 'user'],

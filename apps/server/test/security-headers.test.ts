@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSecurity, parseCsp, securityHeaderNames } from '@bastion/security';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,12 +24,16 @@ const NON_CSP = securityHeaderNames.filter(
 describe('security headers from the server', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   let csp: string;
+  let root: string;
   beforeAll(async () => {
-    const root = securedWebRoot();
+    root = securedWebRoot();
     csp = readFileSync(join(root, 'csp.txt'), 'utf8').trim();
     server = await startServer({ WEB_ROOT: root });
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    await server.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it.each(['/', '/some/route', '/assets/index-abc123.js', '/favicon.svg', '/missing.js'])(
     '%s carries the page policy: the built CSP exactly once, and the whole set',
@@ -65,12 +69,16 @@ describe('security headers from the server', () => {
 
 describe('security headers without a secured build', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
+  let root: string;
   beforeAll(async () => {
-    const root = tempDir('bastion-web-');
+    root = tempDir('bastion-web-');
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>Bastion</title>');
     server = await startServer({ WEB_ROOT: root });
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    await server.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('trusts no script at all rather than running unchecked code', async () => {
     const res = await fetch(`${server.url}/`);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBastionClient, errorReason } from '@bastion/api/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,8 +73,9 @@ describe('server (API only)', () => {
 
 describe('server (with the web app)', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
+  let root: string;
   beforeAll(async () => {
-    const root = tempDir('bastion-web-');
+    root = tempDir('bastion-web-');
     mkdirSync(join(root, 'assets'));
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>Bastion</title>');
     writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
@@ -83,7 +84,10 @@ describe('server (with the web app)', () => {
     writeFileSync(join(root, '.env'), 'SECRET=1');
     server = await startServer({ WEB_ROOT: root });
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    await server.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('serves the HTML shell uncached and hashed assets immutable', async () => {
     const shell = await fetch(`${server.url}/`);

@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionStore } from '../src/plugins/sessions.ts';
-import { startServer, tempDir } from './helpers.ts';
+import { startServer } from './helpers.ts';
 
 // Issue #15, "the page in a keyed deployment": the page signs in once with a key and from then
 // on is the key's actor through an HttpOnly, SameSite=Strict cookie; the page never holds the key.
@@ -9,22 +8,13 @@ import { startServer, tempDir } from './helpers.ts';
 const USER = 'user-secret-0123456789abcdef';
 const OTHER = 'other-secret-0123456789abcdef';
 
-async function startKeyed(env: Record<string, string> = {}) {
-  const dataDir = tempDir();
-  const server = await startServer({
-    DATA_DIR: dataDir,
+function startKeyed(env: Record<string, string> = {}) {
+  return startServer({
     API_KEYS: `alice:${USER},bob:${OTHER}`,
     API_KEY_COLLECTIONS: 'alice:docs',
     DISABLE_PRIMARY: '1',
     ...env,
   });
-  return {
-    ...server,
-    async stop() {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 function call(
