@@ -96,6 +96,48 @@ describe('rag over HTTP (real Fastify, real SQLite)', () => {
     expect((await admin().rag.collections.query()).map((c) => c.id)).toContain('private');
   });
 
+  it('never sends a stored secret back: titles, paths and URLs are redacted in search, documents and chat sources', async () => {
+    // Built at run time, so the repository holds nothing a secret scanner would flag.
+    const awsKey = ['AKIA', 'Q3VXMZ7TL5RW2YNB'].join('');
+    const pem = [
+      ['-----BEGIN', 'EC PRIVATE KEY-----'].join(' '),
+      'MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5UMRmP6CxNJ7AoAoGCCqGSM49',
+      'AwEHoUQDQgAEhTq8fTl9kWUxYvMmb0mR3Zk4OC1sEu8V8LW7sHk2Vq4rYpC0nQ==',
+      ['-----END', 'EC PRIVATE KEY-----'].join(' '),
+    ].join('\n');
+    await admin().rag.ingest.mutate({
+      collection: 'faq',
+      documents: [
+        {
+          path: `keys/${awsKey}/rotation.md`,
+          title: `Key rotation ${pem}`,
+          url: `https://wiki.example/${awsKey}`,
+          content: '# Rotation\n\nRotate the deploy keys every quarter.',
+        },
+      ],
+    });
+    const leaks = (value: unknown) => {
+      const text = JSON.stringify(value);
+      return text.includes(awsKey) || text.includes('MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpY');
+    };
+    const search = await user().rag.search.query({
+      query: 'rotate deploy keys',
+      collection: 'faq',
+    });
+    expect(search.hits.map((h) => h.path)).toEqual(['keys/[REDACTED:aws-access-key]/rotation.md']);
+    expect(leaks(search)).toBe(false);
+    const documents = await user().rag.documents.query({ collection: 'faq' });
+    expect(documents.items.length).toBeGreaterThan(0);
+    expect(leaks(documents)).toBe(false);
+    const answer = await user().chat.complete.mutate({
+      messages: [{ role: 'user', content: 'How often do I rotate the deploy keys?' }],
+      collection: 'faq',
+      includeSources: true,
+    });
+    expect(answer.sources.length).toBeGreaterThan(0);
+    expect(leaks(answer)).toBe(false);
+  });
+
   it('answers hostile input with results or typed errors, never a 500', async () => {
     for (const query of ['"', 'NEAR(a b)', 'body:x OR *', '\u0000', 'a AND NOT']) {
       const result = await user().rag.search.query({ query });

@@ -69,7 +69,7 @@ export function plainBm25(docs: readonly CorpusDocument[]): System {
   );
   const insert = db.prepare('insert into docs (rowid, title, text) values (?, ?, ?)');
   db.transaction(() => {
-    docs.forEach((d, i) => insert.run(i + 1, d.title, d.text));
+    for (const [i, d] of docs.entries()) insert.run(i + 1, d.title, d.text);
   })();
   const select = db.prepare<[string, number], { id: number }>(
     'select rowid as id from docs where docs match ? order by bm25(docs) limit ?',
