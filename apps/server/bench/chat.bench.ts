@@ -251,7 +251,15 @@ try {
   );
   const wall = performance.now() - started;
   const errors = results.filter((r) => r.error).length;
-  const incomplete = results.filter((r) => !r.error && r.text !== words.join('')).length;
+  const incompleteResults = results.filter((r) => !r.error && r.text !== words.join(''));
+  const incomplete = incompleteResults.length;
+  const failures = new Map<string, number>();
+  for (const r of results) if (r.error) failures.set(r.error, (failures.get(r.error) ?? 0) + 1);
+  if (failures.size > 0) console.error('errors by reason:', Object.fromEntries(failures));
+  if (incomplete > 0) {
+    const lengths = incompleteResults.map((r) => r.text.length);
+    console.error(`incomplete texts: ${Math.min(...lengths)}–${Math.max(...lengths)} characters`);
+  }
 
   const tokRelay = median(perToken.relay);
   const tokSdk = median(perToken.sdk);
