@@ -168,8 +168,8 @@ export async function createServer(
       });
       // Bearer keys only (no cookies): OpenAI clients send `Authorization: Bearer <key>`.
       v1.addHook('onRequest', requireKey(security.requireKey, refuseOpenAI));
-      // OpenAI-compatible routes: openaiPlugin from ./openai/plugin.ts (register it here, e.g.
-      // `await v1.register(openaiPlugin, { deps })`; its routes inherit every guard above).
+      // OpenAI-compatible routes: openaiPlugin from ./openai/plugin.ts. Registered inside the
+      // scope, its routes inherit every guard above.
       await v1.register(openaiPlugin, { deps });
     },
     { prefix: '/v1' },
