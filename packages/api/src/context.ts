@@ -3,6 +3,7 @@ import type { AnalyticsDeps } from './analytics/router.ts';
 import type { Chat } from './chat/create-chat.ts';
 import type { Feedback } from './feedback/feedback.ts';
 import type { KnowledgeBase } from './rag/knowledge-base.ts';
+import type { SessionControl } from './session/control.ts';
 import type { ToolRunner } from './tools/runner.ts';
 
 /** Who is calling: resolved by the host from the request's credentials. */
@@ -48,6 +49,8 @@ export interface Context {
   deps: ApiDeps;
   requestId: string;
   actor: Actor;
+  /** Browser sessions (`session.*`), provided by the host per request; absent: none. */
+  session?: SessionControl;
   /** The request's `Origin` and the server's own origin (analytics accept allowed pages only). */
   origin?: RequestOrigins;
 }

@@ -2,6 +2,7 @@ import { analyticsRouter } from './analytics/router.ts';
 import { chatRouter } from './chat/router.ts';
 import { feedbackRouter } from './feedback/router.ts';
 import { ragRouter } from './rag/router.ts';
+import { sessionRouter } from './session/router.ts';
 import { statusRouter } from './status/router.ts';
 import { toolsRouter } from './tools/router.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   chat: chatRouter,
   feedback: feedbackRouter,
   rag: ragRouter,
+  session: sessionRouter,
   status: statusRouter,
   tools: toolsRouter,
 });
