@@ -1,8 +1,8 @@
+import type { StatusSummary } from '@bastion/api';
 import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { bastion, fetchSummary, loadClient, sessionClient, streamAnswer } from './api.ts';
 import { ChatView } from './chat/ChatView.tsx';
 import { createChatStore } from './chat/chat-store.ts';
-import type { KnowledgeBaseInfo } from './chat/EmptyState.tsx';
 import { ConversationList } from './conversations/ConversationList.tsx';
 import { localConversationStorage } from './conversations/storage.ts';
 import { loadLexer } from './markdown/Markdown.tsx';
@@ -12,14 +12,20 @@ import { StatusPill } from './status/StatusPill.tsx';
 import { ThemeToggle } from './theme/ThemeToggle.tsx';
 import { ToolsDisclosure } from './tools/ToolsDisclosure.tsx';
 
-async function loadKnowledgeBase(): Promise<KnowledgeBaseInfo> {
-  const api = await bastion();
-  const collections = await api.rag.collections.query();
-  const first = collections[0];
-  const titles = first
-    ? (await api.rag.documents.query({ collection: first.id, limit: 3 })).items.map((d) => d.title)
-    : [];
-  return { collections, titles };
+const loadCollections = async () => (await bastion()).rag.collections.query();
+
+/** Runs `fn` once, at the reader's first sign of intent (a key, a pointer, a touch, a scroll). */
+function onFirstIntent(fn: () => void): () => void {
+  const events = ['keydown', 'pointerdown', 'pointermove', 'touchstart', 'wheel'] as const;
+  const once = () => {
+    stop();
+    fn();
+  };
+  const stop = () => {
+    for (const e of events) window.removeEventListener(e, once, true);
+  };
+  for (const e of events) window.addEventListener(e, once, { capture: true, passive: true });
+  return stop;
 }
 
 export function App() {
@@ -29,24 +35,30 @@ export function App() {
     storage: localConversationStorage(),
     onAuthError: session.noteAuthError,
   });
+  const [engaged, setEngaged] = createSignal(false);
+  const [summary, setSummary] = createSignal<StatusSummary>();
   // Refetched when the session changes: a signed-in key may see other collections.
-  const [knowledgeBase] = createResource(
-    () => (session.state() === 'signed-out' ? false : session.state()),
-    loadKnowledgeBase,
+  const [collections] = createResource(
+    () => engaged() && session.state() !== 'signed-out' && session.state(),
+    loadCollections,
   );
   const [menuOpen, setMenuOpen] = createSignal(false);
 
   onMount(() => {
-    // What the first screen does not need arrives once the page is idle.
-    const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200));
-    idle(() => {
+    // The first screen needs only the status summary; the typed client and the Markdown lexer
+    // load when the reader shows intent, so an untouched page does no more work than it shows.
+    const stopWaiting = onFirstIntent(() => {
+      setEngaged(true);
       void loadClient();
       void loadLexer();
       void session.refresh();
     });
     const save = () => chat.flush();
     window.addEventListener('pagehide', save);
-    onCleanup(() => window.removeEventListener('pagehide', save));
+    onCleanup(() => {
+      stopWaiting();
+      window.removeEventListener('pagehide', save);
+    });
   });
 
   return (
@@ -71,6 +83,7 @@ export function App() {
             fetchSummary={fetchSummary}
             signedOut={() => session.state() === 'signed-out'}
             onAuthError={session.noteAuthError}
+            onSummary={setSummary}
             refresh={session.state}
           />
           <ThemeToggle />
@@ -96,7 +109,8 @@ export function App() {
         <main class="app-main">
           <ChatView
             store={chat}
-            knowledgeBase={knowledgeBase}
+            collections={collections}
+            rag={() => summary()?.rag}
             actions={{
               copy: (text) => navigator.clipboard.writeText(text),
               submitFeedback: async (requestId, rating, note) =>

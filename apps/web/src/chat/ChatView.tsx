@@ -1,3 +1,4 @@
+import type { StatusSummary } from '@bastion/api';
 import {
   createMemo,
   createSignal,
@@ -9,13 +10,15 @@ import {
   Show,
 } from 'solid-js';
 import type { ChatStore } from './chat-store.ts';
-import { EmptyState, type KnowledgeBaseInfo } from './EmptyState.tsx';
+import { EmptyState } from './EmptyState.tsx';
 import { followScroll } from './follow-scroll.ts';
 import { Message, type MessageActions } from './Message.tsx';
 
 export interface ChatViewProps {
   store: ChatStore;
-  knowledgeBase: Resource<KnowledgeBaseInfo>;
+  /** The collections the caller may read (for the picker), once the client has loaded. */
+  collections: Resource<{ id: string }[]>;
+  rag: () => StatusSummary['rag'] | undefined;
   actions: Omit<MessageActions, 'regenerate' | 'edit' | 'feedback'>;
   /** Shown instead of the empty state (e.g. the sign-in form). */
   gate?: () => JSX.Element | undefined;
@@ -105,7 +108,7 @@ export function ChatView(props: ChatViewProps) {
         >
           <Show
             when={messages().length > 0}
-            fallback={props.gate?.() ?? <EmptyState info={props.knowledgeBase} onAsk={ask} />}
+            fallback={props.gate?.() ?? <EmptyState rag={props.rag} onAsk={ask} />}
           >
             <For each={messages()}>
               {(message, i) => (
@@ -138,7 +141,7 @@ export function ChatView(props: ChatViewProps) {
           ask(draft());
         }}
       >
-        <Show when={(props.knowledgeBase()?.collections.length ?? 0) > 1}>
+        <Show when={(props.collections()?.length ?? 0) > 1}>
           <label class="sr-only" for="collection-picker">
             Collection
           </label>
@@ -150,21 +153,23 @@ export function ChatView(props: ChatViewProps) {
             onChange={(e) => store.setCollection(e.currentTarget.value || null)}
           >
             <option value="">Default collection</option>
-            <For each={props.knowledgeBase()?.collections}>
-              {(c) => <option value={c.id}>{c.id}</option>}
-            </For>
+            <For each={props.collections()}>{(c) => <option value={c.id}>{c.id}</option>}</For>
           </select>
         </Show>
         <label class="sr-only" for="assistant-input">
           Ask Bastion
         </label>
+        <span id="composer-hint" class="sr-only">
+          Enter sends, Shift+Enter starts a new line, Escape stops an answer.
+        </span>
         <textarea
           id="assistant-input"
           ref={input}
           data-testid="assistant-input"
           rows={2}
           maxLength={16000}
-          placeholder="Ask about the knowledge base… (Enter sends, Shift+Enter for a new line)"
+          placeholder="Ask about the knowledge base…"
+          aria-describedby="composer-hint"
           value={draft()}
           onInput={(e) => setDraft(e.currentTarget.value)}
           onKeyDown={(e) => {

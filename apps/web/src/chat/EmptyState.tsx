@@ -1,48 +1,35 @@
-import { For, type Resource, Show } from 'solid-js';
+import type { StatusSummary } from '@bastion/api';
+import { For } from 'solid-js';
 
-export interface KnowledgeBaseInfo {
-  collections: { id: string; documents: number; chunks: number }[];
-  /** A few document titles, for starter questions. */
-  titles: string[];
-}
+const STARTERS = [
+  'What does the knowledge base cover?',
+  'How do I set Bastion up, step by step?',
+  'How are answers kept grounded and safe?',
+];
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** What the knowledge base holds, from the status summary the page already polls. */
+export function knowledgeBaseLine(rag: StatusSummary['rag'] | undefined): string {
+  if (!rag) return 'Looking at the knowledge base…';
+  if (!rag.ok) return 'The knowledge base is not available right now.';
+  if (rag.documents === 0) return 'The knowledge base is empty: answers come from the model alone.';
+  return `The knowledge base holds ${plural(rag.documents, 'document')} (${plural(rag.chunks, 'passage')}) in ${plural(rag.collections, 'collection')}. Answers cite the passages they use.`;
+}
+
 /** The first screen: what the knowledge base holds, and questions that show what Bastion does. */
 export function EmptyState(props: {
-  info: Resource<KnowledgeBaseInfo>;
+  rag: () => StatusSummary['rag'] | undefined;
   onAsk: (question: string) => void;
 }) {
-  const info = props.info;
-  const starters = () => {
-    const fromTitles = (info()?.titles ?? [])
-      .slice(0, 3)
-      .map((t) => `What does the knowledge base say about “${t}”?`);
-    return [...fromTitles, 'How do you keep answers grounded and safe?'].slice(0, 4);
-  };
-  const summary = () => {
-    const cs = info()?.collections ?? [];
-    const documents = cs.reduce((n, c) => n + c.documents, 0);
-    if (cs.length === 0) return 'The knowledge base is empty: answers come from the model alone.';
-    return `The knowledge base holds ${plural(documents, 'document')} in ${plural(cs.length, 'collection')}: ${cs
-      .map((c) => c.id)
-      .join(', ')}.`;
-  };
   return (
     <section class="empty-state" aria-labelledby="empty-title" data-testid="empty-state">
       <h2 id="empty-title">Ask the knowledge base</h2>
-      <Show when={!info.loading} fallback={<p class="muted">Looking at the knowledge base…</p>}>
-        <Show
-          when={!info.error}
-          fallback={<p class="muted">The knowledge base could not be listed.</p>}
-        >
-          <p class="muted" data-testid="kb-summary">
-            {summary()}
-          </p>
-        </Show>
-      </Show>
+      <p class="muted kb-summary" data-testid="kb-summary">
+        {knowledgeBaseLine(props.rag())}
+      </p>
       <ul class="starters" aria-label="Starter questions">
-        <For each={starters()}>
+        <For each={STARTERS}>
           {(q) => (
             <li>
               <button

@@ -1,4 +1,5 @@
 import { createSignal, Show } from 'solid-js';
+import { ThumbIcon } from './icons.tsx';
 
 export type SubmitFeedback = (
   requestId: string,
@@ -38,7 +39,7 @@ export function Feedback(props: {
         aria-pressed={props.rating === 'up'}
         onClick={() => void rate('up')}
       >
-        👍
+        <ThumbIcon />
       </button>
       <button
         type="button"
@@ -48,7 +49,7 @@ export function Feedback(props: {
         aria-pressed={props.rating === 'down'}
         onClick={() => void rate('down')}
       >
-        👎
+        <ThumbIcon down />
       </button>
       <Show when={noteOpen() && props.rating}>
         {(rating) => (

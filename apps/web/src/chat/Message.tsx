@@ -30,6 +30,7 @@ export function Message(props: {
       aria-label={m().role === 'user' ? 'You' : 'Bastion'}
       data-status={m().status}
     >
+      <h2 class="sr-only">{m().role === 'user' ? 'You said' : 'Bastion said'}</h2>
       <Show when={m().role === 'user'} fallback={<Answer {...props} />}>
         <Question {...props} />
       </Show>

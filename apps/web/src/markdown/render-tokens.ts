@@ -12,6 +12,17 @@ export interface RenderContext {
   onCitation?: (n: number, event: MouseEvent) => void;
   /** Copies a code block's text; the page gives the clipboard, tests a spy. */
   copyText?: (text: string) => Promise<void>;
+  /** The depth of the answer's first heading, set when it is rendered (see `headingLevel`). */
+  firstHeadingDepth?: number;
+}
+
+/**
+ * Each message carries a (visually hidden) h2, so an answer's headings start at h3 whatever depth
+ * the model began with, and keep their relative steps: heading levels never skip on the page.
+ */
+function headingLevel(depth: number, ctx: RenderContext): 3 | 4 | 5 | 6 {
+  ctx.firstHeadingDepth ??= depth;
+  return Math.min(6, Math.max(3, 3 + depth - ctx.firstHeadingDepth)) as 3 | 4 | 5 | 6;
 }
 
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
@@ -190,11 +201,10 @@ export function renderBlock(generic: Token, ctx: RenderContext): Node[] {
       return [];
     case 'paragraph':
       return [el('p', undefined, ...renderInline(token.tokens, ctx))];
-    case 'heading': {
-      // The page owns h1; an answer's headings sit one level below it.
-      const level = Math.min(6, Math.max(2, token.depth + 1)) as 2 | 3 | 4 | 5 | 6;
-      return [el(`h${level}`, undefined, ...renderInline(token.tokens, ctx))];
-    }
+    case 'heading':
+      return [
+        el(`h${headingLevel(token.depth, ctx)}`, undefined, ...renderInline(token.tokens, ctx)),
+      ];
     case 'code':
       return [codeBlock(token, ctx)];
     case 'table':

@@ -4,11 +4,11 @@ import { safeHref } from './render-tokens.ts';
 import { StreamingMarkdown } from './streaming-markdown.ts';
 
 const lex = (src: string) => Lexer.lex(src, { gfm: true });
-const ctx = { citationHref: (n: number) => (n <= 2 ? `#src-${n}` : null) };
+const context = () => ({ citationHref: (n: number) => (n <= 2 ? `#src-${n}` : null) });
 
 function rendered(markdown: string, chunk = 0): HTMLElement {
   const container = document.createElement('div');
-  const md = new StreamingMarkdown(container, lex, ctx);
+  const md = new StreamingMarkdown(container, lex, context());
   if (chunk > 0) {
     for (let i = chunk; i < markdown.length; i += chunk) md.update(markdown.slice(0, i));
   }
@@ -60,6 +60,15 @@ describe('StreamingMarkdown', () => {
       expect(rendered(SAMPLE, chunk).innerHTML).toBe(rendered(SAMPLE).innerHTML);
   });
 
+  it('starts an answer’s headings at h3 and keeps their steps', () => {
+    const html = rendered('### First\n\n#### Second\n\n# Shallower');
+    expect([...html.querySelectorAll('h3, h4, h5, h6')].map((h) => h.tagName)).toEqual([
+      'H3',
+      'H4',
+      'H3',
+    ]);
+  });
+
   it('shows raw HTML as text and never creates its elements', () => {
     const html = rendered(
       '<img src=x onerror="alert(1)">\n\nHi <script>alert(1)</script> <b onclick="x()">b</b>',
@@ -98,7 +107,7 @@ describe('StreamingMarkdown', () => {
     const paragraph = (i: number) => `Paragraph ${i} has **bold** text and \`code\` in it.\n\n`;
     const work = (paragraphs: number) => {
       const text = Array.from({ length: paragraphs }, (_, i) => paragraph(i)).join('');
-      const md = new StreamingMarkdown(document.createElement('div'), lex, ctx);
+      const md = new StreamingMarkdown(document.createElement('div'), lex, context());
       for (let i = 4; i <= text.length; i += 4) md.update(text.slice(0, i));
       return md.lexedChars;
     };

@@ -56,7 +56,11 @@ export class StreamingMarkdown {
       this.#closed.push({ raw: token.raw, nodes });
       this.#closedEnd += token.raw.length;
     }
+    // The open block may still change its heading depth ("#" becoming "##"): it must not fix
+    // the answer's first heading depth, which closed blocks and `finish` do.
+    const firstHeadingDepth = this.ctx.firstHeadingDepth;
     this.#replaceTail(renderBlocks(tokens.slice(open), this.ctx));
+    this.ctx.firstHeadingDepth = firstHeadingDepth;
   }
 
   /** The answer is complete: render it as one parse of the whole text. */
@@ -85,5 +89,6 @@ export class StreamingMarkdown {
     this.#closed = [];
     this.#closedEnd = 0;
     this.#tail = [];
+    this.ctx.firstHeadingDepth = undefined;
   }
 }

@@ -2,6 +2,15 @@ import { For, Show } from 'solid-js';
 import { safeHref } from '../markdown/render-tokens.ts';
 import type { MergedSource } from './merge-sources.ts';
 
+/** A search snippet marks matched terms as `**term**`: shown as <mark>, never as asterisks. */
+function Highlighted(props: { text: string }) {
+  return (
+    <For each={props.text.split('**')}>
+      {(part, i) => (i() % 2 === 1 ? <mark>{part}</mark> : part)}
+    </For>
+  );
+}
+
 /** The sources of one answer: each document once, with its passages and a link when it has one. */
 export function SourcesPanel(props: {
   sources: MergedSource[];
@@ -28,7 +37,13 @@ export function SourcesPanel(props: {
                 </Show>
               </div>
               <code class="source-path">{s.path}</code>
-              <For each={s.snippets}>{(snippet) => <p class="source-snippet">{snippet}</p>}</For>
+              <For each={s.snippets}>
+                {(snippet) => (
+                  <p class="source-snippet">
+                    <Highlighted text={snippet} />
+                  </p>
+                )}
+              </For>
             </li>
           )}
         </For>

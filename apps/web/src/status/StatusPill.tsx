@@ -9,6 +9,8 @@ export interface StatusPillProps {
   /** Overrides the polled state (the page knows it is signed out before the next poll). */
   signedOut?: () => boolean;
   onAuthError?: () => void;
+  /** Every summary as it arrives (the empty state reads the knowledge base counts from it). */
+  onSummary?: (summary: StatusSummary) => void;
   /** Polls again at once whenever this changes (e.g. after signing in). */
   refresh?: () => unknown;
 }
@@ -22,7 +24,9 @@ export function StatusPill(props: StatusPillProps) {
   const poll = async () => {
     let next: PillState;
     try {
-      next = stateOf(await props.fetchSummary());
+      const summary = await props.fetchSummary();
+      props.onSummary?.(summary);
+      next = stateOf(summary);
       failures = 0;
     } catch (error) {
       if (isAuthError(error)) {
