@@ -37,6 +37,22 @@ describe('app-level API rate limit', () => {
     expect((await call('/api/status/summary', 'first-secret-0123456789')).status).toBe(200);
   });
 
+  it('counts every call of a tRPC batch', async () => {
+    const server = await startServer({ RATE_LIMIT_API: '4/min' });
+    try {
+      const batch = (n: number) =>
+        fetch(
+          `${server.url}/api/trpc/${Array(n).fill('status.summary').join(',')}?batch=1&input=%7B%7D`,
+        );
+      expect((await batch(3)).status).toBe(200);
+      const refused = await batch(3);
+      expect(refused.status).toBe(429);
+      expect((await refused.json()).error.data.reason).toBe('rate_limited');
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('shares one budget between /api and /v1, and never limits liveness', async () => {
     for (let i = 0; i < 4; i++) await call('/api/status/summary', 'first-secret-0123456789');
     const v1 = await call('/v1/models', 'first-secret-0123456789');

@@ -14,7 +14,7 @@ import type { SecurityConfig } from '../config/security.ts';
 import { refuseTrpc } from './api-error.ts';
 import { guardApiScope } from './api-scope.ts';
 import { actorOf, cookieName, findKey, requireKey, setCookie } from './auth.ts';
-import type { Limiter } from './rate-limit.ts';
+import { type Limiter, refuseRateLimited } from './rate-limit.ts';
 import { SESSION_TTL_MS, type SessionStore } from './sessions.ts';
 
 export interface ApiOptions {
@@ -137,14 +137,20 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
     },
   };
   await api.register(async (trpc) => {
-    // The same check before tRPC answers, so a refused subscription gets a 401 status rather than
+    // The key check before tRPC answers, so a refused subscription gets a 401 status rather than
     // a 200 event stream carrying the error; createContext stays the authoritative check.
     trpc.addHook('onRequest', async (req, reply) => {
-      if (!security.requireKey || actorOf(req).role !== 'anonymous') return;
-      const named = namedProcedures(req.params);
-      if (named?.every((path) => anonymousMay(path, security.publicChat))) return;
-      reply.header('www-authenticate', 'Bearer realm="bastion"');
-      return refuseTrpc(reply, 'unauthenticated', KEY_REQUIRED);
+      const named = namedProcedures(req.params) ?? [''];
+      const anonymous = security.requireKey && actorOf(req).role === 'anonymous';
+      if (anonymous && !named.every((path) => anonymousMay(path, security.publicChat))) {
+        reply.header('www-authenticate', 'Bearer realm="bastion"');
+        return refuseTrpc(reply, 'unauthenticated', KEY_REQUIRED);
+      }
+      // A batch costs what its calls would cost one by one (the scope's guard charged the first).
+      for (let call = 1; limiter && call < named.length; call++) {
+        const refused = await limiter(req);
+        if (refused) return refuseRateLimited(reply, refused, refuseTrpc);
+      }
     });
     await trpc.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
   });

@@ -1,5 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+} from 'fastify';
 import type { RateLimit } from '../config/security.ts';
 import type { Refuse } from './api-error.ts';
 import { actorOf } from './auth.ts';
@@ -46,10 +51,15 @@ export function createLimiter(
 export function rateLimitGuard(limiter: Limiter | null, refuse: Refuse): onRequestAsyncHookHandler {
   return async (req, reply) => {
     const refused = limiter ? await limiter(req) : null;
-    if (!refused) return;
-    reply.header('retry-after', String(Math.max(1, Math.ceil(refused.retryAfterMs / 1000))));
-    return refuse(reply, 'rate_limited', 'Too many requests; retry later', {
-      retryAfterMs: refused.retryAfterMs,
-    });
+    if (refused) return refuseRateLimited(reply, refused, refuse);
   };
+}
+
+export function refuseRateLimited(
+  reply: FastifyReply,
+  { retryAfterMs }: { retryAfterMs: number },
+  refuse: Refuse,
+): FastifyReply {
+  reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  return refuse(reply, 'rate_limited', 'Too many requests; retry later', { retryAfterMs });
 }
