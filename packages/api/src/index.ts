@@ -7,11 +7,10 @@ export {
   assertCollectionAllowed,
   collectionAllowed,
 } from './auth/collections.ts';
-export { callerOf } from './chat/chat-service.ts';
 export type { ChatConfig } from './chat/config.ts';
-export { chatInput } from './chat/input.ts';
-export type { ChatLimiter, ChatLimits } from './chat/limits.ts';
 export { type Chat, createChat } from './chat/create-chat.ts';
+export { type ChatInput, chatInput } from './chat/input.ts';
+export type { ChatLimiter, ChatLimits } from './chat/limits.ts';
 export type { LlmPath, LlmStatus } from './chat/llm-status.ts';
 export { DEFAULT_SYSTEM_PROMPT } from './chat/prompt.ts';
 export type {
@@ -20,12 +19,12 @@ export type {
   GuardrailsReport,
   ServedBy,
   Source,
+  Usage,
 } from './chat/types.ts';
 export type { Actor, ApiDeps, BuildInfo, Context } from './context.ts';
 export {
   apiError,
   DomainError,
-  httpStatusOf,
   isDomainError,
   openAIErrorBody,
   type Reason,
