@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dependencyAudit } from './audit-deps.ts';
+import { SKIPPED } from './containers/engine.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -101,6 +102,19 @@ function check(runner: string, script: string): Tally {
   return { runner, passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
 }
 
+/** The container test: images, compose stack, chat through the edge. Exit 77: it cannot run here. */
+function containerCheck(): Tally {
+  const runner = 'containers (images, compose stack, chat through the edge)';
+  console.log(`\n=== ${runner}`);
+  const result = spawnSync(process.execPath, [join(root, 'scripts/test-containers.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status === SKIPPED) return { runner: `${runner}: skipped`, passed: 0, failed: 0 };
+  const ok = result.status === 0;
+  return { runner, passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+}
+
 ensureSystemPackages();
 
 const dirs = workspaceDirs();
@@ -129,6 +143,7 @@ tallies.push(
   dependencyAudit(),
   check('secret scan of tracked files', 'scripts/scan-secrets.ts'),
   check('header judges (Observatory, csp_evaluator)', 'scripts/audit-headers.ts'),
+  containerCheck(),
 );
 const reported = new Set(tallies.map((t) => t.runner.split(' ')[0]));
 for (const task of latestRunSummary()) {
