@@ -96,6 +96,17 @@ describe('ChatRun', () => {
     expect(run.controller.signal.aborted).toBe(false);
   });
 
+  it('a run nobody ever watched is stopped after the grace period, unless a viewer comes', async () => {
+    const unwatched = new ChatRun('r', 'key:a');
+    unwatched.awaitViewer(30);
+    const watched = new ChatRun('s', 'key:a');
+    watched.awaitViewer(30);
+    watched.attach();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(unwatched.controller.signal.aborted).toBe(true);
+    expect(watched.controller.signal.aborted).toBe(false);
+  });
+
   it('aborts at once with no grace period', () => {
     const run = new ChatRun('r', 'key:a');
     run.attach();
