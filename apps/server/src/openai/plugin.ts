@@ -102,14 +102,23 @@ export const openaiPlugin: FastifyPluginAsync<OpenAIOptions> = async (v1, { deps
       request.includeUsage,
     );
     deps.chat.metrics.connectionOpened();
+    // Runs once, when the answer ends or the client leaves (even before the body started).
+    let open = true;
+    const close = () => {
+      if (!open) return;
+      open = false;
+      controller.abort();
+      deps.chat.metrics.connectionClosed();
+      releaseStream();
+      void events.return(undefined);
+    };
+    reply.raw.once('close', close);
     async function* frames(): AsyncGenerator<string> {
       try {
         yield writer.frames(opening);
         for await (const event of events) yield writer.frames(event);
       } finally {
-        controller.abort();
-        deps.chat.metrics.connectionClosed();
-        releaseStream();
+        close();
       }
     }
     return reply
