@@ -120,6 +120,7 @@ export function ChatView(props: ChatViewProps) {
                 />
               )}
             </For>
+            {props.gate?.()}
           </Show>
         </div>
       </div>

@@ -2,6 +2,7 @@ import { createMemo, createSignal, Show } from 'solid-js';
 import type { ChatMessage } from '../conversations/types.ts';
 import { Markdown } from '../markdown/Markdown.tsx';
 import type { RenderContext } from '../markdown/render-tokens.ts';
+import { AUTH_REASONS } from '../session/auth-error.ts';
 import { mergeSources } from '../sources/merge-sources.ts';
 import { SourcesPanel } from '../sources/SourcesPanel.tsx';
 import { SERVED_BY_LABELS } from '../status/vocabulary.ts';
@@ -167,7 +168,14 @@ function Answer(props: Parameters<typeof Message>[0]) {
         {(error) => (
           <div class="message-error" role="alert">
             <p>{error().message}</p>
-            <Show when={props.last && error().retryable !== false && !props.busy}>
+            {/* A 401 is worth retrying too, once the reader has signed in. */}
+            <Show
+              when={
+                props.last &&
+                (error().retryable !== false || AUTH_REASONS.has(error().code)) &&
+                !props.busy
+              }
+            >
               <RetryButton
                 {...(error().retryAfterMs ? { retryAfterMs: error().retryAfterMs } : {})}
                 onRetry={props.actions.regenerate}

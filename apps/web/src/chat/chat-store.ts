@@ -3,6 +3,7 @@ import { batch } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import type { ConversationStorage } from '../conversations/storage.ts';
 import type { ChatMessage, Conversation, SavedState } from '../conversations/types.ts';
+import { AUTH_REASONS } from '../session/auth-error.ts';
 
 export type { ChatMessage, Conversation };
 
@@ -19,7 +20,6 @@ export interface ChatStoreDeps {
   now?: () => number;
 }
 
-const AUTH_CODES = new Set(['unauthenticated', 'invalid_api_key']);
 const TITLE_CHARS = 60;
 const SAVE_DELAY_MS = 400;
 
@@ -138,7 +138,7 @@ export function createChatStore(deps: ChatStoreDeps) {
     });
     controller = null;
     flush();
-    if (outcome.error && AUTH_CODES.has(outcome.error.code)) deps.onAuthError?.();
+    if (outcome.error && AUTH_REASONS.has(outcome.error.code)) deps.onAuthError?.();
   }
 
   async function send(text: string): Promise<void> {

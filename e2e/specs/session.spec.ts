@@ -1,0 +1,74 @@
+import { type OwnServer, startOwnServer } from '../fixtures/own-server.ts';
+import { expect, test } from '../fixtures/test.ts';
+
+const KEY = 'e2e-web-session-key-0123456789'; // secret-scan: allow (a test key of this spec's server)
+
+// A keyed deployment: every /api call needs a key, and the page signs in once for a cookie.
+test.describe.configure({ mode: 'serial' });
+
+let server: OwnServer;
+test.beforeAll(async () => {
+  server = await startOwnServer({ API_KEYS: `web:${KEY}`, DISABLE_PRIMARY: '1' });
+});
+test.afterAll(() => server?.stop());
+
+test('a keyed server asks to sign in (not "offline"), then answers over an HttpOnly SameSite=Strict cookie', async ({
+  fastPage: page,
+}) => {
+  await page.goto(`${server.origin}/`);
+  await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'signed-out');
+  await expect(page.getByTestId('status-pill')).not.toContainText('Offline');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+
+  await page.getByTestId('signin-key').fill('not-the-key-at-all-0000');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByRole('alert')).toHaveText('That key was not accepted.');
+
+  await page.getByTestId('signin-key').fill(KEY);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('signout')).toBeVisible();
+  await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'extractive');
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+
+  await page
+    .getByTestId('assistant-input')
+    .fill('How does Bastion protect against prompt injection?');
+  await page.getByTestId('assistant-input').press('Enter');
+  await expect(page.getByTestId('served-by')).toHaveAttribute('data-served-by', 'extractive');
+  await expect(page.getByTestId('assistant-output')).not.toBeEmpty();
+
+  const cookies = await page.context().cookies(server.origin);
+  expect(cookies.length).toBeGreaterThan(0);
+  for (const cookie of cookies) {
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe('Strict');
+    expect(cookie.value).not.toContain(KEY);
+  }
+  // The key is never kept by the page nor put in a URL.
+  expect(page.url()).not.toContain(KEY);
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+  expect(stored).not.toContain(KEY);
+  await expect(page.getByTestId('signin-key')).toHaveCount(0);
+
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'signed-out');
+  await expect(page.getByTestId('signout')).toHaveCount(0);
+});
+
+test('a question sent while signed out shows sign in, not "Cannot reach the server"', async ({
+  fastPage: page,
+}) => {
+  await page.goto(`${server.origin}/`);
+  // Ask before the pill has polled: the answer's own 401 must lead to the sign-in form.
+  await page.getByTestId('assistant-input').fill('Hello?');
+  await page.getByTestId('assistant-input').press('Enter');
+  await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'signed-out');
+  await expect(page.getByRole('log')).not.toContainText('Cannot reach');
+  await expect(page.getByTestId('signin-key')).toBeVisible();
+  // Signing in there lets the same question be asked again.
+  await page.getByTestId('signin-key').fill(KEY);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('signout')).toBeVisible();
+  await page.getByTestId('message-retry').click();
+  await expect(page.getByTestId('served-by')).toHaveAttribute('data-served-by', 'extractive');
+});
