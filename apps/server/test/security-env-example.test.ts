@@ -120,11 +120,12 @@ describe('README TypeScript examples', () => {
     try {
       const { vcs: _vcs, $schema: _schema, ...config } = JSON.parse(read('biome.json'));
       writeFileSync(join(dir, 'biome.json'), JSON.stringify(config));
-      for (const [i, block] of blocks.entries()) {
+      const files = blocks.map((block, i) => {
         writeFileSync(join(dir, `example-${i + 1}.ts`), block);
-      }
+        return `example-${i + 1}.ts`;
+      });
       const biome = join(repo, 'node_modules/.bin/biome');
-      const result = spawnSync(biome, ['check', '--colors=off', '.'], {
+      const result = spawnSync(biome, ['check', '--colors=off', ...files], {
         cwd: dir,
         encoding: 'utf8',
       });
