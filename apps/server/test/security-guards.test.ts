@@ -205,27 +205,37 @@ describe('finding 6: the default (keyless) setup', () => {
     }
   });
 
-  it('times out a request whose body never finishes', async () => {
-    const { port } = new URL(server.url);
-    const socket = connect(Number(port), '127.0.0.1');
+  /**
+   * Sends `start`, then `drip` every 200 ms, like a slowloris client; resolves with how long the
+   * server kept the socket (-1: still open after 8 s) and what it answered.
+   */
+  async function slowClient(start: string, drip: string) {
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
     let reply = '';
     socket.on('data', (chunk) => {
       reply += chunk.toString();
     });
-    const closed = new Promise<number>((resolve) => {
-      const started = Date.now();
-      socket.on('close', () => resolve(Date.now() - started));
-    });
-    socket.write(
-      'POST /api/trpc/chat.start HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+    socket.on('error', () => {});
+    const started = Date.now();
+    const closed = new Promise<number>((resolve) =>
+      socket.on('close', () => resolve(Date.now() - started)),
     );
-    const drip = setInterval(() => socket.writable && socket.write(' '), 200);
+    socket.write(start);
+    const timer = setInterval(() => socket.writable && socket.write(drip), 200);
     const elapsed = await Promise.race([
       closed,
       new Promise<number>((r) => setTimeout(() => r(-1), 8_000)),
     ]);
-    clearInterval(drip);
+    clearInterval(timer);
     socket.destroy();
+    return { elapsed, reply };
+  }
+
+  it('times out a request whose body never finishes', async () => {
+    const { elapsed, reply } = await slowClient(
+      'POST /api/trpc/chat.start HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+      ' ',
+    );
     expect(elapsed).toBeGreaterThan(0);
     expect(elapsed).toBeLessThan(4_000);
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
@@ -233,21 +243,10 @@ describe('finding 6: the default (keyless) setup', () => {
   });
 
   it('times out a request whose headers never finish', async () => {
-    const { port } = new URL(server.url);
-    const socket = connect(Number(port), '127.0.0.1');
-    const started = Date.now();
-    const closed = new Promise<number>((resolve) =>
-      socket.on('close', () => resolve(Date.now() - started)),
+    const { elapsed } = await slowClient(
+      'GET /healthz HTTP/1.1\r\nHost: localhost\r\n',
+      'X-Slow: 1\r\n',
     );
-    socket.on('error', () => {});
-    socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
-    const drip = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 200);
-    const elapsed = await Promise.race([
-      closed,
-      new Promise<number>((r) => setTimeout(() => r(-1), 8_000)),
-    ]);
-    clearInterval(drip);
-    socket.destroy();
     expect(elapsed).toBeGreaterThan(0);
     expect(elapsed).toBeLessThan(4_000);
   });
