@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { DATASETS } from '../train/data.ts';
 
-// The development sets, when they are on this machine (`GUARDRAILS_DATA_DIR` or ../shared).
-const dataDir =
-  process.env.GUARDRAILS_DATA_DIR ??
-  resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'datasets', 'guardrails');
+// The development sets, when they are on this machine (`GUARDRAILS_DATASETS` or ../shared).
+const dataDir = join(DATASETS, 'guardrails');
 
 export const datasetsPresent =
   existsSync(join(dataDir, 'secrets.jsonl')) && existsSync(join(dataDir, 'injection.jsonl'));
