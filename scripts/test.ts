@@ -14,6 +14,13 @@ const systemPackages = [
   { name: 'nginx', binary: process.env.NGINX_PATH ?? '/usr/sbin/nginx' },
   // The edge specs make a throwaway test CA with the openssl CLI.
   { name: 'openssl', binary: '/usr/bin/openssl' },
+  // The cross-browser smoke spec: Firefox ESR, and WebKitGTK's WebDriver in a virtual display.
+  { name: 'firefox-esr', binary: '/usr/bin/firefox-esr' },
+  { name: 'webkit2gtk-driver', binary: '/usr/bin/WebKitWebDriver' },
+  { name: 'xvfb', binary: '/usr/bin/xvfb-run' },
+  // The storage tests start their own PostgreSQL 15 and Redis (packages/api/src/testing/services.ts).
+  { name: 'postgresql', binary: '/usr/lib/postgresql/15/bin/postgres' },
+  { name: 'redis-server', binary: '/usr/bin/redis-server' },
 ];
 
 function ensureSystemPackages(): void {

@@ -1,8 +1,14 @@
-import { script, tokens } from '../fixtures/fake-provider.ts';
+import { type ChatServer, startChatServer, tokens } from '../fixtures/fake-provider.ts';
 import { expect, test } from '../fixtures/test.ts';
 
-// The shared server and its fake provider serve every spec: script, then ask, one at a time.
+// This spec's own server and fake model: script, then ask, one test at a time.
 test.describe.configure({ mode: 'serial' });
+
+let chat: ChatServer;
+test.beforeAll(async () => {
+  chat = await startChatServer();
+});
+test.afterAll(() => chat?.stop());
 
 const GROUNDED_QUESTION = 'How does Bastion protect against prompt injection?';
 
@@ -39,8 +45,8 @@ test('a streamed Markdown answer renders as elements, never as raw markers', asy
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
   });
-  await script([{ tokens: tokens(MARKDOWN), tokenDelayMs: 5 }]);
-  await page.goto('/');
+  chat.script([{ tokens: tokens(MARKDOWN), tokenDelayMs: 5 }]);
+  await page.goto(`${chat.origin}/`);
   await ask(page, GROUNDED_QUESTION);
   await expect(page.getByRole('status').filter({ hasText: 'Response complete' })).toBeAttached();
   const answer = page.locator('.message-assistant .markdown').last();
@@ -66,8 +72,8 @@ test('a streamed Markdown answer renders as elements, never as raw markers', asy
 });
 
 test('a [n] marker opens the sources popover at its source', async ({ fastPage: page }) => {
-  await script([{ tokens: tokens('Injections are detected and refused [1].'), tokenDelayMs: 5 }]);
-  await page.goto('/');
+  chat.script([{ tokens: tokens('Injections are detected and refused [1].'), tokenDelayMs: 5 }]);
+  await page.goto(`${chat.origin}/`);
   await ask(page, GROUNDED_QUESTION);
   const marker = page.locator('.message-assistant a.citation').first();
   await expect(marker).toBeVisible();
@@ -86,11 +92,11 @@ test('a [n] marker opens the sources popover at its source', async ({ fastPage: 
 test('the chat survives a reload and regenerate gives exactly one new answer', async ({
   fastPage: page,
 }) => {
-  await script([
+  chat.script([
     { tokens: ['First ', 'answer.'], tokenDelayMs: 5 },
     { tokens: ['Second ', 'answer.'], tokenDelayMs: 5 },
   ]);
-  await page.goto('/');
+  await page.goto(`${chat.origin}/`);
   await ask(page, 'Remember me across a reload');
   await expect(page.getByTestId('assistant-output')).toHaveText('First answer.');
   await page.reload();
@@ -108,12 +114,12 @@ test('the chat survives a reload and regenerate gives exactly one new answer', a
 test('edit-and-resend, new chat, rename, delete and export work from the keyboard and mouse', async ({
   fastPage: page,
 }) => {
-  await script([
+  chat.script([
     { tokens: ['Answer ', 'one.'], tokenDelayMs: 5 },
     { tokens: ['Answer ', 'edited.'], tokenDelayMs: 5 },
     { tokens: ['Answer ', 'two.'], tokenDelayMs: 5 },
   ]);
-  await page.goto('/');
+  await page.goto(`${chat.origin}/`);
   await page.getByTestId('conversation-new').click();
   await expect(page.getByTestId('assistant-input')).toBeFocused();
   await ask(page, 'Original question');
@@ -158,10 +164,10 @@ test('edit-and-resend, new chat, rename, delete and export work from the keyboar
 test('the empty state says what the knowledge base holds and offers starter questions', async ({
   fastPage: page,
 }) => {
-  await script([{ tokens: ['Started.'], tokenDelayMs: 5 }]);
-  await page.goto('/');
+  chat.script([{ tokens: ['Started.'], tokenDelayMs: 5 }]);
+  await page.goto(`${chat.origin}/`);
   await expect(page.getByTestId('kb-summary')).toContainText(
-    /holds \d+ documents? in \d+ collection/,
+    /holds \d+ documents? \(\d+ passages?\) in \d+ collections?/,
   );
   const starters = page.getByTestId('starter-question');
   await expect(starters.first()).toBeVisible();
@@ -170,12 +176,12 @@ test('the empty state says what the knowledge base holds and offers starter ques
 });
 
 test('feedback 👍 with a note reaches the server', async ({ fastPage: page }) => {
-  await script([{ tokens: ['Rated.'], tokenDelayMs: 5 }]);
+  chat.script([{ tokens: ['Rated.'], tokenDelayMs: 5 }]);
   const submitted: unknown[] = [];
   page.on('request', (r) => {
     if (r.url().includes('feedback.submit')) submitted.push(r.postDataJSON());
   });
-  await page.goto('/');
+  await page.goto(`${chat.origin}/`);
   await ask(page, 'Rate this');
   await expect(page.getByTestId('assistant-output')).toHaveText('Rated.');
   await page.getByTestId('feedback-up').click();
@@ -192,8 +198,8 @@ test('the page follows new text, but not after the reader scrolled up', async ({
 }) => {
   await page.setViewportSize({ width: 800, height: 500 });
   const long = Array.from({ length: 120 }, (_, i) => `Line ${i}.\n\n`).join('');
-  await script([{ tokens: tokens(long, 6), tokenDelayMs: 8 }]);
-  await page.goto('/');
+  chat.script([{ tokens: tokens(long, 6), tokenDelayMs: 8 }]);
+  await page.goto(`${chat.origin}/`);
   await page.getByTestId('conversation-new').click();
   await ask(page, 'Tell me a long story');
   const scroller = page.locator('.transcript-scroller');

@@ -1,5 +1,7 @@
 import type { StatusSummary } from '@bastion/api';
 import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { PrivacyDisclosure } from './analytics/PrivacyDisclosure.tsx';
+import { createTracker } from './analytics/tracker.ts';
 import { bastion, fetchSummary, loadClient, sessionClient, streamAnswer } from './api.ts';
 import { ChatView } from './chat/ChatView.tsx';
 import { createChatStore } from './chat/chat-store.ts';
@@ -30,10 +32,30 @@ function onFirstIntent(fn: () => void): () => void {
 
 export function App() {
   const session = createSession(sessionClient);
+  let markReady: () => void = () => {};
+  // Analytics wait for the reader's first intent, when the client loads anyway; DNT/GPC honoured.
+  const tracker = createTracker({
+    client: bastion,
+    whenReady: new Promise<void>((resolve) => (markReady = resolve)),
+  });
+  tracker.track('page_view', { path: window.location.pathname });
   const chat = createChatStore({
     streamChat: streamAnswer,
     storage: localConversationStorage(),
     onAuthError: session.noteAuthError,
+    onAsked: (info) => tracker.track('question_asked', info),
+    onAnswered: (answer, timings) =>
+      answer.servedBy &&
+      tracker.track('answer_shown', {
+        servedBy: answer.servedBy,
+        grounded: Boolean(answer.grounded),
+        sources: Math.min(100, answer.sources?.length ?? 0),
+        ...(timings ? { firstTokenMs: timings.firstTokenMs, totalMs: timings.totalMs } : {}),
+      }),
+    onFailed: (code) =>
+      tracker.track('error_shown', {
+        reason: /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : 'other',
+      }),
   });
   const [engaged, setEngaged] = createSignal(false);
   const [summary, setSummary] = createSignal<StatusSummary>();
@@ -49,6 +71,7 @@ export function App() {
     // load when the reader shows intent, so an untouched page does no more work than it shows.
     const stopWaiting = onFirstIntent(() => {
       setEngaged(true);
+      markReady();
       void loadClient();
       void loadLexer();
       void session.refresh();
@@ -103,6 +126,7 @@ export function App() {
         <nav id="sidebar" class="sidebar" aria-label="Chats">
           <ConversationList store={chat} onChosen={() => setMenuOpen(false)} />
           <div class="sidebar-footer">
+            <PrivacyDisclosure tracker={tracker} client={bastion} />
             <ToolsDisclosure />
           </div>
         </nav>
@@ -113,12 +137,17 @@ export function App() {
             rag={() => summary()?.rag}
             actions={{
               copy: (text) => navigator.clipboard.writeText(text),
-              submitFeedback: async (requestId, rating, note) =>
-                (await bastion()).feedback.submit.mutate({
+              submitFeedback: async (requestId, rating, note) => {
+                if (!note) tracker.track('feedback_given', { rating });
+                const visitorId = tracker.visitorId();
+                // The visitor ID lets an erasure from the Privacy panel remove this feedback too.
+                return (await bastion()).feedback.submit.mutate({
                   requestId,
                   rating,
                   ...(note ? { note } : {}),
-                }),
+                  ...(visitorId ? { visitorId } : {}),
+                });
+              },
             }}
             gate={() =>
               session.state() === 'signed-out' ? <SignIn session={session} /> : undefined

@@ -17,6 +17,10 @@ export interface ChatStoreDeps {
   storage?: ConversationStorage;
   /** A question came back 401: the page should ask to sign in. */
   onAuthError?: () => void;
+  /** Anonymous counts for analytics: sizes and outcomes, never the text. */
+  onAsked?: (info: { chars: number; history: number; collection?: string }) => void;
+  onAnswered?: (answer: ChatMessage, timings?: { firstTokenMs: number; totalMs: number }) => void;
+  onFailed?: (code: string) => void;
   now?: () => number;
 }
 
@@ -109,6 +113,12 @@ export function createChatStore(deps: ChatStoreDeps) {
     controller = new AbortController();
     const request: ChatRequest = { messages: history };
     if (state.collection) request.collection = state.collection;
+    deps.onAsked?.({
+      chars: history.at(-1)?.content.length ?? 0,
+      history: history.length - 1,
+      ...(request.collection ? { collection: request.collection } : {}),
+    });
+    let timings: { firstTokenMs: number; totalMs: number } | undefined;
     const outcome = await deps.streamChat(request, {
       signal: controller.signal,
       onEvent: (event) =>
@@ -122,7 +132,10 @@ export function createChatStore(deps: ChatStoreDeps) {
             m.sources = event.sources;
             m.guardrails = event.guardrails;
           } else if (event.type === 'delta') m.content += event.text.replace(/\r\n?/g, '\n');
-          else if (event.type === 'done') m.servedBy = event.servedBy;
+          else if (event.type === 'done') {
+            m.servedBy = event.servedBy;
+            timings = event.timings;
+          }
         }),
     });
     batch(() => {
@@ -138,7 +151,15 @@ export function createChatStore(deps: ChatStoreDeps) {
     });
     controller = null;
     flush();
-    if (outcome.error && AUTH_REASONS.has(outcome.error.code)) deps.onAuthError?.();
+    if (outcome.error) {
+      deps.onFailed?.(outcome.error.code);
+      if (AUTH_REASONS.has(outcome.error.code)) deps.onAuthError?.();
+    } else if (!outcome.aborted) {
+      const done = state.conversations
+        .find((x) => x.id === conversationId)
+        ?.messages.find((m) => m.id === assistantId);
+      if (done) deps.onAnswered?.(done, timings);
+    }
   }
 
   async function send(text: string): Promise<void> {

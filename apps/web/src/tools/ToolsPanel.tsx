@@ -1,10 +1,12 @@
 import type { ToolCatalog, ToolInfo } from '@bastion/api';
 import { type BastionClient, createBastionClient, errorReason } from '@bastion/api/client';
 import { createMemo, createSignal, For, Show } from 'solid-js';
+import { AdminSummary } from '../analytics/AdminSummary.tsx';
 import { argsTemplate, parseArgs, supportsDryRun } from './args-template.ts';
 import { formatResult } from './format-result.ts';
 
-export type ToolsClient = Pick<BastionClient, 'tools'>;
+/** The admin's client: tools, and the analytics summary when the server has it. */
+export type ToolsClient = Pick<BastionClient, 'tools'> & Partial<Pick<BastionClient, 'analytics'>>;
 
 export interface ToolsPanelProps {
   /** Builds the client for an admin key (default: this page's server). */
@@ -140,6 +142,9 @@ export default function ToolsPanel(props: ToolsPanelProps) {
                 Forget key
               </button>
             </div>
+            <Show when={client()?.analytics}>
+              {(analytics) => <AdminSummary fetchSummary={() => analytics().summary.query()} />}
+            </Show>
             <fieldset class="tools-list">
               <legend>Tools</legend>
               <For each={current().tools}>
