@@ -84,9 +84,10 @@ export const DEFAULT_K = 8;
 /**
  * A passage for chat is its document's best chunk, followed by up to PASSAGE_CHUNKS - 1 more of
  * the document's ranked chunks that score at least RELATED_SHARE of the best: the answer to a
- * question is not always in the chunk that matched it best (a README's sections).
+ * question is not always in the chunk that matched it best (a README's sections). One more, not
+ * all, keeps the prompt within a small model's context.
  */
-const PASSAGE_CHUNKS = 3;
+const PASSAGE_CHUNKS = 2;
 const RELATED_SHARE = 0.5;
 /** Most chunks ranked to fill `k` distinct documents (a few documents may hold most matches). */
 const MAX_CHUNK_DEPTH = 4 * 1000;
