@@ -1,5 +1,6 @@
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isSecretFlag, REDACTED, SECRET_NAME } from './redact.ts';
 
 /** One line of TOOLS_AUDIT_LOG: a tool call, whether it ran or was refused. */
 export interface AuditEntry {
@@ -23,9 +24,6 @@ export interface AuditEntry {
 const MAX_STRING = 1024;
 const MAX_ITEMS = 64;
 const MAX_DEPTH = 4;
-/** An argument name, or the flag before an argument, that announces a credential. */
-const SECRET_NAME = /pass(?:word|wd)?|secret|token|api[_-]?key|credential|auth/i;
-const SECRET_FLAG = new RegExp(`^--?[\\w-]*(?:${SECRET_NAME.source})[\\w-]*$`, 'i');
 
 /**
  * Arguments as they may be written to the audit log: every string passes `redact`, a value named
@@ -43,8 +41,8 @@ export function auditArgs(value: unknown, redact: (text: string) => string, dept
     return value
       .slice(0, MAX_ITEMS)
       .map((item, i) =>
-        i > 0 && typeof value[i - 1] === 'string' && SECRET_FLAG.test(value[i - 1])
-          ? '[redacted]'
+        i > 0 && typeof value[i - 1] === 'string' && isSecretFlag(value[i - 1])
+          ? REDACTED
           : auditArgs(item, redact, depth + 1),
       );
   }
@@ -53,7 +51,7 @@ export function auditArgs(value: unknown, redact: (text: string) => string, dept
     return Object.fromEntries(
       entries.map(([key, item]) => [
         redact(key).slice(0, MAX_STRING),
-        SECRET_NAME.test(key) ? '[redacted]' : auditArgs(item, redact, depth + 1),
+        SECRET_NAME.test(key) ? REDACTED : auditArgs(item, redact, depth + 1),
       ]),
     );
   }

@@ -10,4 +10,5 @@ export type {
 } from './runner.ts';
 export { createToolRunner } from './runner.ts';
 export { parseScriptList } from './scripts.ts';
+export { configuredSecrets } from './secrets.ts';
 export type { ToolSettings } from './tool.ts';

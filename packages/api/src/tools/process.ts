@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 export interface ProcessSpec {
@@ -11,6 +12,11 @@ export interface ProcessSpec {
   maxOutputBytes: number;
   /** Between SIGTERM and SIGKILL on timeout. */
   killGraceMs?: number;
+  /**
+   * `NAME=value` set in `env` for this run alone: once the process exits or times out, every
+   * process still carrying it is killed too, wherever it moved (setsid, a double fork).
+   */
+  marker?: string;
 }
 
 export interface ProcessResult {
@@ -53,9 +59,45 @@ class CappedBuffer {
 }
 
 /**
+ * Kills every process whose environment holds `marker`, through /proc (Linux): processes that
+ * left the group and session keep the environment they inherited. A few rounds catch what a
+ * dying process forked meanwhile.
+ */
+export function killMarked(marker: string): void {
+  const needle = `\0${marker}\0`;
+  for (let round = 0; round < 5; round++) {
+    let pids: string[];
+    try {
+      pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+    } catch {
+      return;
+    }
+    let killed = 0;
+    for (const pid of pids) {
+      if (Number(pid) === process.pid) continue;
+      let environ: string;
+      try {
+        environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+      } catch {
+        continue; // gone, or not ours to read
+      }
+      if (!`\0${environ}`.includes(needle)) continue;
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+        killed++;
+      } catch {
+        // ESRCH: it went by itself.
+      }
+    }
+    if (killed === 0) return;
+  }
+}
+
+/**
  * Runs an argument vector without a shell, in its own process group, so a timeout (SIGTERM, then
  * SIGKILL) reaches children and grandchildren too; whatever is left of the group when the
- * process exits is killed as well. Rejects only when the process cannot be started.
+ * process exits is killed as well, and so is every process that carries `marker`. Rejects only
+ * when the process cannot be started.
  */
 export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
   const started = performance.now();
@@ -80,6 +122,7 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
       } catch {
         // ESRCH: the whole group is already gone.
       }
+      if (signal === 'SIGKILL' && spec.marker) killMarked(spec.marker);
     };
 
     const timeout = setTimeout(() => {

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { interpreterFor } from './interpreters.ts';
+import { namespacePrefix } from './isolation.ts';
 import { type ProcessResult, runProcess } from './process.ts';
 import { refusal } from './refusal.ts';
 import { checkRelativePath, resolveInRoot, toolPath } from './safe-path.ts';
@@ -37,7 +39,8 @@ export const runScriptTool = defineTool({
     await env.preflight();
 
     const command = [interpreter, real, ...args.args];
-    const childEnv = scrubbedEnv(env.settings.parentEnv ?? process.env);
+    const run = randomUUID();
+    const childEnv = scrubbedEnv(env.settings.parentEnv ?? process.env, { BASTION_TOOL_RUN: run });
     if (args.dry_run) {
       return {
         dryRun: true as const,
@@ -48,15 +51,19 @@ export const runScriptTool = defineTool({
       };
     }
 
+    // In its own PID namespace where the system allows one: the script cannot see the server's
+    // processes, and nothing it starts outlives it.
+    const isolated = [...((await namespacePrefix()) ?? []), ...command];
     let result: ProcessResult;
     try {
       result = await runProcess({
-        command: interpreter,
-        args: command.slice(1),
+        command: isolated[0] as string,
+        args: isolated.slice(1),
         cwd: env.root,
         env: childEnv,
         timeoutMs: args.timeout_ms,
         maxOutputBytes: MAX_SCRIPT_OUTPUT_BYTES,
+        marker: `BASTION_TOOL_RUN=${run}`,
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
@@ -65,7 +72,7 @@ export const runScriptTool = defineTool({
     if (result.timedOut) {
       throw refusal(
         'timeout',
-        `${script} did not finish within ${args.timeout_ms} ms; its process group was killed`,
+        `${script} did not finish within ${args.timeout_ms} ms; every process it started was killed`,
       );
     }
     return {

@@ -1,5 +1,4 @@
 import { realpathSync } from 'node:fs';
-import { redactSecrets } from '@bastion/guardrails';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Actor } from '../context.ts';
@@ -10,6 +9,7 @@ import { gitStatusTool } from './git-status.ts';
 import { listDirTool } from './list-dir.ts';
 import { preflight } from './preflight.ts';
 import { readFileTool } from './read-file.ts';
+import { toolRedactor } from './redact.ts';
 import { refusal } from './refusal.ts';
 import { runScriptTool } from './run-script.ts';
 import { checkRelativePath } from './safe-path.ts';
@@ -74,8 +74,6 @@ for (const name of toolNames) {
   >;
 }
 
-const redact = (text: string) => redactSecrets(text).text;
-
 function toolNamed(name: string): ToolDefinition {
   if (!Object.hasOwn(TOOLS, name)) {
     throw refusal('unknown_tool', `No tool named ${JSON.stringify(name)}`);
@@ -106,6 +104,7 @@ export function createToolRunner(settings: ToolSettings): ToolRunner {
     repoRoot: root,
     allowScripts: settings.allowScripts.map(checkRelativePath),
   };
+  const redact = toolRedactor(settings.secrets ?? []);
   const git: GitTarget = {
     root,
     binary: settings.gitBinary ?? 'git',

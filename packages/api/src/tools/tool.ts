@@ -14,6 +14,8 @@ export interface ToolSettings extends PreflightPolicy {
   gitBinary?: string;
   /** The environment child processes are scrubbed from (default `process.env`). */
   parentEnv?: NodeJS.ProcessEnv;
+  /** Configured secret values (API keys, provider keys…): redacted from output and the audit. */
+  secrets?: readonly string[];
 }
 
 /** What a tool gets to work with. */

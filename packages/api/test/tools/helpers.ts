@@ -1,11 +1,24 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import type { Actor } from '../../src/context.ts';
-import type { Sandbox } from '../../src/testing/git-sandbox.ts';
+import { createSandbox as createGitSandbox, type Sandbox } from '../../src/testing/git-sandbox.ts';
 import type { AuditEntry } from '../../src/tools/audit.ts';
 import { createToolRunner, type ToolRunner } from '../../src/tools/runner.ts';
 import type { ToolSettings } from '../../src/tools/tool.ts';
 
-export { createSandbox, git, type Sandbox, writeFile } from '../../src/testing/git-sandbox.ts';
+export { git, type Sandbox, writeFile } from '../../src/testing/git-sandbox.ts';
+
+const sandboxes: Sandbox[] = [];
+afterAll(() => {
+  for (const sandbox of sandboxes.splice(0)) rmSync(sandbox.base, { recursive: true, force: true });
+});
+
+/** A git sandbox (see git-sandbox.ts), removed when the test file's tests are done. */
+export function createSandbox(files?: Record<string, string>): Sandbox {
+  const sandbox = createGitSandbox(files);
+  sandboxes.push(sandbox);
+  return sandbox;
+}
 
 export function runnerFor(sandbox: Sandbox, settings: Partial<ToolSettings> = {}): ToolRunner {
   return createToolRunner({

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,18 +21,28 @@ const SCRIPTS = {
   'scripts/env.mjs': 'process.stdout.write(JSON.stringify(process.env));\n',
   'scripts/flood.mjs':
     "process.stdout.write('o'.repeat(5_000_000));\nprocess.stderr.write('e'.repeat(5_000_000));\n",
-  // Records its own pid, a child's and a grandchild's, then waits far past any timeout.
-  'scripts/tree.sh': [
-    'echo $$ > "$1"',
-    'sh -c \'echo $$ >> "$1"; sleep 300 & echo $! >> "$1"; wait\' tree "$1" &',
-    'sleep 300',
+  // A child and a grandchild that sleep for $1 seconds (a value unique to the test, so they can
+  // be found in /proc), while the script itself waits far past any timeout.
+  'scripts/tree.sh': 'sh -c \'sleep "$1" & wait\' tree "$1" &\nsleep "$1"\n',
+  // Escapes its process group and session: setsid, a double fork, nohup; then waits.
+  'scripts/escape.sh': [
+    'setsid sleep "$1" &',
+    '(sleep "$1" &) &',
+    'nohup sleep "$1" >/dev/null 2>&1 &',
+    'sleep "$1"',
     '',
   ].join('\n'),
-  // Exits at once, leaving a background child behind.
-  'scripts/leave-child.sh': 'sleep 300 &\necho $! > "$1"\n',
+  // Exits at once, leaving a background child, a new session and a double-forked one behind.
+  'scripts/leave-child.sh': 'sleep "$1" &\nsetsid sleep "$1" &\n(sleep "$1" &) &\n',
+  // Prints the environment blocks of its parent and of the pid in $1, as hex.
+  'scripts/peek.sh':
+    'for f in /proc/$PPID/environ "/proc/$1/environ"; do od -An -tx1 -v "$f"; done\n',
   'scripts/lint.py': 'print("hi")\n',
   'scripts/tool.rb': 'puts 1\n',
 };
+
+/** A secret the server configures (an API key's secret): never in output or the audit log. */
+const CONFIGURED_SECRET = 'srv-key-secret-4f9a1c';
 
 const PARENT_SECRETS = {
   OPENAI_API_KEY: 'sk-parentsecret0000000000000000000000',
@@ -40,20 +50,50 @@ const PARENT_SECRETS = {
   DATABASE_URL: 'postgres://user:pass@db/bastion',
 };
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
+/** Live (not zombie) processes, anywhere on the machine, whose command line holds `token`. */
+function processesWith(token: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (cmdline.split('\0').includes(token) && state !== 'Z' && state !== 'X') {
+        found.push(Number(name));
+      }
+    } catch {
+      // It exited meanwhile.
+    }
   }
-  try {
-    // A zombie still answers kill(0) until it is reaped, but it is dead.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
+  return found;
+}
+
+/** The most processes holding `token` seen at once while `running` was pending. */
+async function mostSeen(token: string, running: Promise<unknown>): Promise<number> {
+  let settled = false;
+  const done = running.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  let most = 0;
+  while (!settled) {
+    most = Math.max(most, processesWith(token).length);
+    await sleep(25);
   }
+  await done;
+  return most;
+}
+
+let sleeps = 0;
+/** A sleep duration no other process uses, so its sleepers can be found (and counted). */
+function uniqueSleep(): string {
+  sleeps++;
+  return `300.${process.pid}${sleeps}`;
 }
 
 async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
@@ -75,6 +115,7 @@ describe('run_script', () => {
       allowTools: true,
       allowScripts: Object.keys(SCRIPTS),
       parentEnv: { ...process.env, ...PARENT_SECRETS },
+      secrets: [CONFIGURED_SECRET],
     });
   });
 
@@ -181,7 +222,7 @@ describe('run_script', () => {
     expect(childEnv.PATH).toBe(process.env.PATH);
     expect(
       Object.keys(childEnv).every((n) =>
-        /^(PATH|HOME|LANG|LC_\w+|TZ|TMPDIR|USER|LOGNAME)$/.test(n),
+        /^(PATH|HOME|LANG|LC_\w+|TZ|TMPDIR|USER|LOGNAME|BASTION_TOOL_RUN)$/.test(n),
       ),
     ).toBe(true);
   });
@@ -197,26 +238,47 @@ describe('run_script', () => {
   });
 
   it('on timeout kills the script, its child and its grandchild', async () => {
-    const pidFile = join(sandbox.base, 'tree-pids');
-    const reason = await reasonOf(
-      run({ script: 'scripts/tree.sh', args: [pidFile], timeout_ms: 1_500 }),
-    );
-    expect(reason).toBe('timeout');
-    const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
-    expect(pids).toHaveLength(3);
-    expect(await waitUntil(() => pids.every((pid) => !isAlive(pid)), 3_000)).toBe(true);
+    const seconds = uniqueSleep();
+    const running = run({ script: 'scripts/tree.sh', args: [seconds], timeout_ms: 3_000 });
+    const reason = reasonOf(running);
+    expect(await mostSeen(seconds, reason)).toBeGreaterThanOrEqual(3);
+    expect(await reason).toBe('timeout');
+    expect(await waitUntil(() => processesWith(seconds).length === 0, 3_000)).toBe(true);
     expect(readAudit(sandbox.auditLog).slice(-1)[0]).toMatchObject({
       ok: false,
       reason: 'timeout',
     });
   });
 
-  it('leaves no background process behind once the script exits', async () => {
-    const pidFile = join(sandbox.base, 'left-pid');
-    const call = await run({ script: 'scripts/leave-child.sh', args: [pidFile] });
+  it('on timeout kills what escaped its group and session (setsid, double fork, nohup)', async () => {
+    const seconds = uniqueSleep();
+    const running = run({ script: 'scripts/escape.sh', args: [seconds], timeout_ms: 3_000 });
+    const reason = reasonOf(running);
+    expect(await mostSeen(seconds, reason)).toBeGreaterThanOrEqual(5);
+    expect(await reason).toBe('timeout');
+    expect(await waitUntil(() => processesWith(seconds).length === 0, 3_000)).toBe(true);
+  });
+
+  it('leaves no background process behind once the script exits, escaped ones included', async () => {
+    const seconds = uniqueSleep();
+    const call = await run({ script: 'scripts/leave-child.sh', args: [seconds] });
     expect(call).toMatchObject({ result: { exitCode: 0 } });
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    expect(await waitUntil(() => !isAlive(pid), 3_000)).toBe(true);
+    expect(await waitUntil(() => processesWith(seconds).length === 0, 3_000)).toBe(true);
+  });
+
+  it("cannot read the server's environment through /proc", async () => {
+    const secret = `proc-secret-${process.pid}-value`;
+    process.env.BASTION_TEST_PROC_SECRET = secret;
+    try {
+      const call = await run({ script: 'scripts/peek.sh', args: [String(process.pid)] });
+      if (call.tool !== 'run_script' || call.result.dryRun) throw new Error('expected a run');
+      const bytes = Buffer.from(call.result.stdout.replace(/\s+/g, ''), 'hex').toString('latin1');
+      // This process is the parent or the named pid; its environment must stay out of reach.
+      expect(bytes).not.toContain(secret);
+      expect(bytes).not.toContain('BASTION_TEST_PROC_SECRET');
+    } finally {
+      delete process.env.BASTION_TEST_PROC_SECRET;
+    }
   });
 
   it('writes redacted arguments, actor and request id; the log is 0600 and append-only', async () => {
@@ -233,7 +295,8 @@ describe('run_script', () => {
       requestCaller,
     );
     if (call.tool !== 'run_script' || call.result.dryRun) throw new Error('expected a run');
-    expect(call.result.stdout).toContain('[plain-value-123]');
+    expect(call.result.stdout).toContain('[--token]');
+    expect(call.result.stdout).not.toContain('plain-value-123');
     expect(call.result.stdout).not.toContain(FAKE_AWS_KEY);
 
     const entry = readAudit(sandbox.auditLog).slice(-1)[0];
@@ -262,6 +325,38 @@ describe('run_script', () => {
     );
     const after = readAudit(sandbox.auditLog);
     expect(after).toHaveLength(before + 20);
+  });
+
+  it('redacts configured secrets by value and credential-shaped arguments, in output and audit', async () => {
+    const args = [
+      '--password=hunter2-pass',
+      '-pmysql-pass-77',
+      'postgres://app:db-pass-88@db.internal/bastion',
+      '--api-token',
+      'tok-99-plain',
+      `x${CONFIGURED_SECRET}y`,
+      'PGPASSWORD=pg-pass-66',
+    ];
+    const call = await run({ script: 'scripts/echo-args.sh', args });
+    if (call.tool !== 'run_script' || call.result.dryRun) throw new Error('expected a run');
+    const log = readFileSync(sandbox.auditLog, 'utf8').split('\n').slice(-2).join('\n');
+    for (const text of [call.result.stdout, log]) {
+      for (const secret of [
+        'hunter2-pass',
+        'mysql-pass-77',
+        'db-pass-88',
+        'tok-99-plain',
+        CONFIGURED_SECRET,
+        'pg-pass-66',
+      ]) {
+        expect(text).not.toContain(secret);
+      }
+      // What is not secret stays readable.
+      expect(text).toContain('--password=');
+      expect(text).toContain('postgres://app:');
+      expect(text).toContain('@db.internal/bastion');
+      expect(text).toContain('--api-token');
+    }
   });
 
   it('runs nothing dangerous when the audit log cannot be written', async () => {
