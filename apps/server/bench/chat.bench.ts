@@ -2,7 +2,7 @@
 // the OpenAI-compatible `/v1/chat/completions` façade against a raw Fastify SSE relay of the same
 // fake provider, read by the same SSE client, in one run.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,6 +132,7 @@ function peakRssMb(pid: number): number {
 }
 
 const children: ChildProcess[] = [];
+const dataDir = mkdtempSync(join(tmpdir(), 'bastion-bench-chat-'));
 try {
   children.push(
     await startProcess(
@@ -147,10 +148,16 @@ try {
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
       ALLOWED_ORIGINS: 'http://127.0.0.1',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'bastion-bench-')),
+      DATA_DIR: dataDir,
       WEB_ROOT: 'none',
       PRIMARY_BASE_URL: `http://127.0.0.1:${PORTS.fake}/v1`,
       PRIMARY_MODEL: 'fake-model',
+      // The provider's own timeouts and breaker are not under test: on a loaded machine 500
+      // connections to the local fake may take seconds, and a tripped breaker would answer from
+      // the knowledge base instead.
+      LLM_CONNECT_TIMEOUT_MS: '60000',
+      LLM_FIRST_TOKEN_TIMEOUT_MS: '60000',
+      LLM_BREAKER_THRESHOLD: '100',
       ALLOWED_HOSTS: '127.0.0.1',
       RATE_LIMIT_CHAT: '1000000',
       RATE_LIMIT_API: '1000000',
@@ -308,5 +315,15 @@ try {
   );
   if (errors > 0 || incomplete > 0) process.exitCode = 1;
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null) return resolve(null);
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  rmSync(dataDir, { recursive: true, force: true });
 }
