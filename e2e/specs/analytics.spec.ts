@@ -1,67 +1,9 @@
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { build, type Rolldown } from 'vite';
 import { expect, test } from '../fixtures/test.ts';
 
-// The page's own tracker (apps/web/src/analytics), bundled for the browser and served at a test
-// path of the real server's origin, so its events meet the real server's origin check. It is the
-// same module the page mounts; the harness only stands in for the page around it.
-const webRoot = fileURLToPath(new URL('../../apps/web/', import.meta.url));
-const HARNESS = `
-import { createBastionClient } from '@bastion/api/client';
-import { createTracker } from '${webRoot}src/analytics/tracker.ts';
-const client = createBastionClient({ url: location.origin });
-const tracker = createTracker({ client: async () => client });
-tracker.track('page_view', { path: '/' });
-tracker.track('question_asked', { chars: 27, history: 0 });
-document.body.dataset.tracking = tracker.enabled ? 'on' : 'off';
-`;
-
-let script = '';
-
-test.beforeAll(async () => {
-  const output = (await build({
-    configFile: false,
-    root: webRoot,
-    logLevel: 'silent',
-    resolve: { conditions: ['browser'] },
-    plugins: [
-      {
-        name: 'analytics-harness',
-        resolveId: (id) => (id === 'virtual:harness' ? '\0harness' : null),
-        load: (id) => (id === '\0harness' ? HARNESS : null),
-      },
-    ],
-    build: {
-      write: false,
-      minify: false,
-      rolldownOptions: { input: 'virtual:harness', output: { codeSplitting: false } },
-    },
-  })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
-  const chunk = [output]
-    .flat()
-    .flatMap((o) => o.output)
-    .find((o) => o.type === 'chunk');
-  script = chunk && 'code' in chunk ? chunk.code : '';
-  expect(script).toContain('analytics');
-});
-
-/** Serves the harness at `/__analytics-harness` of the server's origin. */
-async function openHarness(page: Page) {
-  await page.route('**/__analytics-harness', (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      body: '<!doctype html><title>harness</title><script type="module" src="/__analytics-harness.js"></script>',
-    }),
-  );
-  await page.route('**/__analytics-harness.js', (route) =>
-    route.fulfill({ contentType: 'text/javascript', body: script }),
-  );
-  await page.goto('/__analytics-harness');
-  await expect(page.locator('body')).toHaveAttribute('data-tracking', /on|off/);
-  // Events go out in the background: give them time to leave.
-  await page.waitForTimeout(500);
-}
+// The shared server and its fake provider serve every spec: one question at a time.
+test.describe.configure({ mode: 'serial' });
 
 /** What the browser says about tracking, set before any page script runs. */
 async function preferences(page: Page, prefs: { doNotTrack?: string; gpc?: boolean }) {
@@ -84,36 +26,72 @@ function trackCalls(page: Page): string[] {
   return calls;
 }
 
-test.describe('anonymous analytics in the browser', () => {
-  test('events reach the server under a stored visitor ID when nothing opts out', async ({
-    fastPage: page,
-    request,
-  }) => {
-    const calls = trackCalls(page);
-    await openHarness(page);
-    await expect(page.locator('body')).toHaveAttribute('data-tracking', 'on');
-    expect(calls.length).toBeGreaterThan(0);
-    const visitorId = await page.evaluate(() => localStorage.getItem('bastion.visitorId'));
-    expect(visitorId).toMatch(/^[0-9a-f-]{36}$/);
-    const input = encodeURIComponent(JSON.stringify({ visitorId }));
-    const exported = await request.get(`/api/trpc/analytics.export?input=${input}`);
-    const { result } = (await exported.json()) as {
-      result: { data: { events: { event: string }[] } };
-    };
-    expect(result.data.events.map((e) => e.event).sort()).toEqual(['page_view', 'question_asked']);
-  });
+/** Loads the page, asks one question and waits for the answer: every event the page would send. */
+async function visitAndAsk(page: Page) {
+  await page.goto('/');
+  const input = page.getByTestId('assistant-input');
+  await input.click();
+  await input.fill('How do I configure the port?');
+  await input.press('Enter');
+  await expect(page.getByTestId('assistant-output')).not.toBeEmpty({ timeout: 20_000 });
+  // Events go out in the background: give them time to leave.
+  await page.waitForTimeout(1_000);
+}
 
-  for (const [name, prefs] of [
-    ['Do-Not-Track', { doNotTrack: '1' }],
-    ['Global Privacy Control', { gpc: true }],
-  ] as const) {
-    test(`${name}: no event is sent and no ID is stored`, async ({ fastPage: page }) => {
-      await preferences(page, prefs);
-      const calls = trackCalls(page);
-      await openHarness(page);
-      await expect(page.locator('body')).toHaveAttribute('data-tracking', 'off');
-      expect(calls).toEqual([]);
-      expect(await page.evaluate(() => localStorage.getItem('bastion.visitorId'))).toBeNull();
-    });
-  }
+async function openPrivacy(page: Page) {
+  await page.getByTestId('privacy-disclosure').locator('summary').click();
+  await expect(page.getByTestId('privacy-panel')).toBeVisible();
+}
+
+test('the page sends events under a visitor ID, and its Privacy panel exports and erases them', async ({
+  fastPage: page,
+  request,
+}) => {
+  const calls = trackCalls(page);
+  await visitAndAsk(page);
+  expect(calls.length).toBeGreaterThan(0);
+  const visitorId = await page.evaluate(() => localStorage.getItem('bastion.visitorId'));
+  expect(visitorId).toMatch(/^[0-9a-f-]{36}$/);
+
+  await openPrivacy(page);
+  await expect(page.getByTestId('privacy-visitor-id')).toHaveText(visitorId!);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('privacy-export').click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`bastion-data-${visitorId}.json`);
+  const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+    visitorId: string;
+    events: { event: string }[];
+  };
+  expect(exported.visitorId).toBe(visitorId);
+  expect(new Set(exported.events.map((e) => e.event))).toEqual(
+    new Set(['page_view', 'question_asked', 'answer_shown']),
+  );
+
+  await page.getByTestId('privacy-erase').click();
+  await page.getByTestId('privacy-erase-confirm').click();
+  await expect(page.getByTestId('privacy-message')).toContainText('Erased');
+  await expect(page.getByTestId('privacy-no-id')).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem('bastion.visitorId'))).toBeNull();
+  // The server holds nothing under that ID any more.
+  const input = encodeURIComponent(JSON.stringify({ visitorId }));
+  const after = await request.get(`/api/trpc/analytics.export?input=${input}`);
+  const { result } = (await after.json()) as { result: { data: { events: unknown[] } } };
+  expect(result.data.events).toEqual([]);
 });
+
+for (const [name, prefs] of [
+  ['Do-Not-Track', { doNotTrack: '1' }],
+  ['Global Privacy Control', { gpc: true }],
+] as const) {
+  test(`${name}: the page sends no event and stores no ID`, async ({ fastPage: page }) => {
+    await preferences(page, prefs);
+    const calls = trackCalls(page);
+    await visitAndAsk(page);
+    expect(calls).toEqual([]);
+    expect(await page.evaluate(() => localStorage.getItem('bastion.visitorId'))).toBeNull();
+    await openPrivacy(page);
+    await expect(page.getByTestId('privacy-opted-out')).toBeVisible();
+  });
+}
