@@ -84,6 +84,14 @@ async function ask(page: Page, fakeUrl: string, question: string): Promise<void>
   await page.getByTestId('message-copy').last().waitFor();
 }
 
+/** The README's screenshots: light, dark, mobile, and a Markdown answer with its sources open. */
+const SHOTS = [
+  'desktop-light-answer.png',
+  'desktop-dark-answer.png',
+  'mobile-light-empty.png',
+  'mobile-dark-answer.png',
+];
+
 const VIEWPORTS = {
   desktop: { width: 1280, height: 1000, isMobile: false },
   mobile: { width: 390, height: 844, isMobile: true },
@@ -126,8 +134,11 @@ async function axeAndShots(browser: Browser, origin: string, fakeUrl: string): P
         );
       };
       await check('empty');
-      if (scheme === 'light')
-        await page.screenshot({ path: join(shots, `${name}-light-empty.png`) });
+      const shot = async (state: 'empty' | 'answer') => {
+        const file = `${name}-${scheme}-${state}.png`;
+        if (SHOTS.includes(file)) await page.screenshot({ path: join(shots, file) });
+      };
+      await shot('empty');
       await ask(page, fakeUrl, 'How does Bastion protect against prompt injection?');
       const badge = page.getByTestId('assistant-badge').last();
       if (await badge.isVisible()) await badge.click();
@@ -137,7 +148,7 @@ async function axeAndShots(browser: Browser, origin: string, fakeUrl: string): P
         .locator('.message-user')
         .last()
         .evaluate((el) => el.scrollIntoView());
-      await page.screenshot({ path: join(shots, `${name}-${scheme}-answer.png`) });
+      await shot('answer');
       if (csp.length > 0) failures.push(`CSP violations in ${label}: ${csp.join(' | ')}`);
       await context.close();
     }
