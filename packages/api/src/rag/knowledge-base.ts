@@ -1,19 +1,17 @@
 import type { Kysely } from 'kysely';
-import { openStorage, type Storage } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { writeTransaction } from '../db/transaction.ts';
+import type { LexicalStats, SearchStorage } from '../storage/lexical.ts';
+import { openSearchStorage, type StorageOptions } from '../storage/open.ts';
 import { checkCollection, DEFAULT_COLLECTION } from './collections.ts';
 import { EmbeddingsClient, type EmbeddingsConfig } from './embeddings.ts';
 import { type IngestRequest, type IngestSummary, ingestDocuments } from './ingest/pipeline.ts';
-import type { Passage, RetrieveOptions, Retriever } from './retriever.ts';
+import { PASSAGE_GAP, type Passage, type RetrieveOptions, type Retriever } from './retriever.ts';
 import { sanitizeMetadata, sanitizePassageText, sanitizeSnippet } from './sanitize.ts';
 import type { ScoredChunk } from './search/bm25.ts';
-import { ensureCollectionIndex } from './search/collection-index.ts';
 import { rankChunks } from './search/rank.ts';
 import { hitExcerpt } from './search/snippet.ts';
-import { TermStats } from './search/term-stats.ts';
 import { deleteDocuments } from './store.ts';
-import { nearestChunks, reciprocalRankFusion } from './vectors.ts';
+import { reciprocalRankFusion } from './vectors.ts';
 
 export type SearchMode = 'fts' | 'hybrid';
 
@@ -71,8 +69,7 @@ export interface KnowledgeBaseLogger {
   warn(fields: object, message: string): void;
 }
 
-export interface KnowledgeBaseOptions {
-  databasePath: string;
+export interface KnowledgeBaseOptions extends StorageOptions {
   /** Hybrid retrieval (BM25 + vectors, fused by reciprocal rank) when set. */
   embeddings?: EmbeddingsConfig | null;
   /** Pseudo-relevance feedback on the lexical side (default on). */
@@ -109,9 +106,9 @@ type ChunkRow = {
  * optionally fused with vector search). Chat uses it as its `Retriever`.
  */
 export class KnowledgeBase implements Retriever {
-  readonly #storage: Storage;
+  readonly #storage: SearchStorage;
   readonly #db: Kysely<Database>;
-  readonly #stats: TermStats;
+  readonly #stats: LexicalStats;
   readonly #embeddings: EmbeddingsClient | null;
   readonly #expand: boolean;
   readonly #log: KnowledgeBaseLogger | undefined;
@@ -120,11 +117,16 @@ export class KnowledgeBase implements Retriever {
   #refreshing: Promise<void> | null = null;
   #open = true;
 
-  private constructor(storage: Storage, options: KnowledgeBaseOptions) {
+  private constructor(storage: SearchStorage, options: KnowledgeBaseOptions) {
     this.#storage = storage;
     this.#db = storage.db;
-    this.#stats = new TermStats(storage.db);
-    this.#embeddings = options.embeddings ? new EmbeddingsClient(options.embeddings) : null;
+    this.#stats = storage.stats;
+    if (options.embeddings && !storage.vectors) {
+      options.log?.warn({}, 'this database has no vector search; retrieval is full-text only');
+    }
+    // Embeddings only where they can be searched: otherwise every ingest would pay for vectors.
+    this.#embeddings =
+      options.embeddings && storage.vectors ? new EmbeddingsClient(options.embeddings) : null;
     this.#expand = options.queryExpansion ?? true;
     this.#log = options.log;
     this.#status = {
@@ -137,9 +139,9 @@ export class KnowledgeBase implements Retriever {
     };
   }
 
-  /** Opens the database at `databasePath`, applying pending migrations. */
+  /** Opens the database (`databaseUrl`, else the file at `databasePath`), applying migrations. */
   static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
-    const kb = new KnowledgeBase(await openStorage(options.databasePath), options);
+    const kb = new KnowledgeBase(await openSearchStorage(options), options);
     await kb.#refreshStatus();
     return kb;
   }
@@ -206,7 +208,7 @@ export class KnowledgeBase implements Retriever {
       const row = rows.get(chunkId);
       if (!row) continue;
       const more = (also.get(chunkId) ?? []).map((c) => rows.get(c)?.body ?? '');
-      bodies.set(chunkId, [row.body, ...more].join('\n\n'));
+      bodies.set(chunkId, [row.body, ...more].join(PASSAGE_GAP));
       hits.push({
         chunkId,
         documentId: row.documentId,
@@ -285,7 +287,7 @@ export class KnowledgeBase implements Retriever {
           interactive: true,
           ...(signal ? { signal } : {}),
         });
-        const nearest = await nearestChunks(this.#db, vector as Float32Array, {
+        const nearest = await this.#storage.nearestChunks(vector as Float32Array, {
           collection,
           model: this.#embeddings.model,
           k: depth,
@@ -325,7 +327,7 @@ export class KnowledgeBase implements Retriever {
     request: Omit<IngestRequest, 'collection'> & { collection?: string },
   ): Promise<IngestSummary> {
     const collection = checkCollection(request.collection);
-    await writeTransaction(this.#db, (trx) => ensureCollectionIndex(trx, collection));
+    await this.#storage.ensureCollection(collection);
     const summary = await ingestDocuments(
       { db: this.#db, embeddings: this.#embeddings },
       { ...request, collection },

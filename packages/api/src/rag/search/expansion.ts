@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import type { LexicalIndex } from '../../storage/lexical.ts';
 import type { ScoredChunk } from './bm25.ts';
 import { STOPWORDS } from './stopwords.ts';
-import type { IndexStats } from './term-stats.ts';
 import { words } from './terms.ts';
 
 /** Pseudo-relevance feedback (RM3-style) settings, tuned on NFCorpus dev/train, not test. */
@@ -42,7 +42,7 @@ export const FEEDBACK = {
  */
 export async function expansionTerms(
   db: Kysely<Database>,
-  stats: IndexStats,
+  stats: LexicalIndex,
   queryTerms: readonly string[],
   feedback: readonly ScoredChunk[],
 ): Promise<string[]> {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { bm25TopK, type ScoredChunk } from './bm25.ts';
+import type { LexicalStats } from '../../storage/lexical.ts';
+import type { ScoredChunk } from './bm25.ts';
 import { expansionTerms, FEEDBACK } from './expansion.ts';
-import type { TermStats } from './term-stats.ts';
 import { queryTerms } from './terms.ts';
 
 export interface Ranking {
@@ -18,7 +18,7 @@ export interface Ranking {
  */
 export async function rankChunks(
   db: Kysely<Database>,
-  stats: TermStats,
+  stats: LexicalStats,
   query: string,
   { collection, k, expand }: { collection: string; k: number; expand: boolean },
 ): Promise<Ranking> {
@@ -28,7 +28,7 @@ export async function rankChunks(
   const index = await stats.collection(collection);
   if (!index) return { chunks: [], terms };
   const feedback = expand && terms.length <= FEEDBACK.maxQueryTerms;
-  const first = await bm25TopK(db, index, terms, {
+  const first = await index.topK(terms, {
     k: feedback ? Math.max(k, FEEDBACK.depth) : k,
   });
   if (!feedback || first.length === 0) return { chunks: first.slice(0, k), terms };
@@ -40,7 +40,7 @@ export async function rankChunks(
   // enters when w · score beats the first pass at that depth, so scores keep falling.
   const head = first.slice(0, FEEDBACK.depth);
   const last = head.length === FEEDBACK.depth ? (head.at(-1)?.score ?? 0) : 0;
-  const second = await bm25TopK(db, index, extra, {
+  const second = await index.topK(extra, {
     k: FEEDBACK.depth,
     floor: last / FEEDBACK.weight,
   });

@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { stemmer } from 'stemmer';
 import type { Database } from '../../db/schema.ts';
-import { bestMatches, IDF_FLOOR } from './bm25.ts';
+import type { LexicalIndex, LexicalStats } from '../../storage/lexical.ts';
+import { bestMatches, bm25TopK, IDF_FLOOR, type TopKOptions } from './bm25.ts';
 import { collectionIndexes, type IndexTables, indexTables } from './collection-index.ts';
 import { ftsPhrase } from './terms.ts';
 
@@ -11,7 +12,7 @@ const MAX_CACHED_TERMS = 50_000;
  * One collection's counts for ranking, as FTS5's bm25() sees them in the collection's own index
  * (rows, and rows matching each term), cached until the database changes.
  */
-export class IndexStats {
+export class IndexStats implements LexicalIndex {
   readonly #db: Kysely<Database>;
   readonly tables: IndexTables;
   /** Chunks in the collection's index. */
@@ -71,6 +72,10 @@ export class IndexStats {
     const idf = Math.log((this.rows - n + 0.5) / (n + 0.5));
     return idf > 0 ? idf : IDF_FLOOR;
   }
+
+  topK(terms: readonly string[], options: TopKOptions) {
+    return bm25TopK(this.#db, this, terms, options);
+  }
 }
 
 /**
@@ -78,7 +83,7 @@ export class IndexStats {
  * data_version` moves when another connection commits, `invalidate()` marks this connection's
  * own writes.
  */
-export class TermStats {
+export class TermStats implements LexicalStats {
   readonly #db: Kysely<Database>;
   #indexes = new Map<string, number>();
   readonly #collections = new Map<string, IndexStats | null>();

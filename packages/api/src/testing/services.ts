@@ -1,0 +1,187 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Real PostgreSQL and Redis for tests: each in a fresh temp folder on a loopback port, stopped and
+ * removed by `stop()` whether the tests passed or not. PostgreSQL refuses to run as root, so when
+ * the tests do, the cluster belongs to the `postgres` user and its programs run through `runuser`.
+ */
+
+export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
+const START_TIMEOUT_MS = 20_000;
+
+export interface TestService {
+  /** `postgres://…` or `redis://…` on 127.0.0.1. */
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/** A port free on loopback now (the service binds it next; a race with another binder is rare). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+/** Whether something accepts TCP connections on the loopback port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Resolves once `ready` says so, failing when the process exits or takes too long. */
+async function waitUntilReady(
+  ready: () => Promise<boolean> | boolean,
+  port: number,
+  child: ChildProcess,
+  name: string,
+): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    if (await ready()) return;
+    if (Date.now() > deadline) throw new Error(`${name} did not listen on ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+const asRoot = process.getuid?.() === 0;
+
+/** Runs a PostgreSQL program as its owner: `postgres` when we are root, ourselves otherwise. */
+function postgresCommand(program: string, args: string[]): [string, string[]] {
+  const path = join(POSTGRES_BIN, program);
+  return asRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
+}
+
+/** A throwaway PostgreSQL cluster (trust authentication, user `postgres`, database `postgres`). */
+export async function startPostgres(): Promise<TestService> {
+  const dir = mkdtempSync(join(tmpdir(), 'bastion-pg-'));
+  let child: ChildProcess | null = null;
+  const stop = async () => {
+    // Fast shutdown: the cluster is thrown away, so no checkpoint is needed.
+    if (child) await stopProcess(child, 'SIGINT');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    if (asRoot) {
+      const { uid, gid } = postgresIds();
+      chownSync(dir, uid, gid);
+    }
+    const data = join(dir, 'data');
+    const [initdb, initArgs] = postgresCommand('initdb', [
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '-D',
+      data,
+    ]);
+    execFileSync(initdb, initArgs, { stdio: 'ignore' });
+    const port = await freePort();
+    const [postgres, args] = postgresCommand('postgres', [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      '-k',
+      dir,
+      // A test cluster needs no durability; fsync off makes ingest benchmarks measure the engine.
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+    ]);
+    child = spawn(postgres, args, { stdio: 'ignore' });
+    // The port opens before the cluster accepts sessions; pg_isready asks the server itself.
+    const [isReady, readyArgs] = postgresCommand('pg_isready', [
+      '-q',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      `${port}`,
+    ]);
+    const ready = () => spawnSync(isReady, readyArgs, { stdio: 'ignore' }).status === 0;
+    await waitUntilReady(ready, port, child, 'postgres');
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function postgresIds(): { uid: number; gid: number } {
+  const [uid, gid] = ['-u', '-g'].map((flag) =>
+    Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim()),
+  );
+  return { uid: uid as number, gid: gid as number };
+}
+
+/** A throwaway Redis without persistence. */
+export async function startRedis(): Promise<TestService> {
+  const dir = mkdtempSync(join(tmpdir(), 'bastion-redis-'));
+  let child: ChildProcess | null = null;
+  const stop = async () => {
+    if (child) await stopProcess(child, 'SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const port = await freePort();
+    child = spawn(
+      REDIS_SERVER,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitUntilReady(() => listening(port), port, child, 'redis-server');
+    return { url: `redis://127.0.0.1:${port}`, port, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
