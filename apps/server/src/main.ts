@@ -1,15 +1,18 @@
 import { ConfigError, loadConfig } from './config/env.ts';
+import { environmentWithoutSecrets } from './secret-env.ts';
 import { createServer } from './server.ts';
 import { answerPathLine, listenFailure } from './startup.ts';
 
 async function main(): Promise<void> {
   // Files the server creates (database, analytics, logs) are private to its user: 0600, dirs 0700.
   process.umask(0o077);
+  // Before anything can start a child: credentials leave the process environment (secret-env.ts).
+  const env = environmentWithoutSecrets();
   // A path, not a secret: read before anything tidies the environment.
   const openaiKeyFile = process.env.OPENAI_API_KEY_FILE;
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`bastion: ${error.message}\n`);

@@ -1,5 +1,7 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createBastionClient, errorReason } from '@bastion/api/client';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/env.ts';
@@ -28,6 +30,7 @@ describe('tools configuration', () => {
       allowBehind: false,
       gitBase: 'origin/main',
       auditLogPath: resolve('data', 'tools_audit.log'),
+      secrets: [],
     });
   });
 
@@ -50,6 +53,7 @@ describe('tools configuration', () => {
       allowBehind: true,
       gitBase: 'upstream/release-1.2',
       auditLogPath: '/srv/bastion/tools_audit.log',
+      secrets: [],
     });
     expect(loadConfig({ TOOLS_AUDIT_LOG: '/var/log/tools.log' }).tools.auditLogPath).toBe(
       '/var/log/tools.log',
@@ -133,4 +137,101 @@ describe('tools over HTTP', () => {
       await server.stop();
     }
   });
+});
+
+describe('a script run by the server', () => {
+  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+  const OPENAI_SECRET = 'sk-proc-environ-secret-0123456789abcdef';
+
+  /** A committed repository holding one script that dumps two environment blocks as hex. */
+  function repoWithPeek(): string {
+    const repo = tempDir();
+    mkdirSync(join(repo, 'scripts'));
+    writeFileSync(
+      join(repo, 'scripts', 'peek.sh'),
+      'for f in /proc/$PPID/environ "/proc/$1/environ"; do od -An -tx1 -v "$f" 2>/dev/null; done\n',
+    );
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: repo,
+        stdio: 'ignore',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@example.com',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@example.com',
+        },
+      });
+    git('init', '--quiet', '--initial-branch=main');
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'peek');
+    return repo;
+  }
+
+  it("finds no credential in the server's environment (/proc/<pid>/environ, old or new)", async () => {
+    const repo = repoWithPeek();
+    const dataDir = tempDir();
+    const serverTmp = tempDir();
+    const child = spawn(process.execPath, [main], {
+      env: {
+        PATH: process.env.PATH,
+        TMPDIR: serverTmp,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        WEB_ROOT: 'none',
+        RAG_DEMO_ROOT: 'none',
+        LOG_LEVEL: 'info',
+        DISABLE_PRIMARY: '1',
+        ADMIN_API_KEYS: `ops:${ADMIN_SECRET}`,
+        API_KEYS: `reader:${USER_SECRET}`,
+        OPENAI_API_KEY: OPENAI_SECRET,
+        REPO_ROOT: repo,
+        ALLOW_TOOLS: '1',
+        ALLOW_SCRIPTS: 'scripts/peek.sh',
+        GIT_BASE: 'HEAD',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        let output = '';
+        const timer = setTimeout(
+          () => reject(new Error(`server did not start:\n${output}`)),
+          30_000,
+        );
+        const read = (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /serving (http:\/\/[\d.:]+)/.exec(output)?.[1];
+          if (found) {
+            clearTimeout(timer);
+            resolveUrl(found);
+          }
+        };
+        child.stdout.on('data', read);
+        child.stderr.on('data', read);
+      });
+      const secrets = [ADMIN_SECRET, USER_SECRET, OPENAI_SECRET];
+
+      // The server's own environment block, as any process of its user may read it.
+      const environ = readFileSync(`/proc/${child.pid}/environ`, 'latin1');
+      for (const secret of secrets) expect(environ).not.toContain(secret);
+      expect(environ).not.toMatch(/API_KEYS|OPENAI_API_KEY/);
+      // The handoff file the first image wrote is gone.
+      expect(readdirSync(serverTmp)).toEqual([]);
+
+      const admin = createBastionClient({ url, apiKey: ADMIN_SECRET });
+      const call = await admin.tools.exec.mutate({
+        tool: 'run_script',
+        args: { script: 'scripts/peek.sh', args: [String(child.pid)] },
+      });
+      if (call.tool !== 'run_script' || call.result.dryRun) throw new Error('expected a run');
+      const seen = Buffer.from(call.result.stdout.replace(/\s+/g, ''), 'hex').toString('latin1');
+      for (const secret of secrets) expect(seen).not.toContain(secret);
+    } finally {
+      child.kill('SIGKILL');
+      for (const dir of [repo, dataDir, serverTmp]) rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

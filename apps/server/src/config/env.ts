@@ -1,3 +1,4 @@
+import { configuredSecrets, type ToolSettings } from '@bastion/api';
 import { z } from 'zod';
 import { analyticsSection } from './analytics.ts';
 import { baseSection } from './base.ts';
@@ -69,5 +70,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  // Tools redact every configured secret, by value, from their output and the audit log.
+  (built.tools as ToolSettings).secrets = configuredSecrets(env);
   return built as ServerConfig;
 }
