@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { dependencyAudit } from './audit-deps.ts';
 import { SKIPPED } from './containers/engine.ts';
+import { watchLeftovers } from './leftovers.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -104,7 +105,11 @@ function latestRunSummary(): TaskSummary[] {
 /** A whole-repository check run after the suites, counted by its exit code. */
 function check(runner: string, script: string): Tally {
   console.log(`\n=== ${runner}`);
-  const result = spawnSync(process.execPath, [join(root, script)], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(root, script)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: testEnv,
+  });
   const ok = result.status === 0;
   return { runner, passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
 }
@@ -121,6 +126,11 @@ function containerCheck(): Tally {
   const ok = result.status === 0;
   return { runner, passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
 }
+
+// Every child runs with a private TMPDIR and a run marker; `leftovers.finish()` counts what the
+// suites left in the real temp folder and which of their processes still run.
+const leftovers = watchLeftovers();
+const testEnv = leftovers.env;
 
 ensureSystemPackages();
 
@@ -142,7 +152,7 @@ const turbo = spawnSync(
     '--summarize',
     '--concurrency=2',
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: testEnv },
 );
 
 const tallies = dirs.flatMap(readReports);
@@ -175,6 +185,8 @@ for (const task of latestRunSummary()) {
     }
   }
 }
+
+tallies.push(leftovers.finish());
 
 const passed = tallies.reduce((n, t) => n + t.passed, 0);
 const failed = tallies.reduce((n, t) => n + t.failed, 0);
