@@ -215,3 +215,40 @@ test('the page follows new text, but not after the reader scrolled up', async ({
   // The composer never left the viewport.
   await expect(page.getByTestId('assistant-input')).toBeInViewport();
 });
+
+test('on a phone: one column, the composer in view, chats behind the menu, Esc closes it', async ({
+  fastPage: page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${chat.origin}/`);
+  await expect(page.getByTestId('assistant-input')).toBeInViewport();
+  await expect(page.getByTestId('conversation-new')).toBeHidden();
+  const menu = page.getByRole('button', { name: 'Chats' });
+  await menu.click();
+  await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByTestId('conversation-new')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('conversation-new')).toBeHidden();
+  await expect(menu).toBeFocused();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(390);
+});
+
+test('the theme follows the system and the toggle overrides it, across reloads', async ({
+  fastPage: page,
+}) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${chat.origin}/`);
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const dark = await background();
+  const toggle = page.getByTestId('theme-toggle');
+  await toggle.click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  const light = await background();
+  expect(light).not.toBe(dark);
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await background()).toBe(dark);
+});

@@ -65,6 +65,7 @@ export function App() {
     loadCollections,
   );
   const [menuOpen, setMenuOpen] = createSignal(false);
+  let menuButton!: HTMLButtonElement;
 
   onMount(() => {
     // The first screen needs only the status summary; the typed client and the Markdown lexer
@@ -96,7 +97,14 @@ export function App() {
           aria-expanded={menuOpen()}
           aria-controls="sidebar"
           aria-label="Chats"
-          onClick={() => setMenuOpen(!menuOpen())}
+          ref={menuButton}
+          onClick={() => {
+            const open = !menuOpen();
+            setMenuOpen(open);
+            // Opening moves focus into the chats; closing leaves it on the toggle.
+            if (open)
+              document.querySelector<HTMLElement>('[data-testid="conversation-new"]')?.focus();
+          }}
         >
           <span aria-hidden="true">☰</span>
         </button>
@@ -123,8 +131,24 @@ export function App() {
         </div>
       </header>
       <div class="app-body">
-        <nav id="sidebar" class="sidebar" aria-label="Chats">
-          <ConversationList store={chat} onChosen={() => setMenuOpen(false)} />
+        <nav
+          id="sidebar"
+          class="sidebar"
+          aria-label="Chats"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && menuOpen()) {
+              setMenuOpen(false);
+              menuButton.focus();
+            }
+          }}
+        >
+          <ConversationList
+            store={chat}
+            onChosen={() => {
+              setMenuOpen(false);
+              document.getElementById('assistant-input')?.focus();
+            }}
+          />
           <div class="sidebar-footer">
             <PrivacyDisclosure tracker={tracker} client={bastion} />
             <ToolsDisclosure />
