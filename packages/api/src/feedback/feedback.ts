@@ -90,7 +90,8 @@ export class Feedback {
         )
         .returning(['created_at'])
         .executeTakeFirstOrThrow();
-      return previous.created_at !== now;
+      // Number(): PostgreSQL returns its bigint columns as strings.
+      return Number(previous.created_at) !== now;
     });
     this.#submitted.inc({ rating: input.rating });
     return replaced;
@@ -116,8 +117,8 @@ export class Feedback {
       requestId: r.request_id,
       rating: r.rating,
       note: r.note,
-      createdAt: new Date(r.created_at).toISOString(),
-      updatedAt: new Date(r.updated_at).toISOString(),
+      createdAt: new Date(Number(r.created_at)).toISOString(),
+      updatedAt: new Date(Number(r.updated_at)).toISOString(),
     }));
   }
 
