@@ -239,7 +239,8 @@ test('the theme follows the system and the toggle overrides it, across reloads',
 }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(`${chat.origin}/`);
-  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const background = () =>
+    page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   const dark = await background();
   const toggle = page.getByTestId('theme-toggle');
   await toggle.click();

@@ -161,6 +161,7 @@ export function App() {
             rag={() => summary()?.rag}
             actions={{
               copy: (text) => navigator.clipboard.writeText(text),
+              sourceOpened: (rank) => tracker.track('source_opened', { rank: Math.min(rank, 100) }),
               submitFeedback: async (requestId, rating, note) => {
                 if (!note) tracker.track('feedback_given', { rating });
                 const visitorId = tracker.visitorId();

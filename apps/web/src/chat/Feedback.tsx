@@ -1,5 +1,7 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import { ThumbIcon } from './icons.tsx';
+
+const RATINGS = ['up', 'down'] as const;
 
 export type SubmitFeedback = (
   requestId: string,
@@ -31,26 +33,20 @@ export function Feedback(props: {
 
   return (
     <div class="feedback">
-      <button
-        type="button"
-        class="icon-button"
-        data-testid="feedback-up"
-        aria-label="Good answer"
-        aria-pressed={props.rating === 'up'}
-        onClick={() => void rate('up')}
-      >
-        <ThumbIcon />
-      </button>
-      <button
-        type="button"
-        class="icon-button"
-        data-testid="feedback-down"
-        aria-label="Bad answer"
-        aria-pressed={props.rating === 'down'}
-        onClick={() => void rate('down')}
-      >
-        <ThumbIcon down />
-      </button>
+      <For each={RATINGS}>
+        {(rating) => (
+          <button
+            type="button"
+            class="icon-button"
+            data-testid={`feedback-${rating}`}
+            aria-label={rating === 'up' ? 'Good answer' : 'Bad answer'}
+            aria-pressed={props.rating === rating}
+            onClick={() => void rate(rating)}
+          >
+            <ThumbIcon down={rating === 'down'} />
+          </button>
+        )}
+      </For>
       <Show when={noteOpen() && props.rating}>
         {(rating) => (
           <form

@@ -15,6 +15,8 @@ export interface MessageActions {
   edit: (id: string, text: string) => void;
   feedback: (id: string, rating: 'up' | 'down') => void;
   submitFeedback: SubmitFeedback;
+  /** A `[n]` marker was followed (analytics: the source's rank, nothing else). */
+  sourceOpened?: (rank: number) => void;
 }
 
 export function Message(props: {
@@ -127,6 +129,7 @@ function Answer(props: Parameters<typeof Message>[0]) {
       if (index === null || !details) return;
       event.preventDefault();
       details.open = true;
+      props.actions.sourceOpened?.(n);
       document.getElementById(sourceId(index))?.focus();
     },
     copyText: props.actions.copy,
