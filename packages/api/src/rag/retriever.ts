@@ -7,7 +7,10 @@ export interface Passage {
   url?: string;
   /** Short, highlighted, secret-redacted excerpt for citations. */
   snippet: string;
-  /** The chunk's full text, for prompt context and extractive answers. */
+  /**
+   * The text of the document's best chunk, for prompt context and extractive answers; another
+   * chunk of the document may follow, after PASSAGE_GAP.
+   */
   text: string;
   score: number;
 }
@@ -23,6 +26,9 @@ export interface RetrieveOptions {
    */
   groupByDocument?: boolean;
 }
+
+/** Between two chunks of one passage: text may be missing there, and sentences may be cut. */
+export const PASSAGE_GAP = '\n\n[…]\n\n';
 
 /** What chat needs from the knowledge base. */
 export interface Retriever {

@@ -5,7 +5,7 @@ import {
   NO_ANSWER,
   sentencesOf,
 } from '../../src/chat/providers/extractive.ts';
-import type { Passage } from '../../src/rag/retriever.ts';
+import { PASSAGE_GAP, type Passage } from '../../src/rag/retriever.ts';
 
 const passage = (id: string, title: string, text: string): Passage => ({
   id,
@@ -64,6 +64,12 @@ describe('extractive answers', () => {
       'port for the listener, unless it is set. The PORT variable sets the listen port. It defaults to 8787 when unset and the',
     );
     expect(sentencesOf(cut.text)).toEqual(['The PORT variable sets the listen port.']);
+    // A passage joining two chunks of a document: the cuts on both sides of the gap are dropped.
+    const joined = `Set HOST to listen elsewhere. The address is${PASSAGE_GAP}is read at start. The PORT variable sets the listen port.`;
+    expect(sentencesOf(joined)).toEqual([
+      'Set HOST to listen elsewhere.',
+      'The PORT variable sets the listen port.',
+    ]);
     const answer = extractiveAnswer('Which variable sets the listen port?', [cut]);
     expect(answer).toContain('- The PORT variable sets the listen port. [1]');
     expect(answer).not.toMatch(/port for the listener|and the/);

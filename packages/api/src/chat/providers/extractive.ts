@@ -1,5 +1,5 @@
 import { stemmer } from 'stemmer';
-import type { Passage } from '../../rag/retriever.ts';
+import { PASSAGE_GAP, type Passage } from '../../rag/retriever.ts';
 import { STOPWORDS } from '../../rag/search/stopwords.ts';
 import { foldCase, words } from '../../rag/search/terms.ts';
 import { ProviderAborted } from './failure.ts';
@@ -70,23 +70,26 @@ const MID_SENTENCE = /^[\p{Ll},;:)\]}]/u;
 /**
  * Whole sentences of a passage (a table row or a list item counts as one), markup removed. A
  * chunk may start or end inside a sentence (long sections are split with overlap): the pieces
- * before the first and after the last sentence boundary are not sentences, so they are dropped.
+ * before the first and after the last sentence boundary of each chunk are not sentences, so they
+ * are dropped.
  */
 export function sentencesOf(text: string): string[] {
-  const all = blocks(text);
   const out: string[] = [];
-  all.forEach((block, b) => {
-    if (block.kind === 'row') {
-      out.push(block.text);
-      return;
-    }
-    const pieces = block.text.split(/(?<=[.!?])\s+(?=[A-Z0-9`*_"'([])/);
-    if (b === 0 && MID_SENTENCE.test(block.text)) pieces.shift();
-    if (b === all.length - 1 && block.kind === 'text' && !SENTENCE_END.test(block.text)) {
-      pieces.pop();
-    }
-    out.push(...pieces);
-  });
+  for (const chunk of text.split(PASSAGE_GAP)) {
+    const all = blocks(chunk);
+    all.forEach((block, b) => {
+      if (block.kind === 'row') {
+        out.push(block.text);
+        return;
+      }
+      const pieces = block.text.split(/(?<=[.!?])\s+(?=[A-Z0-9`*_"'([])/);
+      if (b === 0 && MID_SENTENCE.test(block.text)) pieces.shift();
+      if (b === all.length - 1 && block.kind === 'text' && !SENTENCE_END.test(block.text)) {
+        pieces.pop();
+      }
+      out.push(...pieces);
+    });
+  }
   return out
     .map((s) => s.replace(/\*\*|__/g, '').trim())
     .filter((s) => s.length >= 12 && s.length <= 400);
