@@ -62,8 +62,12 @@ function startServer(): Promise<string> {
 }
 
 /** Polls /healthz one request at a time until `stop()`; resolves with every latency (ms). */
-function pollHealth(base: string): { stop: () => Promise<number[]> } {
+function pollHealth(base: string): {
+  stop: () => Promise<number[]>;
+  worstSince: (t: number) => number;
+} {
   const latencies: number[] = [];
+  const finishedAt: number[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -71,6 +75,7 @@ function pollHealth(base: string): { stop: () => Promise<number[]> } {
       const response = await fetch(`${base}/healthz`);
       await response.arrayBuffer();
       latencies.push(performance.now() - started);
+      finishedAt.push(performance.now());
       await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
     }
   })();
@@ -80,6 +85,8 @@ function pollHealth(base: string): { stop: () => Promise<number[]> } {
       await loop;
       return latencies;
     },
+    /** The slowest reply that finished after `t`. */
+    worstSince: (t) => Math.max(0, ...latencies.filter((_, i) => (finishedAt[i] ?? 0) >= t)),
   };
 }
 
@@ -138,8 +145,10 @@ try {
     const content = fitting(make);
     const t = performance.now();
     const outcome = await ingest(base, `${name.replace(/\W+/g, '-')}-${path}`, content);
+    // Replies in flight at the end still count for this document: a short grace.
+    await new Promise((resolve) => setTimeout(resolve, 2 * POLL_EVERY_MS));
     console.log(
-      `  ${name.padEnd(48)} ${String(content.length).padStart(8)} chars  ${(performance.now() - t).toFixed(0).padStart(6)} ms  ${outcome}`,
+      `  ${name.padEnd(48)} ${String(content.length).padStart(8)} chars  ${(performance.now() - t).toFixed(0).padStart(6)} ms  slowest healthz ${during.worstSince(t).toFixed(0).padStart(5)} ms  ${outcome}`,
     );
   }
   const ingestMs = performance.now() - started;

@@ -48,15 +48,23 @@ class LockWaitingConnection implements DatabaseConnection {
   }
 
   #mayWait(sql: string): boolean {
-    if (this.#sqlite.inTransaction) return false;
-    return (
-      BEGIN.test(sql) || !(this.#database.prepare(sql) as unknown as { readonly: boolean }).readonly
-    );
+    return BEGIN.test(sql) || !this.#readonly(sql);
   }
 
-  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.#sqlite.inTransaction) {
+      // Statements chained by awaits never give the event loop a turn, so a transaction of many
+      // large writes (an ingest batch) would hold it from BEGIN to COMMIT: each write waits for
+      // the next turn instead. Other queries cannot slip in: the driver's mutex holds them.
+      if (!this.#readonly(query.sql)) await new Promise((resolve) => setImmediate(resolve));
+      return this.#inner.executeQuery(query);
+    }
     if (!this.#mayWait(query.sql)) return this.#inner.executeQuery(query);
     return withoutBlockingWait(this.#sqlite, () => this.#inner.executeQuery<R>(query));
+  }
+
+  #readonly(sql: string): boolean {
+    return (this.#database.prepare(sql) as unknown as { readonly: boolean }).readonly;
   }
 
   streamQuery<R>(
