@@ -110,7 +110,7 @@ const SHOWS = [
   'what was',
   'what were',
 ];
-const ASSISTANT = String.raw`(?:ai|a\.i\.|llm|large language model|language model|chatbot|assistant|ai assistant|bot|model|gpt|chatgpt|claude|copilot|agent)s?`;
+/** Names of a machine reader; the anchors and the pattern below are both made from this list. */
 const ASSISTANTS = [
   'ai',
   'a.i.',
@@ -126,7 +126,10 @@ const ASSISTANTS = [
   'claude',
   'copilot',
   'agent',
+  'summarizer',
+  'summariser',
 ];
+const ASSISTANT = `(?:${ASSISTANTS.map((name) => name.replaceAll('.', '\\.')).join('|')})s?`;
 const OUTPUT =
   '(?:response|reply|answer|message|output|summary|translation|responses|replies|answers)';
 const YOUR_OUTPUT = [
@@ -1532,11 +1535,13 @@ export const RULES: readonly InjectionRule[] = [
         'instruction',
         'dear',
         'hey',
+        'note for',
+        'notice for',
       ],
     ],
     startsAt: true,
     pattern: rx(
-      String.raw`\b(?:if\syou\sare|if\syou're|attention|note\sto|notice\sto|message\s(?:to|for)|instructions?\s(?:to|for)|dear|hey)\s(?:an?\s|the\s|all\s|any\s)?${ASSISTANT}\b`,
+      String.raw`\b(?:if\syou\sare|if\syou're|attention|note\s(?:to|for)|notice\s(?:to|for)|message\s(?:to|for)|instructions?\s(?:to|for)|dear|hey)\s(?:an?\s|the\s|all\s|any\s)?(?:automated\s)?${ASSISTANT}\b`,
     ),
   },
   {
@@ -1556,11 +1561,14 @@ export const RULES: readonly InjectionRule[] = [
         'scanning',
         'that read',
         'who read',
+        'reads',
+        'processes',
+        'sees',
       ].flatMap((verb) => ['this', 'these', 'the following'].map((what) => `${verb} ${what}`)),
     ],
     startsAt: ASSISTANTS,
     pattern: rx(
-      String.raw`\b${ASSISTANT}\s(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|viewing|scanning|that\sread|who\sread)s?\s(?:this|these|the\sfollowing)\b`,
+      String.raw`\b${ASSISTANT}\s(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|viewing|scanning|that\sread|who\sread|reads|processes|sees)s?\s(?:this|these|the\sfollowing)\b`,
     ),
   },
   {
