@@ -14,7 +14,7 @@ const usage = `Usage:
       SRI, loader, CSP (csp.txt), sri-manifest.json and .security/nginx.conf for a vite build.
   bastion-security check [--dist DIR | --url URL] [--update]
       Fails when the security headers differ from packages/security/policy-baseline.txt.
-  bastion-security nginx --upstream HOST:PORT --root DIR --listen PORT
+  bastion-security nginx --upstream HOST:PORT [--upstream HOST:PORT …] --root DIR --listen PORT
       [--tls-listen PORT --tls-cert FILE --tls-key FILE] [--prefix DIR] [--csp-file FILE]
       [--access-log PATH|off] [--error-log PATH] [--out FILE]
       Renders a complete nginx.conf (stdout unless --out).
@@ -94,7 +94,7 @@ function nginx(argv: string[]): number {
   const { values } = parseArgs({
     args: argv,
     options: {
-      upstream: { type: 'string' },
+      upstream: { type: 'string', multiple: true },
       root: { type: 'string' },
       listen: { type: 'string' },
       'tls-listen': { type: 'string' },
@@ -108,7 +108,9 @@ function nginx(argv: string[]): number {
     },
   });
   const { upstream, root, listen } = values;
-  if (!upstream || !root || !listen) return fail('--upstream, --root and --listen are required');
+  if (!upstream?.length || !root || !listen) {
+    return fail('--upstream, --root and --listen are required');
+  }
   const tlsParts = [values['tls-listen'], values['tls-cert'], values['tls-key']];
   if (tlsParts.some(Boolean) && !tlsParts.every(Boolean)) {
     return fail('--tls-listen, --tls-cert and --tls-key go together');

@@ -29,8 +29,11 @@ export const defaultEdgeLimits: EdgeLimits = {
 };
 
 export interface NginxOptions {
-  /** The Bastion server, `HOST:PORT`. */
-  upstream: string;
+  /**
+   * The Bastion server(s), `HOST:PORT` each: several stateless replicas (REDIS_URL, DATABASE_URL)
+   * are balanced, and a replica that fails is skipped for a while.
+   */
+  upstream: string | readonly string[];
   /** The built web app (the `dist/` that `bastion-security build` processed). */
   root: string;
   /** Plain-HTTP listener, `PORT` or `ADDR:PORT`. In TLS mode it only redirects to HTTPS. */
@@ -105,8 +108,45 @@ function hideUpstreamHeaders(): string[] {
   return names.map((name) => `proxy_hide_header ${name};`);
 }
 
-function proxy(csp: string): string[] {
+/** A replica that fails this often within the window is skipped for the window. */
+const UPSTREAM_MAX_FAILS = 2;
+const UPSTREAM_FAIL_TIMEOUT = '10s';
+
+/**
+ * When a request may go to another replica. nginx only ever does so before any byte of the
+ * response reached the client, and never for a POST it already sent (`non_idempotent` is left
+ * out): a started SSE answer is never replayed elsewhere, and a `chat.start` never runs twice.
+ * Plain API calls also move on from a replica answering 502/503; chat calls only from one that
+ * cannot be reached or does not answer, so a resume (`chat.stream` with `lastEventId`, a new GET)
+ * lands on a live replica after one dies.
+ */
+const NEXT_UPSTREAM = {
+  api: 'proxy_next_upstream error timeout http_502 http_503;',
+  chat: 'proxy_next_upstream error timeout;',
+};
+
+function upstreamBlock(upstream: string | readonly string[]): string[] {
+  const servers = [upstream].flat();
+  if (servers.length === 0) throw new Error('at least one upstream is required');
+  for (const server of servers) {
+    // Placed in the config unquoted: only a host (name, IPv4 or [IPv6]) and a port.
+    if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/.test(server)) {
+      throw new Error(`invalid upstream ${JSON.stringify(server)} (expected HOST:PORT)`);
+    }
+  }
+  return block('upstream bastion_server', [
+    ...servers.map(
+      (server) =>
+        `server ${server} max_fails=${UPSTREAM_MAX_FAILS} fail_timeout=${UPSTREAM_FAIL_TIMEOUT};`,
+    ),
+    'keepalive 16;',
+  ]);
+}
+
+function proxy(csp: string, retry: keyof typeof NEXT_UPSTREAM = 'api'): string[] {
   return [
+    NEXT_UPSTREAM[retry],
+    'proxy_next_upstream_tries 3;',
     'proxy_pass http://bastion_server;',
     'proxy_http_version 1.1;',
     'proxy_set_header Connection "";',
@@ -151,7 +191,7 @@ function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
       ...block(chat, [
         `limit_req zone=bastion_chat burst=${limits.chatBurst} nodelay;`,
         apiLimit,
-        ...proxy(csp),
+        ...proxy(csp, 'chat'),
       ]),
     ]);
   const listen = tls ? [`listen ${tls.listen} ssl http2;`] : [`listen ${options.listen};`];
@@ -321,7 +361,7 @@ export function renderNginxConfig(options: NginxOptions): string {
         'default "";',
       ]),
       '',
-      ...block('upstream bastion_server', [`server ${options.upstream};`, 'keepalive 16;']),
+      ...upstreamBlock(options.upstream),
       '',
       ...(options.tls ? [...redirectServer(options), ''] : []),
       ...siteServer(options, limits),

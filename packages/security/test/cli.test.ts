@@ -39,9 +39,15 @@ describe('bastion-security CLI', () => {
   it('nginx renders a complete config and insists on TLS options together', () => {
     const dist = viteDist();
     run('build', '--dist', dist);
-    const out = run('nginx', '--upstream', '127.0.0.1:8787', '--root', dist, '--listen', '8080');
+    const out = run(
+      'nginx',
+      ...['--upstream', '127.0.0.1:8787', '--upstream', '127.0.0.1:8788'],
+      ...['--root', dist, '--listen', '8080'],
+    );
     expect(out.status).toBe(0);
     expect(out.stdout).toContain('upstream bastion_server');
+    expect(out.stdout).toContain('server 127.0.0.1:8787 max_fails=');
+    expect(out.stdout).toContain('server 127.0.0.1:8788 max_fails=');
     expect(out.stdout).toContain(readFileSync(join(dist, buildFiles.csp), 'utf8').trim());
     const partial = run(
       'nginx',
