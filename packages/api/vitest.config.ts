@@ -1,3 +1,28 @@
 import { defineBastionConfig } from '../../vitest.shared.ts';
 
-export default defineBastionConfig();
+/**
+ * Two projects: every test on the embedded SQLite default, and the storage-facing suites again on
+ * a throwaway PostgreSQL (the same files; test/storage.ts picks the engine), so both storages
+ * pass one suite.
+ */
+export default defineBastionConfig({
+  test: {
+    projects: [
+      { extends: true, test: { name: 'sqlite' } },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: [
+            'test/rag/search.test.ts',
+            'test/rag/results.test.ts',
+            'test/rag/ingest.test.ts',
+            'test/feedback.test.ts',
+          ],
+          env: { BASTION_TEST_STORAGE: 'postgres' },
+          globalSetup: ['test/postgres-setup.ts'],
+        },
+      },
+    ],
+  },
+});

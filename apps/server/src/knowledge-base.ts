@@ -24,6 +24,7 @@ export async function openKnowledgeBase(
 ): Promise<KnowledgeBase> {
   const kb = await KnowledgeBase.open({
     databasePath: config.databasePath,
+    databaseUrl: config.storage.databaseUrl,
     embeddings: config.rag.embeddings,
     queryExpansion: config.rag.queryExpansion,
     log,

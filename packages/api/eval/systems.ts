@@ -25,7 +25,7 @@ export interface System {
  */
 export async function bastion(
   docs: readonly CorpusDocument[],
-  options: { queryExpansion?: boolean } = {},
+  options: { queryExpansion?: boolean; databaseUrl?: string } = {},
 ): Promise<System & { kb: KnowledgeBase }> {
   const tmp = mkdtempSync(join(tmpdir(), 'bastion-eval-'));
   try {
@@ -44,7 +44,7 @@ export async function bastion(
     const ingestS = (performance.now() - started) / 1000;
     return {
       kb,
-      label: `Bastion rag.search (${summary.chunks} chunks, ingest ${ingestS.toFixed(1)} s)`,
+      label: `Bastion rag.search${options.databaseUrl ? ' on PostgreSQL' : ''} (${summary.chunks} chunks, ingest ${ingestS.toFixed(1)} s)`,
       search: async (q) =>
         (await kb.search(q, { k: DEPTH, snippets: false })).hits.map((h) => h.path),
       close: async () => {

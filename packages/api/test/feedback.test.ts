@@ -4,19 +4,19 @@ import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/context.ts';
-import { openStorage } from '../src/db/database.ts';
 import { Feedback, NOTE_MAX_CHARS } from '../src/feedback/feedback.ts';
 import { createCaller } from '../src/root.ts';
 import { testDeps } from './deps.ts';
 import { cleanup, onCleanup, tempDir } from './rag/temp.ts';
 import { failureReason } from './reason.ts';
+import { openTestStorage } from './storage.ts';
 
 afterEach(cleanup);
 
 const anonymous: Actor = { keyId: null, role: 'anonymous' };
 
 async function setup(actor: Actor = anonymous) {
-  const storage = await openStorage(join(tempDir('bastion-feedback-'), 'bastion.sqlite'));
+  const storage = await openTestStorage(join(tempDir('bastion-feedback-'), 'bastion.sqlite'));
   onCleanup(() => storage.close());
   const registry = new Registry();
   const feedback = new Feedback(storage.db, registry);

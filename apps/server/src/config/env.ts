@@ -6,6 +6,7 @@ import { chatSection } from './chat.ts';
 import { ragSection } from './rag.ts';
 import { securitySection } from './security.ts';
 import { toolsSection } from './tools.ts';
+import { storageSection } from './storage.ts';
 
 // Each feature owns a section (its variables and typed config); add new ones here.
 const sections = {
@@ -16,6 +17,7 @@ const sections = {
   security: securitySection,
   tools: toolsSection,
 };
+  storage: storageSection,
 
 type Sections = typeof sections;
 type SectionConfig<K extends keyof Sections> = ReturnType<Sections[K]['build']>;

@@ -48,12 +48,21 @@ const initial: Migration = {
         for int, uint, float, sfloat, version, email, url, host, url_path, file with simple`.execute(
       db,
     );
+    // unicode61 splits at every punctuation mark; PostgreSQL's parser keeps `a.b`, `3.5` or
+    // `x@y.z` whole (host, float, email tokens). Punctuation becomes a space first, so both see
+    // the same words (`settings.darkMode` is found by `darkMode`).
+    await sql`
+      create function bastion_tsvector(title text, body text) returns tsvector
+      language sql immutable parallel safe as $$
+        select setweight(to_tsvector('bastion', regexp_replace(title, '[[:punct:]]+', ' ', 'g')), 'A')
+          || to_tsvector('bastion', regexp_replace(body, '[[:punct:]]+', ' ', 'g'))
+      $$`.execute(db);
     // Tokens of a chunk as FTS5 counts a row's length (every token of every column).
     await sql`
       create function bastion_tokens(title text, body text) returns integer
       language sql immutable parallel safe as $$
         select coalesce(sum(cardinality(positions)), 0)::integer
-        from unnest(to_tsvector('bastion', title) || to_tsvector('bastion', body))
+        from unnest(bastion_tsvector(title, body))
       $$`.execute(db);
 
     await sql`
@@ -80,9 +89,7 @@ const initial: Migration = {
         ordinal integer not null,
         title text not null,
         body text not null,
-        tsv tsvector generated always as (
-          setweight(to_tsvector('bastion', title), 'A') || to_tsvector('bastion', body)
-        ) stored,
+        tsv tsvector generated always as (bastion_tsvector(title, body)) stored,
         tokens integer generated always as (bastion_tokens(title, body)) stored
       )`.execute(db);
     await sql`create index chunks_document on chunks (document_id)`.execute(db);

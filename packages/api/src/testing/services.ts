@@ -7,7 +7,8 @@ import { join } from 'node:path';
 /**
  * Real PostgreSQL and Redis for tests: each in a fresh temp folder on a loopback port, stopped and
  * removed by `stop()` whether the tests passed or not. PostgreSQL refuses to run as root, so when
- * the tests do, the cluster belongs to the `postgres` user and its programs run through `runuser`.
+ * the tests do, the cluster belongs to the `postgres` user and its programs run as that user
+ * (spawned with its uid, so that signals reach the server itself, not a wrapper).
  */
 
 export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -22,7 +23,7 @@ export interface TestService {
 }
 
 /** A port free on loopback now (the service binds it next; a race with another binder is rare). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -74,16 +75,21 @@ function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
   });
 }
 
-const asRoot = process.getuid?.() === 0;
-
-/** Runs a PostgreSQL program as its owner: `postgres` when we are root, ourselves otherwise. */
-function postgresCommand(program: string, args: string[]): [string, string[]] {
-  const path = join(POSTGRES_BIN, program);
-  return asRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
+/** Who runs PostgreSQL's programs: `postgres` when we are root, ourselves otherwise. */
+function postgresOwner(): { uid: number; gid: number } | Record<string, never> {
+  if (process.getuid?.() !== 0) return {};
+  const [uid, gid] = ['-u', '-g'].map((flag) =>
+    Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim()),
+  );
+  return { uid: uid as number, gid: gid as number };
 }
 
 /** A throwaway PostgreSQL cluster (trust authentication, user `postgres`, database `postgres`). */
-export async function startPostgres(): Promise<TestService> {
+export async function startPostgres({
+  port: wanted,
+}: {
+  port?: number;
+} = {}): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-pg-'));
   let child: ChildProcess | null = null;
   const stop = async () => {
@@ -92,25 +98,16 @@ export async function startPostgres(): Promise<TestService> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    if (asRoot) {
-      const { uid, gid } = postgresIds();
-      chownSync(dir, uid, gid);
-    }
+    const owner = postgresOwner();
+    if (owner.uid !== undefined) chownSync(dir, owner.uid, owner.gid);
     const data = join(dir, 'data');
-    const [initdb, initArgs] = postgresCommand('initdb', [
-      '-A',
-      'trust',
-      '-U',
-      'postgres',
-      '-E',
-      'UTF8',
-      '--locale=C',
-      '-D',
-      data,
-    ]);
-    execFileSync(initdb, initArgs, { stdio: 'ignore' });
-    const port = await freePort();
-    const [postgres, args] = postgresCommand('postgres', [
+    execFileSync(
+      join(POSTGRES_BIN, 'initdb'),
+      ['-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '-D', data],
+      { stdio: 'ignore', ...owner },
+    );
+    const port = wanted ?? (await freePort());
+    const args = [
       '-D',
       data,
       '-p',
@@ -126,16 +123,11 @@ export async function startPostgres(): Promise<TestService> {
       'synchronous_commit=off',
       '-c',
       'full_page_writes=off',
-    ]);
-    child = spawn(postgres, args, { stdio: 'ignore' });
+    ];
+    child = spawn(join(POSTGRES_BIN, 'postgres'), args, { stdio: 'ignore', ...owner });
     // The port opens before the cluster accepts sessions; pg_isready asks the server itself.
-    const [isReady, readyArgs] = postgresCommand('pg_isready', [
-      '-q',
-      '-h',
-      '127.0.0.1',
-      '-p',
-      `${port}`,
-    ]);
+    const isReady = join(POSTGRES_BIN, 'pg_isready');
+    const readyArgs = ['-q', '-h', '127.0.0.1', '-p', `${port}`];
     const ready = () => spawnSync(isReady, readyArgs, { stdio: 'ignore' }).status === 0;
     await waitUntilReady(ready, port, child, 'postgres');
     return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop };
@@ -145,11 +137,20 @@ export async function startPostgres(): Promise<TestService> {
   }
 }
 
-function postgresIds(): { uid: number; gid: number } {
-  const [uid, gid] = ['-u', '-g'].map((flag) =>
-    Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim()),
-  );
-  return { uid: uid as number, gid: gid as number };
+/** A new empty database on a test server: its URL (tests and evaluations each get their own). */
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error('invalid database name');
+  const { default: pg } = await import('pg');
+  const client = new pg.Client(serverUrl);
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.href;
 }
 
 /** A throwaway Redis without persistence. */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { KnowledgeBase, type KnowledgeBaseOptions } from '../../src/rag/knowledge-base.ts';
+import { testDatabaseUrl } from '../storage.ts';
 import { onCleanup, tempDir } from './temp.ts';
 
 export { cleanup, tempDir } from './temp.ts';
@@ -9,8 +10,11 @@ export { cleanup, tempDir } from './temp.ts';
 export async function openKnowledgeBase(
   options: Partial<KnowledgeBaseOptions> = {},
 ): Promise<KnowledgeBase> {
+  // A test that names its file is about that file; the others run on the storage under test.
+  const databaseUrl = options.databasePath ? undefined : await testDatabaseUrl();
   const kb = await KnowledgeBase.open({
     databasePath: join(tempDir(), 'kb.sqlite'),
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...options,
   });
   onCleanup(() => kb.close());

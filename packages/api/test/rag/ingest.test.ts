@@ -4,8 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ingestCollectionFolders, ingestDemo } from '../../src/rag/demo.ts';
 import { listFiles, readFiles } from '../../src/rag/ingest/files.ts';
 import type { KnowledgeBase } from '../../src/rag/knowledge-base.ts';
+import { storageUnderTest } from '../storage.ts';
 import { makePdf } from './fixtures/pdf.ts';
 import { cleanup, openKnowledgeBase, tempDir } from './helpers.ts';
+
+const expectedJournalMode = storageUnderTest === 'postgres' ? 'postgresql 15' : 'wal';
 
 afterEach(cleanup);
 
@@ -138,7 +141,12 @@ describe('ingestion into the knowledge base', () => {
     expect(await kb.deleteDocument('other', id)).toBe(false);
     expect(await kb.deleteDocument('default', id)).toBe(true);
     expect(await paths(kb, 'one')).toEqual([]);
-    expect(kb.status()).toMatchObject({ ok: true, documents: 2, chunks: 2, journalMode: 'wal' });
+    expect(kb.status()).toMatchObject({
+      ok: true,
+      documents: 2,
+      chunks: 2,
+      journalMode: expectedJournalMode,
+    });
   });
 });
 

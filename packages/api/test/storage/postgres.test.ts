@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KnowledgeBase } from '../../src/rag/knowledge-base.ts';
+import { DatabaseUnavailableError, openPostgres } from '../../src/storage/postgres.ts';
+import {
+  createDatabase,
+  freePort,
+  startPostgres,
+  type TestService,
+} from '../../src/testing/services.ts';
+import { cleanup, onCleanup, tempDir } from '../rag/temp.ts';
+
+// PostgreSQL-only behaviour; the shared suites run on it through the `postgres` vitest project.
+
+let server: TestService;
+let databases = 0;
+
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await cleanup();
+  await server?.stop();
+});
+
+async function open(databaseUrl: string): Promise<KnowledgeBase> {
+  const kb = await KnowledgeBase.open({
+    databasePath: join(tempDir(), 'unused.sqlite'),
+    databaseUrl,
+  });
+  onCleanup(() => kb.close());
+  return kb;
+}
+
+async function freshDatabase(): Promise<string> {
+  databases += 1;
+  return createDatabase(server.url, `storage_${databases}`);
+}
+
+const DOCS = [
+  ['heart.md', 'Heart attack', 'A myocardial infarction blocks blood flow to the heart muscle.'],
+  [
+    'diet.md',
+    'Diet and the heart',
+    'Saturated fat and salt raise blood pressure; fibre lowers it.',
+  ],
+  ['sleep.md', 'Sleep', 'Adults need seven hours of sleep. Sleep loss raises blood pressure.'],
+  ['config.json', 'Settings', '{"settings": {"darkMode": true, "retention.days": 30}}'],
+  ['café.md', 'Café culture', 'Coffee houses (cafés) serve espresso; e-mail me at a@b.example.'],
+].map(([path, title, content]) => ({
+  path: path as string,
+  title: title as string,
+  content: content as string,
+  mimeType: 'text/plain',
+}));
+
+const QUERIES = ['blood pressure', 'heart', 'sleep loss', 'darkMode', 'cafe espresso', 'mail'];
+
+async function rankings(kb: KnowledgeBase) {
+  const out: Record<string, string[]> = {};
+  for (const q of QUERIES) out[q] = (await kb.search(q, { k: 5 })).hits.map((h) => h.path);
+  return out;
+}
+
+describe('PostgreSQL storage', () => {
+  it('ranks like the SQLite default (same BM25, same words)', async () => {
+    const sqlite = await KnowledgeBase.open({ databasePath: join(tempDir(), 'kb.sqlite') });
+    onCleanup(() => sqlite.close());
+    const postgres = await open(await freshDatabase());
+    for (const kb of [sqlite, postgres]) {
+      await kb.ingest({ source: 'api', removeMissing: false, documents: DOCS });
+    }
+    const expected = await rankings(sqlite);
+    expect(expected['darkMode']).toEqual(['config.json']);
+    expect(await rankings(postgres)).toEqual(expected);
+    expect(postgres.status()).toMatchObject({
+      ok: true,
+      journalMode: 'postgresql 15',
+      mode: 'fts',
+    });
+  });
+
+  it('serves what another replica ingests, with statistics that follow its writes', async () => {
+    const url = await freshDatabase();
+    const [one, two] = [await open(url), await open(url)];
+    await one.ingest({ source: 'api', removeMissing: false, documents: DOCS.slice(0, 2) });
+    const before = (await two.search('blood')).hits;
+    expect(before.map((h) => h.path).sort()).toEqual(['diet.md', 'heart.md']);
+    // More chunks holding "blood" on replica one: replica two's idf must move with them.
+    await one.ingest({ source: 'api', removeMissing: false, documents: DOCS.slice(2) });
+    const after = (await two.search('blood')).hits;
+    expect(after).toHaveLength(3);
+    const heart = (hits: typeof after) => hits.find((h) => h.path === 'heart.md')?.score;
+    expect(heart(after)).not.toBe(heart(before));
+    // Deleting through one replica removes the document and its statistics for both.
+    const { items } = await two.documents({ limit: 10 });
+    const sleep = items.find((d) => d.path === 'sleep.md');
+    expect(await two.deleteDocument(undefined, sleep?.id ?? 0)).toBe(true);
+    expect((await one.search('sleep')).hits).toEqual([]);
+  });
+
+  it('waits for a database that comes up after the server starts', async () => {
+    const port = await freePort();
+    const warnings: string[] = [];
+    const opening = openPostgres({
+      url: `postgres://postgres:hunter2secret@127.0.0.1:${port}/postgres`,
+      waitMs: 25_000,
+      log: { warn: (_fields, message) => warnings.push(message) },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const late = await startPostgres({ port });
+    try {
+      const storage = await opening;
+      expect(storage.applied).toEqual(['0001-postgres-schema']);
+      await storage.close();
+    } finally {
+      await late.stop();
+    }
+    expect(warnings).toEqual([`waiting for PostgreSQL at 127.0.0.1:${port}/postgres…`]);
+    expect(warnings.join('')).not.toContain('hunter2');
+  });
+
+  it('fails clearly, without the password, when the database stays unreachable', async () => {
+    const port = await freePort();
+    const error = await openPostgres({
+      url: `postgres://bastion:hunter2secret@127.0.0.1:${port}/bastion`,
+      waitMs: 1_000,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect((error as Error).message).toBe(
+      `PostgreSQL at 127.0.0.1:${port}/bastion is unreachable (ECONNREFUSED)`,
+    );
+  });
+
+  it('fails at once when the server refuses the login', async () => {
+    const url = new URL(server.url);
+    url.pathname = '/no_such_database';
+    const error = await openPostgres({ url: url.href, waitMs: 30_000 }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /^PostgreSQL at 127\.0\.0\.1:\d+\/no_such_database refused the connection \(3D000\)$/,
+    );
+  });
+});
