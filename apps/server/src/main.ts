@@ -1,3 +1,4 @@
+import { RedisUnavailableError } from '@bastion/api';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { environmentWithoutSecrets } from './secret-env.ts';
 import { createServer } from './server.ts';
@@ -21,7 +22,12 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const server = await createServer(config);
+  const server = await createServer(config).catch((error: unknown) => {
+    // A shared service that is unreachable or too old: one line, no stack.
+    if (!(error instanceof RedisUnavailableError)) throw error;
+    process.stderr.write(`bastion: ${error.message}\n`);
+    process.exit(1);
+  });
   const shutdown = async (signal: string) => {
     server.app.log.info({ signal }, 'shutting down');
     await server.stop();

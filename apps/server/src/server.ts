@@ -2,10 +2,13 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import {
   type ApiDeps,
   type Chat,
+  connectRedis,
   createChat,
   createToolRunner,
   Feedback,
   JsonlAnalyticsStore,
+  RedisChatLimiter,
+  RedisRuns,
   scheduleRetention,
 } from '@bastion/api';
 import fastifyCookie from '@fastify/cookie';
@@ -29,7 +32,7 @@ import {
   frameworkErrors,
   securityHeadersPlugin,
 } from './plugins/security-headers.ts';
-import { SessionStore } from './plugins/sessions.ts';
+import { RedisSessionStore, SessionStore } from './plugins/sessions.ts';
 import { webPlugin } from './plugins/web.ts';
 
 export interface BastionServer {
@@ -111,8 +114,25 @@ export async function createServer(
   restrictDataFiles(config.databasePath);
   // RATE_LIMIT_CHAT counts answers inside chat (every chat path), not HTTP requests.
   const chatLimits = { ...config.chat.limits, rate: config.security.rateLimits.chat };
+  // REDIS_URL: limits, caps, chat runs and sessions shared by every replica (start-up waits for it).
+  const redis = config.redis.url
+    ? await connectRedis(config.redis.url, app.log, { waitMs: config.redis.waitMs }).catch(
+        async (error) => {
+          await kb.close();
+          throw error;
+        },
+      )
+    : null;
+  const shared = redis
+    ? {
+        limiter: new RedisChatLimiter(redis, chatLimits),
+        // Finished runs stay resumable a minute, as in memory (create-chat.ts).
+        runs: await RedisRuns.open(redis, { retainMs: 60_000 }),
+      }
+    : null;
   const chat = createChat({ ...config.chat, limits: chatLimits }, kb, app.log, {
     defaultMetrics: true,
+    shared,
   });
   const { dir: analyticsDir, ...analyticsSettings } = config.analytics;
   const analyticsStore = await JsonlAnalyticsStore.open(analyticsDir);
@@ -139,7 +159,7 @@ export async function createServer(
   await app.register(hostPlugin, { allowedHosts: security.allowedHosts, listenHost: config.host });
   await app.register(securityHeadersPlugin, { webRoot: config.webRoot });
   await app.register(fastifyCookie);
-  await registerRateLimits(app);
+  await registerRateLimits(app, redis);
   const limiter = security.rateLimits.api
     ? createLimiter(app, 'api', security.rateLimits.api)
     : null;
@@ -153,7 +173,7 @@ export async function createServer(
     prefix: '/api',
     deps,
     security,
-    sessions: new SessionStore(),
+    sessions: redis ? new RedisSessionStore(redis) : new SessionStore(),
     limiter,
     signInLimiter,
   });
@@ -192,6 +212,9 @@ export async function createServer(
       chat.health.stop();
       retention?.stop();
       await app.close();
+      shared?.limiter.close();
+      await shared?.runs.close();
+      await redis?.quit().catch(() => {});
       await kb.close();
       await analyticsStore.close();
     },

@@ -166,7 +166,7 @@ export interface TestEdge {
  * Debian's nginx with the generated config in front of `upstream`, plain HTTP on a loopback port,
  * everything under one temp folder that `stop` removes.
  */
-export async function startTestEdge(upstream: string): Promise<TestEdge> {
+export async function startTestEdge(upstream: string | readonly string[]): Promise<TestEdge> {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-edge-'));
   let stop = async () => rmSync(dir, { recursive: true, force: true });
   try {

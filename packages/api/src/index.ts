@@ -41,6 +41,7 @@ export {
 export * from './rag/index.ts';
 export type { Passage, RetrieveOptions, Retriever } from './rag/retriever.ts';
 export { type AppRouter, appRouter, createCaller } from './root.ts';
+export * from './shared-state/index.ts';
 export { type StatusSummary, statusSummary } from './status/summary.ts';
 export * from './tools/index.ts';
 

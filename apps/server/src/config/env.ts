@@ -4,9 +4,10 @@ import { analyticsSection } from './analytics.ts';
 import { baseSection } from './base.ts';
 import { chatSection } from './chat.ts';
 import { ragSection } from './rag.ts';
+import { redisSection } from './redis.ts';
 import { securitySection } from './security.ts';
-import { toolsSection } from './tools.ts';
 import { storageSection } from './storage.ts';
+import { toolsSection } from './tools.ts';
 
 // Each feature owns a section (its variables and typed config); add new ones here.
 const sections = {
@@ -14,10 +15,11 @@ const sections = {
   analytics: analyticsSection,
   chat: chatSection,
   rag: ragSection,
+  redis: redisSection,
   security: securitySection,
+  storage: storageSection,
   tools: toolsSection,
 };
-  storage: storageSection,
 
 type Sections = typeof sections;
 type SectionConfig<K extends keyof Sections> = ReturnType<Sections[K]['build']>;

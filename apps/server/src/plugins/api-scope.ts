@@ -6,12 +6,12 @@ import { identifyCaller } from './auth.ts';
 import { registerOriginGuard } from './cors.ts';
 import { type Limiter, rateLimitGuard } from './rate-limit.ts';
 import { dataReply } from './security-headers.ts';
-import type { SessionStore } from './sessions.ts';
+import type { Sessions } from './sessions.ts';
 
 export interface ScopeGuardOptions {
   keys: readonly ApiKey[];
   /** Session cookies and the anonymous caller cookie are honoured (the page's `/api`); null: bearer only. */
-  sessions: SessionStore | null;
+  sessions: Sessions | null;
   allowedOrigins: readonly string[];
   /** RATE_LIMIT_API, shared by every API scope; null when off. */
   limiter: Limiter | null;

@@ -15,12 +15,12 @@ import { refuseTrpc } from './api-error.ts';
 import { guardApiScope } from './api-scope.ts';
 import { actorOf, cookieName, findKey, requireKey, setCookie } from './auth.ts';
 import { type Limiter, refuseRateLimited } from './rate-limit.ts';
-import { SESSION_TTL_MS, type SessionStore } from './sessions.ts';
+import { SESSION_TTL_MS, type Sessions } from './sessions.ts';
 
 export interface ApiOptions {
   deps: ApiDeps;
   security: SecurityConfig;
-  sessions: SessionStore;
+  sessions: Sessions;
   /** RATE_LIMIT_API, shared with `/v1`. */
   limiter: Limiter | null;
   /** Sign-in attempts per client address (brute force). */
@@ -67,12 +67,12 @@ function sessionControl(
       }
       const key = findKey(secret, security.keys);
       if (!key) return null;
-      sessions.delete(req.cookies[cookieName(req, 'session')]);
-      setCookie(req, reply, 'session', sessions.create(key.id), SESSION_TTL_MS / 1000);
+      await sessions.delete(req.cookies[cookieName(req, 'session')]);
+      setCookie(req, reply, 'session', await sessions.create(key.id), SESSION_TTL_MS / 1000);
       return { keyId: key.id, role: key.role };
     },
-    signOut() {
-      sessions.delete(req.cookies[cookieName(req, 'session')]);
+    async signOut() {
+      await sessions.delete(req.cookies[cookieName(req, 'session')]);
       reply.clearCookie(cookieName(req, 'session'), { path: '/' });
     },
   };

@@ -3,7 +3,7 @@ import type { Actor } from '@bastion/api';
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { type ApiKey, secretDigest } from '../config/security.ts';
 import type { Refuse } from './api-error.ts';
-import { isToken, newToken, type SessionStore } from './sessions.ts';
+import { isToken, newToken, type Sessions } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -83,7 +83,7 @@ function anonymousActor(req: FastifyRequest, reply: FastifyReply, cookies: boole
 export interface IdentifyOptions {
   keys: readonly ApiKey[];
   /** Sessions and the anonymous caller cookie (the page's `/api`); null: bearer keys only. */
-  sessions: SessionStore | null;
+  sessions: Sessions | null;
   refuse: Refuse;
 }
 
@@ -105,7 +105,7 @@ export function identifyCaller({
       req.actor = keyActor(key);
       return;
     }
-    const sessionKey = sessions?.keyIdOf(req.cookies[cookieName(req, 'session')]);
+    const sessionKey = await sessions?.keyIdOf(req.cookies[cookieName(req, 'session')]);
     const key = sessionKey ? byId.get(sessionKey) : undefined;
     req.actor = key ? keyActor(key) : anonymousActor(req, reply, sessions !== null);
   };

@@ -1,3 +1,4 @@
+import type { Redis } from '@bastion/api';
 import rateLimit from '@fastify/rate-limit';
 import type {
   FastifyInstance,
@@ -18,9 +19,18 @@ function clientKey(req: FastifyRequest): string {
   return keyId ? `key:${keyId}` : `ip:${req.ip}`;
 }
 
-/** Makes `createRateLimit` available; every budget is created from it. */
-export async function registerRateLimits(app: FastifyInstance): Promise<void> {
-  await app.register(rateLimit, { global: false });
+/**
+ * Makes `createRateLimit` available; every budget is created from it. With Redis (REDIS_URL) the
+ * counters live there, so a budget holds across every replica behind the edge.
+ */
+export async function registerRateLimits(
+  app: FastifyInstance,
+  redis: Redis | null = null,
+): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    ...(redis ? { redis, nameSpace: 'bastion:rate:' } : {}),
+  });
 }
 
 /**

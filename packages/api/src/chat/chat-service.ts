@@ -11,7 +11,8 @@ import { PassageScanner } from './passage-scan.ts';
 import { buildPrompt } from './prompt.ts';
 import { NoProviderError, type ProviderChain, StreamBrokenError } from './provider-chain.ts';
 import { ProviderAborted } from './providers/failure.ts';
-import { ChatRun, type ChatRuns, parseEventId } from './runs.ts';
+import { ChatRun, type ChatRuns, parseEventId, type RunHandle } from './runs.ts';
+import type { SharedRuns } from './shared-runs.ts';
 import type {
   ChatCompletion,
   ChatEvent,
@@ -56,6 +57,51 @@ export interface ChatServiceOptions {
   /** How long an unfinished answer waits for a disconnected client to resume. */
   resumeGraceMs: number;
   log: ChatLogger;
+  /** REDIS_URL: runs shared by every replica; absent, runs live in this process only. */
+  shared?: SharedRuns | null;
+}
+
+const isTerminal = (event: ChatEvent) => event.type === 'done' || event.type === 'error';
+
+/**
+ * A re-driven answer without what its viewers already have: the meta event once, the text after
+ * the part already sent. The providers Bastion re-drives are deterministic for the same input
+ * (the extractive answer, a model at temperature 0 mostly); when the new text does not start
+ * with the text already sent, the run ends with a typed error instead of a second version.
+ */
+export async function* withoutSent(
+  events: AsyncIterable<ChatEvent>,
+  sent: readonly ChatEvent[],
+): AsyncGenerator<ChatEvent> {
+  let pending = sent.map((e) => (e.type === 'delta' ? e.text : '')).join('');
+  const hadMeta = sent.some((e) => e.type === 'meta');
+  const diverged: ChatEvent = {
+    type: 'error',
+    code: 'stream_error',
+    message: 'The answer was interrupted and could not be continued as it began; please retry.',
+    retryable: true,
+  };
+  for await (const event of events) {
+    if (event.type === 'meta') {
+      if (!hadMeta) yield event;
+      continue;
+    }
+    if (event.type === 'delta' && pending) {
+      const n = Math.min(pending.length, event.text.length);
+      if (event.text.slice(0, n) !== pending.slice(0, n)) {
+        yield diverged;
+        return;
+      }
+      pending = pending.slice(n);
+      if (event.text.length > n) yield { type: 'delta', text: event.text.slice(n) };
+      continue;
+    }
+    if (event.type === 'done' && pending) {
+      yield diverged;
+      return;
+    }
+    yield event;
+  }
 }
 
 function toSource(p: Passage): Source {
@@ -75,6 +121,7 @@ export class ChatService {
 
   constructor(options: ChatServiceOptions) {
     this.o = options;
+    options.shared?.setHooks({ orphaned: (runId) => void this.redrive(runId) });
   }
 
   /**
@@ -91,18 +138,50 @@ export class ChatService {
       release();
       throw new DomainError('server_busy', 'Too many answers in progress; retry shortly');
     }
-    run.awaitViewer(Math.max(this.o.resumeGraceMs, FIRST_VIEWER_MS));
+    const firstViewerMs = Math.max(this.o.resumeGraceMs, FIRST_VIEWER_MS);
+    const shared = this.o.shared;
+    if (shared) {
+      try {
+        await shared.create(run.id, { owner, input, cancelled: false }, firstViewerMs);
+      } catch (error) {
+        release();
+        run.finish();
+        throw error;
+      }
+      shared.track(run.id, () => run.cancel());
+    } else {
+      run.awaitViewer(firstViewerMs);
+    }
+    this.drive(run, this.answer(input, run.id, run.controller.signal), release);
+    return run;
+  }
+
+  /**
+   * Pushes an answer's events into its run (and the shared stream), in order, until it ends.
+   * A stopped run still ends with one terminal event, for whoever resumes it later.
+   */
+  private drive(run: ChatRun, events: AsyncIterable<ChatEvent>, release: Release): void {
+    const shared = this.o.shared;
+    let appended: Promise<void> = Promise.resolve();
+    const emit = (event: ChatEvent) => {
+      const seq = run.length;
+      run.push(event);
+      if (!shared) return;
+      // Refused when another replica took the run over: this one stops producing.
+      appended = appended.then(() => shared.append(run.id, seq, event)).catch(() => run.cancel());
+    };
     void (async () => {
       let ended = false;
       try {
-        for await (const event of this.answer(input, run.id, run.controller.signal)) {
-          run.push(event);
-          ended = event.type === 'done' || event.type === 'error';
+        for await (const event of events) {
+          emit(event);
+          ended = isTerminal(event);
         }
+      } catch (error) {
+        this.o.log.warn({ requestId: run.id, err: (error as Error)?.name }, 'chat run failed');
       } finally {
-        // A stopped run still ends with one terminal event, for whoever resumes it later.
         if (!ended) {
-          run.push({
+          emit({
             type: 'error',
             code: 'aborted',
             message: 'The answer was stopped (cancelled, or nobody was watching it)',
@@ -111,27 +190,63 @@ export class ChatService {
         }
         release();
         run.finish();
+        if (shared) {
+          await appended;
+          await shared.finish(run.id).catch(() => {});
+        }
       }
     })();
-    return run;
+  }
+
+  /**
+   * A viewer found the replica driving `runId` dead: if this replica wins the claim, it answers
+   * the same input again and appends only what comes after the events already shared.
+   */
+  private async redrive(runId: string): Promise<void> {
+    const shared = this.o.shared;
+    try {
+      if (!shared || !(await shared.claim(runId))) return;
+      const record = await shared.record(runId);
+      if (!record) return;
+      const sent = await shared.events(runId);
+      const run = new ChatRun(runId, record.owner);
+      for (const event of sent) run.push(event);
+      if (sent.some(isTerminal)) return run.finish();
+      this.o.runs.add(run);
+      shared.track(runId, () => run.cancel());
+      this.o.log.info({ requestId: runId }, 'chat run taken over from a stopped replica');
+      const events = record.cancelled
+        ? (async function* () {})()
+        : withoutSent(this.answer(record.input, runId, run.controller.signal), sent);
+      // Counted once already, where it started: the re-drive holds no new slot.
+      this.drive(run, events, () => {});
+    } catch (error) {
+      this.o.log.warn(
+        { requestId: runId, err: (error as Error)?.name },
+        'chat run takeover failed',
+      );
+    }
   }
 
   /**
    * The run a viewer asks for and where to pick it up: after `lastEventId` when resuming. Only
    * its owner may watch it; anyone else is told it does not exist.
    */
-  view(
+  async view(
     requestId: string,
     lastEventId: string | null | undefined,
     actor: Actor,
-  ): { run: ChatRun; from: number } {
-    const run = this.o.runs.get(requestId);
-    if (!run || run.owner !== callerOf(actor)) {
+  ): Promise<{ run: RunHandle; from: number }> {
+    const shared = this.o.shared;
+    const local = shared ? undefined : this.o.runs.get(requestId);
+    const owner = shared ? (await shared.record(requestId))?.owner : local?.owner;
+    if (owner === undefined || owner !== callerOf(actor)) {
       throw new DomainError(
         lastEventId ? 'resume_expired' : 'run_not_found',
         lastEventId ? 'That answer can no longer be resumed' : 'No such answer',
       );
     }
+    const run = local ?? shared!.handle(requestId, this.o.resumeGraceMs);
     if (!lastEventId) return { run, from: 0 };
     const parsed = parseEventId(lastEventId);
     if (!parsed || parsed.runId !== requestId) {
@@ -146,7 +261,15 @@ export class ChatService {
   }
 
   /** Stops an answer at once (its owner only); false when there is no such answer of theirs. */
-  cancel(requestId: string, actor: Actor): boolean {
+  async cancel(requestId: string, actor: Actor): Promise<boolean> {
+    const shared = this.o.shared;
+    if (shared) {
+      const record = await shared.record(requestId);
+      if (!record || record.owner !== callerOf(actor)) return false;
+      // Every replica hears it; the one driving the run stops the model.
+      await shared.cancel(requestId);
+      return true;
+    }
     const run = this.o.runs.get(requestId);
     if (!run || run.owner !== callerOf(actor)) return false;
     run.cancel();

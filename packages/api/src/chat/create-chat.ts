@@ -2,13 +2,14 @@ import type { Retriever } from '../rag/retriever.ts';
 import { type ChatLogger, ChatService } from './chat-service.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { ChatConfig } from './config.ts';
-import { MemoryChatLimiter } from './limits.ts';
+import { type ChatLimiter, MemoryChatLimiter } from './limits.ts';
 import { LlmHealth } from './llm-status.ts';
 import { ChatMetrics } from './metrics.ts';
 import { type ChainLink, ProviderChain } from './provider-chain.ts';
 import { ExtractiveProvider } from './providers/extractive.ts';
 import { OpenAICompatibleProvider } from './providers/openai-compatible.ts';
 import { ChatRuns } from './runs.ts';
+import type { SharedRuns } from './shared-runs.ts';
 
 export interface Chat {
   service: ChatService;
@@ -23,7 +24,11 @@ export function createChat(
   config: ChatConfig,
   retriever: Retriever,
   log: ChatLogger,
-  options: { defaultMetrics?: boolean } = {},
+  options: {
+    defaultMetrics?: boolean;
+    /** REDIS_URL: limits and runs shared by every replica (in this process when absent). */
+    shared?: { limiter: ChatLimiter; runs: SharedRuns } | null;
+  } = {},
 ): Chat {
   const metrics = new ChatMetrics({ defaultMetrics: options.defaultMetrics ?? false });
   const links: ChainLink[] = [];
@@ -72,7 +77,8 @@ export function createChat(
     metrics,
     // In-progress runs are capped by the limiter; finished ones are kept a minute for resumes.
     runs: new ChatRuns({ retainMs: 60_000, maxRuns: config.limits.maxActive * 2 }),
-    limiter: new MemoryChatLimiter(config.limits),
+    limiter: options.shared?.limiter ?? new MemoryChatLimiter(config.limits),
+    shared: options.shared?.runs ?? null,
     guardrails: config.guardrails,
     systemPrompt: config.systemPrompt,
     historyTokens: config.historyTokens,

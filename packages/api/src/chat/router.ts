@@ -17,7 +17,7 @@ export const chatRouter = createTRPCRouter({
 
   stream: publicProcedure.input(streamInput).subscription(async function* ({ input, ctx, signal }) {
     const chat = ctx.deps.chat.service;
-    const { run, from } = chat.view(input.requestId, input.lastEventId, ctx.actor);
+    const { run, from } = await chat.view(input.requestId, input.lastEventId, ctx.actor);
     const release = await chat.openStream(ctx.actor);
     run.attach();
     ctx.deps.chat.metrics.connectionOpened();
@@ -39,7 +39,7 @@ export const chatRouter = createTRPCRouter({
   /** Stops an answer in progress at once (the owner only); idempotent. */
   cancel: publicProcedure
     .input(z.object({ requestId: z.string().uuid() }))
-    .mutation(({ input, ctx }) => ({
-      cancelled: ctx.deps.chat.service.cancel(input.requestId, ctx.actor),
+    .mutation(async ({ input, ctx }) => ({
+      cancelled: await ctx.deps.chat.service.cancel(input.requestId, ctx.actor),
     })),
 });

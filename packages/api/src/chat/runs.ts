@@ -15,11 +15,47 @@ function waitFor(register: (wake: () => void) => void, signal: AbortSignal): Pro
 }
 
 /**
+ * The events of `events` from index `from` on, numbered from `firstSeq`. Deltas that queued up
+ * while the subscriber was busy go out as one event (tracked by the seq of the last one merged),
+ * so a fast producer never pays the per-event cost token by token and a slow one is not delayed.
+ */
+export function* merged(
+  events: readonly ChatEvent[],
+  from: number,
+  firstSeq: number,
+): Generator<{ seq: number; event: ChatEvent }> {
+  for (let i = from - firstSeq; i < events.length; i++) {
+    const event = events[i]!;
+    if (event.type !== 'delta') {
+      yield { seq: firstSeq + i, event };
+      continue;
+    }
+    let text = event.text;
+    while (i + 1 < events.length && text.length < MAX_MERGED_CHARS) {
+      const next = events[i + 1]!;
+      if (next.type !== 'delta') break;
+      text += next.text;
+      i += 1;
+    }
+    yield { seq: firstSeq + i, event: text === event.text ? event : { type: 'delta', text } };
+  }
+}
+
+/** What a viewer follows: a run held in this process, or one shared through Redis. */
+export interface RunHandle {
+  readonly id: string;
+  follow(from: number, signal: AbortSignal): AsyncGenerator<{ seq: number; event: ChatEvent }>;
+  /** A viewer arrives / leaves (the run is stopped `graceMs` after its last viewer left). */
+  attach(): void;
+  detach(graceMs: number): void;
+}
+
+/**
  * One answer being produced. Its events are kept (in order) so a client that lost its connection
  * can resume after the last event it saw; the upstream call is aborted when the client cancels,
  * or when nobody has been listening for the grace period.
  */
-export class ChatRun {
+export class ChatRun implements RunHandle {
   readonly id: string;
   /** The caller that started it (see `callerOf`): only it may watch or cancel the run. */
   readonly owner: string;
@@ -48,38 +84,25 @@ export class ChatRun {
     this.wakeAll();
   }
 
-  /**
-   * Events from index `from` on, live until the run finishes or `signal` aborts. Deltas that
-   * queued up while the subscriber was busy go out as one event (tracked by the id of the last
-   * one merged), so a fast producer never pays the per-event cost token by token and a slow one
-   * is not delayed at all.
-   */
+  /** Events from index `from` on, live until the run finishes or `signal` aborts (see `merged`). */
   async *follow(
     from: number,
     signal: AbortSignal,
   ): AsyncGenerator<{ seq: number; event: ChatEvent }> {
     let seq = from;
     for (;;) {
-      while (seq < this.events.length) {
-        const event = this.events[seq]!;
-        if (event.type !== 'delta') {
-          yield { seq, event };
-          seq += 1;
-          continue;
-        }
-        let text = event.text;
-        while (seq + 1 < this.events.length && text.length < MAX_MERGED_CHARS) {
-          const next = this.events[seq + 1]!;
-          if (next.type !== 'delta') break;
-          text += next.text;
-          seq += 1;
-        }
-        yield { seq, event: text === event.text ? event : { type: 'delta', text } };
-        seq += 1;
+      for (const item of merged(this.events, seq, 0)) {
+        yield item;
+        seq = item.seq + 1;
       }
       if (this.finished || signal.aborted) return;
       await waitFor((wake) => this.waiters.push(wake), signal);
     }
+  }
+
+  /** How many events it has (the sequence number of the next one). */
+  get length(): number {
+    return this.events.length;
   }
 
   attach(): void {

@@ -17,7 +17,7 @@ export interface SessionControl {
    */
   signIn(key: string): Promise<SignedIn | null>;
   /** Ends the caller's session (if any) and clears its cookie. */
-  signOut(): void;
+  signOut(): void | Promise<void>;
   /** API_KEYS is set: without a key (or a session) the API refuses. */
   readonly keyRequired: boolean;
   /** PUBLIC_CHAT: a keyed server lets anonymous callers chat and search. */

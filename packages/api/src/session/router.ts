@@ -25,8 +25,8 @@ export const sessionRouter = createTRPCRouter({
       return signedIn;
     }),
 
-  signOut: publicProcedure.mutation(({ ctx }) => {
-    sessionsOf(ctx.session).signOut();
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    await sessionsOf(ctx.session).signOut();
     return { signedIn: false as const };
   }),
 

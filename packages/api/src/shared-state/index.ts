@@ -1,0 +1,9 @@
+export {
+  connectRedis,
+  MIN_REDIS_VERSION,
+  type Redis,
+  RedisUnavailableError,
+  redisLocation,
+} from './redis.ts';
+export { RedisChatLimiter } from './redis-limiter.ts';
+export { RedisRuns } from './redis-runs.ts';
