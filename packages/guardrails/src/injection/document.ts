@@ -36,6 +36,8 @@ const EMAIL_FOOTER = re(
   /\b(?:reply to this email|unsubscribe|sent from my|best regards|kind regards|warm regards|sincerely|view (?:it )?in (?:your )?browser)\b/i,
 );
 const CODE_FENCE = '```';
+/** The text opens like JSON: `{"key":` or `[{"key":`. */
+const JSON_START = re(/^\s{0,16}\[?\s{0,16}\{\s{0,16}"[^"\n]{1,64}"\s{0,4}:/);
 const INDENTED_CODE = re(/\n(?: {4}|\t)[^\s]/g);
 
 const REQUEST_VERB = re(
@@ -104,6 +106,8 @@ export function documentKind(text: string, mayBeEmail: boolean): DocumentKind | 
     return 'email';
   }
   if (text.includes(CODE_FENCE) || countMatches(INDENTED_CODE, text, 3) >= 3) return 'code';
+  // A JSON object or array of objects (an API response, a record) is data, read like code.
+  if (JSON_START.test(text)) return 'code';
   return null;
 }
 

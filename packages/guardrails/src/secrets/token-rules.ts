@@ -187,22 +187,36 @@ const PROVIDERS: ReadonlyArray<readonly [string, readonly string[], RegExp, numb
   ],
 ];
 
-const CHARACTER_CLASS = re(/\[([^\]]{1,64})\]/g);
-const SYNTAX = re(/\[[^\]]{0,64}\]|\{[0-9,]{1,9}\}|\(\?:|[\\^$()|?*+]/g);
+const QUANTIFIER_OR_GROUP = new Set(['^', '$', '(', ')', '|', '?', '*', '+']);
 
 /**
  * The characters a token of `shape` may hold: its character classes and its literal characters
  * (so the body and the edge need not be written beside the shape, and cannot drift from it).
+ * Reads the shape's source once, left to right; the shapes are written in the plain subset this
+ * understands (classes, escaped literals, groups, alternation, `{m,n}`).
  */
 function bodyOf(shape: RegExp): CharSet {
   const set = new Uint8Array(128);
-  for (const m of shape.source.matchAll(CHARACTER_CLASS)) {
-    const members = charSet((m[1] as string).replaceAll('\\', ''));
+  const add = (members: CharSet): void => {
     for (let c = 0; c < 128; c++) set[c] ||= members[c] as number;
-  }
-  for (const ch of shape.source.replace(SYNTAX, '')) {
-    const code = ch.charCodeAt(0);
-    if (code < 128) set[code] = 1;
+  };
+  const source = shape.source;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] as string;
+    if (ch === '[') {
+      const close = source.indexOf(']', i + 1);
+      add(charSet(source.slice(i + 1, close).replaceAll('\\', '')));
+      i = close;
+    } else if (ch === '{') {
+      i = source.indexOf('}', i + 1);
+    } else if (ch === '\\') {
+      i++;
+      add(charSet(source[i] as string));
+    } else if (ch === '(' && source[i + 1] === '?') {
+      i += 2; // `(?:`
+    } else if (!QUANTIFIER_OR_GROUP.has(ch)) {
+      add(charSet(ch));
+    }
   }
   return set;
 }
