@@ -6,6 +6,7 @@ test.describe.configure({ mode: 'serial' });
 
 let chat: ChatServer;
 test.beforeAll(async () => {
+  test.setTimeout(90_000);
   chat = await startChatServer();
 });
 test.afterAll(() => chat?.stop());

@@ -6,6 +6,7 @@ const ADMIN_KEY = 'e2e-collections-admin-key-0123456789'; // secret-scan: allow 
 
 let server: OwnServer;
 test.beforeAll(async () => {
+  test.setTimeout(90_000);
   server = await startOwnServer({
     DISABLE_PRIMARY: '1',
     ADMIN_API_KEYS: `ops:${ADMIN_KEY}`,

@@ -9,6 +9,7 @@ test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 let chat: ChatServer;
 test.beforeAll(async () => {
+  test.setTimeout(90_000);
   chat = await startChatServer();
 });
 test.afterAll(() => chat?.stop());

@@ -4,6 +4,7 @@ import { expect, test } from '../fixtures/test.ts';
 // One answer a minute: the second question meets the rate limit and its Retry-After.
 let server: OwnServer;
 test.beforeAll(async () => {
+  test.setTimeout(90_000);
   server = await startOwnServer({ RATE_LIMIT_CHAT: '1/min', DISABLE_PRIMARY: '1' });
 });
 test.afterAll(() => server?.stop());

@@ -8,6 +8,7 @@ test.describe.configure({ mode: 'serial' });
 
 let server: OwnServer;
 test.beforeAll(async () => {
+  test.setTimeout(90_000);
   server = await startOwnServer({ API_KEYS: `web:${KEY}`, DISABLE_PRIMARY: '1' });
 });
 test.afterAll(() => server?.stop());

@@ -32,6 +32,8 @@ export function Message(props: {
       class={`message message-${m().role}`}
       aria-label={m().role === 'user' ? 'You' : 'Bastion'}
       data-status={m().status}
+      // The log would read every re-rendered block aloud: wait until the answer is complete.
+      aria-busy={m().status === 'streaming'}
     >
       <h2 class="sr-only">{m().role === 'user' ? 'You said' : 'Bastion said'}</h2>
       <Show when={m().role === 'user'} fallback={<Answer {...props} />}>

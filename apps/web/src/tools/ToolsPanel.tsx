@@ -25,6 +25,24 @@ function failureOf(error: unknown): Failure {
   };
 }
 
+/** The operators' analytics summary, asked for only when opened. */
+function AnalyticsDisclosure(props: { client: BastionClient['analytics'] }) {
+  const [opened, setOpened] = createSignal(false);
+  return (
+    <details
+      class="tools-analytics"
+      onToggle={(e) => {
+        if (e.currentTarget.open) setOpened(true);
+      }}
+    >
+      <summary>Analytics summary</summary>
+      <Show when={opened()}>
+        <AdminSummary fetchSummary={() => props.client.summary.query()} />
+      </Show>
+    </details>
+  );
+}
+
 /**
  * Admin tools: list, dry-run and run with JSON arguments. The admin key lives only inside the
  * client this panel holds in memory; it is never written to storage and is gone on reload.
@@ -143,7 +161,7 @@ export default function ToolsPanel(props: ToolsPanelProps) {
               </button>
             </div>
             <Show when={client()?.analytics}>
-              {(analytics) => <AdminSummary fetchSummary={() => analytics().summary.query()} />}
+              {(analytics) => <AnalyticsDisclosure client={analytics()} />}
             </Show>
             <fieldset class="tools-list">
               <legend>Tools</legend>
