@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Variables whose values are credentials: API keys (`API_KEYS`, `ADMIN_API_KEYS`, the providers'
@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 const SECRET_VARIABLE = /KEY|SECRET|TOKEN|PASSWORD|^DATABASE_URL$|^REDIS_URL$/i;
 /** Where the re-executed server finds the secrets its first image read (a private file). */
 const HANDOFF = 'BASTION_SECRETS_HANDOFF';
+const FOLDER_PREFIX = 'bastion-secrets-';
 
 type Env = Record<string, string | undefined>;
 
@@ -28,7 +29,11 @@ export function environmentWithoutSecrets(): Env {
     try {
       return { ...process.env, ...(JSON.parse(readFileSync(handoff, 'utf8')) as Env) };
     } finally {
-      rmSync(dirname(handoff), { recursive: true, force: true });
+      // Only a folder this module made goes with the file (the variable could name any path).
+      rmSync(handoff, { force: true });
+      if (basename(dirname(handoff)).startsWith(FOLDER_PREFIX)) {
+        rmSync(dirname(handoff), { recursive: true, force: true });
+      }
     }
   }
   const names = Object.keys(process.env).filter(
@@ -39,16 +44,20 @@ export function environmentWithoutSecrets(): Env {
   for (const name of names) delete process.env[name];
   if (typeof process.execve !== 'function' || process.platform === 'win32') return env;
 
-  const folder = mkdtempSync(join(tmpdir(), 'bastion-secrets-'));
-  const file = join(folder, 'env.json');
-  writeFileSync(file, JSON.stringify(Object.fromEntries(names.map((n) => [n, env[n]]))), {
-    mode: 0o600,
-  });
-  const clean = { ...process.env, [HANDOFF]: file } as Record<string, string>;
-  process.execve(
-    process.execPath,
-    [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
-    clean,
-  );
-  return env; // not reached: execve replaces the process
+  // Where no private file can be written (a read-only temp folder) the server still starts,
+  // with the credentials gone from process.env though not from its first environment block.
+  let folder: string | undefined;
+  try {
+    folder = mkdtempSync(join(tmpdir(), FOLDER_PREFIX));
+    const file = join(folder, 'env.json');
+    writeFileSync(file, JSON.stringify(Object.fromEntries(names.map((n) => [n, env[n]]))), {
+      mode: 0o600,
+    });
+    const clean = { ...process.env, [HANDOFF]: file } as Record<string, string>;
+    const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+    process.execve(process.execPath, argv, clean);
+  } catch {
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  }
+  return env;
 }
