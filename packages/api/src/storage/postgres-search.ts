@@ -1,22 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import {
-  IDF_FLOOR,
-  K1,
-  type ScoredChunk,
-  TITLE_WEIGHT,
-  type TopKOptions,
-} from '../rag/search/bm25.ts';
+import { IDF_FLOOR, K1, type ScoredChunk, type TopKOptions } from '../rag/search/bm25.ts';
 import type { LexicalIndex, LexicalStats } from './lexical.ts';
 
 /** FTS5's fixed BM25 length normalisation. */
 const B = 0.75;
 const MAX_CACHED_TERMS = 50_000;
-
-/** A lexeme as a tsquery operand: quoted, so no word can carry tsquery syntax. */
-function quoted(lexeme: string): string {
-  return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-}
 
 interface TermInfo {
   /** The lexeme the `bastion` configuration makes of the word, or null when it makes none. */
@@ -25,10 +14,9 @@ interface TermInfo {
 }
 
 /**
- * One collection's BM25 over PostgreSQL: the GIN index on `chunks.tsv` finds the chunks holding
- * any query term, each candidate's term frequencies come from its tsvector (title lexemes at
- * weight A count TITLE_WEIGHT times), and idf and the average length from the statistics tables,
- * so scores follow FTS5's bm25() formula with the same column weights.
+ * One collection's BM25 over PostgreSQL: each query term's postings (`chunk_terms`: weighted
+ * frequency and chunk length) are summed per chunk with idf and the average length from the
+ * statistics tables, so scores follow FTS5's bm25() formula with the same column weights.
  */
 class PostgresIndex implements LexicalIndex {
   readonly #db: Kysely<Database>;
@@ -90,26 +78,22 @@ class PostgresIndex implements LexicalIndex {
     const useful = present.filter((t) => t.idf > IDF_FLOOR);
     const scored = useful.length > 0 ? useful : present;
     if (scored.length === 0) return [];
-    const query = [...new Set(scored.map((t) => quoted(t.lexeme)))].join(' | ');
+    // Two words with one stem are two phrases to FTS5: their idfs add up.
+    const idfs = new Map<string, number>();
+    for (const t of scored) idfs.set(t.lexeme, (idfs.get(t.lexeme) ?? 0) + t.idf);
     const { rows } = await sql<{ id: number; score: number }>`
       with q as (
-        select * from unnest(${scored.map((t) => t.lexeme)}::text[], ${scored.map((t) => t.idf)}::float8[])
+        select * from unnest(${[...idfs.keys()]}::text[], ${[...idfs.values()]}::float8[])
           as q(term, idf)
       )
-      select c.id, sum(
-        q.idf * f.f * ${K1 + 1}::float8
-          / (f.f + ${K1}::float8 * (${1 - B}::float8 + ${B}::float8 * c.tokens / ${this.#avgLength}::float8))
+      select p.chunk_id as id, sum(
+        q.idf * p.frequency * ${K1 + 1}::float8
+          / (p.frequency + ${K1}::float8
+            * (${1 - B}::float8 + ${B}::float8 * p.tokens / ${this.#avgLength}::float8))
       ) as score
-      from chunks c
-      cross join lateral unnest(c.tsv) as u
-      join q on q.term = u.lexeme
-      cross join lateral (
-        select (${TITLE_WEIGHT}::float8 * cardinality(array_positions(u.weights, 'A'))
-          + cardinality(array_positions(u.weights, 'D')))::float8 as f
-      ) f
-      where c.collection = ${this.#collection} and c.tsv @@ ${query}::tsquery
-      group by c.id
-      order by score desc, c.id
+      from q join chunk_terms p on p.collection = ${this.#collection} and p.term = q.term
+      group by p.chunk_id
+      order by score desc, p.chunk_id
       limit ${k}::integer`.execute(this.#db);
     return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
   }

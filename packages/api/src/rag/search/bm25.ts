@@ -14,7 +14,7 @@ export interface ScoredChunk {
  * Column weights for bm25(): the title path (document title › headings) counts double (NFCorpus
  * train and dev nDCG@10 best at 2 among 1, 2 and 3; DBpedia-style titles gain from it too).
  */
-export const TITLE_WEIGHT = 2;
+const TITLE_WEIGHT = 2;
 const BODY_WEIGHT = 1;
 /** FTS5's fixed BM25 saturation: one term adds at most idf × (k1 + 1) to a score. */
 export const K1 = 1.2;
