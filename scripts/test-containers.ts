@@ -12,10 +12,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestCa } from '../e2e/fixtures/tls.ts';
+import { freePort } from '../packages/api/src/testing/services.ts';
 import {
   build,
   DEBIAN_IMAGE,
@@ -61,17 +61,6 @@ function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The test's additions to infra/compose.yaml: a fake OpenAI-compatible model, fast healthchecks. */
@@ -106,6 +95,7 @@ function overrideFile(dir: string): string {
 }
 
 interface Stack {
+  project: string;
   compose: (args: string[], options?: { allowFailure?: boolean }) => string;
   container: (service: string) => string;
 }
@@ -124,6 +114,28 @@ async function waitHealthy(engine: Engine, stack: Stack, services: string[]): Pr
     }
     await sleep(250);
   }
+}
+
+/** compose down, then whatever it left (containers, networks, volumes of the project) by label. */
+async function tearDown(engine: Engine, stack: Stack): Promise<void> {
+  const down = stack.compose(['down', '-v', '--remove-orphans', '--timeout', '5'], {
+    allowFailure: true,
+  });
+  const label = `label=com.docker.compose.project=${stack.project}`;
+  const left = {
+    containers: engine.docker(['ps', '-aq', '--filter', label]).split('\n').filter(Boolean),
+    networks: engine.docker(['network', 'ls', '-q', '--filter', label]).split('\n').filter(Boolean),
+    volumes: engine.docker(['volume', 'ls', '-q', '--filter', label]).split('\n').filter(Boolean),
+  };
+  if (left.containers.length + left.networks.length + left.volumes.length === 0) return;
+  if (left.containers.length)
+    engine.docker(['rm', '-f', '-v', ...left.containers], { allowFailure: true });
+  if (left.networks.length)
+    engine.docker(['network', 'rm', ...left.networks], { allowFailure: true });
+  if (left.volumes.length)
+    engine.docker(['volume', 'rm', '-f', ...left.volumes], { allowFailure: true });
+  outcomes.push({ name: 'compose down removes the whole stack', ok: false, detail: down });
+  console.log(`  FAIL  compose down left ${JSON.stringify(left)}:\n${down}`);
 }
 
 async function main(): Promise<number> {
@@ -159,7 +171,9 @@ async function main(): Promise<number> {
 
     const t0 = performance.now();
     const has = (image: string) =>
-      e.docker(['image', 'inspect', image], { allowFailure: true }).trim().startsWith('[');
+      /^sha256:/.test(
+        e.docker(['image', 'inspect', '-f', '{{.Id}}', image], { allowFailure: true }),
+      );
     const images = await step('local base images (debootstrap Debian, Node 24 on it)', () => {
       // A running engine may have them from an earlier run: they are left as found.
       if (!has(DEBIAN_IMAGE)) {
@@ -253,6 +267,7 @@ async function main(): Promise<number> {
     const testCompose = (args: string[], options: { allowFailure?: boolean } = {}) =>
       compose(['-f', override, ...args], options);
     stack = {
+      project,
       compose: testCompose,
       container: (service) => testCompose(['ps', '-q', service]).trim(),
     };
@@ -438,8 +453,7 @@ async function main(): Promise<number> {
     console.error(error instanceof Error ? error.message : error);
     return 1;
   } finally {
-    if (stack)
-      stack.compose(['down', '-v', '--remove-orphans', '--timeout', '5'], { allowFailure: true });
+    if (stack && engine) await tearDown(engine, stack);
     if (engine && !engine.own) {
       engine.docker(['rmi', ...created], { allowFailure: true });
     }

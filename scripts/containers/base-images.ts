@@ -2,7 +2,16 @@
 // with debootstrap (for `debian:bookworm-slim`), and that plus Node 24 and npm (for
 // `node:24-bookworm-slim`). The product Dockerfiles take them as build arguments.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Engine } from './engine.ts';
 
@@ -86,8 +95,8 @@ export function makeDebianImage(engine: Engine, work: string): void {
 export function makeNodeImage(engine: Engine, work: string, root: string): void {
   const context = join(work, 'node-context');
   mkdirSync(context, { recursive: true });
-  const nodeBinary = resolve(root, 'node_modules/.bin/node');
-  cpSync(nodeBinary, join(context, 'node'), { dereference: true });
+  copyFileSync(realpathSync(resolve(root, 'node_modules/.bin/node')), join(context, 'node'));
+  chmodSync(join(context, 'node'), 0o755);
   // The npm that runs this script, laid out as in the official image.
   const globalRoot = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout.trim();
   cpSync(join(globalRoot, 'npm'), join(context, 'npm'), { recursive: true, dereference: true });

@@ -49,7 +49,7 @@ export interface Engine {
 
 export interface RunOptions {
   input?: string;
-  /** Return stdout even when the command fails (the caller checks). */
+  /** Return the output (stdout, then stderr) even when the command fails: the caller checks. */
   allowFailure?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -71,11 +71,11 @@ export function run(
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (result.status !== 0 && !options.allowFailure) {
-    const out = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-30);
-    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${out.join('\n')}`);
-  }
-  return result.stdout ?? '';
+  if (result.status === 0) return result.stdout ?? '';
+  const out = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (options.allowFailure) return out;
+  const tail = out.trim().split('\n').slice(-30).join('\n');
+  throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${tail}`);
 }
 
 function responds(env: NodeJS.ProcessEnv): boolean {
