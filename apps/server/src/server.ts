@@ -130,6 +130,7 @@ export async function createServer(
         runs: await RedisRuns.open(redis, { retainMs: 60_000 }),
       }
     : null;
+  if (shared) app.log.info({ replica: shared.runs.replicaId }, 'replica sharing state through Redis');
   const chat = createChat({ ...config.chat, limits: chatLimits }, kb, app.log, {
     defaultMetrics: true,
     shared,

@@ -1,7 +1,7 @@
 export {
   connectRedis,
   MIN_REDIS_VERSION,
-  type Redis,
+  Redis,
   RedisUnavailableError,
   redisLocation,
 } from './redis.ts';

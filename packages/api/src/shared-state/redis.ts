@@ -1,8 +1,11 @@
 import { Redis } from 'ioredis';
 
-export type { Redis } from 'ioredis';
+export { Redis };
 
-/** Oldest Redis with every command used here (XAUTOCLAIM-era streams, GETDEL, SET … PXAT). */
+/**
+ * Oldest Redis accepted. What Bastion uses (streams, TIME inside scripts) needs 5.0; 6.2 is the
+ * floor it supports (tested on 7.0).
+ */
 export const MIN_REDIS_VERSION = [6, 2] as const;
 
 export interface RedisLogger {

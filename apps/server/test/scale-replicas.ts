@@ -1,0 +1,100 @@
+// Server replicas as real processes (`node src/main.ts`), for the scale test and the bench.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+export interface Replica {
+  url: string;
+  port: number;
+  /** The id it beats under in Redis (`bastion:replica:<id>`). */
+  replicaId: string;
+  child: ChildProcess;
+  /** SIGTERM (SIGKILL after 5 s) unless it is already dead; removes its data folder. */
+  stop: () => Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Starts one replica and resolves once it reports its replica id and answers /readyz. */
+export async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bastion-replica-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      WEB_ROOT: 'none',
+      DATA_DIR: dataDir,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      child.kill('SIGTERM');
+      await exited(child);
+      clearTimeout(force);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    let output = '';
+    const replicaId = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`replica did not start:\n${output}`)),
+        30_000,
+      );
+      child.stderr?.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk;
+        const match = /"replica":"([0-9a-f-]{36})"/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`replica exited with ${code}:\n${output}`));
+      });
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ready = await fetch(`${url}/readyz`).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (ready) break;
+      if (Date.now() > deadline) throw new Error('replica never became ready');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.stdout?.resume();
+    return { url, port, replicaId, child, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
