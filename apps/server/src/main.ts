@@ -9,8 +9,8 @@ async function main(): Promise<void> {
   process.umask(0o077);
   // Before anything can start a child: credentials leave the process environment (secret-env.ts).
   const env = environmentWithoutSecrets();
-  // A path, not a secret: read before anything tidies the environment.
-  const openaiKeyFile = process.env.OPENAI_API_KEY_FILE;
+  // A path, not a secret: named in the start-up line when it holds no key.
+  const openaiKeyFile = env.OPENAI_API_KEY_FILE;
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(env);
