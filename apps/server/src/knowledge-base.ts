@@ -25,6 +25,7 @@ export async function openKnowledgeBase(
   const kb = await KnowledgeBase.open({
     databasePath: config.databasePath,
     databaseUrl: config.storage.databaseUrl,
+    databaseWaitMs: config.storage.databaseWaitMs,
     embeddings: config.rag.embeddings,
     queryExpansion: config.rag.queryExpansion,
     log,

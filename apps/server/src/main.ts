@@ -1,4 +1,4 @@
-import { RedisUnavailableError } from '@bastion/api';
+import { DatabaseUnavailableError, RedisUnavailableError } from '@bastion/api';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { environmentWithoutSecrets } from './secret-env.ts';
 import { createServer } from './server.ts';
@@ -24,7 +24,9 @@ async function main(): Promise<void> {
 
   const server = await createServer(config).catch((error: unknown) => {
     // A shared service that is unreachable or too old: one line, no stack.
-    if (!(error instanceof RedisUnavailableError)) throw error;
+    if (!(error instanceof RedisUnavailableError || error instanceof DatabaseUnavailableError)) {
+      throw error;
+    }
     process.stderr.write(`bastion: ${error.message}\n`);
     process.exit(1);
   });

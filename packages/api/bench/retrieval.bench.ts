@@ -1,12 +1,13 @@
 // Retrieval speed at scale: ingest MB/s and query latency for Bastion's knowledge base beside
 // MiniSearch over the same generated chunks. `BENCH_CHUNKS` sets the size (default 100k);
 // `BENCH_1M=1` adds a 1M-chunk run of Bastion alone.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
 import { loadCorpus, loadQrels, loadQueries, nfcorpusDir } from '../eval/beir.ts';
 import { KnowledgeBase } from '../src/rag/knowledge-base.ts';
+import { POSTGRES_BIN, startPostgres } from '../src/testing/services.ts';
 
 const dir = nfcorpusDir();
 if (!dir) {
@@ -105,10 +106,14 @@ async function queryLatencies(kb: KnowledgeBase) {
   };
 }
 
-async function benchBastion(count: number) {
+async function benchBastion(count: number, databaseUrl?: string) {
   const tmp = mkdtempSync(join(tmpdir(), 'bastion-bench-'));
+  const storage = {
+    databasePath: join(tmp, 'bench.sqlite'),
+    ...(databaseUrl ? { databaseUrl } : {}),
+  };
   try {
-    const kb = await KnowledgeBase.open({ databasePath: join(tmp, 'bench.sqlite') });
+    const kb = await KnowledgeBase.open(storage);
     let bytes = 0;
     const documents = (function* () {
       for (const d of generate(count, 1)) {
@@ -134,10 +139,7 @@ async function benchBastion(count: number) {
 
     const expanded = await queryLatencies(kb);
     await kb.close();
-    const plain = await KnowledgeBase.open({
-      databasePath: join(tmp, 'bench.sqlite'),
-      queryExpansion: false,
-    });
+    const plain = await KnowledgeBase.open({ ...storage, queryExpansion: false });
     const bm25Only = await queryLatencies(plain);
     await plain.close();
     return {
@@ -181,6 +183,27 @@ console.log(
   `Bastion     without query expansion (RAG_QUERY_EXPANSION=0): query p50 ${fmt(ours.bm25Only.p50)} ms p95 ${fmt(ours.bm25Only.p95)} ms, CPU ${fmt(ours.bm25Only.cpuMs)} ms a query; ` +
     `cold cache p50 ${fmt(ours.bm25Only.cold.p50)} ms p95 ${fmt(ours.bm25Only.cold.p95)} ms`,
 );
+// The same on PostgreSQL (a throwaway local cluster, fsync off) when its programs are installed;
+// BENCH_PG_CHUNKS sets its size (ingest is slower there).
+const PG_CHUNKS = Number(process.env.BENCH_PG_CHUNKS ?? CHUNKS);
+if (existsSync(join(POSTGRES_BIN, 'postgres'))) {
+  const server = await startPostgres();
+  try {
+    const pg = await benchBastion(PG_CHUNKS, server.url);
+    console.log(
+      `PostgreSQL  ${pg.chunks} chunks: ingest ${fmt(pg.mb / pg.ingestS)} MB/s (${fmt(pg.ingestS, 1)} s); ` +
+        `query p50 ${fmt(pg.p50)} ms p95 ${fmt(pg.p95)} ms, CPU here ${fmt(pg.cpuMs)} ms a query; ` +
+        `without expansion p50 ${fmt(pg.bm25Only.p50)} ms p95 ${fmt(pg.bm25Only.p95)} ms` +
+        (PG_CHUNKS === CHUNKS
+          ? `; ratios PostgreSQL / SQLite: p50 ×${fmt(pg.p50 / ours.p50)}, p95 ×${fmt(pg.p95 / ours.p95)}`
+          : ` (SQLite above is at ${CHUNKS} chunks)`),
+    );
+  } finally {
+    await server.stop();
+  }
+} else {
+  console.log(`PostgreSQL  skipped (not installed under ${POSTGRES_BIN})`);
+}
 const theirs = await benchMiniSearch(CHUNKS);
 console.log(
   `MiniSearch  ingest ${fmt(theirs.mb / theirs.ingestS)} MB/s (in memory, ${fmt(theirs.ingestS, 1)} s); ` +

@@ -43,6 +43,7 @@ export type { Passage, RetrieveOptions, Retriever } from './rag/retriever.ts';
 export { type AppRouter, appRouter, createCaller } from './root.ts';
 export * from './shared-state/index.ts';
 export { type StatusSummary, statusSummary } from './status/summary.ts';
+export { DatabaseUnavailableError } from './storage/postgres.ts';
 export * from './tools/index.ts';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
