@@ -24,7 +24,14 @@ import {
   NODE_IMAGE,
 } from './containers/base-images.ts';
 import { chatThroughEdge } from './containers/browser.ts';
-import { type Engine, ensurePackages, run, SKIPPED, startEngine } from './containers/engine.ts';
+import {
+  type Engine,
+  EngineUnavailable,
+  ensurePackages,
+  run,
+  SKIPPED,
+  startEngine,
+} from './containers/engine.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const SERVER_IMAGE = 'bastion-server:test';
@@ -152,7 +159,7 @@ async function main(): Promise<number> {
   try {
     engine = await startEngine();
     const e = engine;
-    const dockerfiles = ['infra/Dockerfile.server', 'infra/Dockerfile.edge'];
+    const dockerfiles = ['infra/Dockerfile.server', 'infra/Dockerfile.edge'] as const;
 
     await step('Dockerfiles pass dockerfile-utils lint', () => {
       for (const file of dockerfiles) {
@@ -290,7 +297,7 @@ async function main(): Promise<number> {
       for (const [name, id] of [
         ['server', server],
         ['edge', edge],
-      ]) {
+      ] as const) {
         const uids = e
           .docker(['top', id, '-eo', 'uid,pid,comm'])
           .trim()
@@ -450,6 +457,10 @@ async function main(): Promise<number> {
     });
     return outcomes.every((o) => o.ok) ? 0 : 1;
   } catch (error) {
+    if (error instanceof EngineUnavailable) {
+      console.error(`test:containers skipped: ${error.message}`);
+      return SKIPPED;
+    }
     console.error(error instanceof Error ? error.message : error);
     return 1;
   } finally {
@@ -460,7 +471,7 @@ async function main(): Promise<number> {
     await engine?.stop();
     rmSync(work, { recursive: true, force: true });
     const passed = outcomes.filter((o) => o.ok).length;
-    console.log(`\ncontainers: ${figures.join('; ')}`);
+    if (figures.length > 0) console.log(`\ncontainers: ${figures.join('; ')}`);
     console.log(
       `containers: ${passed} passed, ${outcomes.length - passed} failed in ${((performance.now() - started) / 1000).toFixed(0)} s`,
     );

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 /** Exit status of `npm run test:containers` when it cannot run here (counted as skipped). */
 export const SKIPPED = 77;
 
+/** No engine runs and this user cannot start one: the test is skipped, not failed. */
+export class EngineUnavailable extends Error {}
+
 /** Debian packages the container test needs, with a file each provides. */
 const packages = [
   { name: 'docker.io', file: '/usr/sbin/dockerd' },
@@ -105,6 +108,9 @@ export async function startEngine(): Promise<Engine> {
     spawnSync(dockerBin, ['buildx', 'version'], { stdio: 'ignore' }).status === 0;
   if (responds(baseEnv)) {
     return { env: baseEnv, docker: docker(baseEnv), own: false, buildkit, stop: async () => {} };
+  }
+  if (process.getuid?.() !== 0) {
+    throw new EngineUnavailable('needs root to start dockerd, or a running engine (DOCKER_HOST)');
   }
   // Unix socket paths are limited to 107 bytes: keep the exec root short.
   const parent = tmpdir().length < 40 ? tmpdir() : '/tmp';
