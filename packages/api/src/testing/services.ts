@@ -84,20 +84,45 @@ function postgresOwner(): { uid: number; gid: number } | Record<string, never> {
   return { uid: uid as number, gid: gid as number };
 }
 
+/**
+ * Runs `launch` in a fresh temp folder; the service's `stop` (also called when launching fails)
+ * stops the process it started with `signal` and removes the folder.
+ */
+async function inTempDir(
+  prefix: string,
+  signal: NodeJS.Signals,
+  launch: (
+    dir: string,
+    started: (child: ChildProcess) => void,
+  ) => Promise<Omit<TestService, 'stop'>>,
+): Promise<TestService> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let child: ChildProcess | null = null;
+  const stop = async () => {
+    if (child) await stopProcess(child, signal);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    return {
+      ...(await launch(dir, (c) => {
+        child = c;
+      })),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 /** A throwaway PostgreSQL cluster (trust authentication, user `postgres`, database `postgres`). */
 export async function startPostgres({
   port: wanted,
 }: {
   port?: number;
 } = {}): Promise<TestService> {
-  const dir = mkdtempSync(join(tmpdir(), 'bastion-pg-'));
-  let child: ChildProcess | null = null;
-  const stop = async () => {
-    // Fast shutdown: the cluster is thrown away, so no checkpoint is needed.
-    if (child) await stopProcess(child, 'SIGINT');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
+  // SIGINT is a fast shutdown: the cluster is thrown away, so no checkpoint is needed.
+  return inTempDir('bastion-pg-', 'SIGINT', async (dir, started) => {
     const owner = postgresOwner();
     if (owner.uid !== undefined) chownSync(dir, owner.uid, owner.gid);
     const data = join(dir, 'data');
@@ -124,17 +149,15 @@ export async function startPostgres({
       '-c',
       'full_page_writes=off',
     ];
-    child = spawn(join(POSTGRES_BIN, 'postgres'), args, { stdio: 'ignore', ...owner });
+    const child = spawn(join(POSTGRES_BIN, 'postgres'), args, { stdio: 'ignore', ...owner });
+    started(child);
     // The port opens before the cluster accepts sessions; pg_isready asks the server itself.
     const isReady = join(POSTGRES_BIN, 'pg_isready');
     const readyArgs = ['-q', '-h', '127.0.0.1', '-p', `${port}`];
     const ready = () => spawnSync(isReady, readyArgs, { stdio: 'ignore' }).status === 0;
     await waitUntilReady(ready, port, child, 'postgres');
-    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port };
+  });
 }
 
 /** A new empty database on a test server: its URL (tests and evaluations each get their own). */
@@ -155,15 +178,9 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
 
 /** A throwaway Redis without persistence. */
 export async function startRedis(): Promise<TestService> {
-  const dir = mkdtempSync(join(tmpdir(), 'bastion-redis-'));
-  let child: ChildProcess | null = null;
-  const stop = async () => {
-    if (child) await stopProcess(child, 'SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
+  return inTempDir('bastion-redis-', 'SIGTERM', async (dir, started) => {
     const port = await freePort();
-    child = spawn(
+    const child = spawn(
       REDIS_SERVER,
       [
         '--port',
@@ -179,10 +196,8 @@ export async function startRedis(): Promise<TestService> {
       ],
       { stdio: 'ignore' },
     );
+    started(child);
     await waitUntilReady(() => listening(port), port, child, 'redis-server');
-    return { url: `redis://127.0.0.1:${port}`, port, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+    return { url: `redis://127.0.0.1:${port}`, port };
+  });
 }
