@@ -164,6 +164,17 @@ interface LighthouseReport {
 }
 
 function runLighthouse(url: string, preset: 'mobile' | 'desktop', out: string, cpu?: number) {
+  // Lighthouse now and then loses its trace on a busy machine (NO_NAVSTART): one more try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return runLighthouseOnce(url, preset, out, cpu);
+    } catch (error) {
+      if (attempt >= 2) throw error;
+    }
+  }
+}
+
+function runLighthouseOnce(url: string, preset: 'mobile' | 'desktop', out: string, cpu?: number) {
   const run = spawnSync(
     join(root, 'node_modules/.bin/lighthouse'),
     [
@@ -248,8 +259,13 @@ async function main(): Promise<void> {
   try {
     if (only !== 'lighthouse') await axeAndShots(browser, edge.origin, fake.url);
     await browser.close();
-    for (const preset of ['mobile', 'desktop'] as const)
-      lighthouse(`${edge.origin}/`, preset, work);
+    for (const preset of ['mobile', 'desktop'] as const) {
+      try {
+        lighthouse(`${edge.origin}/`, preset, work);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
   } finally {
     await browser.close().catch(() => undefined);
     await edge.stop();

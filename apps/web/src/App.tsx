@@ -65,9 +65,13 @@ export function App() {
     loadCollections,
   );
   const [menuOpen, setMenuOpen] = createSignal(false);
+  // The chats list renders in the task after the conversation: the first paint needs the
+  // question box, not the sidebar, and one long start-up task would hold the page's input.
+  const [sidebarReady, setSidebarReady] = createSignal(false);
   let menuButton!: HTMLButtonElement;
 
   onMount(() => {
+    setTimeout(() => setSidebarReady(true), 0);
     // The first screen needs only the status summary; the typed client and the Markdown lexer
     // load when the reader shows intent, so an untouched page does no more work than it shows.
     const stopWaiting = onFirstIntent(() => {
@@ -142,17 +146,19 @@ export function App() {
             }
           }}
         >
-          <ConversationList
-            store={chat}
-            onChosen={() => {
-              setMenuOpen(false);
-              document.getElementById('assistant-input')?.focus();
-            }}
-          />
-          <div class="sidebar-footer">
-            <PrivacyDisclosure tracker={tracker} client={bastion} />
-            <ToolsDisclosure />
-          </div>
+          <Show when={sidebarReady()}>
+            <ConversationList
+              store={chat}
+              onChosen={() => {
+                setMenuOpen(false);
+                document.getElementById('assistant-input')?.focus();
+              }}
+            />
+            <div class="sidebar-footer">
+              <PrivacyDisclosure tracker={tracker} client={bastion} />
+              <ToolsDisclosure />
+            </div>
+          </Show>
         </nav>
         <main class="app-main">
           <ChatView
