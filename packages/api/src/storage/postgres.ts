@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Storage } from '../db/database.ts';
@@ -126,11 +126,4 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     else await pool.end();
     throw error;
   }
-}
-
-/** Whether the pgvector extension is installed in the database (hybrid search needs it). */
-export async function hasVectorExtension(db: Kysely<Database>): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`
-    select count(*) as n from pg_extension where extname = 'vector'`.execute(db);
-  return Number(rows[0]?.n ?? 0) > 0;
 }
