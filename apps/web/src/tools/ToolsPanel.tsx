@@ -2,6 +2,7 @@ import type { ToolCatalog, ToolInfo } from '@bastion/api';
 import { type BastionClient, createBastionClient, errorReason } from '@bastion/api/client';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { AdminSummary } from '../analytics/AdminSummary.tsx';
+import { Disclosure } from '../ui/Disclosure.tsx';
 import { argsTemplate, parseArgs, supportsDryRun } from './args-template.ts';
 import { formatResult } from './format-result.ts';
 
@@ -23,24 +24,6 @@ function failureOf(error: unknown): Failure {
     reason: errorReason(error) ?? 'network_error',
     message: error instanceof Error ? error.message : 'The request failed',
   };
-}
-
-/** The operators' analytics summary, asked for only when opened. */
-function AnalyticsDisclosure(props: { client: BastionClient['analytics'] }) {
-  const [opened, setOpened] = createSignal(false);
-  return (
-    <details
-      class="tools-analytics"
-      onToggle={(e) => {
-        if (e.currentTarget.open) setOpened(true);
-      }}
-    >
-      <summary>Analytics summary</summary>
-      <Show when={opened()}>
-        <AdminSummary fetchSummary={() => props.client.summary.query()} />
-      </Show>
-    </details>
-  );
 }
 
 /**
@@ -161,7 +144,12 @@ export default function ToolsPanel(props: ToolsPanelProps) {
               </button>
             </div>
             <Show when={client()?.analytics}>
-              {(analytics) => <AnalyticsDisclosure client={analytics()} />}
+              {(analytics) => (
+                // The operators' analytics summary, asked for only when opened.
+                <Disclosure summary="Analytics summary" class="tools-analytics">
+                  <AdminSummary fetchSummary={() => analytics().summary.query()} />
+                </Disclosure>
+              )}
             </Show>
             <fieldset class="tools-list">
               <legend>Tools</legend>
