@@ -1,29 +1,24 @@
-import { script } from '../fixtures/fake-provider.ts';
+import { type ChatServer, startChatServer } from '../fixtures/fake-provider.ts';
 import { expect, test } from '../fixtures/test.ts';
-import { fakeProviderURL } from '../playwright.config.ts';
 
-interface FakeRequest {
-  id: number;
-  abortedAt: number | null;
-  finishedAt: number | null;
-}
-
-async function lastProviderRequest(): Promise<FakeRequest> {
-  const requests = (await (
-    await fetch(`${fakeProviderURL}/__fake/requests`)
-  ).json()) as FakeRequest[];
-  return requests.at(-1)!;
-}
-
+// This spec's own server and fake model: the shared one answers other specs' questions too.
 test.describe.configure({ mode: 'serial' });
+
+let chat: ChatServer;
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  chat = await startChatServer();
+});
+test.afterAll(() => chat?.stop());
+const lastProviderRequest = () => chat.requests().at(-1)!;
 
 test('a question streams an answer from the primary model into the page', async ({
   fastPage: page,
 }) => {
-  await script([
+  chat.script([
     { tokens: ['Bastion ', 'answers ', 'from ', 'its ', 'knowledge ', 'base.'], tokenDelayMs: 30 },
   ]);
-  await page.goto('/');
+  await page.goto(`${chat.origin}/`);
   const input = page.getByTestId('assistant-input');
   await input.fill('What is Bastion?');
   await input.press('Enter');
@@ -39,8 +34,8 @@ test('a question streams an answer from the primary model into the page', async 
 test('with no model reachable the page answers from the knowledge base', async ({
   fastPage: page,
 }) => {
-  await script([{ refuse: true }]);
-  await page.goto('/');
+  chat.script([{ refuse: true }]);
+  await page.goto(`${chat.origin}/`);
   await page
     .getByTestId('assistant-input')
     .fill('How does Bastion protect against prompt injection?');
@@ -55,8 +50,8 @@ test('with no model reachable the page answers from the knowledge base', async (
 test('Stop (Esc) ends a streaming answer and the page can ask again', async ({
   fastPage: page,
 }) => {
-  await script([{ tokens: Array.from({ length: 300 }, (_, i) => `w${i} `), tokenDelayMs: 20 }]);
-  await page.goto('/');
+  chat.script([{ tokens: Array.from({ length: 300 }, (_, i) => `w${i} `), tokenDelayMs: 20 }]);
+  await page.goto(`${chat.origin}/`);
   await page.getByTestId('assistant-input').fill('Tell me a long story');
   await page.getByTestId('assistant-send').click();
   await expect(page.getByTestId('assistant-output')).toContainText('w3 ');
@@ -67,23 +62,19 @@ test('Stop (Esc) ends a streaming answer and the page can ask again', async ({
   const partial = await page.getByTestId('assistant-output').textContent();
   expect(partial).not.toContain('w299');
   // The model's request was cut at once, not left running for the resume grace period.
-  await expect
-    .poll(async () => (await lastProviderRequest()).abortedAt, { timeout: 2_000 })
-    .not.toBeNull();
-  expect((await lastProviderRequest()).finishedAt).toBeNull();
+  await expect.poll(() => lastProviderRequest().abortedAt, { timeout: 2_000 }).not.toBeNull();
+  expect(lastProviderRequest().finishedAt).toBeNull();
 });
 
 test('closing the tab cancels the answer on the server at once', async ({ browser }) => {
-  await script([{ tokens: Array.from({ length: 300 }, (_, i) => `w${i} `), tokenDelayMs: 20 }]);
+  chat.script([{ tokens: Array.from({ length: 300 }, (_, i) => `w${i} `), tokenDelayMs: 20 }]);
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto('/');
+  await page.goto(`${chat.origin}/`);
   await page.getByTestId('assistant-input').fill('Tell me a long story');
   await page.getByTestId('assistant-send').click();
   await expect(page.getByTestId('assistant-output')).toContainText('w3 ');
   await page.close({ runBeforeUnload: true });
-  await expect
-    .poll(async () => (await lastProviderRequest()).abortedAt, { timeout: 2_000 })
-    .not.toBeNull();
+  await expect.poll(() => lastProviderRequest().abortedAt, { timeout: 2_000 }).not.toBeNull();
   await context.close();
 });
