@@ -167,7 +167,7 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
   const client = new pg.Client(serverUrl);
   await client.connect();
   try {
-    await client.query(`create database ${name}`);
+    await client.query(`create database "${name}"`);
   } finally {
     await client.end();
   }
