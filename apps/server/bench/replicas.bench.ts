@@ -41,28 +41,35 @@ async function startFake(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 /** Streams answers through `edgeUrl` with CONCURRENT readers until STREAMS or MAX_SECONDS. */
-async function load(edgeUrl: string): Promise<{ perSecond: number; done: number; failed: number }> {
-  const client = createBastionClient({ url: edgeUrl, apiKey: KEY });
+async function load(
+  edgeUrl: string,
+): Promise<{ perSecond: number; done: number; failed: number; reasons: string }> {
   const expected = TOKENS.join('');
   let started = 0;
   let done = 0;
   let failed = 0;
+  const reasons = new Set<string>();
   const begin = performance.now();
   const deadline = begin + MAX_SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENT }, async () => {
+      // One client per reader, as each browser has its own (one client would batch their starts).
+      const client = createBastionClient({ url: edgeUrl, apiKey: KEY });
       while (started < STREAMS && performance.now() < deadline) {
         started += 1;
         const outcome = await streamChat(client, {
           messages: [{ role: 'user', content: 'What is Bastion?' }],
         });
         if (!outcome.error && outcome.content === expected) done += 1;
-        else failed += 1;
+        else {
+          failed += 1;
+          reasons.add(outcome.error?.code ?? 'wrong text');
+        }
       }
     }),
   );
   const seconds = (performance.now() - begin) / 1000;
-  return { perSecond: done / seconds, done, failed };
+  return { perSecond: done / seconds, done, failed, reasons: [...reasons].join(', ') };
 }
 
 async function measure(label: string, count: number, env: Record<string, string>) {
@@ -75,7 +82,7 @@ async function measure(label: string, count: number, env: Record<string, string>
     await load(edge.url); // warm-up pass is the same work; only the second is reported
     const result = await load(edge.url);
     console.log(
-      `${label.padEnd(26)} ${result.perSecond.toFixed(1).padStart(7)} streams/s  (${result.done} ok, ${result.failed} failed)`,
+      `${label.padEnd(26)} ${result.perSecond.toFixed(1).padStart(7)} streams/s  (${result.done} ok, ${result.failed} failed${result.failed ? `: ${result.reasons}` : ''})`,
     );
     return result.perSecond;
   } finally {

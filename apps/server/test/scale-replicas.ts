@@ -60,43 +60,29 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
   };
   try {
     let output = '';
-    const replicaId = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`replica did not start:\n${output}`)),
-        // Slow on a loaded machine: each replica compiles and opens everything on its own.
-        START_TIMEOUT_MS,
-      );
-      child.stderr?.on('data', (chunk) => {
-        output += chunk;
-      });
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk;
-        // With REDIS_URL it names its replica id; without, it is alone and has none.
-        const match = env.REDIS_URL
-          ? /"replica":"([0-9a-f-]{36})"/.exec(output)
-          : /Bastion is serving/.exec(output) && [output, ''];
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`replica exited with ${code}:\n${output}`));
-      });
-    });
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-64_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    // With REDIS_URL (and info logs) it names the id it beats under; alone it has none.
+    const wantsId = Boolean(env.REDIS_URL) && (env.LOG_LEVEL ?? 'info') === 'info';
+    let replicaId = '';
     const url = `http://127.0.0.1:${port}`;
+    // Slow on a loaded machine: each replica compiles and opens everything on its own.
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
+      if (child.exitCode !== null)
+        throw new Error(`replica exited (${child.exitCode}):\n${output}`);
+      replicaId ||= /"replica":"([0-9a-f-]{36})"/.exec(output)?.[1] ?? '';
       const ready = await fetch(`${url}/readyz`).then(
         (res) => res.ok,
         () => false,
       );
-      if (ready) break;
-      if (Date.now() > deadline) throw new Error('replica never became ready');
+      if (ready && (replicaId || !wantsId)) break;
+      if (Date.now() > deadline) throw new Error(`replica did not start:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    child.stdout?.resume();
     return { url, port, replicaId, child, stop };
   } catch (error) {
     await stop();
