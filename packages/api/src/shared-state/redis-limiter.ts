@@ -5,7 +5,8 @@ import type { Redis } from './redis.ts';
 
 /** A slot is a lease: a replica that dies stops renewing it, and it frees itself after this. */
 export const LEASE_MS = 10_000;
-const RENEW_MS = 3_000;
+/** Leases are renewed three times per lease period. */
+const RENEW_SHARE = 0.3;
 const BUSY_RETRY_MS = 1_000;
 
 /**
@@ -73,12 +74,18 @@ export class RedisChatLimiter implements ChatLimiter {
   /** Leases this replica holds, renewed until released. */
   private readonly held = new Map<string, string[]>();
   private readonly renewTimer: ReturnType<typeof setInterval>;
+  private readonly leaseMs: number;
 
-  constructor(redis: Redis, limits: ChatLimits, prefix = 'bastion:') {
+  constructor(
+    redis: Redis,
+    limits: ChatLimits,
+    { prefix = 'bastion:', leaseMs = LEASE_MS }: { prefix?: string; leaseMs?: number } = {},
+  ) {
     this.redis = redis;
     this.limits = limits;
     this.prefix = prefix;
-    this.renewTimer = setInterval(() => void this.renew(), RENEW_MS);
+    this.leaseMs = leaseMs;
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(10, leaseMs * RENEW_SHARE));
     this.renewTimer.unref();
   }
 
@@ -120,7 +127,7 @@ export class RedisChatLimiter implements ChatLimiter {
       ...sets,
       rateKey ?? `${this.prefix}chat:no-rate`,
       lease,
-      LEASE_MS,
+      this.leaseMs,
       rate?.max ?? 0,
       rate?.windowMs ?? 0,
       ...caps,
@@ -151,7 +158,7 @@ export class RedisChatLimiter implements ChatLimiter {
     if (this.held.size === 0) return;
     const pipeline = this.redis.pipeline();
     for (const [lease, sets] of this.held) {
-      pipeline.eval(RENEW, sets.length, ...sets, lease, LEASE_MS);
+      pipeline.eval(RENEW, sets.length, ...sets, lease, this.leaseMs);
     }
     await pipeline.exec().catch(() => {});
   }
