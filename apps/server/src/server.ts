@@ -130,7 +130,8 @@ export async function createServer(
         runs: await RedisRuns.open(redis, { retainMs: 60_000 }),
       }
     : null;
-  if (shared) app.log.info({ replica: shared.runs.replicaId }, 'replica sharing state through Redis');
+  if (shared)
+    app.log.info({ replica: shared.runs.replicaId }, 'replica sharing state through Redis');
   const chat = createChat({ ...config.chat, limits: chatLimits }, kb, app.log, {
     defaultMetrics: true,
     shared,
@@ -196,6 +197,8 @@ export async function createServer(
     { prefix: '/v1' },
   );
   if (config.webRoot) await app.register(webPlugin, { root: config.webRoot });
+  // Fastify's own 404 echoes the whole URL (query included) into the reply and the log.
+  else app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found' }));
 
   return {
     app,
