@@ -18,6 +18,17 @@ export interface Actor {
    * belong to it when there is no key. Absent: the caller owns nothing it could resume or cancel.
    */
   callerId?: string;
+  /**
+   * The client address (as TRUST_PROXY lets it be read). Anonymous chat limits count per address:
+   * a caller cookie is the client's to choose, so counting per cookie would let one client
+   * multiply its budget.
+   */
+  address?: string;
+  /**
+   * The request carried no caller cookie (a first visit, or a client that keeps none, like the
+   * CLI): such a caller is also known by its address, so its runs stay its own on the next call.
+   */
+  cookieless?: boolean;
 }
 
 /** What the host knows about the running build, for status and diagnostics. */

@@ -17,6 +17,8 @@ export interface ScopeGuardOptions {
   limiter: Limiter | null;
   /** How this surface words a refusal (tRPC's body for `/api`, OpenAI's for `/v1`). */
   refuse: Refuse;
+  /** What anonymous callers may read (see `IdentifyOptions`); null: every collection. */
+  anonymousCollections?: readonly string[] | null;
 }
 
 const REASON_BY_STATUS: Record<number, Reason> = {

@@ -3,6 +3,7 @@ import {
   type AppRouter,
   appRouter,
   type Context,
+  DEFAULT_COLLECTION,
   DomainError,
   isDomainError,
   retryAfterMsOf,
@@ -91,6 +92,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
     allowedOrigins: security.allowedOrigins,
     limiter,
     refuse: refuseTrpc,
+    anonymousCollections: security.requireKey ? [DEFAULT_COLLECTION] : null,
   });
 
   await api.register(async (keyed) => {

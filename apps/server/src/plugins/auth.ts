@@ -33,7 +33,14 @@ function bearerSecret(header: string | undefined): string | null {
 
 export function actorOf(req: FastifyRequest): Actor {
   return (
-    req.actor ?? { keyId: null, role: 'anonymous', collections: null, callerId: `ip:${req.ip}` }
+    req.actor ?? {
+      keyId: null,
+      role: 'anonymous',
+      collections: null,
+      callerId: `ip:${req.ip}`,
+      address: req.ip,
+      cookieless: true,
+    }
   );
 }
 
@@ -64,20 +71,26 @@ export function setCookie(
 }
 
 /** A stable id for an anonymous caller that owns nothing secret (a digest of its cookie). */
-function anonymousActor(req: FastifyRequest, reply: FastifyReply, cookies: boolean): Actor {
-  const base = { keyId: null, role: 'anonymous' as const, collections: null };
-  if (!cookies) return { ...base, callerId: `ip:${req.ip}` };
+function anonymousActor(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  cookies: boolean,
+  collections: readonly string[] | null,
+): Actor {
+  const base = { keyId: null, role: 'anonymous' as const, collections, address: req.ip };
+  if (!cookies) return { ...base, callerId: `ip:${req.ip}`, cookieless: true };
   const held = req.cookies[cookieName(req, 'caller')];
-  if (isToken(held)) {
-    return {
-      ...base,
-      callerId: `anon:${createHash('sha256').update(held).digest('base64url').slice(0, 22)}`,
-    };
-  }
-  // First visit: the browser gets its id now and uses it from the next request on; this one is
-  // known by its address (a client that keeps no cookies, like the CLI, always is).
-  setCookie(req, reply, 'caller', newToken());
-  return { ...base, callerId: `ip:${req.ip}` };
+  if (isToken(held)) return { ...base, callerId: callerIdOf(held) };
+  // First visit: the browser gets its id now and is known by it already on this request, so a
+  // run it starts here is its own on the next; a client that drops the cookie (the CLI) is
+  // known by its address as well.
+  const token = newToken();
+  setCookie(req, reply, 'caller', token);
+  return { ...base, callerId: callerIdOf(token), cookieless: true };
+}
+
+function callerIdOf(token: string): string {
+  return `anon:${createHash('sha256').update(token).digest('base64url').slice(0, 22)}`;
 }
 
 export interface IdentifyOptions {
@@ -85,6 +98,11 @@ export interface IdentifyOptions {
   /** Sessions and the anonymous caller cookie (the page's `/api`); null: bearer keys only. */
   sessions: Sessions | null;
   refuse: Refuse;
+  /**
+   * What an anonymous caller may read: null (all) on an open server; on a keyed server that lets
+   * anonymous visitors chat (PUBLIC_CHAT), only the default collection, never a key's collections.
+   */
+  anonymousCollections?: readonly string[] | null;
 }
 
 /**
@@ -95,6 +113,7 @@ export function identifyCaller({
   keys,
   sessions,
   refuse,
+  anonymousCollections = null,
 }: IdentifyOptions): onRequestAsyncHookHandler {
   const byId = new Map(keys.map((key) => [key.id, key]));
   return async (req, reply) => {
@@ -107,7 +126,9 @@ export function identifyCaller({
     }
     const sessionKey = await sessions?.keyIdOf(req.cookies[cookieName(req, 'session')]);
     const key = sessionKey ? byId.get(sessionKey) : undefined;
-    req.actor = key ? keyActor(key) : anonymousActor(req, reply, sessions !== null);
+    req.actor = key
+      ? keyActor(key)
+      : anonymousActor(req, reply, sessions !== null, anonymousCollections);
   };
 }
 

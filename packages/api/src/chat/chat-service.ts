@@ -37,6 +37,32 @@ export function callerOf(actor: Actor): string {
   return actor.callerId ? `anon:${actor.callerId}` : 'anon';
 }
 
+/**
+ * Every identity a caller is known by: its key or caller cookie, and its address when it sent no
+ * cookie. A run records its starter's identities (space-separated: none contains a space).
+ */
+function identitiesOf(actor: Actor): string[] {
+  const ids = [callerOf(actor)];
+  if (!actor.keyId && actor.cookieless && actor.address) ids.push(`addr:${actor.address}`);
+  return ids;
+}
+
+function ownerOf(actor: Actor): string {
+  return identitiesOf(actor).join(' ');
+}
+
+function owns(owner: string | undefined, actor: Actor): boolean {
+  if (owner === undefined) return false;
+  const owners = owner.split(' ');
+  return identitiesOf(actor).some((id) => owners.includes(id));
+}
+
+/** Whose budget an answer spends: the key's, else the client address's (never a cookie's). */
+function budgetOf(actor: Actor): string {
+  if (actor.keyId || !actor.address) return callerOf(actor);
+  return `addr:${actor.address}`;
+}
+
 export interface ChatLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
@@ -131,8 +157,8 @@ export class ChatService {
    */
   async start(input: ChatInput, actor: Actor): Promise<ChatRun> {
     allowedCollection({ actor }, input.collection);
-    const owner = callerOf(actor);
-    const release = await this.o.limiter.startAnswer(owner);
+    const owner = ownerOf(actor);
+    const release = await this.o.limiter.startAnswer(budgetOf(actor));
     const run = new ChatRun(randomUUID(), owner);
     if (!this.o.runs.add(run)) {
       release();
@@ -240,7 +266,7 @@ export class ChatService {
     const shared = this.o.shared;
     const local = shared ? undefined : this.o.runs.get(requestId);
     const owner = shared ? (await shared.record(requestId))?.owner : local?.owner;
-    if (owner === undefined || owner !== callerOf(actor)) {
+    if (!owns(owner, actor)) {
       throw new DomainError(
         lastEventId ? 'resume_expired' : 'run_not_found',
         lastEventId ? 'That answer can no longer be resumed' : 'No such answer',
@@ -257,7 +283,7 @@ export class ChatService {
 
   /** Holds one of the caller's open-stream slots until the returned release is called. */
   openStream(actor: Actor): Promise<Release> {
-    return this.o.limiter.openStream(callerOf(actor));
+    return this.o.limiter.openStream(budgetOf(actor));
   }
 
   /** Stops an answer at once (its owner only); false when there is no such answer of theirs. */
@@ -265,13 +291,13 @@ export class ChatService {
     const shared = this.o.shared;
     if (shared) {
       const record = await shared.record(requestId);
-      if (!record || record.owner !== callerOf(actor)) return false;
+      if (!owns(record?.owner, actor)) return false;
       // Every replica hears it; the one driving the run stops the model.
       await shared.cancel(requestId);
       return true;
     }
     const run = this.o.runs.get(requestId);
-    if (!run || run.owner !== callerOf(actor)) return false;
+    if (!run || !owns(run.owner, actor)) return false;
     run.cancel();
     return true;
   }
@@ -286,7 +312,7 @@ export class ChatService {
    */
   async *stream(input: ChatInput, actor: Actor, signal: AbortSignal): AsyncGenerator<ChatEvent> {
     allowedCollection({ actor }, input.collection);
-    const release = await this.o.limiter.startAnswer(callerOf(actor));
+    const release = await this.o.limiter.startAnswer(budgetOf(actor));
     try {
       yield* this.answer(input, randomUUID(), signal);
     } finally {

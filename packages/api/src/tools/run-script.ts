@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { auditArgs } from './audit.ts';
 import { interpreterFor } from './interpreters.ts';
 import { namespacePrefix } from './isolation.ts';
 import { type ProcessResult, runProcess } from './process.ts';
@@ -39,12 +40,15 @@ export const runScriptTool = defineTool({
     await env.preflight();
 
     const command = [interpreter, real, ...args.args];
+    // What the caller is shown of the command passes the audit log's redaction: an argument may
+    // carry a credential (`--password=…`, a configured key).
+    const shown = auditArgs(command, env.redact) as string[];
     const run = randomUUID();
     const childEnv = scrubbedEnv(env.settings.parentEnv ?? process.env, { BASTION_TOOL_RUN: run });
     if (args.dry_run) {
       return {
         dryRun: true as const,
-        command,
+        command: shown,
         cwd: env.root,
         envNames: Object.keys(childEnv).sort(),
         timeoutMs: args.timeout_ms,
@@ -77,7 +81,7 @@ export const runScriptTool = defineTool({
     }
     return {
       dryRun: false as const,
-      command,
+      command: shown,
       exitCode: result.exitCode,
       signal: result.signal,
       stdout: env.redact(result.stdout),

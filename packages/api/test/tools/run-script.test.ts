@@ -195,6 +195,19 @@ describe('run_script', () => {
     });
   });
 
+  it('shows the command with credential-shaped arguments and configured secrets redacted', async () => {
+    const call = await run({
+      script: 'scripts/env.mjs',
+      dry_run: true,
+      args: ['--password=hunter2-hunter2', '--token', 'tok-0123456789abcdef', CONFIGURED_SECRET],
+    });
+    const shown = JSON.stringify(call.tool === 'run_script' ? call.result.command : null);
+    expect(shown).toContain('scripts/env.mjs');
+    for (const secret of ['hunter2-hunter2', 'tok-0123456789abcdef', CONFIGURED_SECRET]) {
+      expect(shown).not.toContain(secret);
+    }
+  });
+
   it('chooses the interpreter by extension and refuses unknown ones', async () => {
     const interpreterOf = async (script: string) => {
       const call = await run({ script, dry_run: true });

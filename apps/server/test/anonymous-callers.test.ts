@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { createBastionClient, errorReason } from '@bastion/api/client';
+import { type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer } from './helpers.ts';
+
+const QUESTION = { messages: [{ role: 'user' as const, content: 'What is Bastion?' }] };
+const JSON_POST = { method: 'POST', headers: { 'content-type': 'application/json' } };
+/** A well-formed caller cookie nobody was ever given: a client may invent as many as it likes. */
+const inventedCookie = () => `bastion_caller=${randomBytes(32).toString('base64url')}`;
+
+/** The body of an SSE stream up to its terminal event (or `ms`), as text. */
+async function readStream(url: string, cookie?: string, ms = 5_000): Promise<string> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  let text = '';
+  try {
+    const res = await fetch(url, {
+      headers: cookie ? { cookie } : {},
+      signal: controller.signal,
+    });
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      if (/"type":"(done|error)"|serialized-error/.test(text)) break;
+    }
+  } catch {
+    // Timed out: what arrived is the answer.
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return text;
+}
+
+describe('anonymous callers (attacker review findings)', () => {
+  let primary: FakeOpenAI | undefined;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    await primary?.close();
+    server = undefined;
+    primary = undefined;
+  });
+
+  async function start(env: Record<string, string> = {}) {
+    primary = await startFakeOpenAI({});
+    server = await startServer({
+      PRIMARY_BASE_URL: primary.baseURL,
+      PRIMARY_MODEL: 'fake-model',
+      ...env,
+    });
+    return server.url;
+  }
+
+  it('counts anonymous answers per address, however many caller cookies a client invents', async () => {
+    const url = await start({ RATE_LIMIT_CHAT: '3/min', CHAT_MAX_ACTIVE_PER_CALLER: '100' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${url}/api/trpc/chat.complete`, {
+        ...JSON_POST,
+        headers: { ...JSON_POST.headers, cookie: inventedCookie() },
+        body: JSON.stringify(QUESTION),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+  });
+
+  it("makes a browser's first request's run its own, and nobody else's", async () => {
+    const url = await start();
+    const started = await fetch(`${url}/api/trpc/chat.start`, {
+      ...JSON_POST,
+      body: JSON.stringify(QUESTION),
+    });
+    expect(started.status).toBe(200);
+    const cookie = (started.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(/^bastion_caller=/);
+    const { requestId } = (await started.json()).result.data;
+    const stream = `${url}/api/trpc/chat.stream?input=${encodeURIComponent(JSON.stringify({ requestId }))}`;
+
+    // Another browser (its own cookie) is told the run does not exist.
+    expect(await readStream(stream, inventedCookie())).toContain('run_not_found');
+    // The starter, now carrying the cookie it was given, follows its answer to the end.
+    const own = await readStream(stream, cookie);
+    expect(own).toContain('"type":"done"');
+    expect(own).not.toContain('run_not_found');
+  });
+
+  it('lets a client that keeps no cookies (the CLI) follow the run it started', async () => {
+    const url = await start();
+    const client = createBastionClient({ url });
+    const { requestId } = await client.chat.start.mutate(QUESTION);
+    const stream = `${url}/api/trpc/chat.stream?input=${encodeURIComponent(JSON.stringify({ requestId }))}`;
+    expect(await readStream(stream)).toContain('"type":"done"');
+  });
+
+  it('with PUBLIC_CHAT, anonymous visitors read only the default collection', async () => {
+    const admin = 'admin-secret-0123456789';
+    const url = await start({
+      API_KEYS: 'u1:user-secret-0123456789',
+      ADMIN_API_KEYS: `a1:${admin}`,
+      API_KEY_COLLECTIONS: 'u1:docs',
+      PUBLIC_CHAT: '1',
+    });
+    const documents = [
+      { path: 'rollout.md', content: '# Rollout\n\nThe rollout access key lives in the vault.' },
+    ];
+    await createBastionClient({ url, apiKey: admin }).rag.ingest.mutate({
+      collection: 'secret',
+      documents,
+    });
+    const anonymous = createBastionClient({ url });
+    const refused = await anonymous.rag.search
+      .query({ query: 'rollout access key', collection: 'secret' })
+      .then(() => 'ok', errorReason);
+    expect(refused).toBe('collection_forbidden');
+    const chat = await anonymous.chat.complete
+      .mutate({ ...QUESTION, collection: 'secret' })
+      .then(() => 'ok', errorReason);
+    expect(chat).toBe('collection_forbidden');
+    expect((await anonymous.rag.search.query({ query: 'Bastion' })).hits).toBeDefined();
+  });
+
+  it('never echoes an unknown URL (query included) into the reply', async () => {
+    const url = await start();
+    const res = await fetch(`${url}/API/trpc/chat.start?api_key=leaky-secret-0123456789&q=private`);
+    expect(res.status).toBe(404);
+    const body = await res.text();
+    expect(body).not.toContain('leaky-secret');
+    expect(body).not.toContain('private');
+  });
+});
