@@ -3,7 +3,7 @@
 // environment marker that every process it starts inherits. Then counted: the real temp folder
 // must hold no new `bastion*` entry, and no process carrying the marker may still run.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,6 +51,9 @@ export function watchLeftovers(base: NodeJS.ProcessEnv = process.env) {
   const realTmp = tmpdir();
   const before = new Set(readdirSync(realTmp).filter((name) => LEFTOVER.test(name)));
   const privateTmp = mkdtempSync(join(realTmp, 'bastion-npm-test-'));
+  // Searchable but not listable by others: servers that tests start under their own users
+  // (PostgreSQL as `postgres`, nginx workers) reach the folders made for them, and nothing else.
+  chmodSync(privateTmp, 0o711);
   const remove = () => rmSync(privateTmp, { recursive: true, force: true });
   process.on('exit', remove);
   // Interrupted: the handlers run once the child in progress ends, then the folder goes.
