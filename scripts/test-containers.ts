@@ -213,7 +213,7 @@ async function main(): Promise<number> {
     }
 
     // Everything the stack mounts lives in the work directory, never in the repository.
-    const secretValue = `sk-bastion-test-${randomBytes(18).toString('hex')}`;
+    const secretValue = `sk-bastion-test-${randomBytes(18).toString('hex')}`; // secret-scan: allow
     const secretFile = join(work, 'secrets', 'openai_api_key.txt');
     mkdirSync(join(work, 'secrets'));
     writeFileSync(secretFile, secretValue);

@@ -35,7 +35,7 @@ describe('DATABASE_URL at start-up', () => {
   it('waits, then says in one line (host and port, no password) that PostgreSQL is unreachable', async () => {
     const port = await closedPort();
     const result = start({
-      DATABASE_URL: `postgres://bastion:hunter2secret@127.0.0.1:${port}/bastion`,
+      DATABASE_URL: `postgres://bastion:hunter2secret@127.0.0.1:${port}/bastion`, // secret-scan: allow
       DATABASE_WAIT_MS: '1500',
     });
     expect(result.status).toBe(1);
@@ -47,7 +47,7 @@ describe('DATABASE_URL at start-up', () => {
   });
 
   it('refuses a URL that is not postgres:// without echoing it', () => {
-    const result = start({ DATABASE_URL: 'mysql://root:hunter2secret@db/x' });
+    const result = start({ DATABASE_URL: 'mysql://root:hunter2secret@db/x' }); // secret-scan: allow
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('DATABASE_URL: must be a postgres://');
     expect(result.stderr).not.toContain('hunter2');

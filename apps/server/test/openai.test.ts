@@ -126,7 +126,7 @@ describe('the OpenAI-compatible API through the official openai SDK', () => {
   it('refuses a wrong or missing key with 401 in OpenAI error style', async () => {
     const stranger = new OpenAI({
       baseURL: `${server.url}/v1`,
-      apiKey: 'not-a-valid-key-0123',
+      apiKey: 'not-a-valid-key-0123', // secret-scan: allow
       maxRetries: 0,
     });
     const failure = await stranger.models.list().catch((e: unknown) => e);

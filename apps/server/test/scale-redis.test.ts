@@ -160,7 +160,7 @@ describe('start-up with REDIS_URL', () => {
   it('fails clearly when Redis is unreachable, without echoing a password', async () => {
     const port = await closedPort();
     const started = startServer({
-      REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}/0`,
+      REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}/0`, // secret-scan: allow
       REDIS_WAIT_MS: '300',
       DISABLE_PRIMARY: '1',
     });

@@ -61,7 +61,7 @@ function secretEnv(dir: string, files: boolean): Run {
     const base = name.replace(/_FILE$/, '');
     const hasFileForm = secretVariables.includes(`${base}_FILE`);
     if (hasFileForm && files !== name.endsWith('_FILE')) continue;
-    const secret = `Sekr1t-${base.toLowerCase().replaceAll('_', '-')}-${randomBytes(12).toString('hex')}`;
+    const secret = `Sekr1t-${base.toLowerCase().replaceAll('_', '-')}-${randomBytes(12).toString('hex')}`; // secret-scan: allow
     secrets.set(base, secret);
     if (name.endsWith('_FILE')) {
       const path = join(dir, `${base.toLowerCase()}.txt`);

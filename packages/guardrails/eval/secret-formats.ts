@@ -83,10 +83,10 @@ const FORMATS: Record<string, (next: Next) => string> = {
 const CONNECTIONS: Record<string, (next: Next, password: string) => string> = {
   postgres: (n, pw) =>
     `DATABASE_URL=postgres://app_${chars(n, LOWER, 4)}:${pw}@db.internal:5432/app`,
-  mysql: (_, pw) => `mysql://root:${pw}@127.0.0.1:3306/shop`,
-  mongodb: (_, pw) => `uri = "mongodb+srv://svc:${pw}@cluster0.ab1cd.mongodb.net/prod"`,
-  redis: (_, pw) => `REDIS_URL=redis://:${pw}@cache:6379/0`,
-  amqp: (_, pw) => `broker_url: amqp://worker:${pw}@rabbit:5672/`,
+  mysql: (_, pw) => `mysql://root:${pw}@127.0.0.1:3306/shop`, // secret-scan: allow
+  mongodb: (_, pw) => `uri = "mongodb+srv://svc:${pw}@cluster0.ab1cd.mongodb.net/prod"`, // secret-scan: allow
+  redis: (_, pw) => `REDIS_URL=redis://:${pw}@cache:6379/0`, // secret-scan: allow
+  amqp: (_, pw) => `broker_url: amqp://worker:${pw}@rabbit:5672/`, // secret-scan: allow
   odbc: (_, pw) =>
     `Driver={ODBC Driver 18};Server=tcp:sql1,1433;Database=erp;Uid=svc;Pwd=${pw};Encrypt=yes;`,
   adonet: (_, pw) =>

@@ -103,7 +103,7 @@ describe('PostgreSQL storage', () => {
     const port = await freePort();
     const warnings: string[] = [];
     const opening = openPostgres({
-      url: `postgres://postgres:hunter2secret@127.0.0.1:${port}/postgres`,
+      url: `postgres://postgres:hunter2secret@127.0.0.1:${port}/postgres`, // secret-scan: allow
       waitMs: 25_000,
       log: { warn: (_fields, message) => warnings.push(message) },
     });
@@ -123,7 +123,7 @@ describe('PostgreSQL storage', () => {
   it('fails clearly, without the password, when the database stays unreachable', async () => {
     const port = await freePort();
     const error = await openPostgres({
-      url: `postgres://bastion:hunter2secret@127.0.0.1:${port}/bastion`,
+      url: `postgres://bastion:hunter2secret@127.0.0.1:${port}/bastion`, // secret-scan: allow
       waitMs: 1_000,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatabaseUnavailableError);

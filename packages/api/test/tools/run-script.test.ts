@@ -42,7 +42,7 @@ const SCRIPTS = {
 };
 
 /** A secret the server configures (an API key's secret): never in output or the audit log. */
-const CONFIGURED_SECRET = 'srv-key-secret-4f9a1c';
+const CONFIGURED_SECRET = 'srv-key-secret-4f9a1c'; // secret-scan: allow
 
 const PARENT_SECRETS = {
   OPENAI_API_KEY: 'sk-parentsecret0000000000000000000000',
@@ -280,7 +280,7 @@ describe('run_script', () => {
   });
 
   it("cannot read the server's environment through /proc", async () => {
-    const secret = `proc-secret-${process.pid}-value`;
+    const secret = `proc-secret-${process.pid}-value`; // secret-scan: allow
     process.env.BASTION_TEST_PROC_SECRET = secret;
     try {
       const call = await run({ script: 'scripts/peek.sh', args: [String(process.pid)] });
@@ -342,9 +342,9 @@ describe('run_script', () => {
 
   it('redacts configured secrets by value and credential-shaped arguments, in output and audit', async () => {
     const args = [
-      '--password=hunter2-pass',
+      '--password=hunter2-pass', // secret-scan: allow
       '-pmysql-pass-77',
-      'postgres://app:db-pass-88@db.internal/bastion',
+      'postgres://app:db-pass-88@db.internal/bastion', // secret-scan: allow
       '--api-token',
       'tok-99-plain',
       `x${CONFIGURED_SECRET}y`,

@@ -24,6 +24,8 @@ const QUERY_VALUE_CHARS = charSet('A-Za-z0-9!$%*+./:=?@^_~-');
 const PORT_AND_PATH = re(/^[0-9]{1,5}(?:\/|$)/);
 const BASE64_CHARS = charSet('A-Za-z0-9/+');
 const BASE64_EDGE = charSet('A-Za-z0-9/+=');
+/** `token: Tokens.Code`, `key = config.apiKey`: a dotted name in code refers to a value, it is not one. */
+const DOTTED_NAME = re(/^[A-Za-z_$]+(?:\.[A-Za-z_$]+)+$/);
 
 const MAX_KEY = 64;
 const MAX_VALUE = 256;
@@ -127,6 +129,7 @@ function isCredentialValue(value: string, separator: string, terminator: number)
   // `getpass.getpass(…)`, `os.environ[…]`: code that produces the value, not the value.
   if (terminator === 40 || terminator === 91) return false;
   if (value.includes('://') || (separator === ':' && PORT_AND_PATH.test(value))) return false;
+  if (DOTTED_NAME.test(value)) return false;
   const mixed = separator === ' ' ? hasLetterAndDigit(value) : characterClasses(value) >= 2;
   return mixed && shannonEntropy(value) >= 3 && !isStandInValue(value);
 }
