@@ -85,11 +85,15 @@ describe('the typed client as a package outside the monorepo', () => {
           '--no-audit',
           '--no-fund',
           '--silent',
+          // The repository's own install has every package in npm's cache: a stalled registry
+          // connection must not hold the suite for npm's five-minute fetch timeout.
+          '--prefer-offline',
+          '--fetch-timeout=60000',
           join(work, tarball!),
           'typescript',
           '@types/node',
         ],
-        { cwd: project, env },
+        { cwd: project, env, timeout: 180_000 },
       );
       await exec('npx', ['tsc', '--init'], { cwd: project, env });
       writeFileSync(join(project, 'index.ts'), consumerSource(server.url));
