@@ -2,11 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedPort } from './helpers.ts';
+import { closedPort, mainScript as main, mainEnv } from './helpers.ts';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -16,16 +14,7 @@ function start(env: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bastion-dburl-'));
   dirs.push(dataDir);
   return spawnSync(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      WEB_ROOT: 'none',
-      RAG_DEMO_ROOT: 'none',
-      DISABLE_PRIMARY: '1',
-      ...env,
-    },
+    env: mainEnv(dataDir, { DISABLE_PRIMARY: '1', ...env }),
     encoding: 'utf8',
     timeout: 30_000,
   });

@@ -2,8 +2,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, type ServerConfig } from '../src/config/env.ts';
 import { type BastionServer, createServer, type ServerOptions } from '../src/server.ts';
+
+/** The server's entry point, for tests that run it as a process of its own. */
+export const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+/**
+ * The environment `main.ts` runs with in such a test: loopback on a free port, no page and no demo
+ * documents, over `dataDir`; `extra` adds or overrides.
+ */
+export function mainEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    WEB_ROOT: 'none',
+    RAG_DEMO_ROOT: 'none',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
 
 export function tempDir(prefix = 'bastion-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

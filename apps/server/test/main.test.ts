@@ -3,11 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedPort } from './helpers.ts';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+import { closedPort, mainScript as main, mainEnv } from './helpers.ts';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -26,18 +23,6 @@ async function busyPort(): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => server.close());
   return (server.address() as { port: number }).port;
-}
-
-function baseEnv(dataDir: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    WEB_ROOT: 'none',
-    RAG_DEMO_ROOT: 'none',
-    LOG_LEVEL: 'info',
-  };
 }
 
 /** Starts main.ts and resolves with its output once `line` appears (then stops it). */
@@ -80,7 +65,7 @@ describe('main', () => {
   it('says in one line, without a stack trace, that the port is already in use', async () => {
     const port = await busyPort();
     const result = spawnSync(process.execPath, [main], {
-      env: { ...baseEnv(tempDir()), PORT: String(port), DISABLE_PRIMARY: '1' },
+      env: { ...mainEnv(tempDir()), PORT: String(port), DISABLE_PRIMARY: '1' },
       encoding: 'utf8',
       timeout: 20_000,
     });
@@ -93,7 +78,7 @@ describe('main', () => {
   it('names the live answer path at start-up: no model reachable, so the knowledge base', async () => {
     const primary = `http://127.0.0.1:${await closedPort()}/v1`;
     const output = await outputUntil(
-      { ...baseEnv(tempDir()), PRIMARY_BASE_URL: primary },
+      { ...mainEnv(tempDir()), PRIMARY_BASE_URL: primary },
       `no model reachable at ${primary}: answering from the knowledge base`,
     );
     expect(output).toContain('Bastion is serving');
@@ -109,7 +94,7 @@ describe('main', () => {
       const secret = join(dir, `${name}.txt`);
       if (create) writeFileSync(secret, '\n');
       const output = await outputUntil(
-        { ...baseEnv(tempDir()), PRIMARY_BASE_URL: primary, OPENAI_API_KEY_FILE: secret },
+        { ...mainEnv(tempDir()), PRIMARY_BASE_URL: primary, OPENAI_API_KEY_FILE: secret },
         'answering from the knowledge base',
       );
       const notes = output.split('\n').filter((l) => l.includes('no OpenAI fallback'));

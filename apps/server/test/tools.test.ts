@@ -1,11 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createBastionClient, errorReason } from '@bastion/api/client';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/env.ts';
-import { startServer, tempDir } from './helpers.ts';
+import { mainScript as main, mainEnv, startServer, tempDir } from './helpers.ts';
 
 const ADMIN_SECRET = 'tools-admin-secret-0123456789';
 const USER_SECRET = 'tools-user-secret-0123456789';
@@ -140,7 +139,6 @@ describe('tools over HTTP', () => {
 });
 
 describe('a script run by the server', () => {
-  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   const OPENAI_SECRET = 'sk-proc-environ-secret-0123456789abcdef';
 
   /** A committed repository holding one script that dumps two environment blocks as hex. */
@@ -174,15 +172,8 @@ describe('a script run by the server', () => {
     const dataDir = tempDir();
     const serverTmp = tempDir();
     const child = spawn(process.execPath, [main], {
-      env: {
-        PATH: process.env.PATH,
+      env: mainEnv(dataDir, {
         TMPDIR: serverTmp,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATA_DIR: dataDir,
-        WEB_ROOT: 'none',
-        RAG_DEMO_ROOT: 'none',
-        LOG_LEVEL: 'info',
         DISABLE_PRIMARY: '1',
         ADMIN_API_KEYS: `ops:${ADMIN_SECRET}`,
         API_KEYS: `reader:${USER_SECRET}`,
@@ -191,7 +182,7 @@ describe('a script run by the server', () => {
         ALLOW_TOOLS: '1',
         ALLOW_SCRIPTS: 'scripts/peek.sh',
         GIT_BASE: 'HEAD',
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
