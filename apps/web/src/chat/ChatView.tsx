@@ -150,11 +150,20 @@ export function ChatView(props: ChatViewProps) {
             id="collection-picker"
             class="collection-picker"
             data-testid="collection-picker"
-            value={store.state.collection ?? ''}
             onChange={(e) => store.setCollection(e.currentTarget.value || null)}
           >
-            <option value="">Default collection</option>
-            <For each={props.collections()}>{(c) => <option value={c.id}>{c.id}</option>}</For>
+            {/* Chosen per option, not by the select's value: a value set before its option is
+                rendered (the list arrives later) would be dropped. */}
+            <option value="" selected={!store.state.collection}>
+              Default collection
+            </option>
+            <For each={props.collections()}>
+              {(c) => (
+                <option value={c.id} selected={c.id === store.state.collection}>
+                  {c.id}
+                </option>
+              )}
+            </For>
           </select>
         </Show>
         <label class="sr-only" for="assistant-input">
