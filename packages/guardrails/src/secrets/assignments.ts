@@ -98,7 +98,8 @@ function valueSite(
   }
   i = skipSpaces(text, i);
   const quote = text.charCodeAt(i);
-  if (isQuote(quote)) {
+  const quoted = isQuote(quote);
+  if (quoted) {
     i++;
   } else if (separator === ',') {
     return null;
@@ -121,7 +122,7 @@ function valueSite(
       i = skipSpaces(text, wordEnd);
     }
   }
-  return { start: i, separator };
+  return { start: i, separator, quoted };
 }
 
 function isCredentialValue(value: string, separator: string, terminator: number): boolean {
@@ -308,6 +309,9 @@ function readAfterName(
     return;
   }
   if (valueEnd - site.start > MAX_VALUE) return;
+  // `"pass": "Document has a title"`: a quoted value that goes on after a blank is prose, and
+  // its first word is not a credential.
+  if (site.quoted && isSpace(text.charCodeAt(valueEnd))) return;
   if (!isCredentialValueAt(after.lastJudged, text, site.start, valueEnd, site.separator)) return;
   lookForAwsSecrets(ctx, after);
   ctx.findings.push({

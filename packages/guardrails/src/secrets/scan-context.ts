@@ -21,6 +21,8 @@ export interface ValueSite {
   start: number;
   /** `=`, `:`, `,` (quoted name and value, as in a call), `>` (an XML element) or ` ` (prose). */
   separator: string;
+  /** The value opens with a quote. */
+  quoted: boolean;
 }
 
 /** A name that says its value is a credential, and where it stands. */
@@ -91,12 +93,17 @@ export function newCarry(): ScanCarry {
   return { names: [], namesFrom: -1, lastJudged: newLastJudged() };
 }
 
+/** Forgets what the carry knows: the next scan searches its context again. */
+export function resetCarry(carry: ScanCarry): void {
+  carry.names = [];
+  carry.namesFrom = -1;
+}
+
 /** The stream dropped `count` characters from the front of its buffer. */
 export function shiftCarry(carry: ScanCarry, count: number): void {
   if (count === 0) return;
   if (carry.namesFrom < count) {
-    carry.names = [];
-    carry.namesFrom = -1;
+    resetCarry(carry);
     return;
   }
   carry.namesFrom -= count;

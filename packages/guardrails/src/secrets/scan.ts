@@ -5,10 +5,12 @@ import {
   type Finding,
   holdFrom,
   type OpenPemBlock,
+  resetCarry,
   type ScanCarry,
   type ScanContext,
 } from './scan-context.ts';
 import { scanTokens, TOKEN_PREFIXES } from './token-rules.ts';
+import { endsInHighSurrogate, sourceEnd, sourceIndex, unmask, viewIndex } from './unmask.ts';
 import { scanUrlPasswords } from './urls.ts';
 
 export interface ScanResult {
@@ -93,17 +95,12 @@ function scanCanaries(ctx: ScanContext, canaries: readonly string[]): void {
   }
 }
 
-/**
- * Finds every secret that starts at or after `from` in `text` (earlier text is context). With
- * `final` false the text may still grow: the result also says from where it may change. A stream
- * passes the same `carry` to every scan of its buffer.
- */
-export function scanSecrets(
+function scanText(
   text: string,
   from: number,
   final: boolean,
-  canaries: readonly string[] = NO_CANARIES,
-  carry: ScanCarry | null = null,
+  canaries: readonly string[],
+  carry: ScanCarry | null,
 ): ScanResult {
   const ctx: ScanContext = {
     text,
@@ -122,4 +119,48 @@ export function scanSecrets(
   scanCanaries(ctx, canaries);
   if (!final) holdPartialLiteral(ctx, canaries);
   return { findings: ctx.findings, frontier: ctx.frontier, openPem: ctx.openPem };
+}
+
+/**
+ * Finds every secret that starts at or after `from` in `text` (earlier text is context). With
+ * `final` false the text may still grow: the result also says from where it may change. A stream
+ * passes the same `carry` to every scan of its buffer.
+ *
+ * A text with disguised characters (see unmask.ts) is scanned as its unmasked view; each finding
+ * then covers every character of the original that gave it, invisible ones included.
+ */
+export function scanSecrets(
+  text: string,
+  from: number,
+  final: boolean,
+  canaries: readonly string[] = NO_CANARIES,
+  carry: ScanCarry | null = null,
+): ScanResult {
+  // The second half of a pair may still arrive and make a character the rules read: the text is
+  // scanned as if it ended before the first half, which is held.
+  if (!final && endsInHighSurrogate(text)) {
+    const result = scanSecrets(text.slice(0, -1), from, final, canaries, carry);
+    result.frontier = Math.min(result.frontier, text.length - 1);
+    return result;
+  }
+  const view = unmask(text);
+  if (view === null) return scanText(text, from, final, canaries, carry);
+  // What the carry knows is indexed by an earlier text, not by this view: start it afresh.
+  if (carry !== null) resetCarry(carry);
+  const inView = scanText(view.text, viewIndex(view, from), final, canaries, null);
+  const result: ScanResult = {
+    findings: inView.findings.map(({ start, end, type }) => ({
+      start: sourceIndex(view, start),
+      end: sourceEnd(view, end - 1),
+      type,
+    })),
+    frontier: sourceIndex(view, inView.frontier),
+    // A stream reads an open block on in the original text, where the disguise would end it:
+    // the block is held until it ends instead.
+    openPem: null,
+  };
+  if (inView.openPem !== null) {
+    result.frontier = Math.min(result.frontier, sourceIndex(view, inView.openPem.start));
+  }
+  return result;
 }
