@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JsonlAnalyticsStore } from '../src/analytics/jsonl-store.ts';
+import { openAnalyticsStore } from '../src/analytics/open-store.ts';
 import type { AnalyticsDeps } from '../src/analytics/router.ts';
 import type { Actor, ApiDeps } from '../src/context.ts';
-import { openStorage } from '../src/db/database.ts';
 import { Feedback } from '../src/feedback/feedback.ts';
 import { createCaller } from '../src/root.ts';
 import { testDeps } from './deps.ts';
 import { cleanup, onCleanup, tempDir } from './rag/temp.ts';
 import { failureReason } from './reason.ts';
+import { openTestStorage } from './storage.ts';
 
 afterEach(cleanup);
 
@@ -20,9 +20,10 @@ const admin: Actor = { keyId: 'ops', role: 'admin' };
 
 async function setup(settings: Partial<Omit<AnalyticsDeps, 'store'>> = {}) {
   const dir = tempDir('bastion-analytics-');
-  const store = await JsonlAnalyticsStore.open(join(dir, 'analytics'));
-  const storage = await openStorage(join(dir, 'bastion.sqlite'));
+  // The server's choice: JSONL files beside SQLite, the shared table on PostgreSQL.
+  const storage = await openTestStorage(join(dir, 'bastion.sqlite'));
   onCleanup(() => storage.close());
+  const store = await openAnalyticsStore(storage.db, join(dir, 'analytics'));
   const registry = new Registry();
   const feedback = new Feedback(storage.db, registry);
   const analytics: AnalyticsDeps = {

@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnalyticsRecord } from '../src/analytics/events.ts';
 import { JsonlAnalyticsStore } from '../src/analytics/jsonl-store.ts';
 import { retentionCutoff, scheduleRetention } from '../src/analytics/retention.ts';
-import { cleanup, tempDir } from './rag/temp.ts';
+import { SqlAnalyticsStore } from '../src/analytics/sql-store.ts';
+import type { AnalyticsStore } from '../src/analytics/store.ts';
+import { cleanup, onCleanup, tempDir } from './rag/temp.ts';
+import { openTestStorage, storageUnderTest } from './storage.ts';
 
 afterEach(cleanup);
 
@@ -36,7 +39,8 @@ function storedLines(dir: string): AnalyticsRecord[] {
 
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY_MS).toISOString();
 
-describe('JSONL analytics store', () => {
+// The files are the same on either storage: the `postgres` project runs only the database store.
+describe.skipIf(storageUnderTest === 'postgres')('JSONL analytics store', () => {
   it('keeps every one of 200 concurrent appends as one valid line', async () => {
     const { dir, store } = await openStore();
     const visitors = Array.from({ length: 20 }, () => randomUUID());
@@ -204,5 +208,145 @@ describe('retention schedule', () => {
 
     schedule.stop();
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+/** The database store on the storage under test (SQLite file, or PostgreSQL in that project). */
+async function openDatabaseStore(options: { maxDayBytes?: number } = {}) {
+  const storage = await openTestStorage(join(tempDir('bastion-analytics-'), 'bastion.sqlite'));
+  const store = new SqlAnalyticsStore(storage.db, options);
+  onCleanup(async () => {
+    await store.close();
+    await storage.close();
+  });
+  return store;
+}
+
+/** Every stored event, by visitor (export is the store's only per-event read). */
+async function exported(store: AnalyticsStore, visitors: string[]) {
+  return (await Promise.all(visitors.map((v) => store.export(v, 100_000)))).flat();
+}
+
+describe(`database analytics store (${storageUnderTest})`, () => {
+  it('keeps every one of 200 concurrent appends', async () => {
+    const store = await openDatabaseStore();
+    const visitors = Array.from({ length: 20 }, () => randomUUID());
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        store.append(record(visitors[i % 20]!, NOW.toISOString(), (i % 100) + 1)),
+      ),
+    );
+    expect(results.every(Boolean)).toBe(true);
+    for (const visitor of visitors) expect(await store.export(visitor, 100)).toHaveLength(10);
+  });
+
+  it('erases exactly one visitor across days, losing no append made meanwhile', async () => {
+    const store = await openDatabaseStore();
+    const target = randomUUID();
+    const other = randomUUID();
+    for (const n of [0, 1, 3]) {
+      await store.append(record(target, daysAgo(n)));
+      await Promise.all(Array.from({ length: 300 }, () => store.append(record(other, daysAgo(n)))));
+    }
+    let done = false;
+    const erased = store.erase(target).finally(() => {
+      done = true;
+    });
+    const racing: Promise<boolean>[] = [];
+    while (!done) {
+      racing.push(store.append(record(other, daysAgo(racing.length % 2), 7)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(racing);
+    expect(await erased).toBe(3);
+    expect(await store.export(target, 100)).toEqual([]);
+    expect(await store.export(other, 100_000)).toHaveLength(900 + racing.length);
+  });
+
+  it('exports exactly the visitor’s events as stored, oldest first', async () => {
+    const store = await openDatabaseStore();
+    const target = randomUUID();
+    const answer: AnalyticsRecord = {
+      ts: daysAgo(0),
+      visitorId: target,
+      event: 'answer_shown',
+      props: { servedBy: 'fallback', grounded: false, sources: 0, totalMs: 1_200 },
+    };
+    const mine = [record(target, daysAgo(2), 1), answer];
+    await store.append(answer);
+    await store.append(record(randomUUID(), daysAgo(1)));
+    await store.append(mine[0]!);
+    expect(await store.export(target, 100)).toEqual(mine);
+    expect(await store.export(randomUUID(), 100)).toEqual([]);
+    expect(await store.export(target, 1)).toEqual([mine[0]]);
+  });
+
+  it('sweeps exactly the days before the retention window', async () => {
+    const store = await openDatabaseStore();
+    const visitors = Array.from({ length: 21 }, () => randomUUID());
+    for (let n = 0; n <= 20; n++) await store.append(record(visitors[n]!, daysAgo(n)));
+    const deleted = await store.sweep(retentionCutoff(14, NOW));
+    expect(deleted).toEqual(Array.from({ length: 6 }, (_, i) => daysAgo(20 - i).slice(0, 10)));
+    expect(await store.sweep(retentionCutoff(14, NOW))).toEqual([]);
+    const left = await exported(store, visitors);
+    expect(left.map((r) => r.ts).sort()).toEqual(
+      Array.from({ length: 15 }, (_, i) => daysAgo(14 - i)),
+    );
+  });
+
+  it('refuses appends once a day reached its size cap, other days unaffected', async () => {
+    const visitor = randomUUID();
+    const lineBytes = JSON.stringify(record(visitor, NOW.toISOString())).length + 1;
+    const store = await openDatabaseStore({ maxDayBytes: 3 * lineBytes });
+    const results: boolean[] = [];
+    for (let i = 0; i < 5; i++)
+      results.push(await store.append(record(visitor, NOW.toISOString())));
+    expect(results).toEqual([true, true, true, false, false]);
+    expect(await store.append(record(visitor, daysAgo(1)))).toBe(true);
+    expect(await store.export(visitor, 100)).toHaveLength(4);
+  });
+
+  it('summarises as the JSONL store does', async () => {
+    const store = await openDatabaseStore();
+    const files = await JsonlAnalyticsStore.open(join(tempDir('bastion-analytics-'), 'a'));
+    const [a, b] = [randomUUID(), randomUUID()];
+    const answer = (visitorId: string, servedBy: 'primary' | 'guardrails'): AnalyticsRecord => ({
+      ts: NOW.toISOString(),
+      visitorId,
+      event: 'answer_shown',
+      props: { servedBy, grounded: true, sources: 2 },
+    });
+    const records = [
+      answer(a, 'primary'),
+      answer(b, 'primary'),
+      answer(b, 'guardrails'),
+      record(a, daysAgo(1)),
+      { ts: daysAgo(1), visitorId: b, event: 'page_view', props: { path: '/' } } as const,
+    ];
+    for (const r of records) {
+      await store.append(r);
+      await files.append(r);
+    }
+    const summary = await store.summary();
+    expect(summary).toEqual(await files.summary());
+    expect(summary[1]).toMatchObject({ visitors: 2, answers: { primary: 2, guardrails: 1 } });
+  });
+
+  it('is swept by the retention schedule', async () => {
+    const store = await openDatabaseStore();
+    const visitors = [randomUUID(), randomUUID()];
+    await store.append(record(visitors[0]!, daysAgo(15)));
+    await store.append(record(visitors[1]!, daysAgo(14)));
+    const logged: object[] = [];
+    const schedule = scheduleRetention(
+      store,
+      14,
+      { info: (f) => logged.push(f), warn() {} },
+      () => NOW,
+    );
+    await schedule.swept;
+    schedule.stop();
+    expect(logged).toEqual([{ days: [daysAgo(15).slice(0, 10)] }]);
+    expect((await exported(store, visitors)).map((r) => r.visitorId)).toEqual([visitors[1]]);
   });
 });

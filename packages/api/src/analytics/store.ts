@@ -16,7 +16,8 @@ export interface DaySummary {
 
 /**
  * Where anonymous events live. The embedded default is one JSONL file per day
- * (`JsonlAnalyticsStore`); a shared database can implement the same contract for replicas.
+ * (`JsonlAnalyticsStore`); with PostgreSQL, one table every replica shares (`SqlAnalyticsStore`,
+ * see `openAnalyticsStore`).
  */
 export interface AnalyticsStore {
   /** Stores one event; false when the store refused it (the day's size cap was reached). */
@@ -38,14 +39,23 @@ export function utcDay(at: Date | string): string {
   return (typeof at === 'string' ? at : at.toISOString()).slice(0, 10);
 }
 
-/** Adds one record to a day's aggregate (shared by every store implementation). */
-export function countRecord(day: DaySummary, record: AnalyticsRecord): void {
-  day.events[record.event] = (day.events[record.event] ?? 0) + 1;
-  if (record.event === 'answer_shown') {
-    const { servedBy } = record.props;
-    day.answers[servedBy] = (day.answers[servedBy] ?? 0) + 1;
-    if (servedBy === 'guardrails') day.guardrailBlocks += 1;
+/** Adds `n` events of one kind to a day's aggregate (shared by every store implementation). */
+export function countEvents(
+  day: DaySummary,
+  event: EventName,
+  servedBy: ServedBy | null,
+  n = 1,
+): void {
+  day.events[event] = (day.events[event] ?? 0) + n;
+  if (event === 'answer_shown' && servedBy) {
+    day.answers[servedBy] = (day.answers[servedBy] ?? 0) + n;
+    if (servedBy === 'guardrails') day.guardrailBlocks += n;
   }
+}
+
+/** Adds one record to a day's aggregate. */
+export function countRecord(day: DaySummary, record: AnalyticsRecord): void {
+  countEvents(day, record.event, record.event === 'answer_shown' ? record.props.servedBy : null);
 }
 
 export function emptyDay(day: string): DaySummary {
