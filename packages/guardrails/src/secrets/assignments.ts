@@ -1,4 +1,4 @@
-import { charSet, inSet, runEnd, runStart } from '../chars.ts';
+import { type CharSet, charSet, inSet, runEnd, runStart } from '../chars.ts';
 import { re } from '../patterns.ts';
 import { characterClasses, hasLetterAndDigit, shannonEntropy } from './entropy.ts';
 import { type SecretName, secretName } from './key-names.ts';
@@ -21,6 +21,8 @@ const KEYWORD = re(/pass|pwd|secret|token|key|auth|cred|bearer/gi);
 const KEY_CHARS = charSet('A-Za-z0-9_.$@-');
 const VALUE_CHARS = charSet('A-Za-z0-9!#$%&*+./:=?@^_~-');
 const QUERY_VALUE_CHARS = charSet('A-Za-z0-9!$%*+./:=?@^_~-');
+/** Inside braces a value may hold anything printable but braces. */
+const BRACED_VALUE_CHARS = charSet(' -z|~');
 const PORT_AND_PATH = re(/^[0-9]{1,5}(?:\/|$)/);
 const BASE64_CHARS = charSet('A-Za-z0-9/+');
 const BASE64_EDGE = charSet('A-Za-z0-9/+=');
@@ -98,7 +100,9 @@ function valueSite(
   }
   i = skipSpaces(text, i);
   const quote = text.charCodeAt(i);
-  const quoted = isQuote(quote);
+  // `Pwd={p@ss;word}`: ODBC and ADO.NET connection strings brace a value that holds `;`.
+  const braced = quote === 123 && separator === '=';
+  const quoted = isQuote(quote) || braced;
   if (quoted) {
     i++;
   } else if (separator === ',') {
@@ -122,7 +126,7 @@ function valueSite(
       i = skipSpaces(text, wordEnd);
     }
   }
-  return { start: i, separator, quoted };
+  return { start: i, separator, quoted, braced };
 }
 
 function isCredentialValue(value: string, separator: string, terminator: number): boolean {
@@ -198,12 +202,12 @@ interface AfterNames {
   awsFrom: number;
   awsTo: number;
   /**
-   * The run of value characters measured last, and whether it was read as a query value: a run is
+   * The run of value characters measured last, and which characters it was read with: a run is
    * measured once, however many values start inside it.
    */
   valueRunStart: number;
   valueRunEnd: number;
-  valueRunQuery: boolean;
+  valueRunChars: CharSet;
   lastJudged: LastJudged;
 }
 
@@ -292,16 +296,19 @@ function readAfterName(
   if (site === null || site.start >= text.length || site.start < ctx.from) return;
   if (!final && site.start >= ctx.frontier) return;
   const beforeKey = text.charCodeAt(keyStart - 1);
-  const inQuery = beforeKey === 63 || beforeKey === 38; // `?name=` or `&name=`
+  const chars = site.braced
+    ? BRACED_VALUE_CHARS
+    : beforeKey === 63 || beforeKey === 38 // `?name=` or `&name=`
+      ? QUERY_VALUE_CHARS
+      : VALUE_CHARS;
   const sameRun =
     site.start >= after.valueRunStart &&
     site.start < after.valueRunEnd &&
-    inQuery === after.valueRunQuery;
+    chars === after.valueRunChars;
   if (!sameRun) {
-    const chars = inQuery ? QUERY_VALUE_CHARS : VALUE_CHARS;
     after.valueRunStart = site.start;
     after.valueRunEnd = runEnd(text, site.start, chars, Number.POSITIVE_INFINITY);
-    after.valueRunQuery = inQuery;
+    after.valueRunChars = chars;
   }
   const valueEnd = Math.min(after.valueRunEnd, site.start + MAX_VALUE + 1);
   if (valueEnd === text.length && !final) {
@@ -333,7 +340,7 @@ export function scanAssignments(ctx: ScanContext): void {
     awsTo: ctx.from,
     valueRunStart: -1,
     valueRunEnd: -1,
-    valueRunQuery: false,
+    valueRunChars: VALUE_CHARS,
     lastJudged: carry?.lastJudged ?? newLastJudged(),
   };
   const judged: NameAt[] = [];

@@ -50,6 +50,15 @@ const KEY_QUALIFIERS = new Set([
   'deploy',
   'admin',
   'root',
+  'preshared',
+  'pre',
+  'storage',
+  'webhook',
+  'consumer',
+  'subscription',
+  'function',
+  'primary',
+  'secondary',
 ]);
 
 /** Names that refer to a credential or describe it without holding it. */

@@ -21,6 +21,8 @@ interface PatternRule {
   pattern: RegExp;
 }
 
+const NONE = charSet('');
+
 const RULES: readonly PatternRule[] = [
   {
     type: 'telegram-bot-token',
@@ -66,6 +68,47 @@ const RULES: readonly PatternRule[] = [
       /https:\/\/[a-z0-9-]{1,63}\.webhook\.office\.com\/webhookb2\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{32}\/[0-9a-f-]{36}(?:\/[A-Za-z0-9_-]{10,80})?(?![A-Za-z0-9_-])/g,
     ),
   },
+  {
+    type: 'terraform-cloud-token',
+    anchor: '.atlasv1.',
+    leadChars: charSet('A-Za-z0-9'),
+    lead: 14,
+    trail: 71,
+    pattern: re(
+      /(?<![A-Za-z0-9_.-])[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])/g,
+    ),
+  },
+  // Password hashes (`/etc/shadow`, `.htpasswd`, a users table): bcrypt and the crypt(3) family.
+  {
+    type: 'password-hash',
+    anchor: '$2',
+    leadChars: NONE,
+    lead: 0,
+    trail: 60,
+    pattern: re(/(?<![A-Za-z0-9$])\$2[aby]?\$[0-9]{2}\$[./A-Za-z0-9]{53}(?![./A-Za-z0-9])/g),
+  },
+  ...(
+    [
+      ['$1$', 22],
+      ['$apr1$', 22],
+      ['$5$', 43],
+      ['$6$', 86],
+    ] as const
+  ).map(
+    ([anchor, length]): PatternRule => ({
+      type: 'password-hash',
+      anchor,
+      leadChars: NONE,
+      lead: 0,
+      trail: 16 + 1 + 16 + 1 + length,
+      pattern: re(
+        new RegExp(
+          `(?<![A-Za-z0-9$])${anchor.replaceAll('$', '\\$')}(?:rounds=[0-9]{1,9}\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{${length}}(?![./A-Za-z0-9])`,
+          'g',
+        ),
+      ),
+    }),
+  ),
 ];
 
 /** The longest proper prefix of `anchor` that `text` ends with (0 if none). */

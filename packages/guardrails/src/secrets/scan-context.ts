@@ -21,8 +21,10 @@ export interface ValueSite {
   start: number;
   /** `=`, `:`, `,` (quoted name and value, as in a call), `>` (an XML element) or ` ` (prose). */
   separator: string;
-  /** The value opens with a quote. */
+  /** The value opens with a quote or a brace. */
   quoted: boolean;
+  /** The value opens with a brace (`Pwd={…}`) and runs to the closing one. */
+  braced: boolean;
 }
 
 /** A name that says its value is a credential, and where it stands. */

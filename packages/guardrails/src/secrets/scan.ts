@@ -11,7 +11,7 @@ import {
 } from './scan-context.ts';
 import { scanTokens, TOKEN_PREFIXES } from './token-rules.ts';
 import { endsInHighSurrogate, sourceEnd, sourceIndex, unmask, viewIndex } from './unmask.ts';
-import { scanUrlPasswords } from './urls.ts';
+import { scanOraclePasswords, scanUrlPasswords } from './urls.ts';
 
 export interface ScanResult {
   findings: Finding[];
@@ -116,6 +116,7 @@ function scanText(
   scanPatternRules(ctx);
   scanAssignments(ctx);
   scanUrlPasswords(ctx);
+  scanOraclePasswords(ctx);
   scanCanaries(ctx, canaries);
   if (!final) holdPartialLiteral(ctx, canaries);
   return { findings: ctx.findings, frontier: ctx.frontier, openPem: ctx.openPem };

@@ -3,7 +3,8 @@ import { re } from '../patterns.ts';
 import { isFakeToken, isStandInValue } from './placeholders.ts';
 import { holdFrom, type ScanContext } from './scan-context.ts';
 
-// The password in `scheme://user:password@host` (database URLs, git remotes, proxies).
+// The password in `scheme://user:password@host` (database URLs, git remotes, proxies) and in
+// Oracle's `jdbc:oracle:thin:user/password@host`.
 
 const SCHEME_CHARS = charSet('A-Za-z0-9+.-');
 const USER_CHARS = charSet("A-Za-z0-9!$%&*+.;=_~'-");
@@ -41,6 +42,38 @@ export function scanUrlPasswords(ctx: ScanContext): void {
     const userEnd = runEnd(text, userStart, USER_CHARS, MAX_USER + 1);
     if (userEnd === text.length || userEnd - userStart > MAX_USER) continue;
     if (text.charCodeAt(userEnd) !== 58) continue;
+    const start = userEnd + 1;
+    const end = runEnd(text, start, PASSWORD_CHARS, MAX_PASSWORD + 1);
+    if (end === text.length && !final) {
+      if (start >= ctx.from) holdFrom(ctx, start);
+      continue;
+    }
+    if (end - start > MAX_PASSWORD || text.charCodeAt(end) !== 64 || end === start) continue;
+    if (start < ctx.from || !isRealPassword(text.slice(start, end))) continue;
+    ctx.findings.push({ start, end, type: 'connection-string' });
+  }
+}
+
+const ORACLE_THIN = ':thin:';
+const ORACLE_USER_CHARS = charSet('A-Za-z0-9_$#."');
+
+/** `jdbc:oracle:thin:scott/tiger@//db:1521/svc`: the password between `/` and `@`. */
+export function scanOraclePasswords(ctx: ScanContext): void {
+  const { text, final } = ctx;
+  const from = Math.max(0, ctx.from - MAX_USER - ORACLE_THIN.length - 1);
+  for (
+    let at = text.indexOf(ORACLE_THIN, from);
+    at !== -1;
+    at = text.indexOf(ORACLE_THIN, at + 1)
+  ) {
+    const userStart = at + ORACLE_THIN.length;
+    const userEnd = runEnd(text, userStart, ORACLE_USER_CHARS, MAX_USER + 1);
+    if (userEnd === userStart || userEnd - userStart > MAX_USER) continue;
+    if (userEnd === text.length) {
+      if (!final && userStart >= ctx.from) holdFrom(ctx, userStart);
+      continue;
+    }
+    if (text.charCodeAt(userEnd) !== 47) continue;
     const start = userEnd + 1;
     const end = runEnd(text, start, PASSWORD_CHARS, MAX_PASSWORD + 1);
     if (end === text.length && !final) {
