@@ -1,5 +1,6 @@
 import type { ChatEvent, GuardrailsReport, ServedBy, Source } from '../chat/types.ts';
-import type { Reason, ReasonedErrorData } from '../errors.ts';
+import type { Reason } from '../errors.ts';
+import { failureOf } from './errors.ts';
 import type { BastionClient } from './index.ts';
 
 export interface ChatRequest {
@@ -76,16 +77,11 @@ function apply(outcome: ChatOutcome, event: ChatEvent): void {
 }
 
 function errorOf(error: unknown): ChatError {
-  const data = (error as { data?: Partial<ReasonedErrorData> } | null)?.data;
-  if (!data?.reason) {
+  const { reason, ...rest } = failureOf(error);
+  if (!reason) {
     return { code: 'network_error', message: 'Cannot reach the Bastion server', retryable: true };
   }
-  return {
-    code: data.reason,
-    message: (error as Error).message || 'The request failed',
-    retryable: data.retryable ?? false,
-    ...(data.retryAfterMs !== undefined ? { retryAfterMs: data.retryAfterMs } : {}),
-  };
+  return { code: reason, message: (error as Error).message || 'The request failed', ...rest };
 }
 
 /** Follows a started run until it ends, resuming from the last event id after a dropped connection. */

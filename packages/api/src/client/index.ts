@@ -1,12 +1,11 @@
 import {
   createTRPCClient,
   httpBatchLink,
+  httpLink,
   httpSubscriptionLink,
   splitLink,
-  TRPCClientError,
 } from '@trpc/client';
 import { EventSourceImpl } from '#event-source';
-import type { Reason, ReasonedErrorData } from '../errors.ts';
 import type { AppRouter } from '../root.ts';
 
 export interface BastionClientOptions {
@@ -23,6 +22,13 @@ export type BastionClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 export function trpcEndpoint(url: string): string {
   return `${url.replace(/\/+$/, '')}/api/trpc`;
 }
+
+/**
+ * The longest procedure list one batched request may name: the server's router refuses a path
+ * parameter over 200 characters (`maxParamLength`) before tRPC sees it, so a longer batch would
+ * fail as a whole with no typed reason.
+ */
+const MAX_BATCH_PATH_CHARS = 200;
 
 export function createBastionClient(options: BastionClientOptions): BastionClient {
   const endpoint = trpcEndpoint(options.url);
@@ -45,21 +51,25 @@ export function createBastionClient(options: BastionClientOptions): BastionClien
           EventSource: EventSourceImpl,
           eventSourceOptions: options.apiKey || options.fetch ? { fetch: authedFetch } : {},
         }),
-        false: httpBatchLink({ url: endpoint, fetch: authedFetch }),
+        false: splitLink({
+          // Every chat call is a model call of its own: unbatched, it is answered when it is
+          // done (a batch waits for its slowest call), its AbortSignal stops it alone (a batch is
+          // aborted only with all its calls) and a limit refuses it alone.
+          condition: (op) => op.path.startsWith('chat.'),
+          true: httpLink({ url: endpoint, fetch: authedFetch }),
+          false: httpBatchLink({
+            url: endpoint,
+            fetch: authedFetch,
+            // `<endpoint>/<path,path,…>?batch=1&input=…`: queries with long inputs go alone.
+            maxURLLength: `${endpoint}/`.length + MAX_BATCH_PATH_CHARS + '?batch=1'.length,
+          }),
+        }),
       }),
     ],
   });
 }
 
-/** The stable `data.reason` of a failed call, if the server gave one. */
-export function errorReason(error: unknown): Reason | null {
-  if (error instanceof TRPCClientError) {
-    const reason = (error.data as Partial<ReasonedErrorData> | undefined)?.reason;
-    return typeof reason === 'string' ? reason : null;
-  }
-  return null;
-}
-
+export { TRPCClientError } from '@trpc/client';
 export type {
   ChatCompletion,
   ChatEvent,
@@ -76,5 +86,5 @@ export {
   type StreamChatOptions,
   streamChat,
 } from './chat.ts';
+export { errorReason } from './errors.ts';
 export type { AppRouter };
-export { TRPCClientError };
