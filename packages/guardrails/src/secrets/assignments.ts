@@ -58,6 +58,27 @@ function skipSpaces(text: string, i: number): number {
   return j;
 }
 
+/** The name starting at `keyStart` opens a cell of a Markdown table row. */
+function inTableCell(text: string, keyStart: number): boolean {
+  let j = keyStart - 1;
+  if (isQuote(text.charCodeAt(j))) j--;
+  while (j >= 0 && keyStart - j <= MAX_SPACES + 2 && isSpace(text.charCodeAt(j))) j--;
+  return text.charCodeAt(j) === 124;
+}
+
+/**
+ * Whether the value ending at `end` fills its table cell (only a closing quote and blanks before
+ * the next `|` or the end of the line); undefined when the text ends before that can be told.
+ */
+function fillsCell(text: string, end: number): boolean | undefined {
+  let i = end;
+  if (isQuote(text.charCodeAt(i))) i++;
+  i = skipSpaces(text, i);
+  if (i >= text.length) return undefined;
+  const c = text.charCodeAt(i);
+  return c === 124 || c === 10 || c === 13;
+}
+
 /** Where the value of the name ending at `keyEnd` starts, or null if no value follows it. */
 function valueSite(
   text: string,
@@ -85,6 +106,10 @@ function valueSite(
   } else if (c === 44 && keyQuoted && keyQuote !== 96) {
     // `getenv("api_token", "…")`; backticks are Markdown code spans, where a comma lists names.
     separator = ',';
+    i++;
+  } else if (c === 124 && inTableCell(text, keyStart)) {
+    // `| DB_PASSWORD | s3cr3t… |`: a Markdown table of names and values.
+    separator = '|';
     i++;
   } else if (i > beforeSeparator && name.inProse) {
     separator = ' ';
@@ -319,6 +344,15 @@ function readAfterName(
   // `"pass": "Document has a title"`: a quoted value that goes on after a blank is prose, and
   // its first word is not a credential.
   if (site.quoted && isSpace(text.charCodeAt(valueEnd))) return;
+  if (site.separator === '|') {
+    // A cell that goes on after the value holds prose (`| API_TOKEN | Token for the CI |`).
+    const fills = fillsCell(text, valueEnd);
+    if (fills === undefined && !final) {
+      holdFrom(ctx, site.start);
+      return;
+    }
+    if (fills === false) return;
+  }
   if (!isCredentialValueAt(after.lastJudged, text, site.start, valueEnd, site.separator)) return;
   lookForAwsSecrets(ctx, after);
   ctx.findings.push({

@@ -68,7 +68,8 @@ export function isFakeToken(token: string): boolean {
     EXAMPLE_MARKER.test(token) ||
     hasFillerRun(token, 6) ||
     hasRepeatedChunk(token) ||
-    hasCountingRun(token, 5)
+    // A random token holds a short counting run by chance, the more likely the longer it is.
+    hasCountingRun(token, Math.max(5, Math.floor(token.length / 10)))
   );
 }
 

@@ -19,7 +19,10 @@ export interface OpenPemBlock {
 /** Where the value of a name starts, and what separates the two. */
 export interface ValueSite {
   start: number;
-  /** `=`, `:`, `,` (quoted name and value, as in a call), `>` (an XML element) or ` ` (prose). */
+  /**
+   * `=`, `:`, `,` (quoted name and value, as in a call), `>` (an XML element), `|` (a Markdown
+   * table) or ` ` (prose).
+   */
   separator: string;
   /** The value opens with a quote or a brace. */
   quoted: boolean;

@@ -487,7 +487,9 @@ export function scanTokens(ctx: ScanContext): void {
       continue;
     }
     const rule = RULE_BY_PREFIX.get(hit[0]) as TokenRule;
-    if (start > 0 && inSet(rule.edge, text.charCodeAt(start - 1))) continue;
+    // `=` ends a name (`KEY=token`, `--header=token`) even where it may end a token.
+    const before = start > 0 ? text.charCodeAt(start - 1) : 0;
+    if (before !== 61 && inSet(rule.edge, before)) continue;
     const end = runEnd(text, start, rule.body, rule.maxLength + 1);
     if (end === text.length && !final) {
       holdFrom(ctx, start);
