@@ -344,6 +344,8 @@ function readAfterName(
   // `"pass": "Document has a title"`: a quoted value that goes on after a blank is prose, and
   // its first word is not a credential.
   if (site.quoted && isSpace(text.charCodeAt(valueEnd))) return;
+  // `<password>…</password>`: an element's text ends at a tag (else `<password>` was a slot).
+  if (site.separator === '>' && text.charCodeAt(valueEnd) !== 60) return;
   if (site.separator === '|') {
     // A cell that goes on after the value holds prose (`| API_TOKEN | Token for the CI |`).
     const fills = fillsCell(text, valueEnd);

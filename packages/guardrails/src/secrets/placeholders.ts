@@ -14,7 +14,11 @@ const IDENTIFIER_SEGMENT = re(
 const UPPER_WORDS = re(/^[A-Z][A-Z0-9]*(?:[-_.][A-Z][A-Z0-9]*)+$/);
 const CAMEL_IDENTIFIER = re(/^[a-z]+(?:[A-Z][a-z]+)+[0-9]{0,3}$/);
 const PASCAL_IDENTIFIER = re(/^(?:[A-Z][a-z]+){2,}[0-9]{0,3}$/);
-const TEMPLATE_START = re(/^(?:\$|%\(|#\{|@@|__[A-Z])/);
+const TEMPLATE_START = re(/^(?:\$|%\(|#\{|\{\{|\{%|@@|__[A-Z])/);
+/** `%DB_PASSWORD%`: a Windows environment variable. */
+const PERCENT_VARIABLE = re(/^%[A-Za-z_][A-Za-z0-9_]*%$/);
+/** `<password>`, `<your token>`: a slot to fill in. */
+const ANGLE_SLOT = re(/^<[^<>]{1,64}>$/);
 const VERSION = re(/^v?[0-9]{1,4}(?:\.[0-9]{1,6}){1,3}(?:[-+_][0-9A-Za-z.]{1,40})?$/);
 const FILE_OR_HOST = re(
   /^(?:\.{0,2}\/|~\/)|\.(?:pem|p12|pfx|key|crt|cer|der|jks|keystore|keytab|json|ya?ml|toml|ini|txt|env|conf|cfg)$|^[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.(?:com|net|org|io|dev|internal|local|app|cloud|co|ai)(?::[0-9]{1,5})?$/,
@@ -91,6 +95,10 @@ export function isStandInValue(value: string): boolean {
     CAMEL_IDENTIFIER.test(value) ||
     PASCAL_IDENTIFIER.test(value) ||
     TEMPLATE_START.test(value) ||
+    PERCENT_VARIABLE.test(value) ||
+    ANGLE_SLOT.test(value) ||
+    // `#add-password`: a link to a section of a page.
+    (value.startsWith('#') && LOWER_WORDS.test(value.slice(1))) ||
     VERSION.test(value) ||
     FILE_OR_HOST.test(value)
   );
