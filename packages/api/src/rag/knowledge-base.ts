@@ -5,12 +5,12 @@ import { openSearchStorage, type StorageOptions } from '../storage/open.ts';
 import { checkCollection, DEFAULT_COLLECTION } from './collections.ts';
 import { EmbeddingsClient, type EmbeddingsConfig } from './embeddings.ts';
 import { type IngestRequest, type IngestSummary, ingestDocuments } from './ingest/pipeline.ts';
+import { type DocumentWriter, directWriter, sqliteWriterThread } from './ingest/writer.ts';
 import { PASSAGE_GAP, type Passage, type RetrieveOptions, type Retriever } from './retriever.ts';
 import { sanitizeMetadata, sanitizePassageText, sanitizeSnippet } from './sanitize.ts';
 import type { ScoredChunk } from './search/bm25.ts';
 import { rankChunks } from './search/rank.ts';
 import { hitExcerpt } from './search/snippet.ts';
-import { deleteDocuments } from './store.ts';
 import { reciprocalRankFusion } from './vectors.ts';
 
 export type SearchMode = 'fts' | 'hybrid';
@@ -108,6 +108,7 @@ type ChunkRow = {
 export class KnowledgeBase implements Retriever {
   readonly #storage: SearchStorage;
   readonly #db: Kysely<Database>;
+  readonly #writer: DocumentWriter;
   readonly #stats: LexicalStats;
   readonly #embeddings: EmbeddingsClient | null;
   readonly #expand: boolean;
@@ -120,6 +121,11 @@ export class KnowledgeBase implements Retriever {
   private constructor(storage: SearchStorage, options: KnowledgeBaseOptions) {
     this.#storage = storage;
     this.#db = storage.db;
+    // SQLite's full-text indexing runs in the calls that write chunks: on a thread of its own.
+    this.#writer =
+      storage.engine === 'sqlite'
+        ? sqliteWriterThread(options.databasePath)
+        : directWriter(storage.db);
     this.#stats = storage.stats;
     if (options.embeddings && !storage.vectors) {
       options.log?.warn({}, 'this database has no vector search; retrieval is full-text only');
@@ -329,7 +335,7 @@ export class KnowledgeBase implements Retriever {
     const collection = checkCollection(request.collection);
     await this.#storage.ensureCollection(collection);
     const summary = await ingestDocuments(
-      { db: this.#db, embeddings: this.#embeddings },
+      { db: this.#db, embeddings: this.#embeddings, writer: this.#writer },
       { ...request, collection },
     );
     await this.#changed();
@@ -390,7 +396,7 @@ export class KnowledgeBase implements Retriever {
 
   /** Removes a document and its chunks; false when the collection holds no such document. */
   async deleteDocument(collection: string | undefined, id: number): Promise<boolean> {
-    const deleted = await deleteDocuments(this.#db, checkCollection(collection), [id]);
+    const deleted = await this.#writer.remove(checkCollection(collection), [id]);
     await this.#changed();
     return deleted > 0;
   }
@@ -455,6 +461,7 @@ export class KnowledgeBase implements Retriever {
     if (!this.#open) return;
     this.#open = false;
     await this.#refreshing;
+    await this.#writer.close();
     await this.#storage.close();
   }
 }

@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { type EmbeddingsClient, embeddingInput } from '../embeddings.ts';
-import {
-  deleteDocuments,
-  type PreparedDocument,
-  storedVersions,
-  writeDocuments,
-} from '../store.ts';
-import { parseOffThread } from './parse-thread.ts';
+import type { EmbeddingsClient } from '../embeddings.ts';
+import { storedVersions } from '../store.ts';
 import type { SourceDocument } from './types.ts';
+import { type ChangedDocument, type DocumentWriter, directWriter } from './writer.ts';
 
 /** Bump when extraction or chunking changes, so re-ingest rebuilds every document. */
 const PIPELINE_VERSION = '1';
-/** A transaction commits after this many documents or characters of chunk text. */
+/** Changed documents go to the writer in batches of this many, or of this many bytes. */
 const BATCH_DOCUMENTS = 64;
-const BATCH_CHARS = 4_000_000;
+const BATCH_BYTES = 1_000_000;
 
 export interface IngestSummary {
   added: number;
@@ -60,6 +55,8 @@ export interface IngestRequest {
 export interface IngestContext {
   db: Kysely<Database>;
   embeddings: EmbeddingsClient | null;
+  /** Where writes go (default: through `db` on this thread). */
+  writer?: DocumentWriter;
 }
 
 function contentHash(doc: SourceDocument): string {
@@ -70,24 +67,6 @@ function contentHash(doc: SourceDocument): string {
   return hash.update(doc.content).digest('hex');
 }
 
-function byteLength(content: string | Uint8Array): number {
-  return typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
-}
-
-async function prepare(doc: SourceDocument, hash: string): Promise<PreparedDocument> {
-  const { title, mimeType, chunks } = await parseOffThread(doc);
-  return {
-    path: doc.path,
-    title,
-    url: doc.url ?? null,
-    mimeType,
-    hash,
-    bytes: byteLength(doc.content),
-    chunks,
-    vectors: null,
-  };
-}
-
 /**
  * Ingests documents into a collection: unchanged ones (same content hash and embedding model)
  * are skipped, changed ones replaced, new ones added, and with `removeMissing` the source's
@@ -95,7 +74,7 @@ async function prepare(doc: SourceDocument, hash: string): Promise<PreparedDocum
  * inside it.
  */
 export async function ingestDocuments(
-  { db, embeddings }: IngestContext,
+  { db, embeddings, writer = directWriter(db) }: IngestContext,
   request: IngestRequest,
 ): Promise<IngestSummary> {
   const { collection, source } = request;
@@ -103,28 +82,23 @@ export async function ingestDocuments(
   const model = embeddings?.model ?? null;
   const stored = await storedVersions(db, collection, source);
   const seen = new Set<string>();
-  let batch: PreparedDocument[] = [];
-  let batchChars = 0;
+  let batch: ChangedDocument[] = [];
+  let batchBytes = 0;
   let done = 0;
 
   const flush = async () => {
     if (batch.length === 0) return;
-    if (embeddings) {
-      const chunks = batch.flatMap((d) => d.chunks);
-      const values = await embeddings.embed(chunks.map(embeddingInput));
-      let at = 0;
-      for (const doc of batch) {
-        doc.vectors = { model: embeddings.model, values: values.slice(at, at + doc.chunks.length) };
-        at += doc.chunks.length;
-      }
-    }
-    const outcomes = await writeDocuments(db, collection, source, batch);
+    const outcomes = await writer.ingest(collection, source, batch, embeddings);
     outcomes.forEach((outcome, i) => {
-      summary[outcome]++;
-      if (outcome !== 'unchanged') summary.chunks += batch[i]?.chunks.length ?? 0;
+      if ('failed' in outcome) {
+        summary.failed.push({ path: batch[i]?.doc.path ?? '', reason: outcome.failed });
+      } else {
+        summary[outcome.outcome]++;
+        summary.chunks += outcome.chunks;
+      }
     });
     batch = [];
-    batchChars = 0;
+    batchBytes = 0;
   };
 
   for await (const doc of request.documents) {
@@ -135,14 +109,9 @@ export async function ingestDocuments(
     if (current && current.hash === hash && current.embeddingModel === model) {
       summary.unchanged++;
     } else {
-      try {
-        const prepared = await prepare(doc, hash);
-        batch.push(prepared);
-        batchChars += prepared.chunks.reduce((n, c) => n + c.body.length, 0);
-      } catch (error) {
-        summary.failed.push({ path: doc.path, reason: (error as Error).message.slice(0, 200) });
-      }
-      if (batch.length >= BATCH_DOCUMENTS || batchChars >= BATCH_CHARS) await flush();
+      batch.push({ doc, hash });
+      batchBytes += doc.content.length;
+      if (batch.length >= BATCH_DOCUMENTS || batchBytes >= BATCH_BYTES) await flush();
     }
     request.onProgress?.({ done: ++done, total: request.total ?? null, path: doc.path });
   }
@@ -150,7 +119,7 @@ export async function ingestDocuments(
 
   if (request.removeMissing) {
     const vanished = [...stored.entries()].filter(([path]) => !seen.has(path)).map(([, v]) => v.id);
-    summary.removed = await deleteDocuments(db, collection, vanished);
+    summary.removed = await writer.remove(collection, vanished);
   }
   return summary;
 }
