@@ -6,6 +6,7 @@ import {
   createChat,
   createToolRunner,
   Feedback,
+  feedbackTokens,
   JsonlAnalyticsStore,
   RedisChatLimiter,
   RedisRuns,
@@ -17,7 +18,7 @@ import { buildInfo } from './config/build-info.ts';
 import type { ServerConfig } from './config/env.ts';
 import { openKnowledgeBase } from './knowledge-base.ts';
 import { openaiPlugin } from './openai/plugin.ts';
-import { apiPlugin } from './plugins/api.ts';
+import { apiPlugin, PAGE_WRITES_LIMIT } from './plugins/api.ts';
 import { refuseOpenAI } from './plugins/api-error.ts';
 import { guardApiScope } from './plugins/api-scope.ts';
 import { requireKey } from './plugins/auth.ts';
@@ -154,7 +155,8 @@ export async function createServer(
       store: analyticsStore,
     },
     // Counted in /metrics on the chat registry (bastion_feedback_total).
-    feedback: new Feedback(kb.database, chat.metrics.registry),
+    // Tokens signed with a key every replica shares when REDIS_URL is set.
+    feedback: new Feedback(kb.database, chat.metrics.registry, await feedbackTokens(redis)),
   };
 
   // Every request: a known Host, then the header policy on every reply (errors included).
@@ -166,6 +168,7 @@ export async function createServer(
     ? createLimiter(app, 'api', security.rateLimits.api)
     : null;
   const signInLimiter = createLimiter(app, 'sign-in', SIGN_IN_LIMIT, (req) => req.ip);
+  const pageWritesLimiter = createLimiter(app, 'page-writes', PAGE_WRITES_LIMIT);
 
   // Each surface carries its own guards (see plugins/api-scope.ts): a route is guarded because it
   // matched, never because the raw URL looked a certain way.
@@ -178,6 +181,7 @@ export async function createServer(
     sessions: redis ? new RedisSessionStore(redis) : new SessionStore(),
     limiter,
     signInLimiter,
+    pageWritesLimiter,
   });
   await app.register(
     async (v1) => {

@@ -123,6 +123,124 @@ describe('anonymous callers (attacker review findings)', () => {
     expect((await anonymous.rag.search.query({ query: 'Bastion' })).hits).toBeDefined();
   });
 
+  describe('what the page offers an anonymous visitor of a keyed server', () => {
+    const ADMIN = 'admin-secret-0123456789';
+    const KEYED = { API_KEYS: 'u1:user-secret-0123456789', ADMIN_API_KEYS: `a1:${ADMIN}` };
+    /** The page's client: no key, the page's own Origin (analytics take the page's events only). */
+    const visitor = (url: string) =>
+      createBastionClient({
+        url,
+        fetch: (input, init) =>
+          fetch(input, {
+            ...init,
+            headers: { ...Object.fromEntries(new Headers(init?.headers)), origin: url },
+          }),
+      });
+    const outcome = (call: Promise<unknown>) => call.then(() => 'ok', errorReason);
+
+    it('with PUBLIC_CHAT: rating its own answers, page events, the public collections; nothing else', async () => {
+      const url = await start({ ...KEYED, PUBLIC_CHAT: '1' });
+      const admin = createBastionClient({ url, apiKey: ADMIN });
+      const documents = [{ path: 'a.md', content: '# A\n\nAbout Bastion.' }];
+      await admin.rag.ingest.mutate({ collection: 'secret', documents });
+      await admin.rag.ingest.mutate({ documents });
+      const page = visitor(url);
+
+      // The collection picker lists what a visitor may read, and only that.
+      expect((await page.rag.collections.query()).map((c) => c.id)).toEqual(['default']);
+      // 👍 on its own answer, whether it came whole or streamed (the meta event carries the token).
+      const whole = await page.chat.complete.mutate(QUESTION);
+      expect(
+        await outcome(
+          page.feedback.submit.mutate({
+            requestId: whole.requestId,
+            token: whole.feedbackToken ?? '',
+            rating: 'up',
+          }),
+        ),
+      ).toBe('ok');
+      const { requestId } = await page.chat.start.mutate(QUESTION);
+      const events = await readStream(
+        `${url}/api/trpc/chat.stream?input=${encodeURIComponent(JSON.stringify({ requestId }))}`,
+      );
+      const token = /"feedbackToken":"([^"]+)"/.exec(events)?.[1] ?? '';
+      expect(await outcome(page.feedback.submit.mutate({ requestId, token, rating: 'down' }))).toBe(
+        'ok',
+      );
+      // Not on an answer it was not given.
+      expect(
+        await outcome(
+          page.feedback.submit.mutate({ requestId: whole.requestId, token, rating: 'up' }),
+        ),
+      ).toBe('feedback_not_allowed');
+      // Its own visitor id's events, their export and erasure.
+      const visitorId = crypto.randomUUID();
+      const event = { visitorId, event: 'page_view', props: { path: '/' } } as const;
+      expect(await outcome(page.analytics.track.mutate(event))).toBe('ok');
+      expect((await page.analytics.export.query({ visitorId })).events).toHaveLength(1);
+      expect(await outcome(page.analytics.erase.mutate({ visitorId }))).toBe('ok');
+      // Never what needs a key.
+      for (const [name, call] of [
+        ['analytics.summary', () => page.analytics.summary.query()],
+        ['status.summary', () => page.status.summary.query()],
+        ['rag.documents', () => page.rag.documents.query({})],
+        ['rag.ingest', () => page.rag.ingest.mutate({ documents })],
+        ['tools.list', () => page.tools.list.query()],
+      ] as const) {
+        expect(await outcome(call()), name).toBe('unauthenticated');
+      }
+    });
+
+    it('without PUBLIC_CHAT: none of it', async () => {
+      const url = await start(KEYED);
+      const page = visitor(url);
+      const visitorId = crypto.randomUUID();
+      for (const [name, call] of [
+        ['rag.collections', () => page.rag.collections.query()],
+        [
+          'analytics.track',
+          () =>
+            page.analytics.track.mutate({ visitorId, event: 'page_view', props: { path: '/' } }),
+        ],
+        [
+          'feedback.submit',
+          () =>
+            page.feedback.submit.mutate({
+              requestId: 'r1234567',
+              token: `1.${'A'.repeat(43)}`,
+              rating: 'up',
+            }),
+        ],
+      ] as const) {
+        expect(await outcome(call()), name).toBe('unauthenticated');
+      }
+    });
+
+    it('counts ratings and events per client address, a batch per call', async () => {
+      const url = await start({ PUBLIC_CHAT: '1', ...KEYED, RATE_LIMIT_API: '1000/min' });
+      const rate = (n: number) =>
+        fetch(`${url}/api/trpc/${Array(n).fill('feedback.submit').join(',')}?batch=1`, {
+          ...JSON_POST,
+          headers: { ...JSON_POST.headers, origin: url },
+          body: JSON.stringify(
+            Object.fromEntries(
+              Array.from({ length: n }, (_, i) => [
+                i,
+                { requestId: 'r1234567', token: `1.${'A'.repeat(43)}`, rating: 'up' },
+              ]),
+            ),
+          ),
+        });
+      // 59 refused ratings (no such answer) spend the budget as well as accepted ones would…
+      for (let i = 0; i < 59; i++) expect((await rate(1)).status).toBe(403);
+      // …and a batch of two pays for two: the 61st call of the minute is refused.
+      const over = await rate(2);
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(JSON.stringify(await over.json())).toContain('rate_limited');
+    });
+  });
+
   it('never echoes an unknown URL (query included) into the reply', async () => {
     const url = await start();
     const res = await fetch(`${url}/API/trpc/chat.start?api_key=leaky-secret-0123456789&q=private`);

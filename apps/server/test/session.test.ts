@@ -175,7 +175,7 @@ describe('PUBLIC_CHAT on a keyed server', () => {
   });
   afterAll(() => server.stop());
 
-  it('opens chat and search to anonymous callers, and nothing else', async () => {
+  it('opens chat, search and the page’s other calls to anonymous callers, and nothing else', async () => {
     const whoami = await call(server.url, 'session.whoami');
     expect((await whoami.json()).result.data).toMatchObject({
       signedIn: false,
@@ -189,11 +189,12 @@ describe('PUBLIC_CHAT on a keyed server', () => {
       input: { messages: [{ role: 'user', content: 'What is Bastion?' }] },
     });
     expect(started.status).toBe(200);
+    // The page's collection picker, ratings and analytics are open too (anonymous-callers.test.ts).
     for (const procedure of [
       'status.summary',
       'rag.documents',
-      'rag.collections',
-      'analytics.export',
+      'analytics.summary',
+      'tools.list',
     ]) {
       const res = await call(server.url, procedure);
       expect(res.status, procedure).toBe(401);

@@ -158,11 +158,18 @@ describe.each([
     // Exercise every path a key travels: the primary fails once, so the fallback answers too.
     fake.queue.push({ status: 503 });
     await user.chat.complete.mutate({ messages: [{ role: 'user', content: 'Which port?' }] });
-    await user.chat.complete.mutate({ messages: [{ role: 'user', content: 'And the host?' }] });
+    const answer = await user.chat.complete.mutate({
+      messages: [{ role: 'user', content: 'And the host?' }],
+    });
     await user.rag.search.query({ query: 'port' });
     const visitorId = randomUUID();
     await user.analytics.track.mutate({ visitorId, event: 'page_view', props: { path: '/' } });
-    await user.feedback.submit.mutate({ requestId: randomUUID(), rating: 'up', visitorId });
+    await user.feedback.submit.mutate({
+      requestId: answer.requestId,
+      token: answer.feedbackToken ?? '',
+      rating: 'up',
+      visitorId,
+    });
     await admin.analytics.summary.query();
     // A wrong key, and a key in a query string, are refused and must not be echoed either.
     await fetch(`${url}/api/status/summary?key=${userKey}`, {

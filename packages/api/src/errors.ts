@@ -80,6 +80,8 @@ const REASONS = {
   analytics_origin_not_allowed: { code: 'FORBIDDEN', retryable: false },
   analytics_unavailable: { code: 'SERVICE_UNAVAILABLE', retryable: false },
   feedback_unavailable: { code: 'SERVICE_UNAVAILABLE', retryable: false },
+  feedback_not_allowed: { code: 'FORBIDDEN', retryable: false },
+  feedback_expired: { code: 'FORBIDDEN', retryable: false },
 } as const satisfies Record<string, { code: TRPCErrorCode; retryable: boolean }>;
 
 /** The stable machine-readable cause of every error the API reports (`data.reason`). */

@@ -38,6 +38,7 @@ export {
   type FeedbackTotals,
   NOTE_MAX_CHARS,
 } from './feedback/feedback.ts';
+export { feedbackTokens } from './feedback/token.ts';
 export * from './rag/index.ts';
 export type { Passage, RetrieveOptions, Retriever } from './rag/retriever.ts';
 export { type AppRouter, appRouter, createCaller } from './root.ts';

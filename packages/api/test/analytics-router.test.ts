@@ -36,7 +36,12 @@ async function setup(settings: Partial<Omit<AnalyticsDeps, 'store'>> = {}) {
   const deps: ApiDeps = testDeps({ analytics, feedback, adminEnabled: true });
   const caller = (sent: string | null = OWN, actor: Actor = anonymous) =>
     createCaller({ deps, requestId: 'r1', actor, origin: { sent, own: OWN } });
-  return { caller, store, registry };
+  /** An answer to rate: a request id and the feedback token chat would have sent with it. */
+  const rated = () => {
+    const requestId = randomUUID();
+    return { requestId, token: feedback.tokenFor(requestId) };
+  };
+  return { caller, store, registry, rated };
 }
 
 const view = (visitorId: string) =>
@@ -168,14 +173,14 @@ describe('analytics.track', () => {
 
 describe('analytics.erase and analytics.export', () => {
   it('export returns exactly the visitor’s events and ratings; erase removes exactly them', async () => {
-    const { caller } = await setup();
+    const { caller, rated } = await setup();
     const me = randomUUID();
     const other = randomUUID();
     await caller().analytics.track(view(me));
     await caller().analytics.track(view(other));
     await caller().analytics.track({ visitorId: me, event: 'source_opened', props: { rank: 2 } });
-    await caller().feedback.submit({ requestId: randomUUID(), rating: 'up', visitorId: me });
-    await caller().feedback.submit({ requestId: randomUUID(), rating: 'down', visitorId: other });
+    await caller().feedback.submit({ ...rated(), rating: 'up', visitorId: me });
+    await caller().feedback.submit({ ...rated(), rating: 'down', visitorId: other });
 
     const exported = await caller().analytics.export({ visitorId: me });
     expect(exported.events.map((e) => [e.event, e.props])).toEqual([
@@ -214,7 +219,7 @@ describe('analytics.summary', () => {
   });
 
   it('shows events per day, answers by provider, feedback ratio and guardrail blocks', async () => {
-    const { caller } = await setup();
+    const { caller, rated } = await setup();
     const visitor = randomUUID();
     const answer = (servedBy: 'primary' | 'guardrails') =>
       caller().analytics.track({
@@ -225,9 +230,9 @@ describe('analytics.summary', () => {
     await answer('primary');
     await answer('primary');
     await answer('guardrails');
-    await caller().feedback.submit({ requestId: randomUUID(), rating: 'up', visitorId: visitor });
-    await caller().feedback.submit({ requestId: randomUUID(), rating: 'up' });
-    await caller().feedback.submit({ requestId: randomUUID(), rating: 'down' });
+    await caller().feedback.submit({ ...rated(), rating: 'up', visitorId: visitor });
+    await caller().feedback.submit({ ...rated(), rating: 'up' });
+    await caller().feedback.submit({ ...rated(), rating: 'down' });
     const summary = await caller(OWN, admin).analytics.summary();
     expect(summary).toMatchObject({
       enabled: true,

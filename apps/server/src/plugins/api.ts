@@ -26,16 +26,48 @@ export interface ApiOptions {
   limiter: Limiter | null;
   /** Sign-in attempts per client address (brute force). */
   signInLimiter: Limiter;
+  /** Feedback and analytics calls per key or client address (`PAGE_WRITES_LIMIT`). */
+  pageWritesLimiter: Limiter;
 }
 
 /**
+ * What the page offers an anonymous visitor of a PUBLIC_CHAT server besides chat: search and the
+ * collection picker (both limited to what anonymous callers may read, the default collection),
+ * 👍/👎 on its own answers (the answer's feedback token proves it was theirs), and the anonymous
+ * analytics of its own visitor id (events, and their export and erasure, which only the holder
+ * of the random id can name). Never: ingest, deletion, document listings, tools, status, or the
+ * analytics summary.
+ */
+const PUBLIC_PAGE = new Set([
+  'rag.search',
+  'rag.collections',
+  'feedback.submit',
+  'analytics.track',
+  'analytics.export',
+  'analytics.erase',
+]);
+
+/**
  * What an anonymous caller may call on a keyed server, by procedure path: signing in, and with
- * PUBLIC_CHAT the page's chat and search.
+ * PUBLIC_CHAT the page's chat and what else it offers a visitor (`PUBLIC_PAGE`).
  */
 export function anonymousMay(path: string, publicChat: boolean): boolean {
   if (path.startsWith('session.')) return true;
-  return publicChat && (path.startsWith('chat.') || path === 'rag.search');
+  return publicChat && (path.startsWith('chat.') || PUBLIC_PAGE.has(path));
 }
+
+/**
+ * The page's small writes: each call costs from a budget per key or client address that a person
+ * clicking never meets (a vote or an event every second) and a script flooding ratings or events
+ * does, on top of RATE_LIMIT_API, whoever calls.
+ */
+const PAGE_WRITES = new Set([
+  'feedback.submit',
+  'analytics.track',
+  'analytics.export',
+  'analytics.erase',
+]);
+export const PAGE_WRITES_LIMIT = { max: 60, windowMs: 60_000 };
 
 const KEY_REQUIRED = 'An API key is required (Authorization: Bearer <key>, or session.signIn)';
 
@@ -102,7 +134,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
 
   const trpcOptions: FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] = {
     router: appRouter,
-    createContext: ({ req, res, info }): Context => {
+    createContext: async ({ req, res, info }): Promise<Context> => {
       const actor = actorOf(req);
       // The authoritative check, on the calls tRPC itself parsed and will dispatch.
       if (
@@ -112,6 +144,14 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
       ) {
         res.header('www-authenticate', 'Bearer realm="bastion"');
         throw new DomainError('unauthenticated', KEY_REQUIRED);
+      }
+      // Counted on the calls tRPC will dispatch: a batch pays per call.
+      for (const call of info.calls) {
+        if (!PAGE_WRITES.has(call.path)) continue;
+        const refused = await options.pageWritesLimiter(req);
+        if (refused) {
+          throw new DomainError('rate_limited', 'Too many ratings or events; retry later', refused);
+        }
       }
       return {
         deps,

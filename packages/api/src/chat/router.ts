@@ -1,5 +1,6 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { withFeedbackToken } from '../feedback/feedback.ts';
 import { createTRPCRouter, publicProcedure } from '../trpc.ts';
 import { chatInput, streamInput } from './input.ts';
 import { eventId } from './runs.ts';
@@ -23,7 +24,7 @@ export const chatRouter = createTRPCRouter({
     ctx.deps.chat.metrics.connectionOpened();
     try {
       for await (const { seq, event } of run.follow(from, signal ?? new AbortController().signal)) {
-        yield tracked(eventId(run.id, seq), event);
+        yield tracked(eventId(run.id, seq), withFeedbackToken(ctx.deps.feedback, event));
       }
     } finally {
       ctx.deps.chat.metrics.connectionClosed();
@@ -32,8 +33,13 @@ export const chatRouter = createTRPCRouter({
     }
   }),
 
-  complete: publicProcedure.input(chatInput).mutation(({ input, ctx, signal }) => {
-    return ctx.deps.chat.service.complete(input, ctx.actor, signal ?? new AbortController().signal);
+  complete: publicProcedure.input(chatInput).mutation(async ({ input, ctx, signal }) => {
+    const answer = await ctx.deps.chat.service.complete(
+      input,
+      ctx.actor,
+      signal ?? new AbortController().signal,
+    );
+    return withFeedbackToken(ctx.deps.feedback, answer);
   }),
 
   /** Stops an answer in progress at once (the owner only); idempotent. */

@@ -37,6 +37,8 @@ export type ChatEvent =
       grounded: boolean;
       sources: Source[];
       guardrails: GuardrailsReport;
+      /** For `feedback.submit` on this answer; sent to its starter only. */
+      feedbackToken?: string;
     }
   | { type: 'delta'; text: string }
   | {
@@ -59,4 +61,6 @@ export interface ChatCompletion {
   finishReason: string;
   usage?: Usage;
   timings: Timings;
+  /** For `feedback.submit` on this answer. */
+  feedbackToken?: string;
 }

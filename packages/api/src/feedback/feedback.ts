@@ -2,14 +2,33 @@ import { redactSecrets } from '@bastion/guardrails';
 import type { Kysely } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
 import { z } from 'zod';
+import type { ChatCompletion, ChatEvent } from '../chat/types.ts';
 import { withBusyRetry } from '../db/retry.ts';
 import type { Database } from '../db/schema.ts';
+import { DomainError } from '../errors.ts';
+import { FEEDBACK_TOKEN, FeedbackTokens } from './token.ts';
 
 export const NOTE_MAX_CHARS = 1_000;
 
+/**
+ * An answer's meta event or completion with its feedback token added. Chat calls it where the
+ * answer goes to its starter (a stream only its owner may view, or the caller's own completion).
+ */
+export function withFeedbackToken<A extends ChatEvent | ChatCompletion>(
+  feedback: Feedback | undefined,
+  answer: A,
+): A {
+  if (!feedback || !('requestId' in answer)) return answer;
+  return { ...answer, feedbackToken: feedback.tokenFor(answer.requestId) };
+}
+
 export type Rating = 'up' | 'down';
 
-/** The `feedback` table (migration 0004): one row per answer and visitor. */
+/**
+ * The `feedback` table (migration 0004). Its key is (answer, visitor), but `submit` keeps one row
+ * per answer: only the answer's starter holds its token, so a second row could only be a vote
+ * counted twice.
+ */
 interface FeedbackTable {
   request_id: string;
   /** The page's anonymous visitor ID, `key:<id>` for a keyed caller, or `anonymous`. */
@@ -24,6 +43,8 @@ export const feedbackInput = z
   .object({
     /** The `requestId` of the answer (from `chat.start` or the `meta` event). */
     requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a request id'),
+    /** The answer's `feedbackToken` (its `meta` event, or `chat.complete`'s reply). */
+    token: z.string().regex(FEEDBACK_TOKEN, 'must be the feedback token sent with the answer'),
     rating: z.enum(['up', 'down']),
     note: z.string().trim().max(NOTE_MAX_CHARS).optional(),
     /** The page's anonymous visitor ID, so analytics erasure removes the visitor's feedback too. */
@@ -49,16 +70,19 @@ export interface FeedbackTotals {
 }
 
 /**
- * 👍/👎 on answers, in SQLite beside the knowledge base. One rating per answer and visitor: a
- * second submission replaces the first (the page's buttons toggle), so counts never double.
- * Notes are capped and have secrets redacted; no message content is stored.
+ * 👍/👎 on answers, in the knowledge base's database. Only for an answer the caller was given
+ * (its feedback token proves it), one rating per answer: a second submission replaces the first
+ * (the page's buttons toggle), so counts never double and invented ids or visitor ids add
+ * nothing. Notes are capped and have secrets redacted; no message content is stored.
  */
 export class Feedback {
   readonly #db: Kysely<Database & { feedback: FeedbackTable }>;
   readonly #submitted: Counter<'rating'>;
+  readonly #tokens: FeedbackTokens;
 
-  constructor(db: Kysely<Database>, registry: Registry) {
+  constructor(db: Kysely<Database>, registry: Registry, tokens = new FeedbackTokens()) {
     this.#db = db.withTables<{ feedback: FeedbackTable }>();
+    this.#tokens = tokens;
     this.#submitted = new Counter({
       name: 'bastion_feedback_total',
       help: 'Feedback submitted on answers, by rating (a changed rating counts again)',
@@ -67,32 +91,55 @@ export class Feedback {
     });
   }
 
-  /** Stores (or replaces) this visitor's rating of the answer; true when it replaced one. */
+  /** The token to hand out with answer `requestId` (to its starter only). */
+  tokenFor(requestId: string): string {
+    return this.#tokens.issue(requestId);
+  }
+
+  /**
+   * Stores (or replaces) the rating of the answer; true when it replaced one. Refused without
+   * the answer's valid token (`feedback_not_allowed`) or after it expired (`feedback_expired`).
+   */
   async submit(input: FeedbackInput, visitor: string, now = Date.now()): Promise<boolean> {
+    const check = this.#tokens.check(input.token, input.requestId, now);
+    if (check === 'expired') {
+      throw new DomainError('feedback_expired', 'This answer can no longer be rated');
+    }
+    if (check !== 'ok') {
+      throw new DomainError('feedback_not_allowed', 'Feedback is only taken on your own answers');
+    }
     const note = input.note ? redactSecrets(input.note).text : null;
-    const replaced = await withBusyRetry(async () => {
-      const previous = await this.#db
-        .insertInto('feedback')
-        .values({
-          request_id: input.requestId,
-          visitor,
-          rating: input.rating,
-          note,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((c) =>
-          c.columns(['request_id', 'visitor']).doUpdateSet({
+    const replaced = await withBusyRetry(() =>
+      this.#db.transaction().execute(async (trx) => {
+        // A rating filed under another visitor id (the page's id changed) is this one's: replace it.
+        const moved = await trx
+          .deleteFrom('feedback')
+          .where('request_id', '=', input.requestId)
+          .where('visitor', '!=', visitor)
+          .executeTakeFirst();
+        const previous = await trx
+          .insertInto('feedback')
+          .values({
+            request_id: input.requestId,
+            visitor,
             rating: input.rating,
             note,
+            created_at: now,
             updated_at: now,
-          }),
-        )
-        .returning(['created_at'])
-        .executeTakeFirstOrThrow();
-      // Number(): PostgreSQL returns its bigint columns as strings.
-      return Number(previous.created_at) !== now;
-    });
+          })
+          .onConflict((c) =>
+            c.columns(['request_id', 'visitor']).doUpdateSet({
+              rating: input.rating,
+              note,
+              updated_at: now,
+            }),
+          )
+          .returning(['created_at'])
+          .executeTakeFirstOrThrow();
+        // Number(): PostgreSQL returns its bigint columns as strings.
+        return Number(moved.numDeletedRows) > 0 || Number(previous.created_at) !== now;
+      }),
+    );
     this.#submitted.inc({ rating: input.rating });
     return replaced;
   }
