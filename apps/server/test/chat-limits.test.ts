@@ -35,12 +35,20 @@ describe('chat limits count model calls, not HTTP requests', () => {
 
   it('counts each chat.complete of one tRPC batch against RATE_LIMIT_CHAT', async () => {
     const { url } = await start({ RATE_LIMIT_CHAT: '5/min', CHAT_MAX_ACTIVE_PER_CALLER: '100' });
-    const client = createBastionClient({ url });
-    // Issued in the same tick, the 14 calls travel as one batched HTTP request.
-    const results = await Promise.allSettled(
-      Array.from({ length: 14 }, () => client.chat.complete.mutate(QUESTION)),
+    // The typed client sends chat calls one by one; another client may batch them.
+    const batch = await fetch(
+      `${url}/api/trpc/${Array(14).fill('chat.complete').join(',')}?batch=1`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          Object.fromEntries(Array.from({ length: 14 }, (_, i) => [i, QUESTION])),
+        ),
+      },
     );
-    const seen = reasons(results);
+    const seen = ((await batch.json()) as { error?: { data: { reason: string } } }[]).map(
+      (call) => call.error?.data.reason ?? 'ok',
+    );
     expect(count(seen, 'ok')).toBe(5);
     expect(count(seen, 'rate_limited')).toBe(9);
     expect(primary!.requests).toHaveLength(5);

@@ -7,6 +7,7 @@ import type { Passage, Retriever } from '../rag/retriever.ts';
 import type { ChatInput } from './input.ts';
 import type { ChatLimiter, Release } from './limits.ts';
 import type { ChatMetrics } from './metrics.ts';
+import { budgetOf, ownerOf, owns } from './owner.ts';
 import { PassageScanner } from './passage-scan.ts';
 import { buildPrompt } from './prompt.ts';
 import { NoProviderError, type ProviderChain, StreamBrokenError } from './provider-chain.ts';
@@ -27,41 +28,6 @@ export const BLOCKED_MESSAGE =
 
 /** A run nobody has watched yet waits at least this long for its first viewer. */
 const FIRST_VIEWER_MS = 1_000;
-
-/**
- * Whose runs and limits a call uses: the key, else the anonymous caller identity the host set
- * (a session or the client address). Without either, the caller shares one anonymous bucket.
- */
-export function callerOf(actor: Actor): string {
-  if (actor.keyId) return `key:${actor.keyId}`;
-  return actor.callerId ? `anon:${actor.callerId}` : 'anon';
-}
-
-/**
- * Every identity a caller is known by: its key or caller cookie, and its address when it sent no
- * cookie. A run records its starter's identities (space-separated: none contains a space).
- */
-function identitiesOf(actor: Actor): string[] {
-  const ids = [callerOf(actor)];
-  if (!actor.keyId && actor.cookieless && actor.address) ids.push(`addr:${actor.address}`);
-  return ids;
-}
-
-function ownerOf(actor: Actor): string {
-  return identitiesOf(actor).join(' ');
-}
-
-function owns(owner: string | undefined, actor: Actor): boolean {
-  if (owner === undefined) return false;
-  const owners = owner.split(' ');
-  return identitiesOf(actor).some((id) => owners.includes(id));
-}
-
-/** Whose budget an answer spends: the key's, else the client address's (never a cookie's). */
-function budgetOf(actor: Actor): string {
-  if (actor.keyId || !actor.address) return callerOf(actor);
-  return `addr:${actor.address}`;
-}
 
 export interface ChatLogger {
   info(fields: object, message: string): void;
@@ -178,7 +144,11 @@ export class ChatService {
     } else {
       run.awaitViewer(firstViewerMs);
     }
-    this.drive(run, this.answer(input, run.id, run.controller.signal), release);
+    // The pipeline starts once the reply with the run's id is on its way: its synchronous work
+    // (guardrails, retrieval) would otherwise hold that reply back, and the client's request for
+    // the stream can travel while it runs.
+    const events = this.answer(input, run.id, run.controller.signal);
+    setImmediate(() => this.drive(run, events, release));
     return run;
   }
 

@@ -1,3 +1,4 @@
+import type { RunOwner } from './owner.ts';
 import type { ChatEvent } from './types.ts';
 
 const MAX_MERGED_CHARS = 16_384;
@@ -57,8 +58,8 @@ export interface RunHandle {
  */
 export class ChatRun implements RunHandle {
   readonly id: string;
-  /** The caller that started it (see `callerOf`): only it may watch or cancel the run. */
-  readonly owner: string;
+  /** Who started it: only they may watch or cancel the run (see `owns`). */
+  readonly owner: RunOwner;
   readonly controller = new AbortController();
   private readonly events: ChatEvent[] = [];
   private waiters: (() => void)[] = [];
@@ -67,7 +68,7 @@ export class ChatRun implements RunHandle {
   finished = false;
   finishedAt = 0;
 
-  constructor(id: string, owner: string) {
+  constructor(id: string, owner: RunOwner) {
     this.id = id;
     this.owner = owner;
   }
@@ -143,9 +144,13 @@ export interface ChatRunsOptions {
   maxRuns: number;
 }
 
+/** Runs past their retention are looked for at most this often (a look visits every run). */
+const SWEEP_EVERY_MS = 1_000;
+
 export class ChatRuns {
   private readonly runs = new Map<string, ChatRun>();
   private readonly options: ChatRunsOptions;
+  private nextSweepAt = 0;
 
   constructor(options: ChatRunsOptions) {
     this.options = options;
@@ -153,7 +158,11 @@ export class ChatRuns {
 
   /** Registers a run; false when the server already holds as many unfinished runs as allowed. */
   add(run: ChatRun): boolean {
-    this.sweep();
+    const now = Date.now();
+    if (now >= this.nextSweepAt || this.runs.size >= this.options.maxRuns) {
+      this.nextSweepAt = now + SWEEP_EVERY_MS;
+      this.sweep(now);
+    }
     if (this.runs.size >= this.options.maxRuns) return false;
     this.runs.set(run.id, run);
     return true;
@@ -167,8 +176,7 @@ export class ChatRuns {
     return this.runs.size;
   }
 
-  private sweep(): void {
-    const now = Date.now();
+  private sweep(now: number): void {
     for (const [id, run] of this.runs) {
       if (run.finished && now - run.finishedAt > this.options.retainMs) this.runs.delete(id);
     }

@@ -1,10 +1,11 @@
 import type { ChatInput } from './input.ts';
+import type { RunOwner } from './owner.ts';
 import type { RunHandle } from './runs.ts';
 import type { ChatEvent } from './types.ts';
 
 /** What every replica can read about a run. */
 export interface SharedRunRecord {
-  owner: string;
+  owner: RunOwner;
   input: ChatInput;
   cancelled: boolean;
 }

@@ -126,7 +126,7 @@ export class RedisRuns implements SharedRuns {
     await this.redis
       .multi()
       .hset(this.key(runId), {
-        owner: record.owner,
+        owner: JSON.stringify(record.owner),
         input: JSON.stringify(record.input),
         driver: this.replicaId,
         cancelled: '0',
@@ -173,7 +173,7 @@ export class RedisRuns implements SharedRuns {
       'cancelled',
     );
     if (!owner || !input) return null;
-    return { owner, input: JSON.parse(input), cancelled: cancelled === '1' };
+    return { owner: JSON.parse(owner), input: JSON.parse(input), cancelled: cancelled === '1' };
   }
 
   async events(runId: string): Promise<ChatEvent[]> {

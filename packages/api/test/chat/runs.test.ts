@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ChatRun, ChatRuns, eventId, parseEventId } from '../../src/chat/runs.ts';
 import type { ChatEvent } from '../../src/chat/types.ts';
 
 const delta = (text: string): ChatEvent => ({ type: 'delta', text });
+const OWNER = { caller: 'key:a', address: null };
 
 async function drain(run: ChatRun, from: number, signal = new AbortController().signal) {
   const out: number[] = [];
@@ -12,7 +13,7 @@ async function drain(run: ChatRun, from: number, signal = new AbortController().
 
 describe('ChatRun', () => {
   it('replays the backlog after a given event, then follows live events in order', async () => {
-    const run = new ChatRun('r', 'key:a');
+    const run = new ChatRun('r', OWNER);
     run.push(delta('a'));
     run.push(delta('b'));
     const seen: { seq: number; text: string }[] = [];
@@ -33,7 +34,7 @@ describe('ChatRun', () => {
   });
 
   it('merges deltas that queued up while the subscriber was away, keeping ids resumable', async () => {
-    const run = new ChatRun('r', 'key:a');
+    const run = new ChatRun('r', OWNER);
     run.push({
       type: 'meta',
       requestId: 'r',
@@ -68,7 +69,7 @@ describe('ChatRun', () => {
   });
 
   it('stops following when the subscriber aborts, without finishing the run', async () => {
-    const run = new ChatRun('r', 'key:a');
+    const run = new ChatRun('r', OWNER);
     const controller = new AbortController();
     const seen = drain(run, 0, controller.signal);
     run.push(delta('a'));
@@ -79,7 +80,7 @@ describe('ChatRun', () => {
   });
 
   it('aborts the producer after the grace period once the last subscriber leaves', async () => {
-    const run = new ChatRun('r', 'key:a');
+    const run = new ChatRun('r', OWNER);
     run.attach();
     run.detach(30);
     expect(run.controller.signal.aborted).toBe(false);
@@ -88,7 +89,7 @@ describe('ChatRun', () => {
   });
 
   it('a resuming subscriber within the grace period keeps the producer alive', async () => {
-    const run = new ChatRun('r', 'key:a');
+    const run = new ChatRun('r', OWNER);
     run.attach();
     run.detach(30);
     run.attach();
@@ -97,9 +98,9 @@ describe('ChatRun', () => {
   });
 
   it('a run nobody ever watched is stopped after the grace period, unless a viewer comes', async () => {
-    const unwatched = new ChatRun('r', 'key:a');
+    const unwatched = new ChatRun('r', OWNER);
     unwatched.awaitViewer(30);
-    const watched = new ChatRun('s', 'key:a');
+    const watched = new ChatRun('s', OWNER);
     watched.awaitViewer(30);
     watched.attach();
     await new Promise((r) => setTimeout(r, 60));
@@ -108,7 +109,7 @@ describe('ChatRun', () => {
   });
 
   it('aborts at once with no grace period', () => {
-    const run = new ChatRun('r', 'key:a');
+    const run = new ChatRun('r', OWNER);
     run.attach();
     run.detach(0);
     expect(run.controller.signal.aborted).toBe(true);
@@ -118,13 +119,32 @@ describe('ChatRun', () => {
 describe('ChatRuns', () => {
   it('refuses new runs at capacity and drops finished runs first', () => {
     const runs = new ChatRuns({ retainMs: 60_000, maxRuns: 2 });
-    const a = new ChatRun('a', 'key:a');
+    const a = new ChatRun('a', OWNER);
     expect(runs.add(a)).toBe(true);
-    expect(runs.add(new ChatRun('b', 'key:a'))).toBe(true);
-    expect(runs.add(new ChatRun('c', 'key:a'))).toBe(false);
+    expect(runs.add(new ChatRun('b', OWNER))).toBe(true);
+    expect(runs.add(new ChatRun('c', OWNER))).toBe(false);
     a.finish();
-    expect(runs.add(new ChatRun('c', 'key:a'))).toBe(true);
+    expect(runs.add(new ChatRun('c', OWNER))).toBe(true);
     expect(runs.get('a')).toBeUndefined();
+  });
+
+  it('keeps a finished run resumable for retainMs, then forgets it', () => {
+    vi.useFakeTimers();
+    try {
+      const runs = new ChatRuns({ retainMs: 60_000, maxRuns: 100 });
+      const a = new ChatRun('a', OWNER);
+      runs.add(a);
+      a.finish();
+      vi.advanceTimersByTime(59_000);
+      runs.add(new ChatRun('b', OWNER));
+      expect(runs.get('a')).toBe(a);
+      vi.advanceTimersByTime(2_000);
+      runs.add(new ChatRun('c', OWNER));
+      expect(runs.get('a')).toBeUndefined();
+      expect(runs.size).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
