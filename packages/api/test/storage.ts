@@ -13,11 +13,15 @@ export const storageUnderTest: 'sqlite' | 'postgres' =
 
 let created = 0;
 
-/** A new empty PostgreSQL database on the project's server, or undefined on SQLite. */
+/** A new migrated PostgreSQL database on the project's server, or undefined on SQLite. */
 export async function testDatabaseUrl(): Promise<string | undefined> {
   if (storageUnderTest !== 'postgres') return undefined;
   created += 1;
-  return createDatabase(inject('postgresUrl'), `test_${process.pid}_${created}`);
+  return createDatabase(
+    inject('postgresUrl'),
+    `test_${process.pid}_${created}`,
+    inject('postgresTemplate'),
+  );
 }
 
 /** Storage for features that keep tables beside the knowledge base (feedback): either engine. */

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Storage } from '../db/database.ts';
@@ -21,6 +21,11 @@ export interface PostgresOptions {
   url: string;
   waitMs?: number;
   log?: PostgresLogger;
+  /**
+   * Connections to use instead of a `pg` pool on `url` (tests: PGlite, which has pgvector; a
+   * server of another version). `url` then only names the database in messages.
+   */
+  pool?: PostgresPool;
 }
 
 /** A typed failure to reach or use the configured database; its message never holds the password. */
@@ -61,16 +66,26 @@ function typeParser(oid: number, format?: 'text' | 'binary') {
   return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid);
 }
 
+async function serverVersion(pool: PostgresPool): Promise<number> {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ v: string }>(
+      "select current_setting('server_version_num') as v",
+      [],
+    );
+    return Number(rows[0]?.v);
+  } finally {
+    client.release();
+  }
+}
+
 /** Waits (with backoff) until the server answers, then checks its version. */
-async function waitForServer(pool: pg.Pool, options: PostgresOptions): Promise<number> {
+async function waitForServer(pool: PostgresPool, options: PostgresOptions): Promise<number> {
   const where = describeDatabaseUrl(options.url);
   const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
   for (let pause = 250, attempt = 1; ; pause = Math.min(pause * 2, MAX_PAUSE_MS), attempt++) {
     try {
-      const { rows } = await pool.query<{ v: string }>(
-        "select current_setting('server_version_num') as v",
-      );
-      const major = Math.floor(Number(rows[0]?.v) / 10_000);
+      const major = Math.floor((await serverVersion(pool)) / 10_000);
       if (!(major >= MIN_POSTGRES_MAJOR)) {
         throw new DatabaseUnavailableError(
           `PostgreSQL at ${where} is version ${major}; Bastion needs ${MIN_POSTGRES_MAJOR} or later`,
@@ -95,19 +110,24 @@ async function waitForServer(pool: pg.Pool, options: PostgresOptions): Promise<n
   }
 }
 
+function newPool(url: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    types: { getTypeParser: typeParser as never },
+  });
+  // An idle client losing its server is reported here; queries on it fail on their own.
+  pool.on('error', () => {});
+  return pool;
+}
+
 /**
  * Opens a pool on `DATABASE_URL`, waiting for the server at start-up, and applies pending
  * migrations (Kysely's migrator holds an advisory lock, so replicas starting together migrate
  * once).
  */
 export async function openPostgres(options: PostgresOptions): Promise<Storage> {
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: POOL_SIZE,
-    types: { getTypeParser: typeParser as never },
-  });
-  // An idle client losing its server is reported here; queries on it fail on their own.
-  pool.on('error', () => {});
+  const pool = options.pool ?? newPool(options.url);
   let db: Kysely<Database> | null = null;
   try {
     const major = await waitForServer(pool, options);

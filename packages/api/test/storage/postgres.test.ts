@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { type PostgresPool, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../src/rag/knowledge-base.ts';
 import { DatabaseUnavailableError, openPostgres } from '../../src/storage/postgres.ts';
+import { postgresMigrations } from '../../src/storage/postgres-migrations.ts';
 import {
   createDatabase,
   freePort,
@@ -99,6 +101,34 @@ describe('PostgreSQL storage', () => {
     expect((await one.search('sleep')).hits).toEqual([]);
   });
 
+  it('keeps each term’s document frequency equal to its postings through writes, updates and deletes', async () => {
+    const kb = await open(await freshDatabase());
+    const drift = async () =>
+      (
+        await sql<{ n: number }>`
+          select count(*) as n from term_stats t
+          full join (select collection, term, count(*) as df from chunk_terms group by 1, 2) p
+            using (collection, term)
+          where coalesce(t.df, 0) <> coalesce(p.df, 0)`.execute(kb.database)
+      ).rows[0]?.n;
+    await kb.ingest({ source: 'api', removeMissing: false, documents: DOCS });
+    await kb.ingest({ source: 'api', removeMissing: false, documents: DOCS, collection: 'other' });
+    expect(await drift()).toBe(0);
+    const changed = DOCS.map((d) => ({ ...d, content: `${d.content} Blood and sleep.` }));
+    await kb.ingest({ source: 'api', removeMissing: true, documents: changed.slice(1) });
+    expect(await drift()).toBe(0);
+    // Deltas wait for their transaction's commit, then leave nothing behind.
+    const pending = await sql<{ n: number }>`
+      select (select count(*) from term_stats_pending) + (select count(*) from term_stats_fold) as n
+    `.execute(kb.database);
+    expect(pending.rows[0]?.n).toBe(0);
+    const blood = await sql<{ df: number }>`
+      select df from term_stats where collection = 'default' and term = 'blood'`.execute(
+      kb.database,
+    );
+    expect(blood.rows[0]?.df).toBe(4);
+  });
+
   it('waits for a database that comes up after the server starts', async () => {
     const port = await freePort();
     const warnings: string[] = [];
@@ -111,7 +141,7 @@ describe('PostgreSQL storage', () => {
     const late = await startPostgres({ port });
     try {
       const storage = await opening;
-      expect(storage.applied).toEqual(['0001-postgres-schema']);
+      expect(storage.applied).toEqual(postgresMigrations.map(([name]) => name));
       await storage.close();
     } finally {
       await late.stop();
@@ -138,6 +168,28 @@ describe('PostgreSQL storage', () => {
     const error = await openPostgres({ url: url.href, waitMs: 30_000 }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
       /^PostgreSQL at 127\.0\.0\.1:\d+\/no_such_database refused the connection \(3D000\)$/,
+    );
+  });
+
+  it('fails at once, naming both versions, on a PostgreSQL older than 14', async () => {
+    // A stand-in server that answers as PostgreSQL 13.11 (no such package here to run).
+    const pool: PostgresPool = {
+      options: {},
+      connect: async () =>
+        ({
+          query: async () => ({ command: 'SELECT', rowCount: 1, rows: [{ v: '130011' }] }),
+          release() {},
+        }) as never,
+      end: async () => {},
+    };
+    const error = await openPostgres({
+      url: 'postgres://bastion:hunter2secret@db.internal:5432/bastion', // secret-scan: allow
+      pool,
+      waitMs: 30_000,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect((error as Error).message).toBe(
+      'PostgreSQL at db.internal:5432/bastion is version 13; Bastion needs 14 or later',
     );
   });
 });
