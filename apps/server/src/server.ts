@@ -7,7 +7,7 @@ import {
   createToolRunner,
   Feedback,
   feedbackTokens,
-  JsonlAnalyticsStore,
+  openAnalyticsStore,
   RedisChatLimiter,
   RedisRuns,
   scheduleRetention,
@@ -138,7 +138,8 @@ export async function createServer(
     shared,
   });
   const { dir: analyticsDir, ...analyticsSettings } = config.analytics;
-  const analyticsStore = await JsonlAnalyticsStore.open(analyticsDir);
+  // With DATABASE_URL every replica appends to one table; else a JSONL file per day in DATA_DIR.
+  const analyticsStore = await openAnalyticsStore(kb.database, analyticsDir);
   let retention: { stop: () => void } | undefined;
   const deps: ApiDeps = {
     build: buildInfo(),

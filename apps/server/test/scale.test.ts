@@ -1,5 +1,6 @@
 // The scaled topology for real: three server processes on one PostgreSQL and one Redis behind the
 // generated nginx, on loopback. A replica killed with SIGKILL mid-answer costs the reader nothing.
+import { randomUUID } from 'node:crypto';
 import { Redis } from '@bastion/api';
 import { createBastionClient, errorReason, streamChat } from '@bastion/api/client';
 import { type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
@@ -80,6 +81,31 @@ describe('three replicas on one PostgreSQL and one Redis behind nginx', () => {
     });
     const { hits } = await client(third!.url, ALICE).rag.search.query({ query: 'replica' });
     expect(hits.map((h) => h.path)).toContain('ops/replicas.md');
+  });
+
+  it('keeps analytics in PostgreSQL: tracked through one replica, exported and erased through another', async () => {
+    const [first, second, third] = replicas;
+    // The page's own origin, as a browser on that replica would send it.
+    const page = createBastionClient({
+      url: first!.url,
+      apiKey: ALICE,
+      fetch: (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('origin', first!.url);
+        return fetch(input, { ...init, headers });
+      },
+    });
+    const visitorId = randomUUID();
+    const event = { event: 'page_view' as const, props: { path: '/' } };
+    expect(await page.analytics.track.mutate({ visitorId, ...event })).toEqual({ stored: true });
+    const exported = await client(second!.url, ALICE).analytics.export.query({ visitorId });
+    expect(exported.events).toEqual([{ ...event, ts: expect.any(String) }]);
+    expect(await client(third!.url, ALICE).analytics.erase.mutate({ visitorId })).toMatchObject({
+      events: 1,
+    });
+    expect((await client(first!.url, ALICE).analytics.export.query({ visitorId })).events).toEqual(
+      [],
+    );
   });
 
   it('holds RATE_LIMIT_CHAT=5/min across the three replicas', async () => {

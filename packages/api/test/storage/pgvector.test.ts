@@ -91,7 +91,7 @@ describe('pgvector (PGlite)', () => {
     const kb = await open({
       vectors: false,
       embeddings: config(),
-      log: { info() {}, warn: (_fields: object, message: string) => warnings.push(message) },
+      log: { warn: (_fields: object, message: string) => warnings.push(message) },
     });
     expect(warnings).toContain('this database has no vector search; retrieval is full-text only');
     await kb.ingest({ source: 'api', removeMissing: false, documents: DOCS });
