@@ -118,8 +118,11 @@ async function inTempDir(
 /** A throwaway PostgreSQL cluster (trust authentication, user `postgres`, database `postgres`). */
 export async function startPostgres({
   port: wanted,
+  settings = {},
 }: {
   port?: number;
+  /** Server settings (`-c name=value`), e.g. a benchmark's `shared_buffers`. */
+  settings?: Record<string, string>;
 } = {}): Promise<TestService> {
   // SIGINT is a fast shutdown: the cluster is thrown away, so no checkpoint is needed.
   return inTempDir('bastion-pg-', 'SIGINT', async (dir, started) => {
@@ -148,6 +151,7 @@ export async function startPostgres({
       'synchronous_commit=off',
       '-c',
       'full_page_writes=off',
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ];
     const child = spawn(join(POSTGRES_BIN, 'postgres'), args, { stdio: 'ignore', ...owner });
     started(child);
