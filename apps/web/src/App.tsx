@@ -2,19 +2,37 @@ import type { StatusSummary } from '@bastion/api';
 import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { PrivacyDisclosure } from './analytics/PrivacyDisclosure.tsx';
 import { createTracker } from './analytics/tracker.ts';
-import { bastion, fetchSummary, loadClient, sessionClient, streamAnswer } from './api.ts';
+import {
+  bastion,
+  fetchDocuments,
+  fetchSummary,
+  loadClient,
+  sessionClient,
+  streamAnswer,
+} from './api.ts';
 import { ChatView } from './chat/ChatView.tsx';
 import { createChatStore } from './chat/chat-store.ts';
+import { FALLBACK_STARTERS, startersFrom } from './chat/starters.ts';
 import { ConversationList } from './conversations/ConversationList.tsx';
 import { localConversationStorage } from './conversations/storage.ts';
 import { loadLexer } from './markdown/Markdown.tsx';
+import { GuestSignIn } from './session/GuestSignIn.tsx';
 import { SignIn } from './session/SignIn.tsx';
 import { createSession } from './session/session.ts';
 import { StatusPill } from './status/StatusPill.tsx';
 import { ThemeToggle } from './theme/ThemeToggle.tsx';
 import { ToolsDisclosure } from './tools/ToolsDisclosure.tsx';
 
-const loadCollections = async () => (await bastion()).rag.collections.query();
+// Collections that cannot be listed mean no picker, not an error.
+const loadCollections = async () =>
+  (await bastion()).rag.collections.query().catch(() => [] as { id: string }[]);
+
+/** Questions about the chosen collection's documents; the fixed ones when it cannot be listed. */
+const loadStarters = async ([, collection]: readonly [unknown, string | null]) =>
+  fetchDocuments(collection).then(
+    (page) => startersFrom(page.items),
+    () => FALLBACK_STARTERS,
+  );
 
 /** Runs `fn` once, at the reader's first sign of intent (a key, a pointer, a touch, a scroll). */
 function onFirstIntent(fn: () => void): () => void {
@@ -30,7 +48,8 @@ function onFirstIntent(fn: () => void): () => void {
   return stop;
 }
 
-export function App() {
+/** `draft`: what was typed into the static first screen before the app took over. */
+export function App(props: { draft?: string }) {
   const session = createSession(sessionClient);
   let markReady: () => void = () => {};
   // Analytics wait for the reader's first intent, when the client loads anyway; DNT/GPC honoured.
@@ -63,6 +82,11 @@ export function App() {
   const [collections] = createResource(
     () => engaged() && session.state() !== 'signed-out' && session.state(),
     loadCollections,
+  );
+  // Asked again on signing in or out and on choosing a collection: each may show other documents.
+  const [starters] = createResource(
+    () => [session.state() === 'signed-in', chat.state.collection] as const,
+    loadStarters,
   );
   const [menuOpen, setMenuOpen] = createSignal(false);
   // The chats list renders in the task after the conversation: the first paint needs the
@@ -116,12 +140,18 @@ export function App() {
         <div class="header-tools">
           <StatusPill
             fetchSummary={fetchSummary}
-            signedOut={() => session.state() === 'signed-out'}
+            access={session.state}
             onAuthError={session.noteAuthError}
             onSummary={setSummary}
             refresh={session.state}
           />
           <ThemeToggle />
+          <Show when={session.state() === 'guest'}>
+            <GuestSignIn
+              session={session}
+              onSignedIn={() => document.getElementById('assistant-input')?.focus()}
+            />
+          </Show>
           <Show when={session.state() === 'signed-in'}>
             <button
               type="button"
@@ -163,17 +193,21 @@ export function App() {
         <main class="app-main">
           <ChatView
             store={chat}
+            draft={props.draft ?? ''}
             collections={collections}
             rag={() => summary()?.rag}
+            starters={() => starters.latest}
             actions={{
               copy: (text) => navigator.clipboard.writeText(text),
               sourceOpened: (rank) => tracker.track('source_opened', { rank: Math.min(rank, 100) }),
-              submitFeedback: async (requestId, rating, note) => {
+              submitFeedback: async ({ requestId, token }, rating, note) => {
                 if (!note) tracker.track('feedback_given', { rating });
                 const visitorId = tracker.visitorId();
                 // The visitor ID lets an erasure from the Privacy panel remove this feedback too.
                 return (await bastion()).feedback.submit.mutate({
                   requestId,
+                  // Without one (an answer from before tokens) the server refuses, as it should.
+                  token: token ?? '',
                   rating,
                   ...(note ? { note } : {}),
                   ...(visitorId ? { visitorId } : {}),

@@ -1,5 +1,6 @@
 import type { StatusSummary } from '@bastion/api';
-import type { BastionClient, ChatOutcome, ChatRequest } from '@bastion/api/client';
+import type { AppRouter, BastionClient, ChatOutcome, ChatRequest } from '@bastion/api/client';
+import type { inferRouterOutputs } from '@trpc/server';
 import type { StreamChatFn } from './chat/chat-store.ts';
 import type { SessionClient } from './session/session.ts';
 
@@ -34,10 +35,26 @@ export class HttpError extends Error {
   }
 }
 
-export async function fetchSummary(): Promise<StatusSummary> {
-  const res = await fetch('/api/status/summary', { headers: { accept: 'application/json' } });
+async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(path, { headers: { accept: 'application/json' } });
   if (!res.ok) throw new HttpError(res.status);
-  return (await res.json()) as StatusSummary;
+  return (await res.json()) as T;
+}
+
+export const fetchSummary = () => getJson<StatusSummary>('/api/status/summary');
+
+type Documents = inferRouterOutputs<AppRouter>['rag']['documents'];
+
+/**
+ * The first page of a collection's documents (what the empty state's starter questions are made
+ * of), as a plain tRPC GET: the first screen does not wait for the typed client.
+ */
+export async function fetchDocuments(collection: string | null): Promise<Documents> {
+  const input = encodeURIComponent(
+    JSON.stringify({ limit: 100, ...(collection ? { collection } : {}) }),
+  );
+  return (await getJson<{ result: { data: Documents } }>(`/api/trpc/rag.documents?input=${input}`))
+    .result.data;
 }
 
 export const streamAnswer: StreamChatFn = async (request: ChatRequest, options) => {

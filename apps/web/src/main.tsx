@@ -5,5 +5,43 @@ import './styles.css';
 
 // Before the first render, so a chosen theme never flashes the system one.
 applyTheme(savedTheme());
+
+/**
+ * Runs `fn` once the browser has reported the first screen's largest paint (where it reports
+ * one), else after the next frame; at once in a hidden tab, which paints nothing. Replacing a
+ * painted element before its paint is reported would lose it as the page's largest paint.
+ */
+function afterFirstScreenShown(fn: () => void): void {
+  if (document.visibilityState !== 'visible') {
+    fn();
+    return;
+  }
+  if (!PerformanceObserver.supportedEntryTypes?.includes('largest-contentful-paint')) {
+    requestAnimationFrame(() => setTimeout(fn, 0));
+    return;
+  }
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    observer.disconnect();
+    clearTimeout(timer);
+    fn();
+  };
+  const observer = new PerformanceObserver(once);
+  observer.observe({ type: 'largest-contentful-paint', buffered: true });
+  // A browser that reports nothing (e.g. a first frame without text) must not hold the app back.
+  const timer = setTimeout(once, 1000);
+}
+
 const root = document.getElementById('root');
-if (root) render(() => <App />, root);
+// index.html's static first screen shows before the app has started; the app then replaces it
+// in one task (the same elements in the same places). What was typed into its question box
+// meanwhile is kept.
+if (root) {
+  afterFirstScreenShown(() => {
+    const typed = root.querySelector('textarea')?.value ?? '';
+    root.textContent = '';
+    render(() => <App draft={typed} />, root);
+  });
+}

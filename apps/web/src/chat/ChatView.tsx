@@ -16,9 +16,13 @@ import { Message, type MessageActions } from './Message.tsx';
 
 export interface ChatViewProps {
   store: ChatStore;
+  /** The question box's text to begin with. */
+  draft?: string;
   /** The collections the caller may read (for the picker), once the client has loaded. */
   collections: Resource<{ id: string }[]>;
   rag: () => StatusSummary['rag'] | undefined;
+  /** The empty state's starter questions; undefined while they load. */
+  starters: () => readonly string[] | undefined;
   actions: Omit<MessageActions, 'regenerate' | 'edit' | 'feedback'>;
   /** Shown instead of the empty state (e.g. the sign-in form). */
   gate?: () => JSX.Element | undefined;
@@ -26,7 +30,7 @@ export interface ChatViewProps {
 
 export function ChatView(props: ChatViewProps) {
   const { store } = props;
-  const [draft, setDraft] = createSignal('');
+  const [draft, setDraft] = createSignal(props.draft ?? '');
   const [following, setFollowing] = createSignal(true);
   let input!: HTMLTextAreaElement;
   let scroller!: HTMLDivElement;
@@ -93,7 +97,6 @@ export function ChatView(props: ChatViewProps) {
       document.removeEventListener('keydown', onKey);
       window.removeEventListener('pagehide', onPageHide);
     });
-    input.focus();
   });
 
   return (
@@ -108,7 +111,9 @@ export function ChatView(props: ChatViewProps) {
         >
           <Show
             when={messages().length > 0}
-            fallback={props.gate?.() ?? <EmptyState rag={props.rag} onAsk={ask} />}
+            fallback={
+              props.gate?.() ?? <EmptyState rag={props.rag} starters={props.starters} onAsk={ask} />
+            }
           >
             <For each={messages()}>
               {(message, i) => (
@@ -180,6 +185,9 @@ export function ChatView(props: ChatViewProps) {
           maxLength={16000}
           placeholder="Ask about the knowledge base…"
           aria-describedby="composer-hint"
+          // The browser focuses it with the first frame: a focus() call here would force a
+          // layout of the whole page inside the start-up task.
+          autofocus
           value={draft()}
           onInput={(e) => setDraft(e.currentTarget.value)}
           onKeyDown={(e) => {

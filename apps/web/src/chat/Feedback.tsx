@@ -3,15 +3,21 @@ import { ThumbIcon } from './icons.tsx';
 
 const RATINGS = ['up', 'down'] as const;
 
+/** The answer rated: its request id and the feedback token the server sent with it. */
+export interface RatedAnswer {
+  requestId: string;
+  token?: string | undefined;
+}
+
 export type SubmitFeedback = (
-  requestId: string,
+  answer: RatedAnswer,
   rating: 'up' | 'down',
   note?: string,
 ) => Promise<unknown>;
 
 /** 👍/👎 on one answer, then an optional note that replaces the first submission. */
 export function Feedback(props: {
-  requestId: string;
+  answer: RatedAnswer;
   rating?: 'up' | 'down';
   onRated: (rating: 'up' | 'down') => void;
   submit: SubmitFeedback;
@@ -24,7 +30,7 @@ export function Feedback(props: {
     props.onRated(rating);
     setNoteOpen(true);
     try {
-      await props.submit(props.requestId, rating);
+      await props.submit(props.answer, rating);
       setStatus('Thanks for the feedback.');
     } catch {
       setStatus('Feedback could not be sent.');
@@ -56,7 +62,7 @@ export function Feedback(props: {
               const text = note.value.trim();
               if (!text) return;
               try {
-                await props.submit(props.requestId, rating(), text);
+                await props.submit(props.answer, rating(), text);
                 setStatus('Note sent. Thank you.');
                 setNoteOpen(false);
               } catch {
@@ -64,11 +70,11 @@ export function Feedback(props: {
               }
             }}
           >
-            <label class="sr-only" for={`note-${props.requestId}`}>
+            <label class="sr-only" for={`note-${props.answer.requestId}`}>
               Add a note (optional)
             </label>
             <input
-              id={`note-${props.requestId}`}
+              id={`note-${props.answer.requestId}`}
               ref={note}
               data-testid="feedback-note"
               maxLength={1000}

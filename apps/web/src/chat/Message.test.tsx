@@ -9,6 +9,7 @@ const answer: ChatMessage = {
   content: 'See **this** [1] and that [2].\n\n```sh\nnpm start\n```',
   status: 'done',
   requestId: 'req-12345678',
+  feedbackToken: 'tok.en',
   servedBy: 'extractive',
   grounded: true,
   sources: [
@@ -74,7 +75,10 @@ describe('Message', () => {
     render(() => <Message message={answer} last busy={false} actions={a} />);
     fireEvent.click(screen.getByTestId('feedback-down'));
     expect(a.feedback).toHaveBeenCalledWith('a1', 'down');
-    expect(a.submitFeedback).toHaveBeenCalledWith('req-12345678', 'down');
+    expect(a.submitFeedback).toHaveBeenCalledWith(
+      { requestId: 'req-12345678', token: 'tok.en' },
+      'down',
+    );
   });
 
   it('edits a question and sends the edited text', async () => {

@@ -218,7 +218,7 @@ function Answer(props: Parameters<typeof Message>[0]) {
           </Show>
           <Show when={m().requestId && m().status === 'done'}>
             <Feedback
-              requestId={m().requestId as string}
+              answer={{ requestId: m().requestId as string, token: m().feedbackToken }}
               {...(m().feedback ? { rating: m().feedback } : {})}
               onRated={(rating) => props.actions.feedback(m().id, rating)}
               submit={props.actions.submitFeedback}

@@ -28,6 +28,7 @@ const meta: ChatEvent = {
   grounded: true,
   sources: [{ id: 's1', title: 'Config', path: 'docs/config.md', snippet: 'PORT' }],
   guardrails: { flagged: false, blocked: false, reason: null, patterns: [] },
+  feedbackToken: 'f.t',
 };
 
 /** A provider that answers `reply(n)` to the n-th question, streamed in two deltas. */
@@ -93,6 +94,8 @@ describe('chat store', () => {
         content: 'Hello there.',
         status: 'done',
         servedBy: 'primary',
+        // Kept for 👍/👎: the server takes feedback only with the token it sent with the answer.
+        feedbackToken: 'f.t',
       });
       expect(answer?.sources).toHaveLength(1);
       expect(store.state.busy).toBe(false);

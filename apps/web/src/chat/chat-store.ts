@@ -127,6 +127,7 @@ export function createChatStore(deps: ChatStoreDeps) {
             // A zero-token fallback replays the answer from scratch: start clean.
             m.content = '';
             m.requestId = event.requestId;
+            if (event.feedbackToken) m.feedbackToken = event.feedbackToken;
             m.servedBy = event.servedBy;
             m.grounded = event.grounded;
             m.sources = event.sources;

@@ -6,6 +6,8 @@ export interface ChatMessage {
   content: string;
   status: 'streaming' | 'done' | 'error' | 'stopped';
   requestId?: string;
+  /** Proves to `feedback.submit` that this browser was given the answer (from its meta event). */
+  feedbackToken?: string;
   servedBy?: ServedBy;
   grounded?: boolean;
   sources?: Source[];

@@ -15,15 +15,16 @@ export interface WhoAmI {
 }
 
 /**
- * `open`: the server answers without a key (no keys, or PUBLIC_CHAT); `signed-in`: the session
- * cookie carries a key's actor; `signed-out`: the server wants a key and the page has none.
+ * `open`: the server needs no key; `guest`: a keyed server that lets anonymous visitors chat
+ * (PUBLIC_CHAT), where signing in is optional; `signed-in`: the session cookie carries a key's
+ * actor; `signed-out`: the server wants a key and the page has none.
  */
-export type AuthState = 'unknown' | 'open' | 'signed-in' | 'signed-out';
+export type AuthState = 'unknown' | 'open' | 'guest' | 'signed-in' | 'signed-out';
 
 export function authStateOf(who: WhoAmI): AuthState {
   if (!who.keyRequired) return 'open';
   if (who.signedIn) return 'signed-in';
-  return who.publicChat ? 'open' : 'signed-out';
+  return who.publicChat ? 'guest' : 'signed-out';
 }
 
 export function createSession(client: SessionClient) {
@@ -58,9 +59,16 @@ export function createSession(client: SessionClient) {
     await refresh();
   }
 
-  /** Any call that came back 401 says the page is signed out. */
-  function noteAuthError(): void {
-    setState('signed-out');
+  /**
+   * A call came back 401: the page holds no key's session. A guest of a PUBLIC_CHAT server stays
+   * one (the status summary is closed to guests); whoami tells the two apart.
+   */
+  async function noteAuthError(): Promise<void> {
+    try {
+      setState(authStateOf(await client.whoami()) === 'guest' ? 'guest' : 'signed-out');
+    } catch {
+      setState('signed-out');
+    }
   }
 
   return { state, error, refresh, signIn, signOut, noteAuthError };

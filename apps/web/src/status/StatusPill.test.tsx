@@ -1,5 +1,7 @@
 import { cleanup, render, screen, waitFor } from '@solidjs/testing-library';
+import { createSignal } from 'solid-js';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AuthState } from '../session/session.ts';
 import { StatusPill } from './StatusPill.tsx';
 import { summary } from './summary.fixture.ts';
 
@@ -35,6 +37,23 @@ describe('StatusPill', () => {
     const pill = screen.getByTestId('status-pill');
     await waitFor(() => expect(pill.dataset.state).toBe('signed-out'));
     expect(noted).toBe(1);
+  });
+
+  it('shows guest, not signed out, when a PUBLIC_CHAT guest may not read the summary', async () => {
+    const [access, setAccess] = createSignal<AuthState>('unknown');
+    render(() => (
+      <StatusPill
+        fetchSummary={async () => {
+          throw Object.assign(new Error('Unauthorized'), { data: { httpStatus: 401 } });
+        }}
+        onAuthError={() => setAccess('guest')}
+        access={access}
+      />
+    ));
+    const pill = screen.getByTestId('status-pill');
+    await waitFor(() => expect(pill.dataset.state).toBe('guest'));
+    expect(pill.textContent).toContain('Guest');
+    expect(pill.textContent).not.toContain('Signed out');
   });
 
   it('shows warming while the server is not ready yet', async () => {

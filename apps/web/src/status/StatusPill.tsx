@@ -1,13 +1,17 @@
 import type { StatusSummary } from '@bastion/api';
 import { createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import { isAuthError } from '../session/auth-error.ts';
+import type { AuthState } from '../session/session.ts';
 import { nextPollDelay, stateOf } from './status-state.ts';
 import { PILL_DESCRIPTIONS, PILL_LABELS, type PillState } from './vocabulary.ts';
 
 export interface StatusPillProps {
   fetchSummary: () => Promise<StatusSummary>;
-  /** Overrides the polled state (the page knows it is signed out before the next poll). */
-  signedOut?: () => boolean;
+  /**
+   * The page's sign-in state, which overrides the polled one: the page may know it is signed out
+   * before the next poll, and a guest of a PUBLIC_CHAT server may not read the summary at all.
+   */
+  access?: () => AuthState;
   onAuthError?: () => void;
   /** Every summary as it arrives (the empty state reads the knowledge base counts from it). */
   onSummary?: (summary: StatusSummary) => void;
@@ -60,7 +64,16 @@ export function StatusPill(props: StatusPillProps) {
     clearTimeout(timer);
   });
 
-  const state = () => (props.signedOut?.() && polled() !== 'offline' ? 'signed-out' : polled());
+  const state = (): PillState => {
+    const polledState = polled();
+    const access = props.access?.();
+    if (polledState === 'offline') return polledState;
+    if (access === 'signed-out') return 'signed-out';
+    if (polledState !== 'signed-out') return polledState;
+    // A 401 before the page knows whether it may chat as a guest: still checking, not "signed out".
+    if (access === 'guest') return 'guest';
+    return access === 'unknown' ? 'checking' : 'signed-out';
+  };
   return (
     <output
       class="status-pill"

@@ -6,7 +6,7 @@ import type { ServedBy } from '@bastion/api/client';
  * The answer paths are the API's own `llm.path` values; the page adds what only it can know.
  */
 export type AnswerPath = StatusSummary['llm']['path'];
-export type PillState = AnswerPath | 'checking' | 'offline' | 'signed-out';
+export type PillState = AnswerPath | 'checking' | 'offline' | 'signed-out' | 'guest';
 
 export const PILL_LABELS: Record<PillState, string> = {
   checking: 'Checking…',
@@ -17,6 +17,7 @@ export const PILL_LABELS: Record<PillState, string> = {
   unavailable: 'Unavailable',
   offline: 'Offline',
   'signed-out': 'Signed out',
+  guest: 'Guest',
 };
 
 export const PILL_DESCRIPTIONS: Record<PillState, string> = {
@@ -28,6 +29,7 @@ export const PILL_DESCRIPTIONS: Record<PillState, string> = {
   unavailable: 'No provider can answer right now',
   offline: 'The server cannot be reached',
   'signed-out': 'Sign in with a key to ask questions',
+  guest: 'Anonymous chat is open here; sign in with a key for its collections and limits',
 };
 
 export const SERVED_BY_LABELS: Record<ServedBy, string> = {
