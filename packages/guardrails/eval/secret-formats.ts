@@ -77,6 +77,28 @@ const FORMATS: Record<string, (next: Next) => string> = {
   'slack-bot-token': (n) =>
     `xoxb-${chars(n, DIGITS, 12)}-${chars(n, DIGITS, 13)}-${chars(n, ALNUM, 24)}`,
   'aws-access-key': (n) => `AKIA${chars(n, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
+  'aws-session-token': (n) => `FwoGZXIvYXdz${chars(n, BASE64, 300)}`,
+  'google-oauth-client-secret': (n) => `GOCSPX-${chars(n, URLSAFE, 28)}`,
+  'google-oauth-access-token': (n) => `ya29.a0${chars(n, URLSAFE, 120)}`,
+  'artifactory-token': (n) => `AKCp${chars(n, ALNUM, 69)}`,
+  'nuget-api-key': (n) => `oy2${chars(n, LOWER + DIGITS, 43)}`,
+  'segment-token': (n) => `sgp_${chars(n, ALNUM, 64)}`,
+  'stackhawk-api-key': (n) => `hawk.${chars(n, URLSAFE, 20)}.${chars(n, URLSAFE, 20)}`,
+  'supabase-token': (n) => `sbp_${chars(n, HEX, 40)}`,
+  'brevo-api-key': (n) => `xkeysib-${chars(n, HEX, 64)}-${chars(n, ALNUM, 16)}`,
+  'tailscale-key': (n) => `tskey-api-${chars(n, ALNUM, 12)}-${chars(n, ALNUM, 32)}`,
+  'dependency-track-api-key': (n) => `odt_${chars(n, ALNUM, 32)}`,
+  'deno-deploy-token': (n) => `ddp_${chars(n, ALNUM, 36)}`,
+  'infracost-api-key': (n) => `ico-${chars(n, ALNUM, 32)}`,
+  'scalingo-token': (n) => `tk-us-${chars(n, URLSAFE, 48)}`,
+  'circleci-token': (n) => `CCIPAT_${chars(n, ALNUM, 22)}_${chars(n, HEX, 40)}`,
+  'openshift-token': (n) => `sha256~${chars(n, URLSAFE, 43)}`,
+  'amazon-mws-token': (n) => `amzn.mws.${uuid(n)}`,
+  'adafruit-io-key': (n) => `aio_${chars(n, ALNUM, 28)}`,
+  'facebook-access-token': (n) => `EAAG${chars(n, ALNUM, 180)}`,
+  'crates-io-token': (n) => `cio${chars(n, ALNUM, 32)}`,
+  'terraform-cloud-token': (n) => `${chars(n, ALNUM, 14)}.atlasv1.${chars(n, URLSAFE, 67)}`,
+  'password-hash': (n) => `$2y$10$${chars(n, `./${ALNUM}`, 53)}`,
 };
 
 /** The secret alone, in a connection string or a config file, and the whole text. */

@@ -109,3 +109,33 @@ describe('references and stand-ins stay', () => {
     }
   });
 });
+
+describe('passwords given on a command line or in .netrc', () => {
+  const COMMANDS: ReadonlyArray<readonly [string, (value: string) => string]> = [
+    ['psexec', (v) => `PsExec64.exe \\\\10.0.0.5 -u CORP\\svc -p ${v} cmd /c whoami`],
+    ['psexec, quoted', (v) => `psexec \\\\srv -u admin -p "${v}" -s powershell`],
+    ['sshpass', (v) => `sshpass -p '${v}' ssh -o StrictHostKeyChecking=no root@10.0.0.9`],
+    ['mysql', (v) => `mysql -h db -u root -p${v} shop < dump.sql`],
+    ['.netrc', (v) => `machine api.internal\nmachine git.internal login deploy password ${v}\n`],
+  ];
+  for (const [form, write] of COMMANDS) {
+    it(form, () => {
+      const value = password(URL_SAFE);
+      expectRedacted(write(value), value);
+    });
+  }
+
+  it('leaves prompts, other -p flags and references alone', () => {
+    for (const text of [
+      'mysql -u root -p shop',
+      'mysqldump -uroot -p --all-databases > all.sql',
+      'mkdir -p build/output && docker run -p 8080:80 nginx',
+      'sshpass -p $SSHPASS ssh deploy@host',
+      'psexec \\\\srv -u admin -p <password> cmd',
+      'machine example.com login anonymous password changeme',
+      'Run psexec on the host, then pass -p with the password when prompted.',
+    ]) {
+      expect(redactSecrets(text).redactions, text).toEqual([]);
+    }
+  });
+});

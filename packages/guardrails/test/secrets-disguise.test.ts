@@ -51,6 +51,16 @@ const DISGUISES: ReadonlyArray<readonly [string, (secret: string) => string]> = 
   ['a byte-order mark and bidi marks', each(4, '\ufeff\u200e')],
   ['bidi isolates', each(6, '\u2066\u2069')],
   ['combining marks', each(4, '\u0332')],
+  [
+    'circled letters',
+    mapAscii((c) =>
+      c >= 65 && c <= 90
+        ? String.fromCodePoint(0x24b6 + c - 65)
+        : c >= 97 && c <= 122
+          ? String.fromCodePoint(0x24d0 + c - 97)
+          : String.fromCharCode(c),
+    ),
+  ],
   ['variation selectors', each(3, '\ufe0f')],
   [
     'fullwidth forms',
@@ -62,10 +72,6 @@ const DISGUISES: ReadonlyArray<readonly [string, (secret: string) => string]> = 
   [
     'Cyrillic and Greek look-alikes',
     (s) => s.replace(/[aceopxyABEHKMOPTX]/g, (ch) => CYRILLIC_AND_GREEK[ch] ?? ch),
-  ],
-  [
-    'Latin letters with accents',
-    (s) => s.replace(/[aeiouAEIOU]/g, (ch) => `${ch}\u0301`.normalize('NFC')),
   ],
   [
     'tag characters (ASCII smuggling)',

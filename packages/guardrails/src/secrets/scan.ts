@@ -1,4 +1,5 @@
 import { scanAssignments } from './assignments.ts';
+import { scanCommandLinePasswords } from './command-lines.ts';
 import { scanPatternRules } from './pattern-rules.ts';
 import { PEM_BEGIN, scanPem } from './pem.ts';
 import {
@@ -117,6 +118,7 @@ function scanText(
   scanAssignments(ctx);
   scanUrlPasswords(ctx);
   scanOraclePasswords(ctx);
+  scanCommandLinePasswords(ctx);
   scanCanaries(ctx, canaries);
   if (!final) holdPartialLiteral(ctx, canaries);
   return { findings: ctx.findings, frontier: ctx.frontier, openPem: ctx.openPem };

@@ -1,9 +1,10 @@
+import { Buffer } from 'node:buffer';
 import { re } from '../patterns.ts';
 
 // A credential disguised so that a rule written for ASCII misses it, yet anyone who reads it can
 // recover it: zero-width and other invisible characters inside it, soft hyphens, bidi controls,
 // compatibility forms (fullwidth `ｇｈｐ＿`, mathematical letters), Unicode tag characters, Latin
-// letters swapped for Cyrillic or Greek look-alikes, accents and combining marks. The rules read
+// letters swapped for Cyrillic or Greek look-alikes, combining marks. The rules read
 // an unmasked view of the text instead, with the index in the text of every character of the
 // view, so each finding maps back to the whole disguised span and the redaction removes it all.
 //
@@ -84,46 +85,33 @@ const LOOKALIKES: Readonly<Record<string, string>> = {
 const INVISIBLE = re(
   /^(?:[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|[\u180b-\u180d\u180f\ufe00-\ufe0f]|\u17b4|\u17b5|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]|\udb40[\udc00-\udc1f\udc7f-\uddef])$/,
 );
-const COMBINING_MARKS = re(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g);
-/** Dashes and hyphens that NFKC leaves alone, and typographic quotes: read as their ASCII forms. */
-const PUNCTUATION: Readonly<Record<string, string>> = {
-  '\u2010': '-',
-  '\u2011': '-',
-  '\u2012': '-',
-  '\u2013': '-',
-  '\u2014': '-',
-  '\u2015': '-',
-  '\u2212': '-',
-  '\u2018': "'",
-  '\u2019': "'",
-  '\u201b': "'",
-  '\u201c': '"',
-  '\u201d': '"',
-  '\u201f': '"',
-  '\u2028': '\n',
-  '\u2029': '\n',
-};
 const TAG_BASE = 0xe0000;
 const NON_ASCII = re(/[\u0080-\uffff]/);
+/**
+ * Compatibility forms that spell ASCII: fullwidth forms, superscripts and subscripts, enclosed
+ * (circled, parenthesised) alphanumerics, mathematical alphanumerics.
+ */
+const SPELLS_ASCII = re(
+  /^(?:[\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u24ff\uff01-\uff5e]|\ud835[\udc00-\udfff]|\ud83c[\udd00-\uddff])$/,
+);
 
-/** What one non-ASCII code point reads as in the view. */
+/**
+ * What one non-ASCII code point reads as in the view. Only disguises change: typographic quotes
+ * and dashes, accented letters and the like are the text's own, and leaving them alone keeps most
+ * texts without a view at all.
+ */
 function unmaskCodePoint(char: string): string {
   if (INVISIBLE.test(char)) return '';
   const cp = char.codePointAt(0) as number;
   // A tag character spells the ASCII character it shadows ("ASCII smuggling").
   if (cp >= TAG_BASE + 0x20 && cp <= TAG_BASE + 0x7e) return String.fromCharCode(cp - TAG_BASE);
-  const punctuation = PUNCTUATION[char];
-  if (punctuation !== undefined) return punctuation;
-  let out = char.normalize('NFKC');
-  if (out === char) out = LOOKALIKES[char] ?? char;
-  if (NON_ASCII.test(out)) {
-    // Accented letters: the letter without its marks; look-alikes inside a compatibility form.
-    const bare = out.normalize('NFD').replace(COMBINING_MARKS, '');
-    let mapped = '';
-    for (const c of bare) mapped += LOOKALIKES[c] ?? c;
-    if (!NON_ASCII.test(mapped)) out = mapped;
+  const lookalike = LOOKALIKES[char];
+  if (lookalike !== undefined) return lookalike;
+  if (SPELLS_ASCII.test(char)) {
+    const out = char.normalize('NFKC');
+    if (!NON_ASCII.test(out)) return out;
   }
-  return out;
+  return char;
 }
 
 /** Unmasked forms by code point, filled as characters are met (the same few recur in a text). */
@@ -163,6 +151,8 @@ const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
 
 /** The view of `text`, or null when nothing in it is disguised (every ASCII text, most others). */
 export function unmask(text: string): UnmaskedView | null {
+  // An ASCII text is its own view; its UTF-8 length tells so faster than a search.
+  if (Buffer.byteLength(text, 'utf8') === text.length) return null;
   let view: UnmaskedView | null = null;
   // The original is copied into the view up to here.
   let copied = 0;

@@ -1,0 +1,136 @@
+import { charSet, runEnd } from '../chars.ts';
+import { re } from '../patterns.ts';
+import { isFakeToken, isStandInValue } from './placeholders.ts';
+import { holdFrom, type ScanContext } from './scan-context.ts';
+
+// Passwords that a command line or a `.netrc` file gives away by position rather than by a
+// `name=` assignment: `psexec \\host -u admin -p <pw>`, `sshpass -p <pw> ssh …`,
+// `mysql -u root -p<pw>`, `machine host login user password <pw>`. Each is found from a literal
+// that `indexOf` finds quickly (`-p`, `machine`); only then is the line read.
+
+/** A command that takes its password as `-p <pw>` (group 1) or as `-p<pw>` (group 2). */
+const COMMAND = re(
+  /\b(?:([Pp][Ss][Ee][Xx][Ee][Cc](?:64)?(?:\.[Ee][Xx][Ee])?|sshpass)|(mysql(?:dump|admin)?))\b/g,
+);
+/** A `.netrc` entry up to its password, read where `machine` starts. */
+const NETRC = re(
+  /machine[ \t]{1,8}[^\s]{1,100}[ \t]{1,8}login[ \t]{1,8}[^\s]{1,64}[ \t]{1,8}password[ \t]{1,8}/y,
+);
+/** The longest `.netrc` lead. */
+const MAX_NETRC_LEAD = 7 + 100 + 5 + 64 + 8 + 4 * 8;
+/** How far along its line a command's `-p` may follow it. */
+const MAX_ARGUMENTS = 200;
+const MAX_BLANKS = 8;
+/**
+ * How far before its password a `-p` may be (blanks and a quote): with MAX_ARGUMENTS and the
+ * longest command name, a password is read at most 240 characters after what leads to it, within
+ * the context a stream keeps (LOOKBEHIND).
+ */
+const MAX_FLAG_LEAD = 2 + MAX_BLANKS + 1;
+const MAX_COMMAND = 14;
+const MAX_PASSWORD = 128;
+const MIN_PASSWORD = 6;
+const UNQUOTED = charSet('!-~');
+const QUOTED = charSet(' -~');
+
+const isBlank = (code: number): boolean => code === 32 || code === 9;
+
+interface Command {
+  at: number;
+  attached: boolean;
+}
+
+/** The first line break at or after a point, searched forward only (queries never go back). */
+interface NextNewline {
+  from: number;
+  at: number;
+}
+
+function newlineAfter(cache: NextNewline, text: string, from: number): number {
+  if (from > cache.at || from < cache.from) {
+    const at = text.indexOf('\n', from);
+    cache.at = at === -1 ? text.length : at;
+  }
+  cache.from = from;
+  return cache.at;
+}
+
+/** Every command at or after `from`, in order (read once, and only if a `-p` was seen). */
+function commandsFrom(text: string, from: number): Command[] {
+  const commands: Command[] = [];
+  COMMAND.lastIndex = from;
+  for (let m = COMMAND.exec(text); m !== null; m = COMMAND.exec(text)) {
+    commands.push({ at: m.index + m[0].length, attached: m[2] !== undefined });
+  }
+  COMMAND.lastIndex = 0;
+  return commands;
+}
+
+function isPassword(value: string): boolean {
+  return value.length >= MIN_PASSWORD && !isFakeToken(value) && !isStandInValue(value);
+}
+
+/** The password that starts at `start` (quoted or not), if it is one. */
+function readPassword(ctx: ScanContext, start: number): void {
+  const { text } = ctx;
+  const quote = text.charCodeAt(start);
+  const quoted = quote === 34 || quote === 39;
+  const valueStart = quoted ? start + 1 : start;
+  let end = runEnd(text, valueStart, quoted ? QUOTED : UNQUOTED, MAX_PASSWORD + 1);
+  if (quoted) {
+    const close = text.indexOf(String.fromCharCode(quote), valueStart);
+    if (close !== -1 && close <= end) end = close;
+  }
+  if (end === text.length && !ctx.final) {
+    if (valueStart >= ctx.from) holdFrom(ctx, valueStart);
+    return;
+  }
+  if (valueStart < ctx.from || end - valueStart > MAX_PASSWORD) return;
+  if (isPassword(text.slice(valueStart, end))) {
+    ctx.findings.push({ start: valueStart, end, type: 'command-line-password' });
+  }
+}
+
+/** `-p <pw>` and `-p<pw>` after a command on the same line. */
+function scanFlags(ctx: ScanContext): void {
+  const { text } = ctx;
+  const from = Math.max(0, ctx.from - MAX_FLAG_LEAD);
+  let commands: Command[] | null = null;
+  let next = 0;
+  const line: NextNewline = { from: -1, at: -1 };
+  for (let i = text.indexOf('-p', from); i !== -1; i = text.indexOf('-p', i + 2)) {
+    if (i === 0 || !isBlank(text.charCodeAt(i - 1))) continue;
+    commands ??= commandsFrom(text, Math.max(0, from - MAX_ARGUMENTS - MAX_COMMAND));
+    // The last command before the flag, within reach and on its line.
+    while (next < commands.length && (commands[next] as Command).at <= i) next++;
+    const command = commands[next - 1];
+    if (command === undefined || i - command.at > MAX_ARGUMENTS) continue;
+    if (newlineAfter(line, text, command.at) < i) continue;
+    const after = text.charCodeAt(i + 2);
+    if (command.attached) {
+      // `-p` alone asks for the password at a prompt; `-psecret` gives it.
+      if (i + 2 < text.length && after > 32 && after !== 45) readPassword(ctx, i + 2);
+    } else if (isBlank(after)) {
+      let j = i + 2;
+      while (j < text.length && j - i < 2 + MAX_BLANKS && isBlank(text.charCodeAt(j))) j++;
+      if (j < text.length && !isBlank(text.charCodeAt(j))) readPassword(ctx, j);
+    }
+  }
+}
+
+function scanNetrc(ctx: ScanContext): void {
+  const { text } = ctx;
+  const from = Math.max(0, ctx.from - MAX_NETRC_LEAD);
+  for (let i = text.indexOf('machine', from); i !== -1; i = text.indexOf('machine', i + 7)) {
+    const before = text.charCodeAt(i - 1);
+    if (i > 0 && !isBlank(before) && before !== 10) continue;
+    NETRC.lastIndex = i;
+    if (NETRC.test(text) && NETRC.lastIndex < text.length) readPassword(ctx, NETRC.lastIndex);
+  }
+  NETRC.lastIndex = 0;
+}
+
+export function scanCommandLinePasswords(ctx: ScanContext): void {
+  scanFlags(ctx);
+  scanNetrc(ctx);
+}
