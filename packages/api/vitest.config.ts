@@ -19,6 +19,7 @@ export default defineBastionConfig({
             'test/rag/search.test.ts',
             'test/rag/results.test.ts',
             'test/rag/ingest.test.ts',
+            'test/rag/router.test.ts',
             'test/feedback.test.ts',
             'test/analytics-store.test.ts',
             'test/analytics-router.test.ts',
