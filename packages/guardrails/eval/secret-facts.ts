@@ -77,7 +77,7 @@ function expand(template: string, next: Next): string {
 const FACTS: ReadonlyArray<readonly [string, string, string]> = [
   ['aws-access-key-id', 'AKIA<b32:16>', 'AWS_ACCESS_KEY_ID'],
   ['aws-secret-access-key', '=<b64:40>', 'AWS_SECRET_ACCESS_KEY'],
-  ['aws-session-token', 'IQoJb3JpZ2luX2Vj<b64:300-600>', 'AWS_SESSION_TOKEN'],
+  ['aws-session-token', 'IQoJb3JpZ2luX2Vj<b64:300-600>', 'AWS_SESSION_TOKEN'], // secret-scan: allow (a format, not a key)
   ['github-classic-pat', 'ghp_<an:36>', 'GITHUB_TOKEN'],
   ['github-oauth', 'gho_<an:36>', 'GH_OAUTH_TOKEN'],
   ['github-app-installation', 'ghs_<an:36>', 'GITHUB_APP_TOKEN'],

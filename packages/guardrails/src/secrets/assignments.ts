@@ -58,12 +58,19 @@ function skipSpaces(text: string, i: number): number {
   return j;
 }
 
-/** The name starting at `keyStart` opens a cell of a Markdown table row. */
+/**
+ * The name starting at `keyStart` fills the first cell of a Markdown table row: only blanks
+ * between the line's start and its `|`, and a blank after it (`|a|b|` is a regex alternation).
+ */
 function inTableCell(text: string, keyStart: number): boolean {
   let j = keyStart - 1;
   if (isQuote(text.charCodeAt(j))) j--;
+  if (!isSpace(text.charCodeAt(j))) return false;
   while (j >= 0 && keyStart - j <= MAX_SPACES + 2 && isSpace(text.charCodeAt(j))) j--;
-  return text.charCodeAt(j) === 124;
+  if (text.charCodeAt(j) !== 124) return false;
+  j--;
+  while (j >= 0 && keyStart - j <= 2 * MAX_SPACES + 4 && isSpace(text.charCodeAt(j))) j--;
+  return j < 0 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13;
 }
 
 /**
@@ -107,7 +114,7 @@ function valueSite(
     // `getenv("api_token", "…")`; backticks are Markdown code spans, where a comma lists names.
     separator = ',';
     i++;
-  } else if (c === 124 && inTableCell(text, keyStart)) {
+  } else if (c === 124 && i > beforeSeparator && inTableCell(text, keyStart)) {
     // `| DB_PASSWORD | s3cr3t… |`: a Markdown table of names and values.
     separator = '|';
     i++;

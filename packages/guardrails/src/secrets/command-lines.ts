@@ -30,7 +30,8 @@ const MAX_FLAG_LEAD = 2 + MAX_BLANKS + 1;
 const MAX_COMMAND = 14;
 const MAX_PASSWORD = 128;
 const MIN_PASSWORD = 6;
-const UNQUOTED = charSet('!-~');
+/** Printable, but a backtick ends the code span a command is written in. */
+const UNQUOTED = charSet('!-_a-~');
 const QUOTED = charSet(' -~');
 
 const isBlank = (code: number): boolean => code === 32 || code === 9;

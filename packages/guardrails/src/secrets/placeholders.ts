@@ -85,6 +85,11 @@ function isMemberPath(value: string): boolean {
   );
 }
 
+/** `${DB_PASSWORD}`, `%DB_PASSWORD%`, `{{ password }}`, `<password>`: a value kept elsewhere or a slot. */
+export function isReference(value: string): boolean {
+  return TEMPLATE_START.test(value) || PERCENT_VARIABLE.test(value) || ANGLE_SLOT.test(value);
+}
+
 /** True for an assigned value that names, references or stands in for a secret instead of being one. */
 export function isStandInValue(value: string): boolean {
   return (
@@ -94,9 +99,7 @@ export function isStandInValue(value: string): boolean {
     UPPER_WORDS.test(value) ||
     CAMEL_IDENTIFIER.test(value) ||
     PASCAL_IDENTIFIER.test(value) ||
-    TEMPLATE_START.test(value) ||
-    PERCENT_VARIABLE.test(value) ||
-    ANGLE_SLOT.test(value) ||
+    isReference(value) ||
     // `#add-password`: a link to a section of a page.
     (value.startsWith('#') && LOWER_WORDS.test(value.slice(1))) ||
     VERSION.test(value) ||

@@ -1,6 +1,6 @@
 import { charSet, runEnd, runStart } from '../chars.ts';
 import { re } from '../patterns.ts';
-import { isFakeToken, isStandInValue } from './placeholders.ts';
+import { isFakeToken, isReference, isStandInValue } from './placeholders.ts';
 import { holdFrom, type ScanContext } from './scan-context.ts';
 
 // The password in `scheme://user:password@host` (database URLs, git remotes, proxies) and in
@@ -13,10 +13,19 @@ const MAX_USER = 128;
 const MAX_PASSWORD = 256;
 /** A scheme's last character (`SCHEME_CHARS`) and `://`. */
 const SCHEME_END = re(/[A-Za-z0-9+.-]:\/\//g);
-const PLACEHOLDER_PASSWORDS = new Set(['password', 'pass', 'passwd', 'pwd', 'secret', 'changeme']);
+/** Defaults everyone knows (`scott/tiger` is Oracle's demo account). */
+const PLACEHOLDER_PASSWORDS = new Set([
+  'password',
+  'pass',
+  'passwd',
+  'pwd',
+  'secret',
+  'changeme',
+  'tiger',
+]);
 
 function isRealPassword(password: string): boolean {
-  if (PLACEHOLDER_PASSWORDS.has(password.toLowerCase())) return false;
+  if (PLACEHOLDER_PASSWORDS.has(password.toLowerCase()) || isReference(password)) return false;
   return !isFakeToken(password) && !(password.length >= 8 && isStandInValue(password));
 }
 
