@@ -184,13 +184,13 @@ function segment(view: UnmaskedView, sourceStart: number, text: string, width: n
   view.text += text;
 }
 
-/** The last segment that starts at or before `index` of the view. */
-function segmentAt(view: UnmaskedView, index: number): number {
+/** The last index of the ascending `starts` whose value is at or before `index`. */
+function lastAtOrBefore(starts: readonly number[], index: number): number {
   let lo = 0;
-  let hi = view.viewStarts.length - 1;
+  let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1;
-    if ((view.viewStarts[mid] as number) <= index) lo = mid;
+    if ((starts[mid] as number) <= index) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -199,14 +199,14 @@ function segmentAt(view: UnmaskedView, index: number): number {
 /** Index in the original text of the view's character `i` (the text's length past the end). */
 export function sourceIndex(view: UnmaskedView, i: number): number {
   if (i >= view.text.length) return view.source.length;
-  const k = segmentAt(view, i);
+  const k = lastAtOrBefore(view.viewStarts, i);
   const start = view.sourceStarts[k] as number;
   return view.widths[k] === 0 ? start + i - (view.viewStarts[k] as number) : start;
 }
 
 /** Index in the original text just after the code point that gave the view's character `i`. */
 export function sourceEnd(view: UnmaskedView, i: number): number {
-  const k = segmentAt(view, i);
+  const k = lastAtOrBefore(view.viewStarts, i);
   const start = view.sourceStarts[k] as number;
   const width = view.widths[k] as number;
   return width === 0 ? start + i - (view.viewStarts[k] as number) + 1 : start + width;
@@ -216,14 +216,7 @@ export function sourceEnd(view: UnmaskedView, i: number): number {
 export function viewIndex(view: UnmaskedView, index: number): number {
   if (index <= 0) return 0;
   if (index >= view.source.length) return view.text.length;
-  // The last segment that starts at or before `index` in the original.
-  let lo = 0;
-  let hi = view.sourceStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if ((view.sourceStarts[mid] as number) <= index) lo = mid;
-    else hi = mid - 1;
-  }
+  const lo = lastAtOrBefore(view.sourceStarts, index);
   const start = view.sourceStarts[lo] as number;
   const viewStart = view.viewStarts[lo] as number;
   if (view.widths[lo] === 0) return viewStart + index - start;

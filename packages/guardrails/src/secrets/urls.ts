@@ -50,17 +50,21 @@ export function scanUrlPasswords(ctx: ScanContext): void {
     const userStart = at + 3;
     const userEnd = runEnd(text, userStart, USER_CHARS, MAX_USER + 1);
     if (userEnd === text.length || userEnd - userStart > MAX_USER) continue;
-    if (text.charCodeAt(userEnd) !== 58) continue;
-    const start = userEnd + 1;
-    const end = runEnd(text, start, PASSWORD_CHARS, MAX_PASSWORD + 1);
-    if (end === text.length && !final) {
-      if (start >= ctx.from) holdFrom(ctx, start);
-      continue;
-    }
-    if (end - start > MAX_PASSWORD || text.charCodeAt(end) !== 64 || end === start) continue;
-    if (start < ctx.from || !isRealPassword(text.slice(start, end))) continue;
-    ctx.findings.push({ start, end, type: 'connection-string' });
+    if (text.charCodeAt(userEnd) === 58) readPasswordBeforeHost(ctx, userEnd + 1);
   }
+}
+
+/** The password that starts at `start` and ends at the `@` before a host. */
+function readPasswordBeforeHost(ctx: ScanContext, start: number): void {
+  const { text } = ctx;
+  const end = runEnd(text, start, PASSWORD_CHARS, MAX_PASSWORD + 1);
+  if (end === text.length && !ctx.final) {
+    if (start >= ctx.from) holdFrom(ctx, start);
+    return;
+  }
+  if (end - start > MAX_PASSWORD || text.charCodeAt(end) !== 64 || end === start) return;
+  if (start < ctx.from || !isRealPassword(text.slice(start, end))) return;
+  ctx.findings.push({ start, end, type: 'connection-string' });
 }
 
 const ORACLE_THIN = ':thin:';
@@ -68,7 +72,7 @@ const ORACLE_USER_CHARS = charSet('A-Za-z0-9_$#."');
 
 /** `jdbc:oracle:thin:scott/tiger@//db:1521/svc`: the password between `/` and `@`. */
 export function scanOraclePasswords(ctx: ScanContext): void {
-  const { text, final } = ctx;
+  const { text } = ctx;
   const from = Math.max(0, ctx.from - MAX_USER - ORACLE_THIN.length - 1);
   for (
     let at = text.indexOf(ORACLE_THIN, from);
@@ -78,19 +82,6 @@ export function scanOraclePasswords(ctx: ScanContext): void {
     const userStart = at + ORACLE_THIN.length;
     const userEnd = runEnd(text, userStart, ORACLE_USER_CHARS, MAX_USER + 1);
     if (userEnd === userStart || userEnd - userStart > MAX_USER) continue;
-    if (userEnd === text.length) {
-      if (!final && userStart >= ctx.from) holdFrom(ctx, userStart);
-      continue;
-    }
-    if (text.charCodeAt(userEnd) !== 47) continue;
-    const start = userEnd + 1;
-    const end = runEnd(text, start, PASSWORD_CHARS, MAX_PASSWORD + 1);
-    if (end === text.length && !final) {
-      if (start >= ctx.from) holdFrom(ctx, start);
-      continue;
-    }
-    if (end - start > MAX_PASSWORD || text.charCodeAt(end) !== 64 || end === start) continue;
-    if (start < ctx.from || !isRealPassword(text.slice(start, end))) continue;
-    ctx.findings.push({ start, end, type: 'connection-string' });
+    if (text.charCodeAt(userEnd) === 47) readPasswordBeforeHost(ctx, userEnd + 1);
   }
 }
