@@ -2,6 +2,8 @@
 // nginx, fake provider) with one replica in memory, one on Redis, and three on one Redis. Bounded
 // in count and time, loopback only; every process and folder it makes is removed.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createBastionClient, streamChat } from '@bastion/api/client';
 import { startRedis } from '../../../packages/api/src/testing/services.ts';
@@ -13,6 +15,60 @@ const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 32);
 const MAX_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const KEY = 'bench-secret-0123456789abcdef';
 const TOKENS = Array.from({ length: 20 }, (_, i) => `t${i} `);
+
+/** Linux's USER_HZ: /proc reports CPU time in these ticks. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) a process has used so far, in ms; 0 once it is gone. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** The whole machine's busy and total CPU time so far (every user's work), in ticks. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...ticks] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/);
+  const values = ticks.filter(Boolean).map(Number);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  const total = values.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * Where the CPU goes during a pass: ms per stream in the replicas, the fake model, Redis and this
+ * load generator (nginx is not counted), and how busy the whole machine was (in cores). When the
+ * machine is near all its cores busy, streams per second is capped by CPU per stream, whatever
+ * the replica count: more replicas on the same cores cannot add throughput.
+ */
+function cpuMeter(pids: () => { replicas: number[]; fake?: number; redis?: number }) {
+  const read = () => {
+    const p = pids();
+    return {
+      replicas: p.replicas.reduce((n, pid) => n + cpuMs(pid), 0),
+      fake: cpuMs(p.fake),
+      redis: cpuMs(p.redis),
+      self: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+      machine: machineTicks(),
+      at: performance.now(),
+    };
+  };
+  const start = read();
+  return (streams: number) => {
+    const end = read();
+    const per = (k: 'replicas' | 'fake' | 'redis' | 'self') =>
+      ((end[k] - start[k]) / Math.max(1, streams)).toFixed(2);
+    const cores =
+      ((end.machine.busy - start.machine.busy) / (end.machine.total - start.machine.total)) *
+      availableParallelism();
+    return `CPU a stream: replicas ${per('replicas')} ms, fake model ${per('fake')} ms, Redis ${per('redis')} ms, load generator ${per('self')} ms; machine ${cores.toFixed(2)} of ${availableParallelism()} cores busy`;
+  };
+}
 
 async function startFake(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
@@ -73,6 +129,7 @@ async function load(
 }
 
 async function measure(label: string, count: number, env: Record<string, string>) {
+  const redisPid = env.REDIS_URL ? redis.pid : undefined;
   const replicas: Replica[] = [];
   let edge: Awaited<ReturnType<typeof startTestEdge>> | undefined;
   try {
@@ -80,10 +137,16 @@ async function measure(label: string, count: number, env: Record<string, string>
       replicas.push(await startReplica({ ...env, LOG_LEVEL: 'warn' }));
     edge = await startTestEdge(replicas.map((r) => `127.0.0.1:${r.port}`));
     await load(edge.url); // warm-up pass is the same work; only the second is reported
+    const meter = cpuMeter(() => ({
+      replicas: replicas.map((r) => r.child.pid ?? 0),
+      fake: fake.child.pid,
+      redis: redisPid,
+    }));
     const result = await load(edge.url);
     console.log(
       `${label.padEnd(26)} ${result.perSecond.toFixed(1).padStart(7)} streams/s  (${result.done} ok, ${result.failed} failed${result.failed ? `: ${result.reasons}` : ''})`,
     );
+    console.log(`${' '.repeat(27)}${meter(result.done + result.failed)}`);
     return result.perSecond;
   } finally {
     await edge?.stop();

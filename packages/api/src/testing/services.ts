@@ -19,6 +19,8 @@ export interface TestService {
   /** `postgres://…` or `redis://…` on 127.0.0.1. */
   url: string;
   port: number;
+  /** The server process (benchmarks read its CPU time). */
+  pid?: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -215,6 +217,6 @@ export async function startRedis(): Promise<TestService> {
     );
     started(child);
     await waitUntilReady(() => listening(port), port, child, 'redis-server');
-    return { url: `redis://127.0.0.1:${port}`, port };
+    return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid };
   });
 }
