@@ -34,7 +34,9 @@ function directReads(dir: string): string[] {
 
 const serverReads = new Set([...envVariables, ...directReads('apps/server/src')]);
 const composeReads = new Set(
-  [...read('infra/compose.yaml').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!),
+  ['infra/compose.yaml', 'infra/compose.scale.yaml'].flatMap((file) =>
+    [...read(file).matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!),
+  ),
 );
 
 const difference = (a: Iterable<string>, b: Set<string>) => [...a].filter((v) => !b.has(v)).sort();
