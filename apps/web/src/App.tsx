@@ -48,8 +48,11 @@ function onFirstIntent(fn: () => void): () => void {
   return stop;
 }
 
-/** `draft`: what was typed into the static first screen before the app took over. */
-export function App(props: { draft?: string }) {
+/**
+ * `shell`: index.html's static conversation area, shown in place of the app's own until the task
+ * after the header's (the start-up work comes in three short tasks, not one long one).
+ */
+export function App(props: { shell?: HTMLElement }) {
   const session = createSession(sessionClient);
   let markReady: () => void = () => {};
   // Analytics wait for the reader's first intent, when the client loads anyway; DNT/GPC honoured.
@@ -89,13 +92,17 @@ export function App(props: { draft?: string }) {
     loadStarters,
   );
   const [menuOpen, setMenuOpen] = createSignal(false);
-  // The chats list renders in the task after the conversation: the first paint needs the
-  // question box, not the sidebar, and one long start-up task would hold the page's input.
+  // The header renders first, the conversation in the next task, the chats list in the one
+  // after: one long start-up task would hold the page's input.
+  const [mainReady, setMainReady] = createSignal(!props.shell);
   const [sidebarReady, setSidebarReady] = createSignal(false);
   let menuButton!: HTMLButtonElement;
 
   onMount(() => {
-    setTimeout(() => setSidebarReady(true), 0);
+    setTimeout(() => {
+      setMainReady(true);
+      setTimeout(() => setSidebarReady(true), 0);
+    }, 0);
     // The first screen needs only the status summary; the typed client and the Markdown lexer
     // load when the reader shows intent, so an untouched page does no more work than it shows.
     const stopWaiting = onFirstIntent(() => {
@@ -191,33 +198,37 @@ export function App(props: { draft?: string }) {
           </Show>
         </nav>
         <main class="app-main">
-          <ChatView
-            store={chat}
-            draft={props.draft ?? ''}
-            collections={collections}
-            rag={() => summary()?.rag}
-            starters={() => starters.latest}
-            actions={{
-              copy: (text) => navigator.clipboard.writeText(text),
-              sourceOpened: (rank) => tracker.track('source_opened', { rank: Math.min(rank, 100) }),
-              submitFeedback: async ({ requestId, token }, rating, note) => {
-                if (!note) tracker.track('feedback_given', { rating });
-                const visitorId = tracker.visitorId();
-                // The visitor ID lets an erasure from the Privacy panel remove this feedback too.
-                return (await bastion()).feedback.submit.mutate({
-                  requestId,
-                  // Without one (an answer from before tokens) the server refuses, as it should.
-                  token: token ?? '',
-                  rating,
-                  ...(note ? { note } : {}),
-                  ...(visitorId ? { visitorId } : {}),
-                });
-              },
-            }}
-            gate={() =>
-              session.state() === 'signed-out' ? <SignIn session={session} /> : undefined
-            }
-          />
+          <Show when={mainReady()} fallback={props.shell}>
+            <ChatView
+              store={chat}
+              // What was typed into the static question box meanwhile is kept.
+              draft={props.shell?.querySelector('textarea')?.value ?? ''}
+              collections={collections}
+              rag={() => summary()?.rag}
+              starters={() => starters.latest}
+              actions={{
+                copy: (text) => navigator.clipboard.writeText(text),
+                sourceOpened: (rank) =>
+                  tracker.track('source_opened', { rank: Math.min(rank, 100) }),
+                submitFeedback: async ({ requestId, token }, rating, note) => {
+                  if (!note) tracker.track('feedback_given', { rating });
+                  const visitorId = tracker.visitorId();
+                  // The visitor ID lets an erasure from the Privacy panel remove this feedback too.
+                  return (await bastion()).feedback.submit.mutate({
+                    requestId,
+                    // Without one (an answer from before tokens) the server refuses, as it should.
+                    token: token ?? '',
+                    rating,
+                    ...(note ? { note } : {}),
+                    ...(visitorId ? { visitorId } : {}),
+                  });
+                },
+              }}
+              gate={() =>
+                session.state() === 'signed-out' ? <SignIn session={session} /> : undefined
+              }
+            />
+          </Show>
         </main>
       </div>
     </div>

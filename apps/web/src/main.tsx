@@ -36,12 +36,11 @@ function afterFirstScreenShown(fn: () => void): void {
 
 const root = document.getElementById('root');
 // index.html's static first screen shows before the app has started; the app then replaces it
-// in one task (the same elements in the same places). What was typed into its question box
-// meanwhile is kept.
+// (the same elements in the same places), keeping the static conversation area until its own.
 if (root) {
   afterFirstScreenShown(() => {
-    const typed = root.querySelector('textarea')?.value ?? '';
+    const shell = root.querySelector<HTMLElement>('.app-main > .chat') ?? undefined;
     root.textContent = '';
-    render(() => <App draft={typed} />, root);
+    render(() => <App shell={shell} />, root);
   });
 }
