@@ -119,6 +119,11 @@ const openChat: Open = async () => {
 const openFacade: Open = () =>
   postJson(`${server}/v1/chat/completions`, { model: 'bastion', stream: true, ...QUESTION });
 const openRelay: Open = () => fetch(`http://127.0.0.1:${PORTS.relay}/relay`);
+/** The raw relay in two requests, as `chat.start` + `chat.stream`: the design's own cost. */
+const openRelayTwice: Open = async () => {
+  const started = await fetch(`http://127.0.0.1:${PORTS.relay}/start`, { method: 'POST' });
+  return fetch(`http://127.0.0.1:${PORTS.relay}/follow/${(await started.json()).id}`);
+};
 const openSdkRelay: Open = () => fetch(`http://127.0.0.1:${PORTS.relay}/relay-sdk`);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -185,9 +190,10 @@ try {
     ['facade', openFacade],
     ['relay', openRelay],
     ['sdk', openSdkRelay],
+    ['relay2', openRelayTwice],
   ] as const;
   type Samples = Record<(typeof paths)[number][0], number[]>;
-  const samples = (): Samples => ({ chat: [], facade: [], relay: [], sdk: [] });
+  const samples = (): Samples => ({ chat: [], facade: [], relay: [], sdk: [], relay2: [] });
   for (let i = 0; i < 3; i++) await Promise.all(paths.map(([, open]) => readStream(open)));
   const perToken = samples();
   for (let i = 0; i < 15; i++) {
@@ -307,6 +313,10 @@ try {
   );
   console.log(['measure', 'raw relay', 'SDK relay', 'Bastion', 'vs raw / vs SDK'].join(' | '));
   for (const r of rows) console.log(r.join(' | '));
+  const twice = median(ttft.relay2);
+  console.log(
+    `\nraw relay in two requests (POST /start + GET /follow, the shape of chat.start + chat.stream): time to first token p50 ${twice.toFixed(2)} ms, +${(twice - median(ttft.relay)).toFixed(2)} ms over one request; chat.start + chat.stream +${(median(ttft.chat) - twice).toFixed(2)} ms over it`,
+  );
   console.log(
     `\nclient abort → provider request closed: p50 ${median(abortMs)} ms, p95 ${p(abortMs, 0.95)} ms over ${abortMs.length} aborts (target ≤ 100 ms)`,
   );

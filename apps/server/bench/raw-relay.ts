@@ -1,7 +1,10 @@
 // The baselines: the thinnest Fastify SSE relays of the same fake provider (no tRPC, no guardrails,
 // no retrieval), run as their own process: `node raw-relay.ts <port> <providerBaseURL>`.
 // `/relay` reads the upstream with fetch and a hand-rolled SSE split; `/relay-sdk` reads it with
-// the openai SDK, the client Bastion must use for every model call.
+// the openai SDK, the client Bastion must use for every model call. `POST /start` + `GET
+// /follow/:id` is `/relay` in two requests, as `chat.start` + `chat.stream` are: what the
+// two-request design costs by itself.
+import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import OpenAI from 'openai';
 import { sseData } from './sse-data.ts';
@@ -29,8 +32,8 @@ app.get('/relay-sdk', async (req, reply) => {
 
 app.get('/healthz', async () => ({ ok: true }));
 
-app.get('/relay', async (req, reply) => {
-  const upstream = await fetch(`${provider}/chat/completions`, {
+const upstreamAnswer = () =>
+  fetch(`${provider}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -39,16 +42,57 @@ app.get('/relay', async (req, reply) => {
       messages: [{ role: 'user', content: 'q' }],
     }),
   });
-  reply.hijack();
-  reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+
+/** The relay's SSE frames of one upstream answer, ending with `done`. */
+async function* frames(upstream: Response): AsyncGenerator<string> {
   let seq = 0;
-  req.raw.on('close', () => void upstream.body?.cancel());
   for await (const data of sseData(upstream.body!)) {
     if (data === '[DONE]') continue;
     const text = JSON.parse(data).choices?.[0]?.delta?.content;
-    if (text) reply.raw.write(`id: ${seq++}\ndata: ${JSON.stringify({ type: 'delta', text })}\n\n`);
+    if (text) yield `id: ${seq++}\ndata: ${JSON.stringify({ type: 'delta', text })}\n\n`;
   }
-  reply.raw.end(`data: ${JSON.stringify({ type: 'done' })}\n\n`);
+  yield `data: ${JSON.stringify({ type: 'done' })}\n\n`;
+}
+
+app.get('/relay', async (req, reply) => {
+  const upstream = await upstreamAnswer();
+  reply.hijack();
+  reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+  req.raw.on('close', () => void upstream.body?.cancel());
+  for await (const frame of frames(upstream)) reply.raw.write(frame);
+  reply.raw.end();
+});
+
+/** Answers started by `POST /start`: their frames so far, and whether the last one came. */
+const runs = new Map<string, { frames: string[]; done: boolean; wake: () => void }>();
+
+app.post('/start', async () => {
+  const id = randomUUID();
+  const run = { frames: [] as string[], done: false, wake: () => {} };
+  runs.set(id, run);
+  void (async () => {
+    for await (const frame of frames(await upstreamAnswer())) {
+      run.frames.push(frame);
+      run.wake();
+    }
+    run.done = true;
+    run.wake();
+  })();
+  return { id };
+});
+
+app.get<{ Params: { id: string } }>('/follow/:id', async (req, reply) => {
+  const run = runs.get(req.params.id);
+  if (!run) return reply.code(404).send();
+  reply.hijack();
+  reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+  for (let sent = 0; ; ) {
+    while (sent < run.frames.length) reply.raw.write(run.frames[sent++]);
+    if (run.done) break;
+    await new Promise<void>((resolve) => (run.wake = resolve));
+  }
+  reply.raw.end();
+  runs.delete(req.params.id);
 });
 
 await app.listen({ port: Number(port), host: '127.0.0.1' });
