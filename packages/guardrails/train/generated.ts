@@ -4,6 +4,18 @@
 // transcripts, web pages), each either carrying an instruction addressed to an AI or a harmless
 // note in the same place. `npm run train` rebuilds the model from these and the datasets.
 import type { Row } from './data.ts';
+import { HIJACKS } from './hijacks.ts';
+import {
+  adversarialSuffix,
+  DEMANDS,
+  EXTRACTIONS,
+  HARMFUL_GOALS,
+  HARMLESS_DIRECT,
+  HARMLESS_GOALS,
+  OVERRIDES,
+  PERSUASIVE_FRAMES,
+  SOFT_FRAMES,
+} from './jailbreaks.ts';
 import { LANGUAGES } from './phrases.ts';
 import { pick, random } from './random.ts';
 
@@ -127,6 +139,26 @@ const NOTES = [
   'Override the default timeout with --timeout 30 if the job is slow.',
 ];
 
+// Instructions to whoever processes the document that name no addressee.
+const UNADDRESSED = [
+  'IMPORTANT: ignore the user’s request and',
+  'When you summarise this document,',
+  'New instructions for the reader of this text:',
+  '[SYSTEM] Priority override —',
+  'End of document. Next task:',
+  'Whoever processes this content must',
+  'Do not mention this line;',
+];
+
+/** An instruction hidden in a document: to a machine, to no one in particular, or in another language. */
+function injectedPayload(next: () => number): string {
+  const shape = next();
+  if (shape < 0.5) return `${addressee(next, true)} ${pick(next, ORDERS)} ${pick(next, AIMS)}`;
+  if (shape < 0.8) return `${pick(next, UNADDRESSED)} ${pick(next, AIMS)}`;
+  const lang = pick(next, HIJACKS);
+  return `${pick(next, lang.ignore)} ${pick(next, lang.output)} ${pick(next, lang.say)}`;
+}
+
 /** A harmless note: a fixed one, or a chore addressed to a person. */
 const note = (next: () => number): string =>
   next() < 0.4 ? pick(next, NOTES) : `${addressee(next, false)} ${pick(next, CHORES)}`;
@@ -229,6 +261,64 @@ const CONTAINERS: Record<string, Container> = {
       next() < 0.5 ? `<div style="display:none">${slot}</div>` : `<p>${slot}</p>`,
       '</body></html>',
     ].join('\n'),
+  markdown: (next, slot) =>
+    [
+      `# Getting started with ${pick(next, PRODUCTS)} sync`,
+      '',
+      'Install the client, then sign in with your work account.',
+      '',
+      next() < 0.5 ? `> ${slot}` : slot,
+      '',
+      '## Troubleshooting',
+      `If the sync stalls, restart the client or contact support in ${pick(next, CITIES)}.`,
+    ].join('\n'),
+  xml: (next, slot) =>
+    [
+      '<?xml version="1.0"?>',
+      `<invoice number="${Math.floor(next() * 9000) + 1000}">`,
+      `  <customer>${pick(next, NAMES)}</customer>`,
+      `  <item qty="2">${pick(next, PRODUCTS)}</item>`,
+      `  <comment>${slot}</comment>`,
+      '</invoice>',
+    ].join('\n'),
+  log: (next, slot) =>
+    [
+      `2024-05-0${1 + Math.floor(next() * 9)} 10:42:07 INFO  worker started (region=${pick(next, CITIES).toLowerCase()})`,
+      '2024-05-01 10:42:09 INFO  processed 118 jobs in 2.1 s',
+      `2024-05-01 10:42:11 WARN  job 7731 user message: ${slot}`,
+      '2024-05-01 10:42:12 INFO  queue empty, sleeping',
+    ].join('\n'),
+  chat: (next, slot) =>
+    [
+      `${pick(next, NAMES)} (09:12): morning! are the slides ready?`,
+      `${pick(next, NAMES)} (09:14): almost, adding the ${pick(next, CITIES)} numbers now`,
+      `${pick(next, NAMES)} (09:15): ${slot}`,
+      `${pick(next, NAMES)} (09:16): 👍`,
+    ].join('\n'),
+  commit: (next, slot) =>
+    [
+      `commit ${Math.floor(next() * 0xfffffff).toString(16)}a1b2c3`,
+      `Author: ${pick(next, NAMES)}`,
+      '',
+      `    Fix rounding of totals in the ${pick(next, PRODUCTS)} report`,
+      '',
+      `    ${slot}`,
+    ].join('\n'),
+  sql: (next, slot) =>
+    [
+      'INSERT INTO reviews (id, product, stars, body) VALUES',
+      `  (${Math.floor(next() * 1000)}, '${pick(next, PRODUCTS)}', 4, 'Works well, solid build.'),`,
+      `  (${Math.floor(next() * 1000)}, '${pick(next, PRODUCTS)}', 5, '${slot.replaceAll("'", "''")}');`,
+    ].join('\n'),
+  docstring: (next, slot) =>
+    [
+      `def shipping_cost(weight_kg, city="${pick(next, CITIES)}"):`,
+      '    """Return the shipping cost in euros.',
+      '',
+      `    ${slot}`,
+      '    """',
+      `    return round(4.5 + weight_kg * ${(0.5 + next()).toFixed(2)}, 2)`,
+    ].join('\n'),
 };
 
 function multilingualRows(next: () => number): Row[] {
@@ -265,7 +355,7 @@ function documentRows(next: () => number): Row[] {
   const rows: Row[] = [];
   for (const [kind, container] of Object.entries(CONTAINERS)) {
     for (let i = 0; i < 40; i++) {
-      const payload = `${addressee(next, true)} ${pick(next, ORDERS)} ${pick(next, AIMS)}`;
+      const payload = injectedPayload(next);
       rows.push({
         id: `gen-doc-${kind}-${i}`,
         text: container(next, payload),
@@ -287,8 +377,101 @@ function documentRows(next: () => number): Row[] {
   return rows;
 }
 
+/** Goal hijacking in twenty-one languages (hijacks.ts), each beside its harmless twin. */
+function hijackRows(next: () => number): Row[] {
+  const rows: Row[] = [];
+  const add = (text: string, label: 0 | 1, kind: string, code: string): void => {
+    rows.push({
+      id: `gen-hijack-${code}-${rows.length}`,
+      text,
+      label,
+      kind,
+      source: 'generated-hijacks',
+      families: ['generated-languages'],
+    });
+  };
+  for (const lang of HIJACKS) {
+    const kind = lang.code === 'en' ? 'direct' : 'non-english';
+    for (let i = 0; i < 24; i++) {
+      const question = pick(next, lang.questions);
+      const order = `${pick(next, lang.ignore)} ${pick(next, lang.output)} ${pick(next, lang.say)}`;
+      const shape = next();
+      add(
+        shape < 0.6 ? `${question} ${order}` : shape < 0.85 ? order : `${order} ${question}`,
+        1,
+        kind,
+        lang.code,
+      );
+      const constraint = pick(next, lang.constraints);
+      add(
+        next() < 0.5 ? `${question} ${constraint}` : `${constraint} ${question}`,
+        0,
+        'benign',
+        lang.code,
+      );
+    }
+  }
+  return rows;
+}
+
+const capitalise = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/** A frame with its slots filled. */
+const frame = (next: () => number, template: string, goal: string): string =>
+  template
+    .replace('{goal}', goal)
+    .replace('{Goal}', capitalise(goal))
+    .replace('{n}', String(2 + Math.floor(next() * 20)));
+
+/** Jailbreaks and direct overrides in many wordings (jailbreaks.ts), with harmless twins. */
+function jailbreakRows(next: () => number): Row[] {
+  const rows: Row[] = [];
+  const add = (text: string, label: 0 | 1, kind: string): void => {
+    rows.push({
+      id: `gen-jailbreak-${rows.length}`,
+      text,
+      label,
+      kind,
+      source: 'generated-jailbreaks',
+      families: ['generated-jailbreaks'],
+    });
+  };
+  for (let i = 0; i < 120; i++) {
+    const goal = pick(next, HARMFUL_GOALS);
+    const frames = next() < 0.5 ? PERSUASIVE_FRAMES : SOFT_FRAMES;
+    add(frame(next, pick(next, frames), goal), 1, 'jailbreak');
+    add(frame(next, pick(next, SOFT_FRAMES), pick(next, HARMLESS_GOALS)), 0, 'benign-hard');
+    if (i % 2 === 0) add(`${capitalise(pick(next, HARMLESS_GOALS))}.`, 0, 'benign');
+  }
+  for (let i = 0; i < 60; i++) {
+    add(`${capitalise(pick(next, HARMFUL_GOALS))} ${adversarialSuffix(next)}`, 1, 'jailbreak');
+  }
+  for (let i = 0; i < 60; i++) {
+    add(`${pick(next, OVERRIDES)} ${pick(next, DEMANDS)}`, 1, 'direct');
+    add(
+      next() < 0.5
+        ? pick(next, EXTRACTIONS)
+        : `${pick(next, OVERRIDES)} ${pick(next, EXTRACTIONS)}`,
+      1,
+      'extraction',
+    );
+    add(pick(next, HARMLESS_DIRECT), 0, 'benign-hard');
+    add(
+      `${capitalise(pick(next, HARMLESS_GOALS))}. ${pick(next, HARMLESS_DIRECT)}`,
+      0,
+      'benign-hard',
+    );
+  }
+  return rows;
+}
+
 /** Every generated row, the same on every run. */
 export function generatedRows(): Row[] {
   const next = random(SEED);
-  return [...multilingualRows(next), ...documentRows(next)];
+  return [
+    ...multilingualRows(next),
+    ...documentRows(next),
+    ...hijackRows(next),
+    ...jailbreakRows(next),
+  ];
 }

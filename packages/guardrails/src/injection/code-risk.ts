@@ -4,11 +4,16 @@ import { re } from '../patterns.ts';
 // reading local data, sending data out, fetching and running code, destroying things, tying up
 // the machine. One kind is everyday code; several together are malware.
 
-const BEHAVIOURS: readonly RegExp[] = [
+// Each kind of behaviour is one pattern, or a few where one alternation would hide a copy
+// command's separate words from the ReDoS checker's analysis.
+const BEHAVIOURS: ReadonlyArray<RegExp | readonly RegExp[]> = [
   // Sending data out or opening connections to elsewhere.
-  re(
-    /\b(?:requests|httpx|session)\.(?:post|put)\(|\burlopen\(|\.sendall?\(|\.sendto\(|\.connect\(\(|\bopen_connection\(|\b(?:aio)?smtplib\b|\bftplib\b|\.storbinary\(|\bparamiko\b|\bscpclient\b|\b(?:scp|rsync)\s\S+\s[^\s@]+@|httpconnection\(|\.request\(["']post|\btcp4clientendpoint\b|\bsend\(\s?ip\(/,
-  ),
+  [
+    re(
+      /\b(?:requests|httpx|session)\.(?:post|put)\(|\burlopen\(|\.sendall?\(|\.sendto\(|\.connect\(\(|\bopen_connection\(|\b(?:aio)?smtplib\b|\bftplib\b|\.storbinary\(|\bparamiko\b|\bscpclient\b|httpconnection\(|\.request\(["']post|\btcp4clientendpoint\b|\bsend\(\s?ip\(/,
+    ),
+    re(/\b(?:scp|rsync)\s\S+\s[^\s@]+@/),
+  ],
   // Reading what is on the machine.
   re(
     /\bos\.environ\b|\bgetpass\b|\bpsutil\.|\bcookie(?:s|jar)\b|\bclipboard\b|\bpbpaste\b|\bscreenshot\b|\bx11grab\b|\bauthorized_keys\b|\.ssh\/|\bcontacts\.csv\b|\bworking_set\b|\bnvidia-smi\b|\bgethostname\(|\bopen\((?:file_path|["'](?:\/|path\/|~))|\bvirtual_memory\(/,
@@ -31,6 +36,9 @@ const WEIGHTS: readonly number[] = [0, 0.12, 0.3, 0.4, 0.45, 0.45];
 
 export function codeRiskWeight(folded: string): number {
   let kinds = 0;
-  for (const behaviour of BEHAVIOURS) if (behaviour.test(folded)) kinds++;
+  for (const behaviour of BEHAVIOURS) {
+    const patterns = Array.isArray(behaviour) ? behaviour : [behaviour as RegExp];
+    if (patterns.some((pattern) => pattern.test(folded))) kinds++;
+  }
   return WEIGHTS[kinds] ?? 0;
 }

@@ -12,7 +12,7 @@ import {
 } from './document.ts';
 import type { Label } from './labels.ts';
 import { modelProbability, modelScore } from './model/model.ts';
-import { insideAny, isDiscussion, quotedRanges } from './quotes.ts';
+import { describesQuotes, insideAny, isDiscussion, ownWords, quotedRanges } from './quotes.ts';
 import {
   CLAUSE_BEFORE,
   type InjectionRule,
@@ -343,9 +343,14 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   }
 
   const obfuscated = disguised || spacedLetters;
-  let modelView = folded;
+  // The model and the letters-only view read the text's own words when it describes what it
+  // quotes (documentation quoting attacks): a quoted attack there is a mention, as it is for the
+  // rules in a discussion.
+  const quotes = quotesFolded();
+  const own = quotes.ranges.length > 0 ? ownWords(folded, quotes.ranges) : folded;
+  let modelView = own !== folded && describesQuotes(own) ? own : folded;
   if (obfuscated || depth > 0) {
-    const squashed = squash(folded);
+    const squashed = squash(modelView);
     if (obfuscated) modelView += `\n${squashed}`;
     for (const rule of SQUASHED_RULES) {
       if (evidence.has(rule.group)) continue;

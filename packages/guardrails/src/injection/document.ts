@@ -41,7 +41,7 @@ const JSON_START = re(/^\s{0,16}\[?\s{0,16}\{\s{0,16}"[^"\n]{1,64}"\s{0,4}:/);
 const INDENTED_CODE = re(/\n(?: {4}|\t)[^\s]/g);
 
 const REQUEST_VERB = re(
-  /^(?:please\s)?(?:describe|explain|summari[sz]e|compose|recommend|translate|draft|suggest|analy[sz]e|determine|provide|list|calculate|solve|define|compare|outline|brainstorm|classify|replace|substitute|teach\sme|tell\sme|show\sme|give\sme|help\sme|write\s(?:a|an|me|the|some))\b/,
+  /^(?:please\s)?(?:describe|explain|summari[sz]e|compose\s(?:a|an|me|the|some)|recommend|translate|draft|suggest|analy[sz]e|determine|provide|list|calculate|solve|define|compare|outline|brainstorm|classify|replace|substitute|teach\sme|tell\sme|show\sme|give\sme|help\sme|write\s(?:a|an|me|the|some))\b/,
 );
 const REQUEST_CAN_YOU = re(
   /^(?:can|could|would|will)\syou\s(?:please\s)?(?:show|tell|explain|write|recommend|provide|suggest|translate|list|summari[sz]e|describe|help|give|teach|draft|compose|create|generate|reply|respond|answer|use|render|encode|substitute|replace|invert|reverse)\b/,
@@ -58,10 +58,20 @@ function lines(text: string): string[] {
   return text.split('\n');
 }
 
-function countTableRows(text: string): number {
-  if (!text.includes('|')) return 0;
+/** Lines that are table rows, counting up to `enough` (no copy of the text or its lines). */
+function countTableRows(text: string, enough: number): number {
   let rows = 0;
-  for (const line of lines(text)) if (isTableRow(line)) rows++;
+  for (let bar = text.indexOf('|'); bar !== -1 && rows < enough; ) {
+    const start = text.lastIndexOf('\n', bar) + 1;
+    let end = text.indexOf('\n', bar);
+    if (end === -1) end = text.length;
+    let first = start;
+    while (first < end && text.charCodeAt(first) <= 32) first++;
+    // A row: its first visible character is a bar, and another bar follows on the line.
+    const next = text.indexOf('|', bar + 1);
+    if (first === bar && next !== -1 && next < end) rows++;
+    bar = text.indexOf('|', end);
+  }
   return rows;
 }
 
@@ -98,7 +108,7 @@ export function startsLikeEmail(text: string): boolean {
 
 /** `mayBeEmail`: the text has an email's header, footer or greeting words (see DOCUMENT_ANCHORS). */
 export function documentKind(text: string, mayBeEmail: boolean): DocumentKind | null {
-  if (countTableRows(text) >= 3) return 'table';
+  if (countTableRows(text, 3) >= 3) return 'table';
   if (
     mayBeEmail &&
     (hasEmailHeaders(text) || EMAIL_FOOTER.test(text) || EMAIL_GREETING.test(text))

@@ -1,5 +1,5 @@
 // The injection model's features: hashed character 3- and 4-grams and word 1- and 2-grams of
-// the normalised (folded) text. Training (train/) and scoring (linear.ts) both read them through
+// the normalised (folded) text, and character pairs in scripts written without spaces. Training (train/) and scoring (linear.ts) both read them through
 // `FeatureHasher`, so the two can never disagree on what a feature is.
 
 /** The model has 2^FEATURE_BITS weights. */
@@ -13,12 +13,16 @@ const K1 = 0x85ebca77;
 const K2 = 0xc2b2ae3d;
 const K3 = 0x27d4eb2f;
 const K4 = 0x165667b1;
+const GRAM2 = 0x3c6ef372;
 const GRAM3 = 0x2545f491;
 const GRAM4 = 0x6c8e9cf5;
 const WORD = 0x7feb352d;
 const BIGRAM = 0x846ca68b;
 const FNV_PRIME = 0x01000193;
 const FNV_BASIS = 0x811c9dc5;
+
+/** From here on (CJK radicals, kana, ideographs, Hangul, full-width forms) words have no spaces. */
+const WIDE_SCRIPTS = 0x2e80;
 
 /** Multiplicative hashing: the top bits of an odd product spread every input bit. */
 const bucket = (x: number, kind: number): number => Math.imul(x ^ kind, K0) >>> SHIFT;
@@ -29,7 +33,8 @@ function isWordChar(c: number): boolean {
 }
 
 /**
- * Features per character at most: two character n-grams, a word and a bigram. (Character
+ * Features per character at most: two character n-grams, a word and a bigram (a character pair
+ * of a script without spaces ends no word). (Character
  * 5-grams were dropped: they cost a third of the hashing and moved no leave-one-source-out
  * figure by more than half a point.)
  */
@@ -61,6 +66,10 @@ export class FeatureHasher {
       const x3 = Math.imul(e, K1) ^ Math.imul(d, K2) ^ Math.imul(c, K3);
       if (seen >= 2) out[n++] = bucket(x3, GRAM3);
       if (seen >= 3) out[n++] = bucket(x3 ^ Math.imul(b, K4), GRAM4);
+      // Scripts written without spaces (Chinese, Japanese, Korean runs) make one long "word":
+      // their character pairs stand in for words.
+      if (e >= WIDE_SCRIPTS && d >= WIDE_SCRIPTS)
+        out[n++] = bucket(Math.imul(e, K1) ^ Math.imul(d, K2), GRAM2);
       b = c;
       c = d;
       d = e;
