@@ -23,6 +23,7 @@ test('a guest chats without a key, may sign in for the key’s access, and signs
   // The empty state, not the sign-in form: a guest may ask at once.
   await expect(page.getByTestId('empty-state')).toBeVisible();
   await expect(page.getByTestId('starter-question').first()).toBeVisible();
+  await expect(page.getByTestId('kb-summary')).toContainText('As a guest');
   await expect(page.getByTestId('signin-key')).toHaveCount(0);
 
   await page
@@ -74,6 +75,7 @@ test('the starter questions name documents of the knowledge base once it may be 
   await page.getByTestId('signin-key').fill(KEY);
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('signout')).toBeVisible();
+  await expect(page.getByTestId('kb-summary')).toContainText(/holds \d+ documents?/);
   // Questions about the demo knowledge base's own documents, not the fixed fallback ones.
   await expect(page.getByTestId('starter-question').first()).toHaveText(/^What does “.+” cover\?$/);
   await page.getByTestId('starter-question').first().click();

@@ -205,6 +205,7 @@ export function App(props: { shell?: HTMLElement }) {
               draft={props.shell?.querySelector('textarea')?.value ?? ''}
               collections={collections}
               rag={() => summary()?.rag}
+              guest={() => session.state() === 'guest'}
               starters={() => starters.latest}
               actions={{
                 copy: (text) => navigator.clipboard.writeText(text),

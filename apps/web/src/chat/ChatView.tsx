@@ -21,6 +21,8 @@ export interface ChatViewProps {
   /** The collections the caller may read (for the picker), once the client has loaded. */
   collections: Resource<{ id: string }[]>;
   rag: () => StatusSummary['rag'] | undefined;
+  /** A PUBLIC_CHAT guest, who may not read the summary. */
+  guest?: () => boolean;
   /** The empty state's starter questions; undefined while they load. */
   starters: () => readonly string[] | undefined;
   actions: Omit<MessageActions, 'regenerate' | 'edit' | 'feedback'>;
@@ -112,7 +114,14 @@ export function ChatView(props: ChatViewProps) {
           <Show
             when={messages().length > 0}
             fallback={
-              props.gate?.() ?? <EmptyState rag={props.rag} starters={props.starters} onAsk={ask} />
+              props.gate?.() ?? (
+                <EmptyState
+                  rag={props.rag}
+                  guest={props.guest}
+                  starters={props.starters}
+                  onAsk={ask}
+                />
+              )
             }
           >
             <For each={messages()}>

@@ -3,8 +3,14 @@ import { For } from 'solid-js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** What the knowledge base holds, from the status summary the page already polls. */
-export function knowledgeBaseLine(rag: StatusSummary['rag'] | undefined): string {
+/**
+ * What the knowledge base holds, from the status summary the page already polls; a guest of a
+ * PUBLIC_CHAT server may not read the summary.
+ */
+export function knowledgeBaseLine(rag: StatusSummary['rag'] | undefined, guest = false): string {
+  if (!rag && guest) {
+    return 'As a guest you ask the default collection of this knowledge base; sign in with a key for yours.';
+  }
   if (!rag) return 'Looking at the knowledge base…';
   if (!rag.ok) return 'The knowledge base is not available right now.';
   if (rag.documents === 0) return 'The knowledge base is empty: answers come from the model alone.';
@@ -17,6 +23,8 @@ export function knowledgeBaseLine(rag: StatusSummary['rag'] | undefined): string
  */
 export function EmptyState(props: {
   rag: () => StatusSummary['rag'] | undefined;
+  /** A PUBLIC_CHAT guest, who may not read the summary. */
+  guest?: () => boolean;
   /** Starter questions; undefined while they load. */
   starters: () => readonly string[] | undefined;
   onAsk: (question: string) => void;
@@ -29,7 +37,7 @@ export function EmptyState(props: {
         keeps this conversation in your browser only.
       </p>
       <p class="muted kb-summary" data-testid="kb-summary">
-        {knowledgeBaseLine(props.rag())}
+        {knowledgeBaseLine(props.rag(), props.guest?.())}
       </p>
       <ul class="starters" aria-label="Starter questions" aria-busy={!props.starters()}>
         <For each={props.starters()}>
