@@ -16,6 +16,8 @@ if (!dir) {
 }
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
+/** Which engines run (default all): `BENCH_ENGINES=postgres` measures PostgreSQL alone. */
+const ENGINES = new Set((process.env.BENCH_ENGINES ?? 'sqlite,postgres,minisearch').split(','));
 const K = 10;
 
 /** mulberry32: a small seeded PRNG, so every run generates the same text. */
@@ -172,22 +174,28 @@ const fmt = (n: number, digits = 2) => n.toFixed(digits);
 console.log(
   `${CHUNKS} generated chunks, ${queries.length} NFCorpus test queries, top ${K}; each query's median of ${PASSES} passes`,
 );
-const ours = await benchBastion(CHUNKS);
-console.log(
-  `Bastion     ingest ${fmt(ours.mb / ours.ingestS)} MB/s (${fmt(ours.mb, 1)} MB, ${ours.chunks} chunks, ${fmt(ours.ingestS, 1)} s); ` +
-    `re-ingest unchanged ${fmt(ours.reingestS, 1)} s (${ours.unchanged} skipped); ` +
-    `query p50 ${fmt(ours.p50)} ms p95 ${fmt(ours.p95)} ms (targets 5 / 20 ms), CPU ${fmt(ours.cpuMs)} ms a query; ` +
-    `cold cache p50 ${fmt(ours.cold.p50)} ms p95 ${fmt(ours.cold.p95)} ms`,
-);
-console.log(
-  `Bastion     without query expansion (RAG_QUERY_EXPANSION=0): query p50 ${fmt(ours.bm25Only.p50)} ms p95 ${fmt(ours.bm25Only.p95)} ms, CPU ${fmt(ours.bm25Only.cpuMs)} ms a query; ` +
-    `cold cache p50 ${fmt(ours.bm25Only.cold.p50)} ms p95 ${fmt(ours.bm25Only.cold.p95)} ms`,
-);
+const ours = ENGINES.has('sqlite') ? await benchBastion(CHUNKS) : null;
+if (ours) {
+  console.log(
+    `Bastion     ingest ${fmt(ours.mb / ours.ingestS)} MB/s (${fmt(ours.mb, 1)} MB, ${ours.chunks} chunks, ${fmt(ours.ingestS, 1)} s); ` +
+      `re-ingest unchanged ${fmt(ours.reingestS, 1)} s (${ours.unchanged} skipped); ` +
+      `query p50 ${fmt(ours.p50)} ms p95 ${fmt(ours.p95)} ms (targets 5 / 20 ms), CPU ${fmt(ours.cpuMs)} ms a query; ` +
+      `cold cache p50 ${fmt(ours.cold.p50)} ms p95 ${fmt(ours.cold.p95)} ms`,
+  );
+  console.log(
+    `Bastion     without query expansion (RAG_QUERY_EXPANSION=0): query p50 ${fmt(ours.bm25Only.p50)} ms p95 ${fmt(ours.bm25Only.p95)} ms, CPU ${fmt(ours.bm25Only.cpuMs)} ms a query; ` +
+      `cold cache p50 ${fmt(ours.bm25Only.cold.p50)} ms p95 ${fmt(ours.bm25Only.cold.p95)} ms`,
+  );
+}
 // The same on PostgreSQL (a throwaway local cluster, fsync off, shared_buffers sized for the
 // posting index as a production server would be: the default 128 MB holds a fifth of it at 100k
 // chunks) when its programs are installed; BENCH_PG_CHUNKS sets its size.
 const PG_CHUNKS = Number(process.env.BENCH_PG_CHUNKS ?? CHUNKS);
-if (existsSync(join(POSTGRES_BIN, 'postgres'))) {
+const postgresInstalled = existsSync(join(POSTGRES_BIN, 'postgres'));
+if (ENGINES.has('postgres') && !postgresInstalled) {
+  console.log(`PostgreSQL  skipped (not installed under ${POSTGRES_BIN})`);
+}
+if (ENGINES.has('postgres') && postgresInstalled) {
   const server = await startPostgres({ settings: { shared_buffers: '1GB' } });
   try {
     const pg = await benchBastion(PG_CHUNKS, server.url);
@@ -195,25 +203,29 @@ if (existsSync(join(POSTGRES_BIN, 'postgres'))) {
       `PostgreSQL  ${pg.chunks} chunks: ingest ${fmt(pg.mb / pg.ingestS)} MB/s (${fmt(pg.ingestS, 1)} s); ` +
         `query p50 ${fmt(pg.p50)} ms p95 ${fmt(pg.p95)} ms, CPU here ${fmt(pg.cpuMs)} ms a query; ` +
         `without expansion p50 ${fmt(pg.bm25Only.p50)} ms p95 ${fmt(pg.bm25Only.p95)} ms` +
-        (PG_CHUNKS === CHUNKS
-          ? `; ratios PostgreSQL / SQLite: p50 ×${fmt(pg.p50 / ours.p50)}, p95 ×${fmt(pg.p95 / ours.p95)}`
-          : ` (SQLite above is at ${CHUNKS} chunks)`),
+        (!ours
+          ? ''
+          : PG_CHUNKS === CHUNKS
+            ? `; ratios PostgreSQL / SQLite: p50 ×${fmt(pg.p50 / ours.p50)}, p95 ×${fmt(pg.p95 / ours.p95)}`
+            : ` (SQLite above is at ${CHUNKS} chunks)`),
     );
   } finally {
     await server.stop();
   }
-} else {
-  console.log(`PostgreSQL  skipped (not installed under ${POSTGRES_BIN})`);
 }
-const theirs = await benchMiniSearch(CHUNKS);
-console.log(
-  `MiniSearch  ingest ${fmt(theirs.mb / theirs.ingestS)} MB/s (in memory, ${fmt(theirs.ingestS, 1)} s); ` +
-    `query p50 ${fmt(theirs.p50)} ms p95 ${fmt(theirs.p95)} ms`,
-);
-console.log(
-  `ratios (Bastion / MiniSearch): ingest speed ×${fmt(ours.mb / ours.ingestS / (theirs.mb / theirs.ingestS))}, ` +
-    `p50 ×${fmt(ours.p50 / theirs.p50)}, p95 ×${fmt(ours.p95 / theirs.p95)}`,
-);
+const theirs = ENGINES.has('minisearch') ? await benchMiniSearch(CHUNKS) : null;
+if (theirs) {
+  console.log(
+    `MiniSearch  ingest ${fmt(theirs.mb / theirs.ingestS)} MB/s (in memory, ${fmt(theirs.ingestS, 1)} s); ` +
+      `query p50 ${fmt(theirs.p50)} ms p95 ${fmt(theirs.p95)} ms`,
+  );
+}
+if (ours && theirs) {
+  console.log(
+    `ratios (Bastion / MiniSearch): ingest speed ×${fmt(ours.mb / ours.ingestS / (theirs.mb / theirs.ingestS))}, ` +
+      `p50 ×${fmt(ours.p50 / theirs.p50)}, p95 ×${fmt(ours.p95 / theirs.p95)}`,
+  );
+}
 
 if (process.env.BENCH_1M === '1') {
   const big = await benchBastion(1_000_000);

@@ -14,7 +14,14 @@ import {
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AnalyticsRecord } from './events.ts';
-import { type AnalyticsStore, countRecord, type DaySummary, emptyDay, utcDay } from './store.ts';
+import {
+  type AnalyticsStore,
+  countRecord,
+  type DaySummary,
+  emptyDay,
+  SerialLane,
+  utcDay,
+} from './store.ts';
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const TEMP_FILE = /^\.\d{4}-\d{2}-\d{2}\.jsonl\.[0-9a-f]+\.tmp$/;
@@ -31,7 +38,7 @@ export const MAX_DAY_BYTES = 64 * 1024 * 1024;
 export class JsonlAnalyticsStore implements AnalyticsStore {
   readonly #dir: string;
   readonly #maxDayBytes: number;
-  #lane: Promise<unknown> = Promise.resolve();
+  readonly #lane = new SerialLane();
   /** Lines waiting for the next batch, by day. */
   #pending = new Map<string, string[]>();
   #batch: Promise<Set<string>> | null = null;
@@ -56,12 +63,12 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
     const lines = this.#pending.get(day) ?? [];
     lines.push(`${JSON.stringify(record)}\n`);
     this.#pending.set(day, lines);
-    this.#batch ??= this.#serial(() => this.#writeBatch());
+    this.#batch ??= this.#lane.run(() => this.#writeBatch());
     return this.#batch.then((refused) => !refused.has(day));
   }
 
   erase(visitorId: string): Promise<number> {
-    return this.#serial(async () => {
+    return this.#lane.run(async () => {
       let removed = 0;
       for (const day of await this.#days()) removed += await this.#rewriteWithout(day, visitorId);
       return removed;
@@ -69,7 +76,7 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
   }
 
   export(visitorId: string, limit: number): Promise<AnalyticsRecord[]> {
-    return this.#serial(async () => {
+    return this.#lane.run(async () => {
       const out: AnalyticsRecord[] = [];
       for (const day of await this.#days()) {
         for (const line of await this.#linesNaming(day, visitorId)) {
@@ -84,7 +91,7 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
   }
 
   sweep(cutoffDay: string): Promise<string[]> {
-    return this.#serial(async () => {
+    return this.#lane.run(async () => {
       const deleted: string[] = [];
       for (const name of await readdir(this.#dir)) {
         const day = DAY_FILE.exec(name)?.[1];
@@ -101,7 +108,7 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
   }
 
   summary(): Promise<DaySummary[]> {
-    return this.#serial(async () => {
+    return this.#lane.run(async () => {
       const days: DaySummary[] = [];
       for (const day of await this.#days()) {
         const summary = emptyDay(day);
@@ -118,14 +125,7 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
   }
 
   async close(): Promise<void> {
-    await this.#serial(async () => {});
-  }
-
-  /** Runs `task` after every change queued before it (failures do not stall the lane). */
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#lane.then(task, task);
-    this.#lane = run.catch(() => {});
-    return run;
+    await this.#lane.drain();
   }
 
   /** Writes every pending line, one append per day; resolves to the days refused (full). */

@@ -4,7 +4,14 @@ import type { Database } from '../db/schema.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { AnalyticsRecord, EventName } from './events.ts';
 import { MAX_DAY_BYTES } from './jsonl-store.ts';
-import { type AnalyticsStore, countEvents, type DaySummary, emptyDay, utcDay } from './store.ts';
+import {
+  type AnalyticsStore,
+  countEvents,
+  type DaySummary,
+  emptyDay,
+  SerialLane,
+  utcDay,
+} from './store.ts';
 
 /** Migrations `0005-analytics` (SQLite) and `0003-analytics` (PostgreSQL): one row per event. */
 export interface AnalyticsEventsTable {
@@ -47,7 +54,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   readonly #maxDayBytes: number;
   #pending: AnalyticsRecord[] = [];
   #batch: Promise<Set<string>> | null = null;
-  #lane: Promise<unknown> = Promise.resolve();
+  readonly #lane = new SerialLane();
 
   constructor(db: Kysely<Database>, options: { maxDayBytes?: number } = {}) {
     this.#db = db.withTables<{
@@ -59,13 +66,13 @@ export class SqlAnalyticsStore implements AnalyticsStore {
 
   append(record: AnalyticsRecord): Promise<boolean> {
     this.#pending.push(record);
-    this.#batch ??= this.#serial(() => this.#writeBatch());
+    this.#batch ??= this.#lane.run(() => this.#writeBatch());
     const day = utcDay(record.ts);
     return this.#batch.then((refused) => !refused.has(day));
   }
 
   async erase(visitorId: string): Promise<number> {
-    await this.#serial(async () => {});
+    await this.#lane.drain();
     const result = await this.#db
       .deleteFrom('analytics_events')
       .where('visitor_id', '=', visitorId)
@@ -74,7 +81,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   }
 
   async export(visitorId: string, limit: number): Promise<AnalyticsRecord[]> {
-    await this.#serial(async () => {});
+    await this.#lane.drain();
     const rows = await this.#db
       .selectFrom('analytics_events')
       .select(['ts', 'visitor_id', 'event', 'props'])
@@ -107,7 +114,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   }
 
   async summary(): Promise<DaySummary[]> {
-    await this.#serial(async () => {});
+    await this.#lane.drain();
     const counts = await this.#db
       .selectFrom('analytics_events')
       .select(({ fn }) => ['day', 'event', 'served_by', fn.countAll<number>().as('n')])
@@ -132,14 +139,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   }
 
   async close(): Promise<void> {
-    await this.#serial(async () => {});
-  }
-
-  /** Runs `task` after the batches queued before it (failures do not stall the lane). */
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#lane.then(task, task);
-    this.#lane = run.catch(() => {});
-    return run;
+    await this.#lane.drain();
   }
 
   /** Stores every pending event in one transaction; resolves to the days refused (full). */

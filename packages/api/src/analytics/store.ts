@@ -61,3 +61,19 @@ export function countRecord(day: DaySummary, record: AnalyticsRecord): void {
 export function emptyDay(day: string): DaySummary {
   return { day, events: {}, visitors: 0, answers: {}, guardrailBlocks: 0 };
 }
+
+/** Runs tasks one after another, in the order given; a failure does not stall the ones after it. */
+export class SerialLane {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(task, task);
+    this.#tail = run.catch(() => {});
+    return run;
+  }
+
+  /** Resolves once every task queued so far has finished. */
+  async drain(): Promise<void> {
+    await this.run(async () => {});
+  }
+}
