@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isBusyError } from '../../db/retry.ts';
 import type { Database } from '../../db/schema.ts';
 import { type EmbeddingsClient, embeddingInput } from '../embeddings.ts';
 import {
@@ -200,7 +201,26 @@ export function sqliteWriterThread(databasePath: string): DocumentWriter {
             (await thread.call({ op: 'write', collection, source, docs: batch })) as WriteOutcome[],
         );
       }
-      return (await thread.call({ op: 'ingest', collection, source, docs })) as DocumentOutcome[];
+      const ingest = async (batch: ChangedDocument[]) =>
+        (await thread.call({ op: 'ingest', collection, source, docs: batch })) as DocumentOutcome[];
+      try {
+        return await ingest(docs);
+      } catch (error) {
+        // The thread died or timed out (a document exhausted its heap, say): documents fail
+        // alone, so each goes again by itself. A lock that stayed busy is the caller's to report.
+        if (isBusyError(error)) throw error;
+        if (docs.length === 1) return [{ failed: (error as Error).message.slice(0, 200) }];
+        const outcomes: DocumentOutcome[] = [];
+        for (const doc of docs) {
+          outcomes.push(
+            ...(await ingest([doc]).catch((failure: Error) => {
+              if (isBusyError(failure)) throw failure;
+              return [{ failed: failure.message.slice(0, 200) }];
+            })),
+          );
+        }
+        return outcomes;
+      }
     },
     remove: async (collection, ids) =>
       ids.length === 0 ? 0 : ((await thread.call({ op: 'remove', collection, ids })) as number),
