@@ -12,7 +12,7 @@ import {
 } from './document.ts';
 import type { Label } from './labels.ts';
 import { modelProbability, modelScore } from './model/model.ts';
-import { describesQuotes, insideAny, isDiscussion, ownWords, quotedRanges } from './quotes.ts';
+import { insideAny, type Quotes, readQuotes } from './quotes.ts';
 import {
   CLAUSE_BEFORE,
   type InjectionRule,
@@ -163,11 +163,6 @@ interface Analysis {
   modelView: string;
 }
 
-interface QuoteContext {
-  ranges: Array<[number, number]>;
-  discussion: boolean;
-}
-
 function lazy<T>(compute: () => T): () => T {
   let done = false;
   let value: T;
@@ -180,11 +175,8 @@ function lazy<T>(compute: () => T): () => T {
   };
 }
 
-function quoteContext(text: string): () => QuoteContext {
-  return lazy(() => {
-    const ranges = quotedRanges(text);
-    return { ranges, discussion: ranges.length > 0 && isDiscussion(text, ranges) };
-  });
+function quoteContext(text: string): () => Quotes {
+  return lazy(() => readQuotes(text));
 }
 
 function strongest(evidence: Map<string, Evidence>, group: string, found: Evidence): void {
@@ -249,7 +241,7 @@ function ruleWeight(
   matcher: Matcher,
   text: string,
   weight: number,
-  quotes: () => QuoteContext,
+  quotes: () => Quotes,
 ): number {
   let best = 0;
   for (let i = 0; i < MAX_MATCHES_PER_RULE; i++) {
@@ -346,9 +338,7 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   // The model and the letters-only view read the text's own words when it describes what it
   // quotes (documentation quoting attacks): a quoted attack there is a mention, as it is for the
   // rules in a discussion.
-  const quotes = quotesFolded();
-  const own = quotes.ranges.length > 0 ? ownWords(folded, quotes.ranges) : folded;
-  let modelView = own !== folded && describesQuotes(own) ? own : folded;
+  let modelView = quotesFolded().modelText;
   if (obfuscated || depth > 0) {
     const squashed = squash(modelView);
     if (obfuscated) modelView += `\n${squashed}`;

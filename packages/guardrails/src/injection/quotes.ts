@@ -4,14 +4,9 @@ import { re } from '../patterns.ts';
 // instructions' mean?"), is a mention, not an instruction.
 
 const MAX_QUOTE = 400;
-const CLOSING: Record<string, string> = {
-  '"': '"',
-  '“': '”',
-  '«': '»',
-  '`': '`',
-  "'": "'",
-  '‘': '’',
-};
+/** Opening marks and, at the same index, their closing marks. */
+const OPENERS = '"“«`\'‘';
+const CLOSERS = '"”»`\'’';
 // Words of a text that talks about what it quotes.
 const DISCUSSION_WORDS =
   "what does|what is|what's|why|how (?:do|does|would|should|can)|explain|meaning|means|refers? to|considered|example|attacks?|injection|jailbreaks?|spam|phishing|classif[a-z]*|detect|defend|blog|thesis|slide|paper|research|security|red[\\s-]?team|someone|people|saw|received|escalate";
@@ -24,8 +19,6 @@ const DESCRIPTION = re(
   ),
 );
 
-const OPENING = re(/["“«`'‘]/g);
-
 /** A letter (of any script) or a digit. */
 function isWordCode(text: string, at: number): boolean {
   const code = text.charCodeAt(at);
@@ -36,84 +29,93 @@ function isWordCode(text: string, at: number): boolean {
 }
 
 /**
- * [start, end) ranges of quoted passages, ascending and disjoint (apostrophes inside words are
- * not quotes). A quote closes on its line within MAX_QUOTE characters. Linear: the openers are
- * found by one regex pass, and each kind of closing mark keeps the position of its next valid
- * occurrence, which only moves forward.
+ * The quoted passages, as [start, end) pairs in one flat array, ascending and disjoint
+ * (apostrophes inside words are not quotes). A quote closes on its line within MAX_QUOTE
+ * characters. Linear: each kind of closing mark keeps the position of its next valid occurrence,
+ * which only moves forward, and so does the next line break.
  */
-export function quotedRanges(text: string): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  const nextClose = new Map<string, number>();
+export function quotedRanges(text: string): number[] {
+  const ranges: number[] = [];
+  const nextClose = [-1, -1, -1, -1, -1, -1];
   let nextLineBreak = -1;
-  const closeAt = (close: string, from: number): number => {
-    let at = nextClose.get(close) ?? -1;
-    if (at >= from) return at;
-    at = text.indexOf(close, from);
-    // A closing apostrophe is not followed by a letter (`don't`).
-    while (at !== -1 && close === "'" && isWordCode(text, at + 1)) at = text.indexOf(close, at + 1);
-    at = at === -1 ? text.length : at;
-    nextClose.set(close, at);
-    return at;
-  };
-  OPENING.lastIndex = 0;
-  for (let m = OPENING.exec(text); m !== null; m = OPENING.exec(text)) {
-    const i = m.index;
-    const open = m[0];
-    if ((open === "'" || open === '‘') && i > 0 && isWordCode(text, i - 1)) continue;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Every opening mark is `"`, `'`, `` ` `` or above U+00AA.
+    if (code !== 34 && code !== 39 && code !== 96 && code < 0xab) continue;
+    const kind = OPENERS.indexOf(text[i] as string);
+    if (kind === -1) continue;
+    if ((code === 39 || code === 0x2018) && i > 0 && isWordCode(text, i - 1)) continue;
     if (nextLineBreak < i + 2) {
       nextLineBreak = text.indexOf('\n', i + 2);
       if (nextLineBreak === -1) nextLineBreak = text.length;
     }
-    const j = closeAt(CLOSING[open] as string, i + 2);
-    if (j < text.length && j < nextLineBreak && j < i + MAX_QUOTE) {
-      ranges.push([i, j + 1]);
-      OPENING.lastIndex = j + 1;
+    let close = nextClose[kind] as number;
+    if (close < i + 2) {
+      close = text.indexOf(CLOSERS[kind] as string, i + 2);
+      // A closing apostrophe is not followed by a letter (`don't`).
+      while (close !== -1 && code === 39 && isWordCode(text, close + 1)) {
+        close = text.indexOf("'", close + 1);
+      }
+      if (close === -1) close = text.length;
+      nextClose[kind] = close;
+    }
+    if (close < text.length && close < nextLineBreak && close < i + MAX_QUOTE) {
+      ranges.push(i, close + 1);
+      i = close;
     }
   }
-  OPENING.lastIndex = 0;
   return ranges;
 }
 
-/** Whether [start, end) lies inside one of `ranges` (ascending and disjoint). */
-export function insideAny(
-  ranges: ReadonlyArray<[number, number]>,
-  start: number,
-  end: number,
-): boolean {
+/** Whether [start, end) lies inside one of `ranges` (flat pairs, ascending and disjoint). */
+export function insideAny(ranges: readonly number[], start: number, end: number): boolean {
   let low = 0;
-  let high = ranges.length - 1;
+  let high = ranges.length / 2 - 1;
   while (low <= high) {
     const middle = (low + high) >> 1;
-    const [from, to] = ranges[middle] as [number, number];
-    if (start < from) high = middle - 1;
-    else if (start >= to) low = middle + 1;
-    else return end <= to;
+    if (start < (ranges[2 * middle] as number)) high = middle - 1;
+    else if (start >= (ranges[2 * middle + 1] as number)) low = middle + 1;
+    else return end <= (ranges[2 * middle + 1] as number);
   }
   return false;
 }
 
 /** The text outside its quotes, `ranges` (one blank for each). */
-export function ownWords(text: string, ranges: ReadonlyArray<[number, number]>): string {
-  let out = '';
+export function ownWords(text: string, ranges: readonly number[]): string {
+  const parts: string[] = [];
   let at = 0;
-  for (const [from, to] of ranges) {
-    out += `${text.slice(at, from)} `;
-    at = to;
+  for (let k = 0; k < ranges.length; k += 2) {
+    parts.push(text.slice(at, ranges[k]));
+    at = ranges[k + 1] as number;
   }
-  return out + text.slice(at);
+  parts.push(text.slice(at));
+  return parts.join(' ');
 }
 
-/** The text outside its quotes asks about or discusses something. */
-export function isDiscussion(text: string, ranges: ReadonlyArray<[number, number]>): boolean {
+/** A text's quotes and what its own words do with them. */
+export interface Quotes {
+  ranges: number[];
+  /** The text outside its quotes asks about, discusses or describes something: a quoted rule
+   * match is a mention. */
+  discussion: boolean;
+  /** The text outside its quotes when it describes them (documentation quoting attacks), else
+   * the text: what the model reads. A document that attacks addresses its reader in its own
+   * words; a question mark alone does not make a quoted order a mention here. */
+  modelText: string;
+}
+
+export function readQuotes(text: string): Quotes {
+  // Without a word of discussion anywhere, none is outside the quotes either.
+  if (!DISCUSSION.test(text) && !DESCRIPTION.test(text)) {
+    return { ranges: [], discussion: false, modelText: text };
+  }
+  const ranges = quotedRanges(text);
+  if (ranges.length === 0) return { ranges, discussion: false, modelText: text };
   const own = ownWords(text, ranges);
-  return DISCUSSION.test(own) || DESCRIPTION.test(own);
-}
-
-/**
- * The text outside its quotes describes them (documentation quoting attacks): what the model
- * reads of such a text is its own words. A document that attacks addresses its reader in its
- * own words; a question mark alone does not make a quoted order a mention.
- */
-export function describesQuotes(own: string): boolean {
-  return DESCRIPTION.test(own);
+  const describes = DESCRIPTION.test(own);
+  return {
+    ranges,
+    discussion: describes || DISCUSSION.test(own),
+    modelText: describes ? own : text,
+  };
 }
