@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { type MessagePort, Worker } from 'node:worker_threads';
 
 /** What a thread posts back for request `id`: its result, or an error's message and code. */
@@ -117,11 +118,21 @@ export class ThreadClient<Q, R> {
   }
 }
 
+/** Nice value of a worker thread: below the event loop's, which serves health checks and chat. */
+const BACKGROUND_NICE = 10;
+
 /**
  * The thread side: answers each request with `handle`'s result, or its error's message and
- * code. Requests run concurrently; `handle` serialises what must not overlap.
+ * code. Requests run concurrently; `handle` serialises what must not overlap. The thread runs at
+ * a lower CPU priority than the event loop (on Linux a nice value is per thread), so when cores
+ * are short the loop goes first and ingest waits, not health checks.
  */
 export function serveThread<Q, R>(port: MessagePort, handle: (body: Q) => Promise<R>): void {
+  try {
+    setPriority(BACKGROUND_NICE);
+  } catch {
+    // Not permitted here: the thread keeps the loop's priority.
+  }
   port.on('message', async ({ id, body }: ThreadRequest<Q>) => {
     let reply: ThreadReply<R>;
     try {
