@@ -1,4 +1,5 @@
 import { type OwnServer, startOwnServer } from '../fixtures/own-server.ts';
+import { expectKeyOnlyInCookieSession, signInWithKey } from '../fixtures/sign-in.ts';
 import { expect, test } from '../fixtures/test.ts';
 
 const KEY = 'e2e-public-chat-key-0123456789'; // secret-scan: allow (a test key of this spec's server)
@@ -41,25 +42,11 @@ test('a guest chats without a key, may sign in for the key’s access, and signs
   await expect(open).toBeFocused();
 
   await open.click();
-  await page.getByTestId('signin-key').fill('not-the-key-at-all-0000');
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByRole('alert')).toHaveText('That key was not accepted.');
-  await page.getByTestId('signin-key').fill(KEY);
-  await page.getByTestId('signin-submit').click();
-
-  await expect(page.getByTestId('signout')).toBeVisible();
+  await signInWithKey(page, KEY);
   await expect(open).toHaveCount(0);
   // Signed in, the page may read the summary: the pill names the answer path.
   await expect(pill).toHaveAttribute('data-state', 'extractive');
-  const cookies = await page.context().cookies(server.origin);
-  expect(cookies.length).toBeGreaterThan(0);
-  for (const cookie of cookies) {
-    expect(cookie.httpOnly).toBe(true);
-    expect(cookie.sameSite).toBe('Strict');
-    expect(cookie.value).not.toContain(KEY);
-  }
-  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
-  expect(stored).not.toContain(KEY);
+  await expectKeyOnlyInCookieSession(page, server.origin, KEY);
 
   await page.getByTestId('signout').click();
   await expect(pill).toHaveAttribute('data-state', 'guest');

@@ -1,4 +1,5 @@
 import { type OwnServer, startOwnServer } from '../fixtures/own-server.ts';
+import { expectKeyOnlyInCookieSession, signInWithKey } from '../fixtures/sign-in.ts';
 import { expect, test } from '../fixtures/test.ts';
 
 const KEY = 'e2e-web-session-key-0123456789'; // secret-scan: allow (a test key of this spec's server)
@@ -21,13 +22,7 @@ test('a keyed server asks to sign in (not "offline"), then answers over an HttpO
   await expect(page.getByTestId('status-pill')).not.toContainText('Offline');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 
-  await page.getByTestId('signin-key').fill('not-the-key-at-all-0000');
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByRole('alert')).toHaveText('That key was not accepted.');
-
-  await page.getByTestId('signin-key').fill(KEY);
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('signout')).toBeVisible();
+  await signInWithKey(page, KEY);
   await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'extractive');
   await expect(page.getByTestId('empty-state')).toBeVisible();
 
@@ -38,17 +33,7 @@ test('a keyed server asks to sign in (not "offline"), then answers over an HttpO
   await expect(page.getByTestId('served-by')).toHaveAttribute('data-served-by', 'extractive');
   await expect(page.getByTestId('assistant-output')).not.toBeEmpty();
 
-  const cookies = await page.context().cookies(server.origin);
-  expect(cookies.length).toBeGreaterThan(0);
-  for (const cookie of cookies) {
-    expect(cookie.httpOnly).toBe(true);
-    expect(cookie.sameSite).toBe('Strict');
-    expect(cookie.value).not.toContain(KEY);
-  }
-  // The key is never kept by the page nor put in a URL.
-  expect(page.url()).not.toContain(KEY);
-  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
-  expect(stored).not.toContain(KEY);
+  await expectKeyOnlyInCookieSession(page, server.origin, KEY);
   await expect(page.getByTestId('signin-key')).toHaveCount(0);
 
   await page.getByTestId('signout').click();
