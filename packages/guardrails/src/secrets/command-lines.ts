@@ -68,11 +68,17 @@ function commandsFrom(text: string, from: number): Command[] {
 }
 
 function isPassword(value: string): boolean {
-  return value.length >= MIN_PASSWORD && !isFakeToken(value) && !isStandInValue(value);
+  return !isFakeToken(value) && !isStandInValue(value);
+}
+
+/** The last value judged in one scan: a wall of the same command is judged once. */
+interface LastValue {
+  value: string;
+  password: boolean;
 }
 
 /** The password that starts at `start` (quoted or not), if it is one. */
-function readPassword(ctx: ScanContext, start: number): void {
+function readPassword(ctx: ScanContext, start: number, last: LastValue): void {
   const { text } = ctx;
   const quote = text.charCodeAt(start);
   const quoted = quote === 34 || quote === 39;
@@ -87,13 +93,17 @@ function readPassword(ctx: ScanContext, start: number): void {
     return;
   }
   if (valueStart < ctx.from || end - valueStart > MAX_PASSWORD) return;
-  if (isPassword(text.slice(valueStart, end))) {
-    ctx.findings.push({ start: valueStart, end, type: 'command-line-password' });
+  if (end - valueStart < MIN_PASSWORD) return;
+  const value = text.slice(valueStart, end);
+  if (value !== last.value) {
+    last.value = value;
+    last.password = isPassword(value);
   }
+  if (last.password) ctx.findings.push({ start: valueStart, end, type: 'command-line-password' });
 }
 
 /** `-p <pw>` and `-p<pw>` after a command on the same line. */
-function scanFlags(ctx: ScanContext): void {
+function scanFlags(ctx: ScanContext, last: LastValue): void {
   const { text } = ctx;
   const from = Math.max(0, ctx.from - MAX_FLAG_LEAD);
   let commands: Command[] | null = null;
@@ -110,28 +120,29 @@ function scanFlags(ctx: ScanContext): void {
     const after = text.charCodeAt(i + 2);
     if (command.attached) {
       // `-p` alone asks for the password at a prompt; `-psecret` gives it.
-      if (i + 2 < text.length && after > 32 && after !== 45) readPassword(ctx, i + 2);
+      if (i + 2 < text.length && after > 32 && after !== 45) readPassword(ctx, i + 2, last);
     } else if (isBlank(after)) {
       let j = i + 2;
       while (j < text.length && j - i < 2 + MAX_BLANKS && isBlank(text.charCodeAt(j))) j++;
-      if (j < text.length && !isBlank(text.charCodeAt(j))) readPassword(ctx, j);
+      if (j < text.length && !isBlank(text.charCodeAt(j))) readPassword(ctx, j, last);
     }
   }
 }
 
-function scanNetrc(ctx: ScanContext): void {
+function scanNetrc(ctx: ScanContext, last: LastValue): void {
   const { text } = ctx;
   const from = Math.max(0, ctx.from - MAX_NETRC_LEAD);
   for (let i = text.indexOf('machine', from); i !== -1; i = text.indexOf('machine', i + 7)) {
     const before = text.charCodeAt(i - 1);
     if (i > 0 && !isBlank(before) && before !== 10) continue;
     NETRC.lastIndex = i;
-    if (NETRC.test(text) && NETRC.lastIndex < text.length) readPassword(ctx, NETRC.lastIndex);
+    if (NETRC.test(text) && NETRC.lastIndex < text.length) readPassword(ctx, NETRC.lastIndex, last);
   }
   NETRC.lastIndex = 0;
 }
 
 export function scanCommandLinePasswords(ctx: ScanContext): void {
-  scanFlags(ctx);
-  scanNetrc(ctx);
+  const last: LastValue = { value: '', password: false };
+  scanFlags(ctx, last);
+  scanNetrc(ctx, last);
 }

@@ -475,6 +475,7 @@ function hasBothCases(token: string): boolean {
 /** Finds credentials by their own format. Linear: a token is only examined from its first character. */
 export function scanTokens(ctx: ScanContext): void {
   const { text, final } = ctx;
+  const runEnds = new Map<TokenRule, number>();
   PREFILTER.lastIndex = ctx.from;
   for (let hit = PREFILTER.exec(text); hit !== null; hit = PREFILTER.exec(text)) {
     const start = hit.index;
@@ -490,7 +491,14 @@ export function scanTokens(ctx: ScanContext): void {
     // `=` ends a name (`KEY=token`, `--header=token`) even where it may end a token.
     const before = start > 0 ? text.charCodeAt(start - 1) : 0;
     if (before !== 61 && inSet(rule.edge, before)) continue;
-    const end = runEnd(text, start, rule.body, rule.maxLength + 1);
+    // Hits inside one run of a rule's body characters (`=ATATT3=ATATT3…`) share its end: each
+    // run is measured once per rule, so a wall of prefixes costs one pass.
+    let runTo = runEnds.get(rule) ?? -1;
+    if (start >= runTo) {
+      runTo = runEnd(text, start, rule.body, Number.POSITIVE_INFINITY);
+      runEnds.set(rule, runTo);
+    }
+    const end = Math.min(runTo, start + rule.maxLength + 1);
     if (end === text.length && !final) {
       holdFrom(ctx, start);
       continue;

@@ -114,114 +114,162 @@ function unmaskCodePoint(char: string): string {
   return char;
 }
 
-/** Unmasked forms by code point, filled as characters are met (the same few recur in a text). */
-const cache = new Map<number, string>();
-const MAX_CACHED = 8192;
+/** Unmasked forms of astral code points, filled as they are met (the same few recur in a text). */
+const astral = new Map<number, string | null>();
+const MAX_CACHED = 4096;
+/**
+ * Per BMP code unit, filled as they are met: 0 not yet seen, then UNCHANGED, REMOVED, ONE (the
+ * view is the single unit `bmpOne` holds) or MANY (`bmpMany` holds it).
+ */
+const bmpKind = new Uint8Array(0x10000);
+const bmpOne = new Uint16Array(0x10000);
+const bmpMany = new Map<number, string>();
+const UNCHANGED = 1;
+const REMOVED = 2;
+const ONE = 3;
+const MANY = 4;
 
-function unmasked(char: string, cp: number): string {
-  let out = cache.get(cp);
-  if (out === undefined) {
-    out = unmaskCodePoint(char);
-    if (cache.size >= MAX_CACHED) cache.clear();
-    cache.set(cp, out);
+function bmpKindOf(c: number): number {
+  let kind = bmpKind[c] as number;
+  if (kind === 0) {
+    const char = String.fromCharCode(c);
+    const view = unmaskCodePoint(char);
+    if (view === char) kind = UNCHANGED;
+    else if (view === '') kind = REMOVED;
+    else if (view.length === 1) {
+      kind = ONE;
+      bmpOne[c] = view.charCodeAt(0);
+    } else {
+      kind = MANY;
+      bmpMany.set(c, view);
+    }
+    bmpKind[c] = kind;
   }
-  return out;
+  return kind;
 }
 
-/**
- * The unmasked text, cut into segments: a run the view copies from the original, or the view of
- * one changed code point (none, one or more characters). Only changed code points start segments,
- * so most of a text maps back by an offset.
- */
+/** The view of the astral code point at `i`, or null when it shows as itself. */
+function astralView(text: string, i: number): string | null {
+  const cp = text.codePointAt(i) as number;
+  let view = astral.get(cp);
+  if (view === undefined) {
+    const char = text.slice(i, i + 2);
+    const shown = unmaskCodePoint(char);
+    view = shown === char ? null : shown;
+    if (astral.size >= MAX_CACHED) astral.clear();
+    astral.set(cp, view);
+  }
+  return view;
+}
+
+/** The unmasked text and, for each of its characters, where in the original it came from. */
 export interface UnmaskedView {
   text: string;
-  /** Where each segment starts in the view, ascending. */
-  viewStarts: number[];
-  /** Where each segment starts in the original. */
-  sourceStarts: number[];
-  /** 0 for a copied run; the original width (1 or 2) of a changed code point. */
-  widths: number[];
+  /** `origin[i]`: the index in the original of the code point that gave character `i`. */
+  origin: Int32Array;
   /** The original text. */
   source: string;
 }
 
-const NON_ASCII_RUN = re(/[\u0080-\uffff]+/g);
 const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+const widthAt = (text: string, i: number): number =>
+  isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
 
-/** The view of `text`, or null when nothing in it is disguised (every ASCII text, most others). */
-export function unmask(text: string): UnmaskedView | null {
-  // An ASCII text is its own view; its UTF-8 length tells so faster than a search.
-  if (Buffer.byteLength(text, 'utf8') === text.length) return null;
-  let view: UnmaskedView | null = null;
-  // The original is copied into the view up to here.
-  let copied = 0;
-  NON_ASCII_RUN.lastIndex = 0;
-  for (let run = NON_ASCII_RUN.exec(text); run !== null; run = NON_ASCII_RUN.exec(text)) {
-    const end = run.index + run[0].length;
-    for (let i = run.index; i < end; ) {
-      const width = isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
-      const char = text.slice(i, i + width);
-      const shown = unmasked(char, char.codePointAt(0) as number);
-      if (shown !== char) {
-        view ??= { text: '', viewStarts: [], sourceStarts: [], widths: [], source: text };
-        if (i > copied) segment(view, copied, text.slice(copied, i), 0);
-        segment(view, i, shown, width);
-        copied = i + width;
-      }
-      i += width;
+/** Whether the view changes any code point of `text` at or after `from`. */
+function changesAny(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) continue;
+    if (isHigh(c) && isLow(text.charCodeAt(i + 1))) {
+      if (astralView(text, i) !== null) return true;
+      i++;
+    } else if (bmpKindOf(c) !== UNCHANGED) {
+      return true;
     }
   }
-  NON_ASCII_RUN.lastIndex = 0;
-  if (view !== null && copied < text.length) segment(view, copied, text.slice(copied), 0);
-  return view;
+  return false;
 }
 
-function segment(view: UnmaskedView, sourceStart: number, text: string, width: number): void {
-  view.viewStarts.push(view.text.length);
-  view.sourceStarts.push(sourceStart);
-  view.widths.push(width);
-  view.text += text;
-}
-
-/** The last index of the ascending `starts` whose value is at or before `index`. */
-function lastAtOrBefore(starts: readonly number[], index: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if ((starts[mid] as number) <= index) lo = mid;
-    else hi = mid - 1;
+/**
+ * The view of `text`, or null when nothing in it is disguised (every ASCII text, most others).
+ * Built unit by unit into typed arrays: a wall of disguised characters costs no more per
+ * character than plain text.
+ */
+export function unmask(text: string): UnmaskedView | null {
+  // A regular expression also flattens a text built by concatenation for the reads below.
+  const first = text.search(NON_ASCII);
+  if (first === -1 || !changesAny(text, first)) return null;
+  // Only a parenthesised or circled form grows (`⑴` is `(1)`): the arrays grow when it does.
+  let units = new Uint16Array(text.length + 16);
+  let origin = new Int32Array(text.length + 16);
+  let n = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      units[n] = c;
+      origin[n++] = i++;
+      continue;
+    }
+    let view: string | null = null;
+    let width = 1;
+    if (isHigh(c) && isLow(text.charCodeAt(i + 1))) {
+      width = 2;
+      view = astralView(text, i);
+    } else {
+      const kind = bmpKindOf(c);
+      if (kind === REMOVED) {
+        i++;
+        continue;
+      }
+      if (kind === ONE) {
+        units[n] = bmpOne[c] as number;
+        origin[n++] = i++;
+        continue;
+      }
+      if (kind === MANY) view = bmpMany.get(c) as string;
+    }
+    if (view === null) view = text.slice(i, i + width);
+    if (n + view.length + text.length - i > units.length) {
+      const size = 2 * (n + view.length + text.length - i);
+      const grownUnits = new Uint16Array(size);
+      grownUnits.set(units.subarray(0, n));
+      units = grownUnits;
+      const grownOrigin = new Int32Array(size);
+      grownOrigin.set(origin.subarray(0, n));
+      origin = grownOrigin;
+    }
+    for (let k = 0; k < view.length; k++) {
+      units[n] = view.charCodeAt(k);
+      origin[n++] = i;
+    }
+    i += width;
   }
-  return lo;
+  const viewText = Buffer.from(units.buffer, 0, 2 * n).toString('utf16le');
+  return { text: viewText, origin: origin.subarray(0, n), source: text };
 }
 
 /** Index in the original text of the view's character `i` (the text's length past the end). */
 export function sourceIndex(view: UnmaskedView, i: number): number {
-  if (i >= view.text.length) return view.source.length;
-  const k = lastAtOrBefore(view.viewStarts, i);
-  const start = view.sourceStarts[k] as number;
-  return view.widths[k] === 0 ? start + i - (view.viewStarts[k] as number) : start;
+  return i < view.origin.length ? (view.origin[i] as number) : view.source.length;
 }
 
 /** Index in the original text just after the code point that gave the view's character `i`. */
 export function sourceEnd(view: UnmaskedView, i: number): number {
-  const k = lastAtOrBefore(view.viewStarts, i);
-  const start = view.sourceStarts[k] as number;
-  const width = view.widths[k] as number;
-  return width === 0 ? start + i - (view.viewStarts[k] as number) + 1 : start + width;
+  const at = view.origin[i] as number;
+  return at + widthAt(view.source, at);
 }
 
 /** The first index of the view whose character comes from `index` of the original or later. */
 export function viewIndex(view: UnmaskedView, index: number): number {
-  if (index <= 0) return 0;
-  if (index >= view.source.length) return view.text.length;
-  const lo = lastAtOrBefore(view.sourceStarts, index);
-  const start = view.sourceStarts[lo] as number;
-  const viewStart = view.viewStarts[lo] as number;
-  if (view.widths[lo] === 0) return viewStart + index - start;
-  // Inside or at a changed code point: its view, or the next segment's.
-  return index === start ? viewStart : (view.viewStarts[lo + 1] ?? view.text.length);
+  let lo = 0;
+  let hi = view.origin.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((view.origin[mid] as number) < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The text ends in the first half of a surrogate pair, whose second half may still arrive. */
