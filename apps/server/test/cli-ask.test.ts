@@ -110,4 +110,22 @@ describe('bastion ask', () => {
     expect(unknown.stderr).toContain('unknown command "nope"');
     expect((await run(['ask'])).code).toBe(2);
   });
+
+  it('says what is wrong with a question or an address it cannot use, before calling anything', async () => {
+    const empty = await run(['ask', '  ']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^error: a question is required/);
+    // The usual slips: no scheme, or a scheme that is not HTTP.
+    for (const url of ['127.0.0.1:8787', 'localhost:8787', 'ftp://127.0.0.1:8787']) {
+      const result = await run(['ask', 'What is Bastion?', '--url', url]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`error: not an http(s) address: ${url}`);
+      expect(result.stderr).not.toContain('network_error');
+    }
+    const fromEnv = await run(['ask', 'What is Bastion?'], { BASTION_URL: 'bastion.example' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain(
+      'error: not an http(s) address: bastion.example (BASTION_URL)',
+    );
+  });
 });

@@ -32,6 +32,11 @@ async function collectionExists(
   }
 }
 
+function isHttpAddress(url: string): boolean {
+  const protocol = URL.parse(url)?.protocol;
+  return protocol === 'http:' || protocol === 'https:';
+}
+
 function describe(error: ChatError, url: string): string {
   const message =
     error.code === 'network_error' ? `cannot reach the Bastion server at ${url}` : error.message;
@@ -55,11 +60,19 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const question = positionals.join(' ').trim();
   if (!question) {
-    process.stderr.write(HELP);
+    process.stderr.write(`error: a question is required\n\n${HELP}`);
     return 2;
   }
 
   const url = values.url ?? process.env.BASTION_URL ?? 'http://127.0.0.1:8787';
+  if (!isHttpAddress(url)) {
+    // `localhost:8787` parses as a URL of scheme `localhost:`: it would fail as unreachable.
+    const from = values.url === undefined ? ' (BASTION_URL)' : '';
+    process.stderr.write(
+      `error: not an http(s) address: ${url}${from}; for example http://127.0.0.1:8787\n`,
+    );
+    return 2;
+  }
   const apiKey = values['api-key'] ?? process.env.BASTION_API_KEY;
   const client = createBastionClient({ url, ...(apiKey ? { apiKey } : {}) });
   if (values.collection) {
