@@ -109,7 +109,7 @@ async function load(
   const deadline = begin + MAX_SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENT }, async () => {
-      // One client per reader, as each browser has its own (one client would batch their starts).
+      // One client per reader, as each browser has its own.
       const client = createBastionClient({ url: edgeUrl, apiKey: KEY });
       while (started < STREAMS && performance.now() < deadline) {
         started += 1;
