@@ -10,9 +10,11 @@ const CLOSERS = '"”»`\'’';
 // Words of a text that talks about what it quotes.
 const DISCUSSION_WORDS =
   "what does|what is|what's|why|how (?:do|does|would|should|can)|explain|meaning|means|refers? to|considered|example|attacks?|injection|jailbreaks?|spam|phishing|classif[a-z]*|detect|defend|blog|thesis|slide|paper|research|security|red[\\s-]?team|someone|people|saw|received|escalate";
-/** A question or a discussion word: enough to read a quoted rule match as a mention. */
-const DISCUSSION = re(new RegExp(`\\?|\\b(?:${DISCUSSION_WORDS})\\b`));
-/** Words of documentation about what it quotes (a question mark alone is not enough here). */
+/**
+ * Words of discussion or documentation about what a text quotes. With a question mark, they are
+ * enough to read a quoted rule match as a mention; alone (a question mark is not enough here),
+ * they make the model read the text's own words.
+ */
 const DESCRIPTION = re(
   new RegExp(
     `\\b(?:${DISCUSSION_WORDS}|examples|e\\.g\\.|detect(?:s|ed|or|ion)|flag(?:s|ged)?|rules?|phrases?|patterns?|labels?|wording|reads?)\\b`,
@@ -106,7 +108,7 @@ export interface Quotes {
 
 export function readQuotes(text: string): Quotes {
   // Without a word of discussion anywhere, none is outside the quotes either.
-  if (!DISCUSSION.test(text) && !DESCRIPTION.test(text)) {
+  if (!text.includes('?') && !DESCRIPTION.test(text)) {
     return { ranges: [], discussion: false, modelText: text };
   }
   const ranges = quotedRanges(text);
@@ -115,7 +117,7 @@ export function readQuotes(text: string): Quotes {
   const describes = DESCRIPTION.test(own);
   return {
     ranges,
-    discussion: describes || DISCUSSION.test(own),
+    discussion: describes || own.includes('?'),
     modelText: describes ? own : text,
   };
 }
