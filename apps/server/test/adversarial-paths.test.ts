@@ -210,3 +210,68 @@ describe('every spelling of every guarded path meets the canonical guard', () =>
     expect((await sendRaw(edge.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
   });
 });
+
+describe('PUBLIC_CHAT: every spelling of a procedure meets the anonymous rule and budget', () => {
+  // What a PUBLIC_CHAT server opens to anonymous visitors (anonymous-callers.test.ts: why).
+  const OPEN =
+    /^\/api\/trpc\/(session\.|chat\.|rag\.(search|collections)$|feedback\.submit$|analytics\.(track|export|erase)$)/;
+  const BUDGETED = /^\/api\/trpc\/(feedback\.submit|analytics\.(track|export|erase))$/;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let targets: Target[];
+
+  beforeAll(async () => {
+    server = await startServer({
+      API_KEYS: `alice:${USER}`,
+      ADMIN_API_KEYS: `root:${ADMIN}`,
+      PUBLIC_CHAT: '1',
+      RATE_LIMIT_API: 'off',
+      RATE_LIMIT_CHAT: 'off',
+    });
+    targets = guardedTargets(server.routes);
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it('directly on the server: closed procedures refused (401) however spelled', {
+    timeout: 180_000,
+  }, async () => {
+    let closed = 0;
+    // The budgeted procedures get the next test (this one would spend their budget).
+    for (const target of targets.filter((t) => !BUDGETED.test(t.path))) {
+      const canonical = await send(server.url, target, target.path, json);
+      const label = `anonymous: ${target.method} ${target.path}`;
+      if (!OPEN.test(target.path)) {
+        expect(canonical.status, label).toBe(401);
+        closed++;
+      }
+      for (const path of spellings(target.path)) {
+        assertSameGuard(
+          canonical,
+          await send(server.url, target, path, json),
+          `${label} as ${path}`,
+          {
+            edge: false,
+          },
+        );
+      }
+    }
+    expect(closed).toBeGreaterThan(5);
+  });
+
+  it('the ratings and events budget counts every spelling', async () => {
+    const rate = (path: string) =>
+      sendRaw(server.url, {
+        method: 'POST',
+        path,
+        headers: json,
+        body: JSON.stringify({ requestId: 'r1234567', token: `1.${'A'.repeat(43)}`, rating: 'up' }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const path = i % 2 ? '/api/trpc/feedback.submit' : '/api/trpc/%66eedback.%73ubmit';
+      statuses.push((await rate(path)).status);
+    }
+    // Every call so far was refused on its token (403), and each spent the budget.
+    expect(new Set(statuses)).toEqual(new Set([403]));
+    expect((await rate('/%61pi/trpc/feedback.submit')).status).toBe(429);
+  });
+});
