@@ -132,6 +132,14 @@ const ADVERSARIAL: Array<[string, () => string]> = [
   ['Teams webhook hosts', () => repeatTo('https://a.webhook.office.com/webhookb2/')],
   ["'00D' Salesforce-like", () => repeatTo('00Dabc!')],
   ['base64 PEM prefix', () => repeatTo('LS0tLS1CRUdJTiBSU0Eg')],
+  // Disguised text: every rule reads its unmasked view.
+  ['zero-width characters between letters', () => repeatTo('ab\u200bcd\u200b')],
+  ['fullwidth letters', () => repeatTo('ｇｈｐ＿ａｂ')],
+  ['Cyrillic prose (look-alike letters)', () => repeatTo('Пароль от сервера хранится в сейфе. ')],
+  [
+    "'psexec -p' and 'machine … password' walls",
+    () => repeatTo('psexec -p machine a login b password '),
+  ],
 ];
 
 function adversarial(): void {
