@@ -153,6 +153,11 @@ const FACTS: ReadonlyArray<readonly [string, string, string]> = [
   ['tailscale', 'tskey-auth-<an:10-12>-<an:30-33>', 'TS_AUTHKEY'],
   ['facebook', 'EAAB<an:150-220>', 'FB_ACCESS_TOKEN'],
   ['supabase', 'sbp_<h:40>', 'SUPABASE_ACCESS_TOKEN'],
+  [
+    'twitter-bearer',
+    'AAAAAAAAAAAAAAAAAAAAA<an:10-14>%2B<an:20-40>%3D<an:40-60>',
+    'TWITTER_BEARER_TOKEN',
+  ],
   ['bcrypt-hash', '$2b$12$<crypt:53>', 'PASSWORD_HASH'],
   ['sha512crypt-hash', '$6$<crypt:8-16>$<crypt:86>', 'ROOT_HASH'],
 ];

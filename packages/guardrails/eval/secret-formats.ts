@@ -98,6 +98,8 @@ const FORMATS: Record<string, (next: Next) => string> = {
   'facebook-access-token': (n) => `EAAG${chars(n, ALNUM, 180)}`,
   'crates-io-token': (n) => `cio${chars(n, ALNUM, 32)}`,
   'terraform-cloud-token': (n) => `${chars(n, ALNUM, 14)}.atlasv1.${chars(n, URLSAFE, 67)}`,
+  'twitter-bearer-token': (n) =>
+    `${'A'.repeat(22)}${chars(n, ALNUM, 12)}%2B${chars(n, ALNUM, 30)}%3D${chars(n, ALNUM, 50)}`,
   'password-hash': (n) => `$2y$10$${chars(n, `./${ALNUM}`, 53)}`,
 };
 

@@ -19,6 +19,8 @@ interface TokenRule {
   type: (token: string) => string;
   /** Random letter-only tokens mix cases; a single-case run of letters is a word or a name. */
   mixedCase?: boolean;
+  /** Runs of one letter are part of the format, so the filler check does not apply. */
+  filledByFormat?: boolean;
   /** A check the shape cannot express. */
   valid?: (token: string) => boolean;
 }
@@ -428,6 +430,18 @@ const RULES: readonly TokenRule[] = [
     mixedCase: true,
   },
   {
+    // X (Twitter) app-only bearer tokens open with a run of `A`s and URL-encode their base64.
+    prefixes: ['AAAAAAAAAAAAAAAAAAAA'],
+    body: charSet('A-Za-z0-9%'),
+    edge: ALNUM,
+    maxLength: 200,
+    shape: re(/^A{20,30}[A-Za-z0-9%]{60,170}$/),
+    type: fixed('twitter-bearer-token'),
+    mixedCase: true,
+    filledByFormat: true,
+    valid: (token) => token.includes('%') && !isFakeToken(token.slice(token.indexOf('%'))),
+  },
+  {
     prefixes: ['SG.'],
     body: charSet('A-Za-z0-9_.-'),
     edge: charSet('A-Za-z0-9_.-'),
@@ -506,7 +520,7 @@ export function scanTokens(ctx: ScanContext): void {
     if (end - start > rule.maxLength) continue;
     if (end < text.length && inSet(rule.edge, text.charCodeAt(end))) continue;
     const token = text.slice(start, end);
-    if (!rule.shape.test(token) || isFakeToken(token)) continue;
+    if (!rule.shape.test(token) || (!rule.filledByFormat && isFakeToken(token))) continue;
     if (rule.valid && !rule.valid(token)) continue;
     if (rule.mixedCase && !hasBothCases(token)) continue;
     ctx.findings.push({ start, end, type: rule.type(token) });
