@@ -173,6 +173,8 @@ export interface ReasonedErrorData {
   retryAfterMs?: number;
 }
 
+const INTERNAL_MESSAGE = 'Internal server error';
+
 /** tRPC's error shape for `error` (used by the error formatter, so every tRPC error is mapped here). */
 export function formatTRPCError<S extends { code: number; data: object }>(
   shape: S,
@@ -183,6 +185,9 @@ export function formatTRPCError<S extends { code: number; data: object }>(
   const code = domain ? REASONS[reason].code : error.code;
   return {
     ...shape,
+    // A failure nobody raised on purpose carries text from a library or the operating system
+    // (paths, SQL, timeouts of a worker): the caller gets the reason, the log keeps the detail.
+    ...(!domain && code === 'INTERNAL_SERVER_ERROR' ? { message: INTERNAL_MESSAGE } : {}),
     code: TRPC_ERROR_CODES_BY_KEY[code],
     data: {
       ...shape.data,

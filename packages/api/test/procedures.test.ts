@@ -1,5 +1,7 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../src/context.ts';
+import { DomainError } from '../src/errors.ts';
 import {
   adminProcedure,
   authedProcedure,
@@ -11,6 +13,12 @@ import { testDeps } from './deps.ts';
 const router = createTRPCRouter({
   whoami: authedProcedure.query(({ ctx }) => ctx.actor.keyId),
   secret: adminProcedure.query(() => 'admin-only'),
+  broken: authedProcedure.query((): string => {
+    throw new Error('SQLITE_IOERR: disk I/O error at /srv/bastion/data/bastion.db');
+  }),
+  refused: authedProcedure.query((): string => {
+    throw new DomainError('not_found', 'No such document');
+  }),
 });
 const createCaller = createCallerFactory(router);
 
@@ -44,5 +52,35 @@ describe('procedure builders', () => {
   it('admin procedures need the admin role', async () => {
     expect(await reasonOfFailure(call(user, true).secret())).toBe('admin_required');
     expect(await call(admin, true).secret()).toBe('admin-only');
+  });
+});
+
+describe('error bodies on the wire', () => {
+  async function errorOf(path: string): Promise<{ message: string; data: { reason: string } }> {
+    const response = await fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req: new Request(`http://127.0.0.1/api/trpc/${path}`),
+      router,
+      createContext: () => ({
+        deps: testDeps({ adminEnabled: true }),
+        requestId: 'r',
+        actor: user,
+      }),
+    });
+    return ((await response.json()) as { error: { message: string; data: { reason: string } } })
+      .error;
+  }
+
+  it('an unexpected failure says only that it was internal, never the library text', async () => {
+    const error = await errorOf('broken');
+    expect(error.data.reason).toBe('internal');
+    expect(error.message).toBe('Internal server error');
+    expect(JSON.stringify(error)).not.toContain('/srv/bastion');
+  });
+
+  it('a failure raised on purpose keeps its message', async () => {
+    const error = await errorOf('refused');
+    expect(error.data.reason).toBe('not_found');
+    expect(error.message).toBe('No such document');
   });
 });
