@@ -98,6 +98,10 @@ export const searchRepoTool = defineTool({
         const lines = bytes.toString('utf8').split('\n');
         for (const [index, line] of lines.entries()) {
           if (!fold(line).includes(needle)) continue;
+          // Matched again on what the caller will see, or a query could spell out a redacted
+          // value one character at a time from which lines match.
+          const shown = env.redact(line);
+          if (!fold(shown).includes(needle)) continue;
           if (matches.length >= args.max_results) {
             truncated = true;
             break walk;
@@ -105,7 +109,7 @@ export const searchRepoTool = defineTool({
           matches.push({
             path: relative(env.root, file).split(sep).join('/'),
             line: index + 1,
-            text: preview(env.redact(line), needle, fold),
+            text: preview(shown, needle, fold),
           });
         }
       }

@@ -148,6 +148,12 @@ describe('read_file, list_dir and search_repo', () => {
     const secret = resultOf(await exec('search_repo', { query: 'AWS_ACCESS' }), 'search_repo');
     expect(secret.matches).toHaveLength(1);
     expect(secret.matches[0]?.text).not.toContain(AWS_KEY);
+    // A query is matched against what the caller may see: probing a prefix of a redacted value
+    // one character at a time finds nothing.
+    for (const prefix of [AWS_KEY.slice(0, 6), AWS_KEY.slice(0, 12), AWS_KEY]) {
+      const probe = resultOf(await exec('search_repo', { query: prefix }), 'search_repo');
+      expect(probe.matches).toEqual([]);
+    }
 
     expect(await reasonOf(exec('search_repo', { query: 'x', path: '../outside' }))).toBe(
       'path_outside_root',
