@@ -118,10 +118,17 @@ describe('session sign-in on a keyed server', () => {
     expect(form.status).toBe(415);
   });
 
-  it('marks the cookie Secure and __Host- under TLS', async () => {
-    const { setCookie } = await signIn(server.url, USER, { 'x-forwarded-proto': 'https' });
+  it('marks the cookie Secure and __Host- under TLS, and clears it the same way', async () => {
+    const tls = { 'x-forwarded-proto': 'https' };
+    const { setCookie, cookie } = await signIn(server.url, USER, tls);
     expect(setCookie).toMatch(
       /^__Host-bastion_session=[\w-]{43};.*Path=\/;.*HttpOnly;.*Secure;.*SameSite=Strict/,
+    );
+    // A browser ignores a __Host- cookie without Secure, so a clearing one without it would
+    // leave the old cookie in place.
+    const out = await call(server.url, 'session.signOut', { cookie, headers: tls });
+    expect(out.headers.get('set-cookie')).toMatch(
+      /^__Host-bastion_session=;.*Path=\/;.*HttpOnly;.*Secure;.*SameSite=Strict/,
     );
   });
 });

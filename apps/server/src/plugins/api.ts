@@ -14,7 +14,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { SecurityConfig } from '../config/security.ts';
 import { refuseTrpc } from './api-error.ts';
 import { guardApiScope } from './api-scope.ts';
-import { actorOf, cookieName, findKey, requireKey, setCookie } from './auth.ts';
+import { actorOf, clearCookie, cookieName, findKey, requireKey, setCookie } from './auth.ts';
 import { type Limiter, refuseRateLimited } from './rate-limit.ts';
 import { SESSION_TTL_MS, type Sessions } from './sessions.ts';
 
@@ -106,7 +106,7 @@ function sessionControl(
     },
     async signOut() {
       await sessions.delete(req.cookies[cookieName(req, 'session')]);
-      reply.clearCookie(cookieName(req, 'session'), { path: '/' });
+      clearCookie(req, reply, 'session');
     },
   };
 }

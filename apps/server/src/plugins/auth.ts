@@ -54,6 +54,15 @@ export function cookieName(req: FastifyRequest, name: 'session' | 'caller'): str
 }
 
 /** HttpOnly, SameSite=Strict (never sent on a cross-site request), Secure under TLS, Path=/. */
+function cookieAttributes(req: FastifyRequest) {
+  return {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.protocol === 'https',
+    path: '/',
+  } as const;
+}
+
 export function setCookie(
   req: FastifyRequest,
   reply: FastifyReply,
@@ -62,12 +71,14 @@ export function setCookie(
   maxAgeS?: number,
 ): void {
   reply.setCookie(cookieName(req, name), value, {
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: req.protocol === 'https',
-    path: '/',
+    ...cookieAttributes(req),
     ...(maxAgeS === undefined ? {} : { maxAge: maxAgeS }),
   });
+}
+
+/** Cleared with the attributes it was set with: a browser drops a `__Host-` clear without Secure. */
+export function clearCookie(req: FastifyRequest, reply: FastifyReply, name: 'session' | 'caller') {
+  reply.clearCookie(cookieName(req, name), cookieAttributes(req));
 }
 
 /** A stable id for an anonymous caller that owns nothing secret (a digest of its cookie). */
