@@ -8,9 +8,9 @@ import { holdFrom, type ScanContext } from './scan-context.ts';
 // `mysql -u root -p<pw>`, `machine host login user password <pw>`. Each is found from a literal
 // that `indexOf` finds quickly (`-p`, `machine`); only then is the line read.
 
-/** A command that takes its password as `-p <pw>` (group 1) or as `-p<pw>` (group 2). */
+/** A command that takes its password as `-p <pw>` or, the MySQL clients, as `-p<pw>`. */
 const COMMAND = re(
-  /\b(?:([Pp][Ss][Ee][Xx][Ee][Cc](?:64)?(?:\.[Ee][Xx][Ee])?|sshpass)|(mysql(?:dump|admin)?))\b/g,
+  /\b(?:[Pp][Ss][Ee][Xx][Ee][Cc](?:64)?(?:\.[Ee][Xx][Ee])?|sshpass|mysql(?:dump|admin)?)\b/g,
 );
 /** A `.netrc` entry up to its password, read where `machine` starts. */
 const NETRC = re(
@@ -36,11 +36,6 @@ const QUOTED = charSet(' -~');
 
 const isBlank = (code: number): boolean => code === 32 || code === 9;
 
-interface Command {
-  at: number;
-  attached: boolean;
-}
-
 /** The first line break at or after a point, searched forward only (queries never go back). */
 interface NextNewline {
   from: number;
@@ -56,15 +51,30 @@ function newlineAfter(cache: NextNewline, text: string, from: number): number {
   return cache.at;
 }
 
-/** Every command at or after `from`, in order (read once, and only if a `-p` was seen). */
-function commandsFrom(text: string, from: number): Command[] {
-  const commands: Command[] = [];
-  COMMAND.lastIndex = from;
-  for (let m = COMMAND.exec(text); m !== null; m = COMMAND.exec(text)) {
-    commands.push({ at: m.index + m[0].length, attached: m[2] !== undefined });
+/**
+ * The commands before a point, read forward as the points advance: `at` is the end of the last
+ * one before the point (-1 if none yet), `next` the end of the one after it (0 before the first
+ * read, -1 when there is none).
+ */
+interface Commands {
+  next: number;
+  at: number;
+  attached: boolean;
+}
+
+/** The end of the next command, or -1; `test` rather than `exec`: no match object per command. */
+const nextCommandEnd = (text: string): number => (COMMAND.test(text) ? COMMAND.lastIndex : -1);
+
+function advanceCommands(commands: Commands, text: string, to: number): void {
+  if (commands.next === 0) commands.next = nextCommandEnd(text);
+  while (commands.next !== -1 && commands.next <= to) {
+    commands.at = commands.next;
+    // The MySQL clients (`mysql`, `mysqldump`, `mysqladmin`) take `-p<pw>`; the others end in
+    // `c`, `4`, `e` or `s`.
+    const last = text.charCodeAt(commands.at - 1);
+    commands.attached = last === 108 || last === 112 || last === 110;
+    commands.next = nextCommandEnd(text);
   }
-  COMMAND.lastIndex = 0;
-  return commands;
 }
 
 function isPassword(value: string): boolean {
@@ -106,19 +116,18 @@ function readPassword(ctx: ScanContext, start: number, last: LastValue): void {
 function scanFlags(ctx: ScanContext, last: LastValue): void {
   const { text } = ctx;
   const from = Math.max(0, ctx.from - MAX_FLAG_LEAD);
-  let commands: Command[] | null = null;
-  let next = 0;
+  const commands: Commands = { next: 0, at: -1, attached: false };
+  COMMAND.lastIndex = Math.max(0, from - MAX_ARGUMENTS - MAX_COMMAND);
   const line: NextNewline = { from: -1, at: -1 };
   for (let i = text.indexOf('-p', from); i !== -1; i = text.indexOf('-p', i + 2)) {
     if (i === 0 || !isBlank(text.charCodeAt(i - 1))) continue;
-    commands ??= commandsFrom(text, Math.max(0, from - MAX_ARGUMENTS - MAX_COMMAND));
     // The last command before the flag, within reach and on its line.
-    while (next < commands.length && (commands[next] as Command).at <= i) next++;
-    const command = commands[next - 1];
-    if (command === undefined || i - command.at > MAX_ARGUMENTS) continue;
-    if (newlineAfter(line, text, command.at) < i) continue;
+    advanceCommands(commands, text, i);
+    const command = commands.at;
+    if (command === -1 || i - command > MAX_ARGUMENTS) continue;
+    if (newlineAfter(line, text, command) < i) continue;
     const after = text.charCodeAt(i + 2);
-    if (command.attached) {
+    if (commands.attached) {
       // `-p` alone asks for the password at a prompt; `-psecret` gives it.
       if (i + 2 < text.length && after > 32 && after !== 45) readPassword(ctx, i + 2, last);
     } else if (isBlank(after)) {
@@ -127,6 +136,7 @@ function scanFlags(ctx: ScanContext, last: LastValue): void {
       if (j < text.length && !isBlank(text.charCodeAt(j))) readPassword(ctx, j, last);
     }
   }
+  COMMAND.lastIndex = 0;
 }
 
 function scanNetrc(ctx: ScanContext, last: LastValue): void {
