@@ -22,6 +22,7 @@ import { apiPlugin, PAGE_WRITES_LIMIT } from './plugins/api.ts';
 import { refuseOpenAI } from './plugins/api-error.ts';
 import { guardApiScope } from './plugins/api-scope.ts';
 import { requireKey } from './plugins/auth.ts';
+import { clientAddress } from './plugins/client-address.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { hostPlugin } from './plugins/host.ts';
 import { logRedaction } from './plugins/log-redaction.ts';
@@ -168,7 +169,7 @@ export async function createServer(
   const limiter = security.rateLimits.api
     ? createLimiter(app, 'api', security.rateLimits.api)
     : null;
-  const signInLimiter = createLimiter(app, 'sign-in', SIGN_IN_LIMIT, (req) => req.ip);
+  const signInLimiter = createLimiter(app, 'sign-in', SIGN_IN_LIMIT, clientAddress);
   const pageWritesLimiter = createLimiter(app, 'page-writes', PAGE_WRITES_LIMIT);
 
   // Each surface carries its own guards (see plugins/api-scope.ts): a route is guarded because it

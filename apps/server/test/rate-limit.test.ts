@@ -64,3 +64,21 @@ describe('app-level API rate limit', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('a caller without a key is counted per address', () => {
+  it('counts every address of one IPv6 /64 as one caller, and another /64 apart', async () => {
+    const server = await startServer({ RATE_LIMIT_API: '3/min' });
+    try {
+      const from = (address: string) =>
+        fetch(`${server.url}/api/status/summary`, { headers: { 'x-forwarded-for': address } });
+      for (const address of ['2001:db8:1::1', '2001:db8:1:0:0:0:0:2', '2001:db8:1::abcd:3']) {
+        expect((await from(address)).status).toBe(200);
+      }
+      expect((await from('2001:db8:1::ffff:4')).status).toBe(429);
+      expect((await from('2001:DB8:1:0::5')).status).toBe(429);
+      expect((await from('2001:db8:2::1')).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});

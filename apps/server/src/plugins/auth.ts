@@ -3,6 +3,7 @@ import type { Actor } from '@bastion/api';
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { type ApiKey, secretDigest } from '../config/security.ts';
 import type { Refuse } from './api-error.ts';
+import { clientAddress } from './client-address.ts';
 import { isToken, newToken, type Sessions } from './sessions.ts';
 
 declare module 'fastify' {
@@ -37,8 +38,8 @@ export function actorOf(req: FastifyRequest): Actor {
       keyId: null,
       role: 'anonymous',
       collections: null,
-      callerId: `ip:${req.ip}`,
-      address: req.ip,
+      callerId: `ip:${clientAddress(req)}`,
+      address: clientAddress(req),
       cookieless: true,
     }
   );
@@ -88,8 +89,9 @@ function anonymousActor(
   cookies: boolean,
   collections: readonly string[] | null,
 ): Actor {
-  const base = { keyId: null, role: 'anonymous' as const, collections, address: req.ip };
-  if (!cookies) return { ...base, callerId: `ip:${req.ip}`, cookieless: true };
+  const address = clientAddress(req);
+  const base = { keyId: null, role: 'anonymous' as const, collections, address };
+  if (!cookies) return { ...base, callerId: `ip:${address}`, cookieless: true };
   const held = req.cookies[cookieName(req, 'caller')];
   if (isToken(held)) return { ...base, callerId: callerIdOf(held) };
   // First visit: the browser gets its id now and is known by it already on this request, so a

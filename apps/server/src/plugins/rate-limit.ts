@@ -9,6 +9,7 @@ import type {
 import type { RateLimit } from '../config/security.ts';
 import type { Refuse } from './api-error.ts';
 import { actorOf } from './auth.ts';
+import { clientAddress } from './client-address.ts';
 
 /** Counts one request against a budget; the refusal carries when to retry. */
 export type Limiter = (req: FastifyRequest) => Promise<{ retryAfterMs: number } | null>;
@@ -16,7 +17,7 @@ export type Limiter = (req: FastifyRequest) => Promise<{ retryAfterMs: number } 
 /** Per API key (a signed-in session counts as its key), otherwise per client address. */
 function clientKey(req: FastifyRequest): string {
   const { keyId } = actorOf(req);
-  return keyId ? `key:${keyId}` : `ip:${req.ip}`;
+  return keyId ? `key:${keyId}` : `ip:${clientAddress(req)}`;
 }
 
 /**
