@@ -299,7 +299,12 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
     const rule = GATED_RULES[index] as InjectionRule;
     const gate = GATES[index] as Gate;
     if (rule.alsoIn && !rule.alsoIn.some((word) => folded.includes(word))) continue;
-    const weight = rule.inDocument !== undefined && kind() !== null ? rule.inDocument : rule.weight;
+    const weight =
+      rule.inDocument !== undefined && kind() !== null
+        ? rule.inDocument
+        : options.documents && rule.inContent !== undefined
+          ? rule.inContent
+          : rule.weight;
     const onCased = rule.view === 'cased';
     const view = onCased ? cased : folded;
     const matcher =

@@ -11,8 +11,12 @@ export interface LinearModel {
   weights: Int8Array | Float64Array;
 }
 
-/** Texts are also read in windows of two chunks this long, so that a short instruction inside a
- * long document is not drowned by the document around it. */
+/**
+ * Texts are also read in windows of two neighbouring chunks, so that a short instruction inside
+ * a long document is not drowned by the document around it. A chunk ends at a line break or
+ * after this many characters: a line of a table, a comment, a field or a chat turn is a unit of
+ * its own, as an instruction hidden in it is.
+ */
 export const CHUNK = 256;
 
 /**
@@ -31,8 +35,8 @@ export const norm = (count: number): number => Math.sqrt(count + PRIOR_COUNT);
 const buffer = new Int32Array(CHUNK * MAX_FEATURES_PER_CHAR + 2);
 
 /**
- * Calls `add(features, count, chunk)` with the features of each CHUNK-long slice of `text` in
- * order (the buffer is reused: read it before returning).
+ * Calls `add(features, count, chunk)` with the features of each chunk of `text` in order (a line,
+ * or CHUNK characters of a longer one); the buffer is reused: read it before returning.
  */
 export function chunkFeatures(
   text: string,
@@ -40,8 +44,15 @@ export function chunkFeatures(
 ): void {
   const hasher = new FeatureHasher();
   let chunk = 0;
-  for (let from = 0; from < text.length; from += CHUNK, chunk++) {
-    add(buffer, hasher.slice(text, from, Math.min(text.length, from + CHUNK), buffer), chunk);
+  let lineBreak = -1;
+  for (let from = 0; from < text.length; chunk++) {
+    if (lineBreak < from) {
+      lineBreak = text.indexOf('\n', from);
+      if (lineBreak === -1) lineBreak = text.length;
+    }
+    const to = Math.min(text.length, from + CHUNK, lineBreak + 1);
+    add(buffer, hasher.slice(text, from, to, buffer), chunk);
+    from = to;
   }
   add(buffer, hasher.finish(buffer), Math.max(0, chunk - 1));
 }
@@ -49,15 +60,15 @@ export function chunkFeatures(
 /** The logit of the whole text, or of its most suspicious window when that is higher. */
 export function modelLogit(model: LinearModel, text: string): number {
   const { weights } = model;
-  const chunks = Math.max(1, Math.ceil(text.length / CHUNK));
-  const sums = new Float64Array(chunks);
-  const counts = new Float64Array(chunks);
+  const sums: number[] = [];
+  const counts: number[] = [];
   chunkFeatures(text, (features, count, chunk) => {
     let sum = 0;
     for (let k = 0; k < count; k++) sum += weights[features[k] as number] as number;
-    sums[chunk] = (sums[chunk] as number) + sum;
-    counts[chunk] = (counts[chunk] as number) + count;
+    sums[chunk] = (sums[chunk] ?? 0) + sum;
+    counts[chunk] = (counts[chunk] ?? 0) + count;
   });
+  const chunks = sums.length;
   let totalSum = 0;
   let totalCount = 0;
   let window = Number.NEGATIVE_INFINITY;
