@@ -57,7 +57,7 @@ export async function smoke(driver: Driver, origin: string): Promise<SmokeResult
      return p && p.dataset.state !== 'checking' ? p.dataset.state : '';`,
     'the status pill',
   );
-  // The stylesheet applied (style-src 'self' with SRI): the pill is a rounded box.
+  // The stylesheet applied (an inline <style> the CSP allows by its hash): the pill is a rounded box.
   const styled = await driver.evaluate<boolean>(
     `return getComputedStyle(document.querySelector('[data-testid="status-pill"]')).borderTopLeftRadius !== '0px';`,
   );
