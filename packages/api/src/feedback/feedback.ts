@@ -101,7 +101,7 @@ export class Feedback {
    * the answer's valid token (`feedback_not_allowed`) or after it expired (`feedback_expired`).
    */
   async submit(input: FeedbackInput, visitor: string, now = Date.now()): Promise<boolean> {
-    const check = this.#tokens.check(input.token, input.requestId, now);
+    const check = await this.#tokens.check(input.token, input.requestId, now);
     if (check === 'expired') {
       throw new DomainError('feedback_expired', 'This answer can no longer be rated');
     }
