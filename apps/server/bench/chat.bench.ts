@@ -126,6 +126,8 @@ const openRelayTwice: Open = async () => {
 };
 const openSdkRelay: Open = () => fetch(`http://127.0.0.1:${PORTS.relay}/relay-sdk`);
 
+/** A difference with its sign, to two decimals. */
+const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)}`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
@@ -292,7 +294,7 @@ try {
         median(ttft.relay).toFixed(2),
         median(ttft.sdk).toFixed(2),
         first.toFixed(2),
-        `+${(first - median(ttft.relay)).toFixed(2)} / +${(first - median(ttft.sdk)).toFixed(2)} ms (target ≤ 5 ms)`,
+        `${signed(first - median(ttft.relay))} / ${signed(first - median(ttft.sdk))} ms (target ≤ 5 ms)`,
       ],
       [
         `${label} time to first token p95 (ms)`,
@@ -315,7 +317,7 @@ try {
   for (const r of rows) console.log(r.join(' | '));
   const twice = median(ttft.relay2);
   console.log(
-    `\nraw relay in two requests (POST /start + GET /follow, the shape of chat.start + chat.stream): time to first token p50 ${twice.toFixed(2)} ms, +${(twice - median(ttft.relay)).toFixed(2)} ms over one request; chat.start + chat.stream +${(median(ttft.chat) - twice).toFixed(2)} ms over it`,
+    `\nraw relay in two requests (POST /start + GET /follow, the shape of chat.start + chat.stream): time to first token p50 ${twice.toFixed(2)} ms, ${signed(twice - median(ttft.relay))} ms against one request; chat.start + chat.stream ${signed(median(ttft.chat) - twice)} ms against it`,
   );
   console.log(
     `\nclient abort → provider request closed: p50 ${median(abortMs)} ms, p95 ${p(abortMs, 0.95)} ms over ${abortMs.length} aborts (target ≤ 100 ms)`,
