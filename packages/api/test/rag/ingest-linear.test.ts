@@ -1,6 +1,11 @@
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/rag/ingest/parse.ts';
-import { MAX_PDF_PAGES } from '../../src/rag/ingest/pdf.ts';
+import {
+  MAX_PDF_PAGES,
+  PDF_DECODED_ALLOWANCE,
+  PDF_DECODED_PER_BYTE,
+} from '../../src/rag/ingest/pdf.ts';
 import { PATHOLOGICAL } from './fixtures/pathological.ts';
 import { makePdfFromStreams } from './fixtures/pdf.ts';
 
@@ -68,5 +73,34 @@ describe('PDF page count', () => {
     const text = parsed.chunks.map((c) => c.body).join('\n');
     expect(text).toContain(`page ${MAX_PDF_PAGES}`);
     expect(text).not.toContain(`page ${MAX_PDF_PAGES + 1}`);
+  });
+});
+
+describe('PDF decompression', () => {
+  const text = (bytes: number) =>
+    Buffer.from('BT /F1 12 Tf 72 720 Td (A) Tj ET '.repeat(bytes / 33));
+
+  it('reads deflated content streams', async () => {
+    const pdf = makePdfFromStreams([deflateSync('BT /F1 12 Tf 72 720 Td (Deflated page) Tj ET')]);
+    const parsed = await parseDocument({ path: 'small.pdf', content: pdf });
+    expect(parsed.chunks.map((c) => c.body).join(' ')).toContain('Deflated page');
+  });
+
+  it('refuses a PDF whose streams expand past the budget, in a layer or nested, quickly', async () => {
+    const over = PDF_DECODED_ALLOWANCE + 2 * 1024 * 1024;
+    const bombs = {
+      'one layer': [deflateSync(text(over))],
+      'two layers': [deflateSync(deflateSync(text(over)))],
+      'many pages': Array.from({ length: 8 }, () => deflateSync(text(over / 8 + 1024))),
+    };
+    for (const [name, streams] of Object.entries(bombs)) {
+      const pdf = makePdfFromStreams(streams);
+      expect(PDF_DECODED_ALLOWANCE + PDF_DECODED_PER_BYTE * pdf.length).toBeLessThan(over);
+      const started = performance.now();
+      await expect(parseDocument({ path: `${name}.pdf`, content: pdf }), name).rejects.toThrow(
+        /expands to too much/,
+      );
+      expect(performance.now() - started, name).toBeLessThan(5_000);
+    }
   });
 });
