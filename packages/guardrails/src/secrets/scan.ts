@@ -35,10 +35,10 @@ interface SuffixNode {
 
 const NO_CANARIES: readonly string[] = [];
 
-/** The proper prefixes of the token prefixes, the private-key header and `canaries`. */
-function buildPrefixTree(canaries: readonly string[]): SuffixNode {
+/** The proper prefixes of the token prefixes and the private-key header, built once. */
+function buildPrefixTree(literals: readonly string[]): SuffixNode {
   const root: SuffixNode = { prefix: false, next: new Map() };
-  for (const literal of [...PARTIAL_LITERALS, ...canaries]) {
+  for (const literal of literals) {
     for (let k = 1; k < literal.length; k++) {
       let node = root;
       for (let i = k - 1; i >= 0; i--) {
@@ -56,31 +56,30 @@ function buildPrefixTree(canaries: readonly string[]): SuffixNode {
   return root;
 }
 
-/** Every redactor without canaries shares one tree. */
-const PREFIXES_WITHOUT_CANARIES = buildPrefixTree(NO_CANARIES);
-/** By list of canaries (a stream redactor passes the same list every time). */
-const prefixCache = new WeakMap<readonly string[], SuffixNode>();
+const LITERAL_PREFIXES = buildPrefixTree(PARTIAL_LITERALS);
 
-function prefixesOf(canaries: readonly string[]): SuffixNode {
-  if (canaries.length === 0) return PREFIXES_WITHOUT_CANARIES;
-  let root = prefixCache.get(canaries);
-  if (root === undefined) {
-    root = buildPrefixTree(canaries);
-    prefixCache.set(canaries, root);
+/** How many characters at the end of `text` (after `from`) are a proper prefix of `canary`. */
+function canaryPrefixAtEnd(text: string, from: number, canary: string): number {
+  // Canaries are new per answer, so they are compared directly: a tree of their prefixes would
+  // be built for every answer and used for a few chunks.
+  for (let k = Math.min(canary.length - 1, text.length - from); k > 0; k--) {
+    if (text.startsWith(canary.slice(0, k), text.length - k)) return k;
   }
-  return root;
+  return 0;
 }
 
 /** The text ends in the first part of a literal that could start a finding: hold from there. */
 function holdPartialLiteral(ctx: ScanContext, canaries: readonly string[]): void {
   const { text } = ctx;
-  let node: SuffixNode | undefined = prefixesOf(canaries);
+  let node: SuffixNode | undefined = LITERAL_PREFIXES;
   let longest = 0;
   for (let k = 1; k <= text.length - ctx.from; k++) {
     node = node.next.get(text.charCodeAt(text.length - k));
     if (node === undefined) break;
     if (node.prefix) longest = k;
   }
+  for (const canary of canaries)
+    longest = Math.max(longest, canaryPrefixAtEnd(text, ctx.from, canary));
   if (longest > 0) holdFrom(ctx, text.length - longest);
 }
 
