@@ -16,6 +16,7 @@ const outcome = (over: Partial<ChatOutcome> = {}): ChatOutcome => ({
   finishReason: 'stop',
   error: null,
   completedByFallback: false,
+  feedbackToken: null,
   aborted: false,
   ...over,
 });

@@ -29,6 +29,8 @@ export interface ChatOutcome {
   error: ChatError | null;
   /** True when the stream ended `done` with no text and the answer came from one `chat.complete`. */
   completedByFallback: boolean;
+  /** For `feedback.submit` on this answer (with `requestId`); null when the server sent none. */
+  feedbackToken: string | null;
   aborted: boolean;
 }
 
@@ -52,6 +54,7 @@ function emptyOutcome(): ChatOutcome {
     finishReason: null,
     error: null,
     completedByFallback: false,
+    feedbackToken: null,
     aborted: false,
   };
 }
@@ -65,6 +68,7 @@ function apply(outcome: ChatOutcome, event: ChatEvent): void {
       grounded: event.grounded,
       sources: event.sources,
       guardrails: event.guardrails,
+      feedbackToken: event.feedbackToken ?? null,
     });
   } else if (event.type === 'delta') outcome.content += event.text;
   else if (event.type === 'done') {

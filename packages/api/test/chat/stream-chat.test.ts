@@ -11,6 +11,7 @@ const META: ChatEvent = {
   grounded: false,
   sources: [],
   guardrails: { flagged: false, blocked: false, reason: null, patterns: [] },
+  feedbackToken: 'streamed-token',
 };
 const DONE: ChatEvent = {
   type: 'done',
@@ -28,6 +29,7 @@ const ANSWER: ChatCompletion = {
   guardrails: { flagged: false, blocked: false, reason: null, patterns: [] },
   finishReason: 'stop',
   timings: { firstTokenMs: 1, totalMs: 2 },
+  feedbackToken: 'fallback-token',
 };
 
 /**
@@ -85,6 +87,9 @@ describe('streamChat', () => {
       servedBy: 'fallback',
       completedByFallback: true,
       error: null,
+      // The answer shown is the fallback's: it is the one to rate.
+      requestId: 'r2',
+      feedbackToken: 'fallback-token',
     });
     expect(seen).toEqual(['meta', 'done', 'meta', 'delta', 'done']);
   });
@@ -104,7 +109,11 @@ describe('streamChat', () => {
     const { client, calls } = scripted([META, { type: 'delta', text: 'Hello.' }, DONE]);
     const outcome = await streamChat(client, QUESTION);
     expect(calls.complete).toBe(0);
-    expect(outcome).toMatchObject({ content: 'Hello.', completedByFallback: false });
+    expect(outcome).toMatchObject({
+      content: 'Hello.',
+      completedByFallback: false,
+      feedbackToken: 'streamed-token',
+    });
   });
 
   it('cancels the run on the server when aborted', async () => {
