@@ -32,7 +32,8 @@ describe('the closing check of npm test (scripts/leftovers.ts)', () => {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk;
       const first = /^\{"started":(\{[^}]*\})/m.exec(output)?.[1];
-      if (first && started.length === 0) started.push(...Object.values(JSON.parse(first) as object));
+      if (first && started.length === 0)
+        started.push(...Object.values(JSON.parse(first) as object));
     });
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
