@@ -93,7 +93,7 @@ async function embedAll(docs: PreparedDocument[], embeddings: EmbeddingsClient):
  * Stores the prepared documents in transactions of at most TRANSACTION_CHARS of chunk text and
  * returns every document's outcome, failures where they were.
  */
-export async function storePrepared(
+async function storePrepared(
   items: (PreparedDocument | { failed: string })[],
   write: (docs: PreparedDocument[]) => Promise<WriteOutcome[]>,
 ): Promise<DocumentOutcome[]> {
