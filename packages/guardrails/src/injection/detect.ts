@@ -12,7 +12,7 @@ import {
 } from './document.ts';
 import type { Label } from './labels.ts';
 import { modelProbability, modelScore } from './model/model.ts';
-import { insideAny, type Quotes, readQuotes } from './quotes.ts';
+import { insideAny, QuoteReading } from './quotes.ts';
 import {
   CLAUSE_BEFORE,
   type InjectionRule,
@@ -175,10 +175,6 @@ function lazy<T>(compute: () => T): () => T {
   };
 }
 
-function quoteContext(text: string): () => Quotes {
-  return lazy(() => readQuotes(text));
-}
-
 function strongest(evidence: Map<string, Evidence>, group: string, found: Evidence): void {
   const current = evidence.get(group);
   if (current === undefined || found.weight > current.weight) evidence.set(group, found);
@@ -241,7 +237,7 @@ function ruleWeight(
   matcher: Matcher,
   text: string,
   weight: number,
-  quotes: () => Quotes,
+  quotes: QuoteReading,
 ): number {
   let best = 0;
   for (let i = 0; i < MAX_MATCHES_PER_RULE; i++) {
@@ -257,8 +253,7 @@ function ruleWeight(
       continue;
     }
     const end = match.index + match[0].length;
-    const q = quotes();
-    const quoted = q.discussion && insideAny(q.ranges, match.index, end);
+    const quoted = quotes.discussion && insideAny(quotes.ranges, match.index, end);
     if (!quoted && !describes(rule, text, match.index, end)) {
       best = weight;
       break;
@@ -290,8 +285,8 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   const kind = lazy<DocumentKind | null>(() =>
     options.documents ? documentKind(cased, mayBeEmail()) : null,
   );
-  const quotesFolded = quoteContext(folded);
-  const quotesCased = quoteContext(cased);
+  const quotesFolded = new QuoteReading(folded);
+  const quotesCased = new QuoteReading(cased);
   const ungated = options.ungated === true;
 
   const indices = ungated ? GATED_RULES.map((_, index) => index) : runnableRules(present);
@@ -343,7 +338,7 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   // The model and the letters-only view read the text's own words when it describes what it
   // quotes (documentation quoting attacks): a quoted attack there is a mention, as it is for the
   // rules in a discussion.
-  let modelView = quotesFolded().modelText;
+  let modelView = quotesFolded.modelText;
   if (obfuscated || depth > 0) {
     const squashed = squash(modelView);
     if (obfuscated) modelView += `\n${squashed}`;

@@ -4,9 +4,27 @@ import { re } from '../patterns.ts';
 // instructions' mean?"), is a mention, not an instruction.
 
 const MAX_QUOTE = 400;
-/** Opening marks and, at the same index, their closing marks. */
-const OPENERS = '"“«`\'‘';
+/** Closing marks, at the index `openerKind` gives their opening marks (`"“«`'‘`). */
 const CLOSERS = '"”»`\'’';
+
+function openerKind(code: number): number {
+  switch (code) {
+    case 34:
+      return 0;
+    case 0x201c:
+      return 1;
+    case 0xab:
+      return 2;
+    case 96:
+      return 3;
+    case 39:
+      return 4;
+    case 0x2018:
+      return 5;
+    default:
+      return -1;
+  }
+}
 // Words of a text that talks about what it quotes.
 const DISCUSSION_WORDS =
   "what does|what is|what's|why|how (?:do|does|would|should|can)|explain|meaning|means|refers? to|considered|example|attacks?|injection|jailbreaks?|spam|phishing|classif[a-z]*|detect|defend|blog|thesis|slide|paper|research|security|red[\\s-]?team|someone|people|saw|received|escalate";
@@ -42,9 +60,7 @@ export function quotedRanges(text: string): number[] {
   let nextLineBreak = -1;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    // Every opening mark is `"`, `'`, `` ` `` or above U+00AA.
-    if (code !== 34 && code !== 39 && code !== 96 && code < 0xab) continue;
-    const kind = OPENERS.indexOf(text[i] as string);
+    const kind = openerKind(code);
     if (kind === -1) continue;
     if ((code === 39 || code === 0x2018) && i > 0 && isWordCode(text, i - 1)) continue;
     if (nextLineBreak < i + 2) {
@@ -94,30 +110,49 @@ export function ownWords(text: string, ranges: readonly number[]): string {
   return parts.join(' ');
 }
 
-/** A text's quotes and what its own words do with them. */
-export interface Quotes {
-  ranges: number[];
+/**
+ * A text's quotes and what its own words do with them, each worked out when first asked: the
+ * model asks every text (`modelText`), the rules only a text where one matched (`discussion`).
+ */
+export class QuoteReading {
+  private readonly text: string;
+  private found: { ranges: number[]; own: string } | undefined;
+  private discussed: boolean | undefined;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /** The quoted passages (flat [start, end) pairs) and the text outside them. */
+  private quotes(): { ranges: number[]; own: string } {
+    if (this.found === undefined) {
+      const ranges = quotedRanges(this.text);
+      this.found = { ranges, own: ranges.length > 0 ? ownWords(this.text, ranges) : this.text };
+    }
+    return this.found;
+  }
+
+  get ranges(): readonly number[] {
+    return this.quotes().ranges;
+  }
+
   /** The text outside its quotes asks about, discusses or describes something: a quoted rule
    * match is a mention. */
-  discussion: boolean;
+  get discussion(): boolean {
+    if (this.discussed === undefined) {
+      const { ranges, own } = this.quotes();
+      this.discussed = ranges.length > 0 && (own.includes('?') || DESCRIPTION.test(own));
+    }
+    return this.discussed;
+  }
+
   /** The text outside its quotes when it describes them (documentation quoting attacks), else
    * the text: what the model reads. A document that attacks addresses its reader in its own
-   * words; a question mark alone does not make a quoted order a mention here. */
-  modelText: string;
-}
-
-export function readQuotes(text: string): Quotes {
-  // Without a word of discussion anywhere, none is outside the quotes either.
-  if (!text.includes('?') && !DESCRIPTION.test(text)) {
-    return { ranges: [], discussion: false, modelText: text };
+   * words; a question mark alone does not make a quoted order a mention here. Without a word of
+   * description anywhere, none is outside the quotes either. */
+  get modelText(): string {
+    if (!DESCRIPTION.test(this.text)) return this.text;
+    const { ranges, own } = this.quotes();
+    return ranges.length > 0 && DESCRIPTION.test(own) ? own : this.text;
   }
-  const ranges = quotedRanges(text);
-  if (ranges.length === 0) return { ranges, discussion: false, modelText: text };
-  const own = ownWords(text, ranges);
-  const describes = DESCRIPTION.test(own);
-  return {
-    ranges,
-    discussion: describes || own.includes('?'),
-    modelText: describes ? own : text,
-  };
 }

@@ -1621,6 +1621,7 @@ export const RULES: readonly InjectionRule[] = [
     inContent: 0.55,
     inDocument: 0.55,
     requires: [ASSISTANTS, ADDRESSED_ORDERS],
+    startsAt: ASSISTANTS,
     pattern: rx(
       String.raw`\b${ASSISTANT}(?:\s(?:code\s)?(?:reviewers?|readers?|screeners?))?[,:]\s(?:please\s)?(?:${ADDRESSED_ORDERS.join('|')})\b`,
     ),

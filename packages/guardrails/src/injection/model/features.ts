@@ -86,7 +86,13 @@ export class FeatureHasher {
       word = FNV_BASIS;
       wordLength = 0;
     }
-    Object.assign(this, { b, c, d, seen, word, wordLength, previousWord });
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    this.seen = seen;
+    this.word = word;
+    this.wordLength = wordLength;
+    this.previousWord = previousWord;
     return n;
   }
 

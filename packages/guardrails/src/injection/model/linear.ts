@@ -13,11 +13,14 @@ export interface LinearModel {
 
 /**
  * Texts are also read in windows of two neighbouring chunks, so that a short instruction inside
- * a long document is not drowned by the document around it. A chunk ends at a line break or
- * after this many characters: a line of a table, a comment, a field or a chat turn is a unit of
+ * a long document is not drowned by the document around it. A chunk ends at a line break (once
+ * it holds MIN_CHUNK characters) or after this many characters: a line of a table, a comment, a field or a chat turn is a unit of
  * its own, as an instruction hidden in it is.
  */
 export const CHUNK = 256;
+/** Short lines (code, data) join the next until a chunk has this many characters: fewer, fuller
+ * chunks, the same windows for an instruction of a sentence or more. */
+const MIN_CHUNK = 64;
 
 /**
  * Added to every text's feature count: a text of a few words has too little evidence for its
@@ -36,7 +39,8 @@ const buffer = new Int32Array(CHUNK * MAX_FEATURES_PER_CHAR + 2);
 
 /**
  * Calls `add(features, count, chunk)` with the features of each chunk of `text` in order (a line,
- * or CHUNK characters of a longer one); the buffer is reused: read it before returning.
+ * short lines joined up to MIN_CHUNK characters, or CHUNK characters of a longer one); the buffer
+ * is reused: read it before returning.
  */
 export function chunkFeatures(
   text: string,
@@ -46,8 +50,8 @@ export function chunkFeatures(
   let chunk = 0;
   let lineBreak = -1;
   for (let from = 0; from < text.length; chunk++) {
-    if (lineBreak < from) {
-      lineBreak = text.indexOf('\n', from);
+    if (lineBreak < from + MIN_CHUNK) {
+      lineBreak = text.indexOf('\n', from + MIN_CHUNK);
       if (lineBreak === -1) lineBreak = text.length;
     }
     const to = Math.min(text.length, from + CHUNK, lineBreak + 1);
@@ -60,29 +64,42 @@ export function chunkFeatures(
 /** The logit of the whole text, or of its most suspicious window when that is higher. */
 export function modelLogit(model: LinearModel, text: string): number {
   const { weights } = model;
-  const sums: number[] = [];
-  const counts: number[] = [];
-  chunkFeatures(text, (features, count, chunk) => {
-    let sum = 0;
-    for (let k = 0; k < count; k++) sum += weights[features[k] as number] as number;
-    sums[chunk] = (sums[chunk] ?? 0) + sum;
-    counts[chunk] = (counts[chunk] ?? 0) + count;
-  });
-  const chunks = sums.length;
+  let chunks = 0;
   let totalSum = 0;
   let totalCount = 0;
+  // The chunk being read and the one before it: a window is two neighbouring chunks.
+  let sum = 0;
+  let count = 0;
+  let previousSum = 0;
+  let previousCount = 0;
   let window = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < chunks; k++) {
-    totalSum += sums[k] as number;
-    totalCount += counts[k] as number;
-    // A window is two neighbouring chunks; a text of one or two chunks is its only window.
-    if (k === 0 || chunks <= 2) continue;
-    const n = (counts[k] as number) + (counts[k - 1] as number);
-    if (n > 0) window = Math.max(window, ((sums[k] as number) + (sums[k - 1] as number)) / norm(n));
-  }
+  const closeChunk = (): void => {
+    if (chunks > 0) {
+      const n = count + previousCount;
+      if (n > 0) window = Math.max(window, (sum + previousSum) / norm(n));
+    }
+    totalSum += sum;
+    totalCount += count;
+    previousSum = sum;
+    previousCount = count;
+    sum = 0;
+    count = 0;
+    chunks++;
+  };
+  let current = 0;
+  chunkFeatures(text, (features, n, chunk) => {
+    if (chunk !== current) {
+      closeChunk();
+      current = chunk;
+    }
+    for (let k = 0; k < n; k++) sum += weights[features[k] as number] as number;
+    count += n;
+  });
+  closeChunk();
   const whole =
     totalCount > 0 ? model.bias + (model.scale * totalSum) / norm(totalCount) : model.bias;
-  if (window === Number.NEGATIVE_INFINITY) return whole;
+  // A text of one or two chunks is its only window.
+  if (chunks <= 2 || window === Number.NEGATIVE_INFINITY) return whole;
   // The most suspicious of many windows is high by chance more often than one text is: its logit
   // is lowered by WINDOW_PENALTY · ln(windows).
   return Math.max(whole, model.bias + model.scale * window - WINDOW_PENALTY * Math.log(chunks - 1));
