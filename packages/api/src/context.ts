@@ -64,4 +64,10 @@ export interface Context {
   session?: SessionControl;
   /** The request's `Origin` and the server's own origin (analytics accept allowed pages only). */
   origin?: RequestOrigins;
+  /**
+   * The host's admission of each call before it runs (which procedures a caller without a key
+   * may call, per-call budgets): throws the refusal. Per call, so in a batch one refused call
+   * leaves the others be. Absent: every call is admitted.
+   */
+  admit?: (path: string) => Promise<void>;
 }

@@ -16,11 +16,14 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Open to anyone the host let through (the host enforces API keys for all of /api). */
-export const publicProcedure = t.procedure;
+/** Open to any caller the host admits for this procedure (see `Context.admit`). */
+export const publicProcedure = t.procedure.use(async ({ ctx, path, next }) => {
+  await ctx.admit?.(path);
+  return next();
+});
 
 /** Needs an authenticated caller (any configured key). */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.actor.role === 'anonymous') {
     throw new DomainError('unauthenticated', 'An API key is required');
   }
@@ -28,7 +31,7 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
 });
 
 /** Needs an admin key; refused outright when no admin key is configured. */
-export const adminProcedure = t.procedure.use(({ ctx, next }) => {
+export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.deps.adminEnabled) {
     throw new DomainError('admin_disabled', 'Admin procedures are disabled on this server');
   }

@@ -31,7 +31,7 @@ export interface ApiOptions {
 }
 
 /**
- * What the page offers an anonymous visitor of a PUBLIC_CHAT server besides chat: search and the
+ * What the page offers an anonymous visitor of a PUBLIC_CHAT server: chat, search and the
  * collection picker (both limited to what anonymous callers may read, the default collection),
  * 👍/👎 on its own answers (the answer's feedback token proves it was theirs), and the anonymous
  * analytics of its own visitor id (events, and their export and erasure, which only the holder
@@ -39,6 +39,10 @@ export interface ApiOptions {
  * analytics summary.
  */
 const PUBLIC_PAGE = new Set([
+  'chat.start',
+  'chat.stream',
+  'chat.cancel',
+  'chat.complete',
   'rag.search',
   'rag.collections',
   'feedback.submit',
@@ -47,13 +51,16 @@ const PUBLIC_PAGE = new Set([
   'analytics.erase',
 ]);
 
+/** Signing in and out, and asking who one is: open to every caller. */
+const SIGN_IN = new Set(['session.signIn', 'session.signOut', 'session.whoami']);
+
 /**
- * What an anonymous caller may call on a keyed server, by procedure path: signing in, and with
- * PUBLIC_CHAT the page's chat and what else it offers a visitor (`PUBLIC_PAGE`).
+ * What an anonymous caller may call on a keyed server, by exact procedure path (a procedure
+ * added later needs a key until it is listed here): signing in, and with PUBLIC_CHAT the page's
+ * chat and what else it offers a visitor (`PUBLIC_PAGE`).
  */
 export function anonymousMay(path: string, publicChat: boolean): boolean {
-  if (path.startsWith('session.')) return true;
-  return publicChat && (path.startsWith('chat.') || PUBLIC_PAGE.has(path));
+  return SIGN_IN.has(path) || (publicChat && PUBLIC_PAGE.has(path));
 }
 
 /**
@@ -136,27 +143,28 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
     router: appRouter,
     createContext: async ({ req, res, info }): Promise<Context> => {
       const actor = actorOf(req);
-      // The authoritative check, on the calls tRPC itself parsed and will dispatch.
-      if (
-        security.requireKey &&
-        actor.role === 'anonymous' &&
-        info.calls.some((call) => !anonymousMay(call.path, security.publicChat))
-      ) {
+      const keyless = security.requireKey && actor.role === 'anonymous';
+      const allowed = (path: string) => !keyless || anonymousMay(path, security.publicChat);
+      // Nothing this request names may run: refused as a whole, with the auth challenge.
+      if (!info.calls.some((call) => allowed(call.path))) {
         res.header('www-authenticate', 'Bearer realm="bastion"');
         throw new DomainError('unauthenticated', KEY_REQUIRED);
       }
-      // Counted on the calls tRPC will dispatch: a batch pays per call.
-      for (const call of info.calls) {
-        if (!PAGE_WRITES.has(call.path)) continue;
+      // The authoritative check, per call tRPC dispatches: a batch pays per call, and a refused
+      // call fails alone.
+      const admit = async (path: string) => {
+        if (!allowed(path)) throw new DomainError('unauthenticated', KEY_REQUIRED);
+        if (!PAGE_WRITES.has(path)) return;
         const refused = await options.pageWritesLimiter(req);
         if (refused) {
           throw new DomainError('rate_limited', 'Too many ratings or events; retry later', refused);
         }
-      }
+      };
       return {
         deps,
         requestId: req.id,
         actor,
+        admit,
         session: sessionControl(req, res, options),
         origin: {
           sent: req.headers.origin ?? null,
@@ -184,7 +192,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
     trpc.addHook('onRequest', async (req, reply) => {
       const named = namedProcedures(req.params) ?? [''];
       const anonymous = security.requireKey && actorOf(req).role === 'anonymous';
-      if (anonymous && !named.every((path) => anonymousMay(path, security.publicChat))) {
+      if (anonymous && !named.some((path) => anonymousMay(path, security.publicChat))) {
         reply.header('www-authenticate', 'Bearer realm="bastion"');
         return refuseTrpc(reply, 'unauthenticated', KEY_REQUIRED);
       }
