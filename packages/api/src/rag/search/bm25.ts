@@ -155,19 +155,18 @@ export async function bm25TopK(
   if (nonEssential.length === 0) return bestMatches(db, anyOf(sorted.map((t) => t.term)), scope, k);
 
   const essentialQuery = anyOf(essential.map((t) => t.term));
-  const withRest = await bestMatches(
-    db,
-    `(${essentialQuery}) AND (${anyOf(nonEssential.map((t) => t.term))})`,
-    scope,
-    k,
-  );
+  const rest = anyOf(nonEssential.map((t) => t.term));
+  const withRest = await bestMatches(db, `(${essentialQuery}) AND (${rest})`, scope, k);
+  // Chunks with essential terms only, scored once each: `E NOT N` rather than all of `E`, whose
+  // chunks with non-essential terms the query above already scored (bm25() per matched row is
+  // the cost of a search). The probe's top k is that list when it was E.
   const essentialOnly =
     probe?.terms.length === essential.length
       ? probe.top
       : (await reaches(stats, essential, theta))
-        ? await bestMatches(db, essentialQuery, scope, k)
+        ? await bestMatches(db, `(${essentialQuery}) NOT (${rest})`, scope, k)
         : [];
-  // Exact where known (chunks with both kinds of terms); the others' essential-only scores are
+  // Exact where known (chunks with both kinds of terms); the probe's scores of the others are
   // exact too when they hold no non-essential term, and too low to matter when they do.
   const exact = new Map(withRest.map((c) => [c.id, c.score]));
   const merged = new Map(essentialOnly.map((c) => [c.id, exact.get(c.id) ?? c.score]));
