@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeedbackTokens, feedbackTokens } from '../src/feedback/token.ts';
-import { Redis } from '../src/shared-state/redis.ts';
-import { startRedis, type TestService } from '../src/testing/services.ts';
+import { useRedis } from './shared-state/redis.ts';
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -18,24 +17,15 @@ describe('feedback tokens', () => {
 });
 
 describe('feedback tokens across replicas on one Redis', () => {
-  let service: TestService;
-  let redis: Redis;
-  beforeAll(async () => {
-    service = await startRedis();
-    redis = new Redis(service.url);
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await service?.stop();
-  });
+  const redisOf = useRedis();
 
   it('agree on a key again after Redis lost it and a replica made a new one', async () => {
-    const a = await feedbackTokens(redis);
-    const b = await feedbackTokens(redis);
+    const a = await feedbackTokens(redisOf());
+    const b = await feedbackTokens(redisOf());
     expect(await b.check(a.issue('before'), 'before')).toBe('ok');
 
-    await redis.flushall(); // a Redis without persistence restarted
-    const c = await feedbackTokens(redis); // a replica (re)started afterwards: a new key
+    await redisOf().flushall(); // a Redis without persistence restarted
+    const c = await feedbackTokens(redisOf()); // a replica (re)started afterwards: a new key
     // A replica that still holds the old key takes the new one on the first token it cannot
     // verify, and issues with it from then on.
     expect(await a.check(c.issue('after'), 'after')).toBe('ok');
@@ -46,7 +36,7 @@ describe('feedback tokens across replicas on one Redis', () => {
   });
 
   it('refuses a forged token however often it is sent', async () => {
-    const a = await feedbackTokens(redis);
+    const a = await feedbackTokens(redisOf());
     const forged = `${(Date.now() + 60_000).toString(36)}.${'A'.repeat(43)}`;
     for (let i = 0; i < 20; i++) expect(await a.check(forged, 'x')).toBe('invalid');
   });

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withoutSent } from '../../src/chat/chat-service.ts';
 import type { ChatEvent } from '../../src/chat/types.ts';
-import { Redis } from '../../src/shared-state/redis.ts';
 import { RedisChatLimiter } from '../../src/shared-state/redis-limiter.ts';
-import { startRedis, type TestService } from '../../src/testing/services.ts';
+import { useRedis } from './redis.ts';
 
 const limits = {
   rate: { max: 3, windowMs: 60_000 },
@@ -18,21 +17,12 @@ const reasonOf = (promise: Promise<unknown>) =>
   );
 
 describe('RedisChatLimiter (two replicas on one real Redis)', () => {
-  let service: TestService;
-  let redis: Redis;
-  beforeAll(async () => {
-    service = await startRedis();
-    redis = new Redis(service.url);
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await service?.stop();
-  });
+  const redisOf = useRedis();
 
   it('counts caps across replicas and frees a dead replica’s slots when its leases expire', async () => {
     const prefix = 'caps:';
-    const a = new RedisChatLimiter(redis, limits, { prefix, leaseMs: 400 });
-    const b = new RedisChatLimiter(redis, limits, { prefix, leaseMs: 400 });
+    const a = new RedisChatLimiter(redisOf(), limits, { prefix, leaseMs: 400 });
+    const b = new RedisChatLimiter(redisOf(), limits, { prefix, leaseMs: 400 });
     const held = await a.startAnswer('key:x');
     expect(await reasonOf(b.startAnswer('key:x'))).toBe('too_many_answers');
     await b.startAnswer('key:y');
@@ -51,7 +41,7 @@ describe('RedisChatLimiter (two replicas on one real Redis)', () => {
 
   it('holds the caller’s rate across replicas and says when to retry', async () => {
     const prefix = 'rate:';
-    const [a, b] = [0, 1].map(() => new RedisChatLimiter(redis, limits, { prefix }));
+    const [a, b] = [0, 1].map(() => new RedisChatLimiter(redisOf(), limits, { prefix }));
     for (const limiter of [a!, b!, a!]) (await limiter.startAnswer('key:r'))();
     const refused = await b!.startAnswer('key:r').catch((e) => e);
     expect(refused.reason).toBe('rate_limited');
@@ -61,7 +51,7 @@ describe('RedisChatLimiter (two replicas on one real Redis)', () => {
   });
 
   it('caps open streams per caller and releases once', async () => {
-    const limiter = new RedisChatLimiter(redis, limits, { prefix: 'streams:' });
+    const limiter = new RedisChatLimiter(redisOf(), limits, { prefix: 'streams:' });
     const release = await limiter.openStream('key:s');
     expect(await reasonOf(limiter.openStream('key:s'))).toBe('too_many_streams');
     release();
