@@ -7,6 +7,7 @@ import {
 } from '@trpc/client';
 import { EventSourceImpl } from '#event-source';
 import type { AppRouter } from '../root.ts';
+import { MAX_BATCH_CALLS } from './batch-limits.ts';
 
 export interface BastionClientOptions {
   /** Origin of the Bastion server, e.g. `http://127.0.0.1:8787`. */
@@ -22,13 +23,6 @@ export type BastionClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 export function trpcEndpoint(url: string): string {
   return `${url.replace(/\/+$/, '')}/api/trpc`;
 }
-
-/**
- * The longest procedure list one batched request may name: the server's router refuses a path
- * parameter over 200 characters (`maxParamLength`) before tRPC sees it, so a longer batch would
- * fail as a whole with no typed reason.
- */
-const MAX_BATCH_PATH_CHARS = 200;
 
 export function createBastionClient(options: BastionClientOptions): BastionClient {
   const endpoint = trpcEndpoint(options.url);
@@ -60,8 +54,7 @@ export function createBastionClient(options: BastionClientOptions): BastionClien
           false: httpBatchLink({
             url: endpoint,
             fetch: authedFetch,
-            // `<endpoint>/<path,path,…>?batch=1&input=…`: queries with long inputs go alone.
-            maxURLLength: `${endpoint}/`.length + MAX_BATCH_PATH_CHARS + '?batch=1'.length,
+            maxItems: MAX_BATCH_CALLS,
           }),
         }),
       }),
