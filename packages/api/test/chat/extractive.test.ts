@@ -36,7 +36,10 @@ describe('extractive answers', () => {
     expect(answer.startsWith('From the knowledge base:')).toBe(true);
     expect(answer).toContain('- The PORT variable sets the listen port. [1]');
     expect(answer).not.toContain('pasta');
-    expect(answer).not.toContain('[2]');
+    // The source with nothing on the question is cited as retrieved, not quoted.
+    const quoted = answer.split('\n').filter((l) => l.startsWith('- '));
+    expect(quoted.join('\n')).not.toContain('[2]');
+    expect(answer.endsWith('Also retrieved, not quoted: Guardrails [2].')).toBe(true);
   });
 
   it('reads markdown tables row by row and list items one by one', () => {
@@ -87,10 +90,36 @@ describe('extractive answers', () => {
     const lines = answer.split('\n').filter((l) => l.startsWith('- '));
     expect(lines[0]).toMatch(/^- Set the PORT variable to change the listen port\. .*\[2\]$/);
     expect(answer.match(/Set the PORT variable/g)).toHaveLength(1);
-    for (const n of ['[1]', '[2]', '[3]']) {
-      expect(answer.split(n).length - 1).toBeLessThanOrEqual(1);
-    }
-    expect(answer).not.toContain('[3]');
+    // Every listed source is cited exactly once; the copy quoted nothing new.
+    for (const n of ['[1]', '[2]', '[3]']) expect(answer.split(n).length - 1).toBe(1);
+    expect(lines.join('\n')).not.toContain('[3]');
+  });
+
+  it('puts a concise sentence before a long one about more than the question', () => {
+    const table = passage(
+      'readme',
+      'Configuration',
+      '| variable | default | meaning |\n|---|---|---|\n| `REQUEST_TIMEOUT_MS` | `30000` | the request timeout |',
+    );
+    const other = passage(
+      'limits',
+      'Limits',
+      'Every request has a timeout, and besides that the edge caps bodies at one megabyte, answers at two thousand in progress, analytics at sixty-four mebibytes a day, and chats at sixty a minute per key or client address, so that one client cannot starve the others.',
+    );
+    const answer = extractiveAnswer('What is the request timeout?', [other, table]);
+    const lines = answer.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines[0]).toBe('- `REQUEST_TIMEOUT_MS` — `30000` — the request timeout [2]');
+  });
+
+  it('quotes table rows of one source as separate sentences', () => {
+    const table = passage(
+      'readme',
+      'Configuration',
+      '| variable | meaning |\n|---|---|\n| `API_KEYS` | API keys, comma separated |\n| `ADMIN_API_KEYS` | admin API keys |',
+    );
+    expect(extractiveAnswer('How do I set API keys?', [table])).toContain(
+      '`API_KEYS` — API keys, comma separated. `ADMIN_API_KEYS` — admin API keys [1]',
+    );
   });
 
   it('says plainly that the knowledge base has no answer to an unrelated question', () => {
