@@ -39,6 +39,21 @@ function storedLines(dir: string): AnalyticsRecord[] {
 
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY_MS).toISOString();
 
+/** Erases `target` while appending events of `other`, one wave per turn, until it is done. */
+async function eraseWhileAppending(store: AnalyticsStore, target: string, other: string) {
+  let done = false;
+  const erasing = store.erase(target).finally(() => {
+    done = true;
+  });
+  const racing: Promise<boolean>[] = [];
+  while (!done) {
+    racing.push(store.append(record(other, daysAgo(racing.length % 2), 7)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(racing);
+  return { erased: await erasing, raced: racing.length };
+}
+
 // The files are the same on either storage: the `postgres` project runs only the database store.
 describe.skipIf(storageUnderTest === 'postgres')('JSONL analytics store', () => {
   it('keeps every one of 200 concurrent appends as one valid line', async () => {
@@ -77,20 +92,11 @@ describe.skipIf(storageUnderTest === 'postgres')('JSONL analytics store', () => 
       );
     }
     // Appends of another visitor, in waves, race the erasure's rewrite of the same files.
-    let done = false;
-    const erased = store.erase(target).finally(() => {
-      done = true;
-    });
-    const racing: Promise<boolean>[] = [];
-    while (!done) {
-      racing.push(store.append(record(other, daysAgo(racing.length % 2), 7)));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await Promise.all(racing);
-    expect(await erased).toBe(3);
+    const { erased, raced } = await eraseWhileAppending(store, target, other);
+    expect(erased).toBe(3);
     const lines = storedLines(dir);
     expect(lines.filter((l) => l.visitorId === target)).toEqual([]);
-    expect(lines.filter((l) => l.visitorId === other)).toHaveLength(3_000 + racing.length);
+    expect(lines.filter((l) => l.visitorId === other)).toHaveLength(3_000 + raced);
     // Rewritten files keep their mode and leave no temp file behind.
     expect(statSync(join(dir, '2026-12-06.jsonl')).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
@@ -248,19 +254,10 @@ describe(`database analytics store (${storageUnderTest})`, () => {
       await store.append(record(target, daysAgo(n)));
       await Promise.all(Array.from({ length: 300 }, () => store.append(record(other, daysAgo(n)))));
     }
-    let done = false;
-    const erased = store.erase(target).finally(() => {
-      done = true;
-    });
-    const racing: Promise<boolean>[] = [];
-    while (!done) {
-      racing.push(store.append(record(other, daysAgo(racing.length % 2), 7)));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await Promise.all(racing);
-    expect(await erased).toBe(3);
+    const { erased, raced } = await eraseWhileAppending(store, target, other);
+    expect(erased).toBe(3);
     expect(await store.export(target, 100)).toEqual([]);
-    expect(await store.export(other, 100_000)).toHaveLength(900 + racing.length);
+    expect(await store.export(other, 100_000)).toHaveLength(900 + raced);
   });
 
   it('exports exactly the visitor’s events as stored, oldest first', async () => {
