@@ -91,4 +91,19 @@ describe('Message', () => {
     fireEvent.keyDown(field, { key: 'Enter' });
     expect(a.edit).toHaveBeenCalledWith('q1', 'new question');
   });
+  it('says a source was withheld, not that the question was flagged, when a passage was dropped', () => {
+    const withheld: ChatMessage = {
+      ...answer,
+      guardrails: {
+        flagged: true,
+        blocked: false,
+        reason: 'indirect_injection_in_context',
+        patterns: ['indirect-instruction'],
+      },
+    };
+    render(() => <Message message={withheld} last busy={false} actions={actions()} />);
+    const badge = screen.getByTestId('guardrails-badge');
+    expect(badge.textContent).toBe('A source was withheld');
+    expect(badge.getAttribute('title')).toMatch(/left out of this answer/);
+  });
 });

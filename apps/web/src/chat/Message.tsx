@@ -157,9 +157,9 @@ function Answer(props: Parameters<typeof Message>[0]) {
           <span
             class="badge badge-warn"
             data-testid="guardrails-badge"
-            title={m().guardrails?.reason ?? ''}
+            title={guardrailsNote(m().guardrails)}
           >
-            {m().guardrails?.blocked ? 'Blocked by guardrails' : 'Flagged by guardrails'}
+            {guardrailsBadge(m().guardrails)}
           </span>
         </Show>
         <Show when={m().status === 'stopped'}>
@@ -228,4 +228,23 @@ function Answer(props: Parameters<typeof Message>[0]) {
       </Show>
     </>
   );
+}
+
+type Guardrails = ChatMessage['guardrails'];
+
+/**
+ * A passage dropped from the sources is not the visitor's question being flagged: the badge says
+ * which of the two happened.
+ */
+function guardrailsBadge(guardrails: Guardrails): string {
+  if (guardrails?.blocked) return 'Blocked by guardrails';
+  if (guardrails?.reason === 'indirect_injection_in_context') return 'A source was withheld';
+  return 'Flagged by guardrails';
+}
+
+function guardrailsNote(guardrails: Guardrails): string {
+  if (guardrails?.reason === 'indirect_injection_in_context') {
+    return 'A retrieved passage read like instructions to the assistant and was left out of this answer';
+  }
+  return guardrails?.reason ?? '';
 }
