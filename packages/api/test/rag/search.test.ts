@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStorage, type Storage } from '../../src/db/database.ts';
 import { bm25TopK, IDF_FLOOR } from '../../src/rag/search/bm25.ts';
 import { ensureCollectionIndex } from '../../src/rag/search/collection-index.ts';
+import { expansionTerms, FEEDBACK } from '../../src/rag/search/expansion.ts';
 import { type IndexStats, TermStats } from '../../src/rag/search/term-stats.ts';
 import { anyOf, queryTerms } from '../../src/rag/search/terms.ts';
 import { storageUnderTest } from '../storage.ts';
@@ -209,6 +210,35 @@ describe('search', () => {
       // A term in most chunks still finds them when it is all the query has.
       expect(await stats.idf('aa')).toBe(IDF_FLOOR);
       expect(await bm25TopK(storage.db, stats, ['aa'], { k: 3 })).toHaveLength(3);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe('query expansion', () => {
+  it('adds no word that stems like a query word or an earlier pick, within its share of chunks', async () => {
+    const storage = await openStorage(`${tempDir()}/expansion.sqlite`);
+    try {
+      const feedback =
+        'Strokes and a stroke: infarctions, infarction, cerebral bleeding, hemorrhagic events.';
+      await insertChunks(storage, [
+        { title: 'Stroke', body: feedback },
+        ...Array.from({ length: 400 }, (_, i) => ({
+          title: `Filler ${i}`,
+          body: `plain text ${i}`,
+        })),
+      ]);
+      const stats = await statsOfC(storage);
+      const [top] = await stats.topK(['strokes'], { k: 1 });
+      const words = await expansionTerms(storage.db, stats, ['strokes'], top ? [top] : []);
+      const stems = words.map((w) => stemmer(w));
+      expect(stems).not.toContain(stemmer('strokes'));
+      expect(new Set(stems).size).toBe(stems.length);
+      expect(stems).toEqual(expect.arrayContaining([stemmer('infarction'), stemmer('cerebral')]));
+      let matched = 0;
+      for (const w of words) matched += await stats.documentFrequency(w);
+      expect(matched).toBeLessThanOrEqual(stats.rows * FEEDBACK.maxTotalShare);
     } finally {
       await storage.close();
     }
