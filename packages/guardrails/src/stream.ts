@@ -1,7 +1,8 @@
 import { continuePemBody, type PemBodyState } from './secrets/pem-body.ts';
 import { placeholder, renderRange, resolveFindings } from './secrets/redact.ts';
 import { scanSecrets } from './secrets/scan.ts';
-import { LOOKBEHIND, newCarry, shiftCarry } from './secrets/scan-context.ts';
+import { LOOKBEHIND, newCarry, resetCarry, shiftCarry } from './secrets/scan-context.ts';
+import { unmask, withoutInvisible } from './secrets/unmask.ts';
 
 /** Held text up to this length is scanned again at every push. */
 const SHORT_HOLD = 64;
@@ -37,6 +38,18 @@ function arrived(buffer: string, added: number, canary: string): boolean {
   return buffer.includes(canary, Math.max(0, buffer.length - added - canary.length + 1));
 }
 
+/**
+ * A canary disguised (invisible characters in it, look-alikes, markup) ends within the last
+ * `added` characters of `buffer`: read in the unmasked view of the end of the buffer. A canary
+ * spread over more characters than that end is reported by the scan that redacts it.
+ */
+function arrivedDisguised(buffer: string, added: number, canaries: readonly string[]): boolean {
+  const longest = Math.max(...canaries.map((canary) => canary.length));
+  const tail = buffer.slice(Math.max(0, buffer.length - added - 8 * longest - 64));
+  const view = unmask(tail);
+  return view !== null && canaries.some((canary) => view.text.includes(canary));
+}
+
 export function createStreamRedactor(options: StreamRedactorOptions = {}): StreamRedactor {
   const canaries = (options.canaries ?? []).filter((canary) => canary.length > 0);
   // `buffer` keeps up to LOOKBEHIND released characters before `pos` as context for the rules.
@@ -69,6 +82,7 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
       }
       const scan = scanSecrets(buffer, pos, final, canaries, carry);
       const spans = resolveFindings(scan.findings);
+      if (scan.findings.some((f) => f.type === 'canary')) leaked = true;
       let cut = final ? buffer.length : scan.frontier;
       const open = scan.openPem;
       if (open !== null && cut >= open.start) {
@@ -87,10 +101,15 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
       pos = cut;
       break;
     }
-    const keep = Math.max(0, pos - LOOKBEHIND);
-    buffer = buffer.slice(keep);
-    pos -= keep;
-    shiftCarry(carry, keep);
+    // The context is kept as LOOKBEHIND characters that show: a wall of invisible characters
+    // between a name and its value must not push the name out of it.
+    const released = buffer.slice(0, pos);
+    const shown = withoutInvisible(released);
+    const keep = Math.max(0, shown.length - LOOKBEHIND);
+    buffer = shown.slice(keep) + buffer.slice(pos);
+    if (shown === released) shiftCarry(carry, keep);
+    else resetCarry(carry);
+    pos = shown.length - keep;
     heldAfterScan = buffer.length - pos;
     pending = 0;
     return out;
@@ -104,6 +123,7 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
       pending += chunk.length;
       // A canary is reported as soon as it has arrived, even while the text around it is held.
       if (!leaked) leaked = canaries.some((canary) => arrived(buffer, chunk.length, canary));
+      if (!leaked && canaries.length > 0) leaked = arrivedDisguised(buffer, chunk.length, canaries);
       const deferred = heldAfterScan > SHORT_HOLD && pending < 2 * heldAfterScan;
       return deferred ? '' : release(false);
     },

@@ -44,6 +44,61 @@ function mathBold(code: number): string {
   return String.fromCharCode(code);
 }
 
+/** Letterlike symbols, Roman numerals and modifier letters: each folds to ASCII by NFKC. */
+const LETTERLIKE: Record<string, string> = {
+  h: '\u210e',
+  K: '\u212a',
+  I: '\u2160',
+  V: '\u2164',
+  X: '\u2169',
+  L: '\u216c',
+  C: '\u216d',
+  D: '\u216e',
+  M: '\u216f',
+  i: '\u2170',
+  v: '\u2174',
+  l: '\u217c',
+  d: '\u217e',
+  m: '\u217f',
+  j: '\u02b2',
+  r: '\u02b3',
+  w: '\u02b7',
+  y: '\u02b8',
+  s: '\u02e2',
+  x: '\u02e3',
+};
+/** Look-alikes from Armenian, Cherokee and Greek that no fold turns into ASCII. */
+const OTHER_SCRIPTS: Record<string, string> = {
+  o: '\u0585',
+  u: '\u057d',
+  h: '\u0570',
+  n: '\u0578',
+  A: '\u13aa',
+  E: '\u13ac',
+  W: '\u13b3',
+  c: '\u03f2',
+  j: '\u03f3',
+};
+const substitute = (table: Record<string, string>) => (secret: string) =>
+  [...secret].map((ch) => table[ch] ?? ch).join('');
+/** Each line reversed between bidi controls: it displays as the secret (a line ends them). */
+const rightToLeft = (open: string, close: string) => (secret: string) =>
+  secret
+    .split('\n')
+    .map((line) => `${open}${[...line].reverse().join('')}${close}`)
+    .join('\n');
+const TOKEN_CHAR = /^[A-Za-z0-9_-]$/;
+/** `insert` after every fourth character where both neighbours are word characters. */
+const between = (insert: string) => (secret: string) =>
+  [...secret]
+    .map((ch, i, all) =>
+      i % 4 === 3 && TOKEN_CHAR.test(ch) && TOKEN_CHAR.test(all[i + 1] ?? '') ? ch + insert : ch,
+    )
+    .join('');
+/** Every third character written as a hexadecimal character reference. */
+const references = (secret: string): string =>
+  [...secret].map((ch, i) => (i % 3 === 1 ? `&#x${ch.charCodeAt(0).toString(16)};` : ch)).join('');
+
 const DISGUISES: ReadonlyArray<readonly [string, (secret: string) => string]> = [
   ['zero-width spaces', each(3, '\u200b')],
   ['zero-width joiners and word joiners', each(2, '\u200d\u2060')],
@@ -73,6 +128,16 @@ const DISGUISES: ReadonlyArray<readonly [string, (secret: string) => string]> = 
     'Cyrillic and Greek look-alikes',
     (s) => s.replace(/[aceopxyABEHKMOPTX]/g, (ch) => CYRILLIC_AND_GREEK[ch] ?? ch),
   ],
+  ['letterlike symbols, Roman numerals and modifier letters', substitute(LETTERLIKE)],
+  ['Armenian, Cherokee and Greek look-alikes', substitute(OTHER_SCRIPTS)],
+  ['format characters outside the usual lists', each(3, '\ufff9\u{1bca0}\u{1d173}\u{13430}\u2800')],
+  ['combining marks of other scripts', each(4, '\u0483\u05b0\u0951')],
+  ['a right-to-left override of the reversed text', rightToLeft('\u202e', '\u202c')],
+  ['a right-to-left isolate of the reversed text', rightToLeft('\u2067', '\u2069')],
+  ['Markdown emphasis and code markers inside it', between('**')],
+  ['Markdown strikethrough and code markers inside it', between('~~`')],
+  ['Markdown backslash escapes', (s) => between('**')(s).replace(/[-+/=_.]/g, '\\$&')],
+  ['HTML character references', references],
   [
     'tag characters (ASCII smuggling)',
     mapAscii((c) =>

@@ -11,7 +11,7 @@ import {
   type ScanContext,
 } from './scan-context.ts';
 import { scanTokens, TOKEN_PREFIXES } from './token-rules.ts';
-import { endsInHighSurrogate, sourceEnd, sourceIndex, unmask, viewIndex } from './unmask.ts';
+import { endsInHighSurrogate, sourceIndex, sourceSpan, unmask, viewIndex } from './unmask.ts';
 import { scanOraclePasswords, scanUrlPasswords } from './urls.ts';
 
 export interface ScanResult {
@@ -145,24 +145,29 @@ export function scanSecrets(
     result.frontier = Math.min(result.frontier, text.length - 1);
     return result;
   }
-  const view = unmask(text);
+  const view = unmask(text, final);
   if (view === null) return scanText(text, from, final, canaries, carry);
   // What the carry knows is indexed by an earlier text, not by this view: start it afresh.
   if (carry !== null) resetCarry(carry);
-  const inView = scanText(view.text, viewIndex(view, from), final, canaries, null);
+  // A construct the end leaves open is read once it is complete: the view ends before it.
+  const read = view.openView === -1 ? view.text : view.text.slice(0, view.openView);
+  const inView = scanText(read, viewIndex(view, from), final, canaries, null);
   const result: ScanResult = {
-    findings: inView.findings.map(({ start, end, type }) => ({
-      start: sourceIndex(view, start),
-      end: sourceEnd(view, end - 1),
-      type,
-    })),
-    frontier: sourceIndex(view, inView.frontier),
+    // A span widened to the bidi controls around it stays within what the scan may report.
+    findings: inView.findings.map(({ start, end, type }) => {
+      const [first, to] = sourceSpan(view, start, end);
+      return { start: Math.max(first, from), end: to, type };
+    }),
+    frontier: Math.max(from, sourceIndex(view, inView.frontier)),
     // A stream reads an open block on in the original text, where the disguise would end it:
     // the block is held until it ends instead.
     openPem: null,
   };
   if (inView.openPem !== null) {
-    result.frontier = Math.min(result.frontier, sourceIndex(view, inView.openPem.start));
+    const start = Math.max(from, sourceIndex(view, inView.openPem.start));
+    result.frontier = Math.min(result.frontier, start);
   }
+  // A right-to-left span or markup that the end of the text leaves open may still change.
+  if (view.openAt !== -1) result.frontier = Math.min(result.frontier, Math.max(from, view.openAt));
   return result;
 }

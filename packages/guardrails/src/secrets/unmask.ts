@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { re } from '../patterns.ts';
+import { LOOKALIKE_PAIRS } from './lookalikes.generated.ts';
 
 // A credential disguised so that a rule written for ASCII misses it, yet anyone who reads it can
 // recover it: zero-width and other invisible characters inside it, soft hyphens, bidi controls,
@@ -13,87 +14,26 @@ import { re } from '../patterns.ts';
 // Unlike the injection normaliser, case is kept (a token's case is part of it) and nothing is
 // folded beyond what makes a character read as another.
 
-/** Look-alikes of Latin letters, case kept: Cyrillic, Greek and Latin extensions. */
-const LOOKALIKES: Readonly<Record<string, string>> = {
-  А: 'A',
-  В: 'B',
-  Е: 'E',
-  Ѕ: 'S',
-  І: 'I',
-  Ј: 'J',
-  К: 'K',
-  М: 'M',
-  Н: 'H',
-  О: 'O',
-  Р: 'P',
-  С: 'C',
-  Т: 'T',
-  Х: 'X',
-  У: 'Y',
-  Ү: 'Y',
-  Ԛ: 'Q',
-  Ԝ: 'W',
-  Ӏ: 'I',
-  а: 'a',
-  е: 'e',
-  о: 'o',
-  р: 'p',
-  с: 'c',
-  у: 'y',
-  х: 'x',
-  ѕ: 's',
-  і: 'i',
-  ј: 'j',
-  һ: 'h',
-  ԁ: 'd',
-  ԛ: 'q',
-  ԝ: 'w',
-  ӏ: 'l',
-  ү: 'y',
-  Α: 'A',
-  Β: 'B',
-  Ε: 'E',
-  Ζ: 'Z',
-  Η: 'H',
-  Ι: 'I',
-  Κ: 'K',
-  Μ: 'M',
-  Ν: 'N',
-  Ο: 'O',
-  Ρ: 'P',
-  Τ: 'T',
-  Υ: 'Y',
-  Χ: 'X',
-  α: 'a',
-  ι: 'i',
-  κ: 'k',
-  ν: 'v',
-  ο: 'o',
-  ρ: 'p',
-  υ: 'u',
-  ı: 'i',
-  ȷ: 'j',
-  ɡ: 'g',
-  ɑ: 'a',
-  ǀ: 'l',
-};
+/** Look-alikes of ASCII letters and digits, by code point (generated: train/lookalikes.ts). */
+const LOOKALIKES = new Map<number, string>(LOOKALIKE_PAIRS);
 
 /**
- * Characters that show nothing: format and bidi controls, fillers, variation selectors, tag
- * characters outside ASCII, combining marks (a mark over a character of a token disguises it).
+ * Characters that show nothing, derived from Unicode properties rather than listed: default
+ * ignorable code points (zero-width, joiners, variation selectors, fillers), format characters
+ * (bidi controls, soft hyphen, interlinear annotation, shorthand and musical format controls,
+ * Egyptian hieroglyph format controls), combining marks of every script (a mark over a character
+ * of a token disguises it), and the blanks that are letters or symbols by category: the braille
+ * blank and the Hangul fillers.
  */
 const INVISIBLE = re(
-  /^(?:[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|[\u180b-\u180d\u180f\ufe00-\ufe0f]|\u17b4|\u17b5|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]|\udb40[\udc00-\udc1f\udc7f-\uddef])$/,
+  /^[\p{Default_Ignorable_Code_Point}\p{Cf}\p{M}\u2800\u115f\u1160\u3164\uffa0]$/u,
 );
 const TAG_BASE = 0xe0000;
 const NON_ASCII = re(/[\u0080-\uffff]/);
-/**
- * Compatibility forms that spell ASCII: fullwidth forms, superscripts and subscripts, enclosed
- * (circled, parenthesised) alphanumerics, mathematical alphanumerics.
- */
-const SPELLS_ASCII = re(
-  /^(?:[\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u24ff\uff01-\uff5e]|\ud835[\udc00-\udfff]|\ud83c[\udd00-\uddff])$/,
-);
+/** What a compatibility form that spells a token's characters folds to. */
+const ASCII_ALPHANUMERIC = re(/^[A-Za-z0-9]+$/);
+/** Fullwidth ASCII punctuation (`＿`, `－`): a fullwidth token keeps its separators. */
+const isFullwidthAscii = (cp: number): boolean => cp >= 0xff01 && cp <= 0xff5e;
 
 /**
  * What one non-ASCII code point reads as in the view. Only disguises change: typographic quotes
@@ -101,17 +41,16 @@ const SPELLS_ASCII = re(
  * texts without a view at all.
  */
 function unmaskCodePoint(char: string): string {
-  if (INVISIBLE.test(char)) return '';
   const cp = char.codePointAt(0) as number;
   // A tag character spells the ASCII character it shadows ("ASCII smuggling").
   if (cp >= TAG_BASE + 0x20 && cp <= TAG_BASE + 0x7e) return String.fromCharCode(cp - TAG_BASE);
-  const lookalike = LOOKALIKES[char];
-  if (lookalike !== undefined) return lookalike;
-  if (SPELLS_ASCII.test(char)) {
-    const out = char.normalize('NFKC');
-    if (!NON_ASCII.test(out)) return out;
-  }
-  return char;
+  if (INVISIBLE.test(char)) return '';
+  // Every compatibility form that spells ASCII letters or digits: fullwidth, mathematical and
+  // letterlike letters (ℎ, Kelvin K), Roman numerals, super- and subscripts, modifier letters,
+  // circled forms, ligatures. Typographic punctuation (…, ‥) and blanks stay themselves.
+  const folded = char.normalize('NFKC');
+  if (folded !== char && (ASCII_ALPHANUMERIC.test(folded) || isFullwidthAscii(cp))) return folded;
+  return LOOKALIKES.get(cp) ?? char;
 }
 
 /** Unmasked forms of astral code points, filled as they are met (the same few recur in a text). */
@@ -167,14 +106,35 @@ export interface UnmaskedView {
   text: string;
   /** `origin[i]`: the index in the original of the code point that gave character `i`. */
   origin: Int32Array;
+  /** `ends[i]`: where that code point (or the entity or escape that gave it) ends. */
+  ends: Int32Array;
   /** The original text. */
   source: string;
+  /** Some span was reversed (right-to-left override): `origin` is not in order. */
+  reordered: boolean;
+  /**
+   * Where a construct begins that the end of a growing text leaves open and more text may change
+   * (a right-to-left span not yet closed; a backslash, a reference or emphasis markers at the
+   * end): `openView` in the view, `openAt` in the original; -1 when none. The rules read the view
+   * as if it ended there, and a stream holds from there.
+   */
+  openView: number;
+  openAt: number;
 }
 
 const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
-const widthAt = (text: string, i: number): number =>
-  isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
+
+/**
+ * A right-to-left span ends at its closing control, at the end of its line, or after this many
+ * characters of the view: a stream holds an open span, and the cap bounds what it holds (a
+ * credential displayed reversed further into a span that long is not read back).
+ */
+const MAX_REVERSED = 4096;
+/** Right-to-left embedding, override and isolate: what follows is displayed reversed. */
+const isRtlOpener = (c: number): boolean => c === 0x202b || c === 0x202e || c === 0x2067;
+/** Pop directional formatting, pop directional isolate. */
+const isBidiCloser = (c: number): boolean => c === 0x202c || c === 0x2069;
 
 /** Whether the view changes any code point of `text` at or after `from`. */
 function changesAny(text: string, from: number): boolean {
@@ -192,23 +152,138 @@ function changesAny(text: string, from: number): boolean {
 }
 
 /**
- * The view of `text`, or null when nothing in it is disguised (every ASCII text, most others).
- * Built unit by unit into typed arrays: a wall of disguised characters costs no more per
- * character than plain text.
+ * Markdown and HTML that render as other characters: a backslash escape, a character reference,
+ * emphasis, code or strikethrough markers between two characters of a token (`gh**p_**…` renders
+ * as one word). Only these make an ASCII text need a view.
  */
-export function unmask(text: string): UnmaskedView | null {
-  // A regular expression also flattens a text built by concatenation for the reads below.
-  const first = text.search(NON_ASCII);
-  if (first === -1 || !changesAny(text, first)) return null;
-  // Only a parenthesised or circled form grows (`⑴` is `(1)`): the arrays grow when it does.
-  let units = new Uint16Array(text.length + 16);
-  let origin = new Int32Array(text.length + 16);
-  let n = 0;
+const MARKUP = re(/\\[-_*.+/=~`]|&#?[A-Za-z0-9]{1,8};|(?<=[\w-])[*`~]{1,3}(?:[\w-]|\\|&)/);
+/** A construct that the end of a growing text may have cut: hold from it. */
+const OPEN_MARKUP_AT_END = re(/(?:[\w-][*`~]{1,3})?(?:\\|&#?[A-Za-z0-9]{0,8})$|[\w-][*`~]{1,3}$/);
+/** Emphasis, code and strikethrough take at most three markers; a longer run is a mask. */
+const MAX_MARKERS = 3;
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  lowbar: '_',
+  UnderBar: '_',
+  period: '.',
+  colon: ':',
+  sol: '/',
+  bsol: '\\',
+  hyphen: '-',
+  dash: '-',
+  plus: '+',
+  equals: '=',
+  num: '#',
+  dollar: '$',
+  percnt: '%',
+  excl: '!',
+  commat: '@',
+  ast: '*',
+  nbsp: ' ',
+};
+const isTokenChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+const isMarker = (c: number): boolean => c === 42 || c === 96 || c === 126;
+/**
+ * The escapes that can stand inside a token: `\_`, `\-`, `\*`… (an escaped quote or backslash
+ * in code is left alone, which keeps most code without a view).
+ */
+const isEscapable = (c: number): boolean =>
+  c === 95 ||
+  c === 45 ||
+  c === 42 ||
+  c === 46 ||
+  c === 43 ||
+  c === 47 ||
+  c === 61 ||
+  c === 126 ||
+  c === 96;
+
+/** Builds a view unit by unit into typed arrays that grow when a unit spells several. */
+class ViewBuilder {
+  units: Uint16Array;
+  origin: Int32Array;
+  ends: Int32Array;
+  n = 0;
+  constructor(size: number) {
+    this.units = new Uint16Array(size + 16);
+    this.origin = new Int32Array(size + 16);
+    this.ends = new Int32Array(size + 16);
+  }
+  reserve(extra: number): void {
+    if (this.n + extra <= this.units.length) return;
+    const size = 2 * (this.n + extra);
+    const units = new Uint16Array(size);
+    units.set(this.units.subarray(0, this.n));
+    this.units = units;
+    const origin = new Int32Array(size);
+    origin.set(this.origin.subarray(0, this.n));
+    this.origin = origin;
+    const ends = new Int32Array(size);
+    ends.set(this.ends.subarray(0, this.n));
+    this.ends = ends;
+  }
+  push(unit: number, from: number, to: number): void {
+    this.units[this.n] = unit;
+    this.origin[this.n] = from;
+    this.ends[this.n++] = to;
+  }
+  /** Reverses the units in [from, n) as code points, the way a right-to-left override shows them. */
+  reverseFrom(from: number): void {
+    const { units, origin, ends } = this;
+    for (let a = from, b = this.n - 1; a < b; a++, b--) {
+      const u = units[a] as number;
+      units[a] = units[b] as number;
+      units[b] = u;
+      const o = origin[a] as number;
+      origin[a] = origin[b] as number;
+      origin[b] = o;
+      const e = ends[a] as number;
+      ends[a] = ends[b] as number;
+      ends[b] = e;
+    }
+    // A surrogate pair reversed as units is put back in order.
+    for (let k = from; k + 1 < this.n; k++) {
+      if (isLow(units[k] as number) && isHigh(units[k + 1] as number)) {
+        const u = units[k] as number;
+        units[k] = units[k + 1] as number;
+        units[k + 1] = u;
+        k++;
+      }
+    }
+  }
+  text(): string {
+    return Buffer.from(this.units.buffer, 0, 2 * this.n).toString('utf16le');
+  }
+}
+
+/** The view of the disguised characters of `text` (everything but Markdown). */
+function unmaskCharacters(text: string, final: boolean): UnmaskedView {
+  const out = new ViewBuilder(text.length);
+  let reordered = false;
+  // Where the right-to-left span that is open started: in the view, and in the original.
+  let rtlFrom = -1;
+  let rtlAt = -1;
   for (let i = 0; i < text.length; ) {
+    if (rtlFrom !== -1 && out.n - rtlFrom >= MAX_REVERSED) {
+      out.reverseFrom(rtlFrom);
+      reordered = true;
+      rtlFrom = -1;
+    }
     const c = text.charCodeAt(i);
     if (c < 128) {
-      units[n] = c;
-      origin[n++] = i++;
+      if (c === 10 && rtlFrom !== -1) {
+        // A paragraph ends every embedding.
+        out.reverseFrom(rtlFrom);
+        reordered = true;
+        rtlFrom = -1;
+      }
+      out.push(c, i, i + 1);
+      i++;
       continue;
     }
     let view: string | null = null;
@@ -219,54 +294,212 @@ export function unmask(text: string): UnmaskedView | null {
     } else {
       const kind = bmpKindOf(c);
       if (kind === REMOVED) {
+        if (rtlFrom === -1 && isRtlOpener(c)) {
+          rtlFrom = out.n;
+          rtlAt = i;
+        } else if (rtlFrom !== -1 && isBidiCloser(c)) {
+          out.reverseFrom(rtlFrom);
+          reordered = true;
+          rtlFrom = -1;
+        }
         i++;
         continue;
       }
       if (kind === ONE) {
-        units[n] = bmpOne[c] as number;
-        origin[n++] = i++;
+        out.push(bmpOne[c] as number, i, i + 1);
+        i++;
         continue;
       }
       if (kind === MANY) view = bmpMany.get(c) as string;
     }
     if (view === null) view = text.slice(i, i + width);
-    if (n + view.length + text.length - i > units.length) {
-      const size = 2 * (n + view.length + text.length - i);
-      const grownUnits = new Uint16Array(size);
-      grownUnits.set(units.subarray(0, n));
-      units = grownUnits;
-      const grownOrigin = new Int32Array(size);
-      grownOrigin.set(origin.subarray(0, n));
-      origin = grownOrigin;
-    }
-    for (let k = 0; k < view.length; k++) {
-      units[n] = view.charCodeAt(k);
-      origin[n++] = i;
-    }
+    out.reserve(view.length + text.length - i);
+    for (let k = 0; k < view.length; k++) out.push(view.charCodeAt(k), i, i + width);
     i += width;
   }
-  const viewText = Buffer.from(units.buffer, 0, 2 * n).toString('utf16le');
-  return { text: viewText, origin: origin.subarray(0, n), source: text };
+  let openView = -1;
+  let openAt = -1;
+  if (rtlFrom !== -1) {
+    if (final) {
+      out.reverseFrom(rtlFrom);
+      reordered = true;
+    } else {
+      openView = rtlFrom;
+      openAt = rtlAt;
+    }
+  }
+  return {
+    text: out.text(),
+    origin: out.origin.subarray(0, out.n),
+    ends: out.ends.subarray(0, out.n),
+    source: text,
+    reordered,
+    openView,
+    openAt,
+  };
 }
 
-/** Index in the original text of the view's character `i` (the text's length past the end). */
+const HEX_DIGITS = re(/^[0-9a-fA-F]{1,6}$/);
+const DIGITS = re(/^[0-9]{1,7}$/);
+/** Printable ASCII, tab and line breaks: what a reference may spell in the view. */
+const isReadable = (code: number): boolean =>
+  (code >= 32 && code < 127) || code === 9 || code === 10 || code === 13;
+/** Decodes a character reference at `i` of `text` (`&#x73;`, `&#115;`, `&amp;`) to ASCII. */
+function entityAt(text: string, i: number): { char: string; length: number } | null {
+  const semi = text.indexOf(';', i + 2);
+  if (semi === -1 || semi - i > 10) return null;
+  const body = text.slice(i + 1, semi);
+  let char: string | undefined;
+  if (body.startsWith('#x') || body.startsWith('#X')) {
+    const code = Number.parseInt(body.slice(2), 16);
+    if (HEX_DIGITS.test(body.slice(2)) && isReadable(code)) char = String.fromCharCode(code);
+  } else if (body.startsWith('#')) {
+    const code = Number.parseInt(body.slice(1), 10);
+    if (DIGITS.test(body.slice(1)) && isReadable(code)) char = String.fromCharCode(code);
+  } else {
+    char = NAMED_ENTITIES[body];
+  }
+  return char === undefined ? null : { char, length: semi + 1 - i };
+}
+
+/** The character that `text` renders at `i`, reading a backslash escape or a reference. */
+function renderedAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 92 && isEscapable(text.charCodeAt(i + 1))) return text.charCodeAt(i + 1);
+  if (c === 38) return entityAt(text, i)?.char.charCodeAt(0) ?? c;
+  return c;
+}
+
+/** The view of `inner` (a view) with Markdown escapes, references and inner markers undone. */
+function unescapeMarkup(inner: UnmaskedView, final: boolean): UnmaskedView {
+  const { text, origin, ends } = inner;
+  const out = new ViewBuilder(text.length);
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 92 && i + 1 < text.length && isEscapable(text.charCodeAt(i + 1))) {
+      out.push(text.charCodeAt(i + 1), origin[i] as number, ends[i + 1] as number);
+      i += 2;
+      continue;
+    }
+    if (c === 38) {
+      const entity = entityAt(text, i);
+      if (entity !== null) {
+        out.push(
+          entity.char.charCodeAt(0),
+          origin[i] as number,
+          ends[i + entity.length - 1] as number,
+        );
+        i += entity.length;
+        continue;
+      }
+    }
+    // Markers between two characters of a word, as they render (`x**\_y`: an escape after them).
+    if (isMarker(c) && out.n > 0 && isTokenChar(out.units[out.n - 1] as number)) {
+      let j = i;
+      while (j < text.length && isMarker(text.charCodeAt(j))) j++;
+      if (j - i <= MAX_MARKERS && isTokenChar(renderedAt(text, j))) {
+        i = j;
+        continue;
+      }
+    }
+    out.push(c, origin[i] as number, ends[i] as number);
+    i++;
+  }
+  let { openView, openAt } = inner;
+  if (openView !== -1) openView = viewIndexOf(out.origin.subarray(0, out.n), openAt);
+  else if (!final) {
+    const open = OPEN_MARKUP_AT_END.exec(text.slice(-12));
+    if (open !== null) {
+      // The construct is still unread, so it ends the new view as it ends the old one.
+      openView = out.n - open[0].length + (isMarker(open[0].charCodeAt(1)) ? 1 : 0);
+      openAt = out.origin[openView] as number;
+    }
+  }
+  return {
+    text: out.text(),
+    origin: out.origin.subarray(0, out.n),
+    ends: out.ends.subarray(0, out.n),
+    source: inner.source,
+    reordered: inner.reordered,
+    openView,
+    openAt,
+  };
+}
+
+/** The identity view of an ASCII-clean text, for the Markdown pass alone. */
+function identityView(text: string): UnmaskedView {
+  const origin = new Int32Array(text.length);
+  const ends = new Int32Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    origin[i] = i;
+    ends[i] = i + 1;
+  }
+  return { text, origin, ends, source: text, reordered: false, openView: -1, openAt: -1 };
+}
+
+/**
+ * The view of `text`, or null when nothing in it is disguised (most texts). Built unit by unit
+ * into typed arrays: a wall of disguised characters costs no more per character than plain text.
+ * `final` false: the text may still grow, and constructs its end leaves open are reported.
+ */
+export function unmask(text: string, final = true): UnmaskedView | null {
+  // A regular expression also flattens a text built by concatenation for the reads below.
+  const first = text.search(NON_ASCII);
+  const disguised = first !== -1 && changesAny(text, first);
+  const inner = disguised ? unmaskCharacters(text, final) : null;
+  const innerText = inner === null ? text : inner.text;
+  if (MARKUP.test(innerText)) return unescapeMarkup(inner ?? identityView(text), final);
+  if (!final && (inner === null || inner.openView === -1)) {
+    // A backslash, `&` or markers at the very end may start markup once more text arrives.
+    const open = OPEN_MARKUP_AT_END.exec(innerText.slice(-12));
+    if (open !== null) return unescapeMarkup(inner ?? identityView(text), final);
+  }
+  return inner;
+}
+
+/** The span of the original text that gave the view's characters [start, end). */
+export function sourceSpan(view: UnmaskedView, start: number, end: number): [number, number] {
+  let from = view.origin[start] as number;
+  let to = view.ends[end - 1] as number;
+  if (view.reordered) {
+    for (let i = start; i < end; i++) {
+      from = Math.min(from, view.origin[i] as number);
+      to = Math.max(to, view.ends[i] as number);
+    }
+  }
+  // The controls that reversed exactly the span go with it: left alone, they would reverse the
+  // placeholder.
+  const { source } = view;
+  if (isRtlOpener(source.charCodeAt(from - 1)) && isBidiCloser(source.charCodeAt(to))) {
+    from--;
+    to++;
+  }
+  return [from, to];
+}
+
+/**
+ * Index in the original text from which everything gives the view's characters `i` and later
+ * (the text's length past the end).
+ */
 export function sourceIndex(view: UnmaskedView, i: number): number {
-  return i < view.origin.length ? (view.origin[i] as number) : view.source.length;
-}
-
-/** Index in the original text just after the code point that gave the view's character `i`. */
-export function sourceEnd(view: UnmaskedView, i: number): number {
-  const at = view.origin[i] as number;
-  return at + widthAt(view.source, at);
+  if (i >= view.origin.length) return view.source.length;
+  if (!view.reordered) return view.origin[i] as number;
+  let from = view.source.length;
+  for (let k = i; k < view.origin.length; k++) from = Math.min(from, view.origin[k] as number);
+  return from > 0 && isRtlOpener(view.source.charCodeAt(from - 1)) ? from - 1 : from;
 }
 
 /** The first index of the view whose character comes from `index` of the original or later. */
 export function viewIndex(view: UnmaskedView, index: number): number {
+  return viewIndexOf(view.origin, index);
+}
+
+function viewIndexOf(origin: Int32Array, index: number): number {
   let lo = 0;
-  let hi = view.origin.length;
+  let hi = origin.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((view.origin[mid] as number) < index) lo = mid + 1;
+    if ((origin[mid] as number) < index) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -275,4 +508,32 @@ export function viewIndex(view: UnmaskedView, index: number): number {
 /** The text ends in the first half of a surrogate pair, whose second half may still arrive. */
 export function endsInHighSurrogate(text: string): boolean {
   return text.length > 0 && isHigh(text.charCodeAt(text.length - 1));
+}
+
+/**
+ * `text` without the characters that show nothing and change nothing around them (every
+ * invisible but the bidi controls, which reorder what they enclose): the view of the result is the
+ * view of `text`. A stream keeps its context this way, so that a wall of invisible characters
+ * cannot push a name out of the context it keeps.
+ */
+export function withoutInvisible(text: string): string {
+  const first = text.search(NON_ASCII);
+  if (first === -1) return text;
+  let out = '';
+  let at = 0;
+  for (let i = first; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) continue;
+    if (isHigh(c) && isLow(text.charCodeAt(i + 1))) {
+      if (astralView(text, i) === '') {
+        out += text.slice(at, i);
+        at = i + 2;
+      }
+      i++;
+    } else if (bmpKindOf(c) === REMOVED && !isRtlOpener(c) && !isBidiCloser(c)) {
+      out += text.slice(at, i);
+      at = i + 1;
+    }
+  }
+  return at === 0 ? text : out + text.slice(at);
 }

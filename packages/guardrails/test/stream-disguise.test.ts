@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { createStreamRedactor, redactSecrets } from '../src/index.ts';
+import { randomSource, SAMPLES } from './fake-secrets.ts';
+
+// The stream keeps a context of LOOKBEHIND characters before what it has released. Counted in the
+// original text, a wall of invisible characters between a name and its value pushed the name out
+// of it: the whole text redacted the value, the stream let it through. The context is now counted
+// in characters that show, and these tests hold the stream to the whole-text output on generated
+// disguised documents, for every chunking.
+
+const random = randomSource(4242);
+const WORD = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const pick = (alphabet: string, n: number): string =>
+  Array.from({ length: n }, () => alphabet[random(alphabet.length)]).join('');
+
+function streamed(text: string, size: () => number, canaries: string[] = []) {
+  const redactor = createStreamRedactor({ canaries });
+  let out = '';
+  for (let at = 0; at < text.length; ) {
+    const n = size();
+    out += redactor.push(text.slice(at, at + n));
+    at += n;
+  }
+  return { text: out + redactor.flush(), leaked: redactor.leaked };
+}
+
+const CHUNKINGS: ReadonlyArray<readonly [string, () => number]> = [
+  ['1', () => 1],
+  ['2', () => 2],
+  ['64', () => 64],
+  ['random', () => 1 + random(300)],
+];
+
+function expectEveryChunking(name: string, text: string): void {
+  const expected = redactSecrets(text).text;
+  for (const [chunking, size] of CHUNKINGS) {
+    const out = streamed(text, size).text;
+    if (out !== expected) expect(out, `${name}, chunks of ${chunking}`).toBe(expected);
+  }
+}
+
+const INVISIBLES = ['\u200b', '\u2060', '\u00ad', '\ufeff', '\u{e0001}', '\u0301', '\u2800'];
+
+describe('a wall of invisible characters between a name and its value', () => {
+  it('does not hide the value from the stream', () => {
+    const value = `${pick(WORD, 10)}Q7x`;
+    for (const wall of [300, 1000, 5000]) {
+      const invisible = '\u200b'.repeat(wall);
+      for (const text of [
+        `password=${invisible}${value} and more`,
+        `password ${invisible}is ${value} and more`,
+        `password:${invisible} ${value} and more`,
+      ]) {
+        expect(redactSecrets(text).text).not.toContain(value);
+        expectEveryChunking(`${wall} zero-width characters`, text);
+      }
+    }
+  });
+});
+
+describe('stream output equals batch output on disguised documents', () => {
+  it('for every chunking', () => {
+    const fragments: Array<() => string> = [
+      () => 'password',
+      () => 'api_key',
+      () => 'the secret is ',
+      () => pick('=:"\' \n,', 1 + random(3)),
+      () => (INVISIBLES[random(INVISIBLES.length)] as string).repeat(1 + random(400)),
+      () => '\u202e',
+      () => '\u202c',
+      () => '\u2067',
+      () => '\u2069',
+      () => pick('\\*`~&#;', 1 + random(3)),
+      () => '&#x73;',
+      () => '&amp;',
+      () => pick(WORD, 5 + random(20)),
+      () => {
+        const sample = SAMPLES[random(SAMPLES.length)] as { secret: string };
+        return [...sample.secret].reverse().join('');
+      },
+      () => (SAMPLES[random(SAMPLES.length)] as { text: string }).text,
+      () => 'ℎＫⅠʰօᎪϲ',
+    ];
+    for (let round = 0; round < 80; round++) {
+      const parts: string[] = [];
+      for (let n = 1 + random(30); n > 0; n--) {
+        parts.push((fragments[random(fragments.length)] as () => string)());
+      }
+      expectEveryChunking(`document ${round}`, parts.join(''));
+    }
+  });
+});
+
+describe('a canary disguised with invisible characters', () => {
+  it('is reported as leaked, not only redacted', () => {
+    const canary = 'CANARY-7f3a9c1e';
+    for (const insert of ['\u200b', '\u200b'.repeat(40), '\u00ad\u2060']) {
+      const disguised = [...canary].join(insert);
+      const text = `leak: ${disguised} done`;
+      for (const [chunking, size] of CHUNKINGS) {
+        const out = streamed(text, size, [canary]);
+        expect(out.leaked, `${JSON.stringify(insert)}, chunks of ${chunking}`).toBe(true);
+        expect(out.text).toBe('leak: [REDACTED:canary] done');
+      }
+    }
+  });
+});
