@@ -187,6 +187,14 @@ describe('disguised secrets are redacted whole', () => {
     });
   }
 
+  it('a single tilde inside a token is not taken for strikethrough', () => {
+    // An Azure client secret has `Q~` and may hold more tildes; zero-width characters around them.
+    const secret = '5KP4Q~fX365s.7h~iYzmgotsK8UNQpfA.54bBxzJ'; // secret-scan: allow
+    const hidden = each(3, '\u200b')(secret);
+    const text = `{"value": "${hidden}"}`;
+    expect(redactSecrets(text).text).toBe('{"value": "[REDACTED:azure-ad-client-secret]"}');
+  });
+
   it('a redaction reports offsets into the original, disguised text', () => {
     const sample = SAMPLES.find((s) => s.type === 'github-pat');
     const secret = sample?.secret ?? '';

@@ -397,7 +397,9 @@ function unescapeMarkup(inner: UnmaskedView, final: boolean): UnmaskedView {
     if (isMarker(c) && out.n > 0 && isTokenChar(out.units[out.n - 1] as number)) {
       let j = i;
       while (j < text.length && isMarker(text.charCodeAt(j))) j++;
-      if (j - i <= MAX_MARKERS && isTokenChar(renderedAt(text, j))) {
+      // A single tilde is part of tokens (Azure's `Q~`); strikethrough takes two.
+      const tildes = text.slice(i, j).split('~').length - 1;
+      if (j - i <= MAX_MARKERS && tildes !== 1 && isTokenChar(renderedAt(text, j))) {
         i = j;
         continue;
       }
