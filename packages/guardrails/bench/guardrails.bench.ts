@@ -140,6 +140,9 @@ const ADVERSARIAL: Array<[string, () => string]> = [
     "'psexec -p' and 'machine … password' walls",
     () => repeatTo('psexec -p machine a login b password '),
   ],
+  ['right-to-left overrides never closed', () => repeatTo('ab\u202ecd')],
+  ['Markdown escapes, markers and references', () => repeatTo('sk\\_a**b&#x73;')],
+  ['braille blanks and letterlike symbols', () => repeatTo('\u2800\u210e\u212a')],
 ];
 
 function adversarial(): void {
