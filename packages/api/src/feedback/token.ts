@@ -59,7 +59,8 @@ export class FeedbackTokens {
     if (!FEEDBACK_TOKEN.test(token)) return 'invalid';
     const [expires = '', mac = ''] = token.split('.');
     const given = Buffer.from(mac, 'base64url');
-    // One spelling per token: base64url's last character has spare bits that decoding ignores.
+    // Only one spelling of a token is accepted: the last character of base64url carries spare
+    // bits that decoding ignores.
     if (given.toString('base64url') !== mac) return 'invalid';
     const signed = this.#keys.some((key) => {
       const expected = this.#mac(key, requestId, expires);
