@@ -28,6 +28,7 @@ export function viteDist(head = ''): string {
     <title>Bastion</title>
     <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
     <link rel="manifest" href="/manifest.webmanifest" />${head}
+    <style>#root{min-height:100vh}</style>
     <script type="module" crossorigin src="/assets/index-AbC123.js"></script>
     <link rel="modulepreload" crossorigin href="/assets/chunk-XyZ789.js">
     <link rel="stylesheet" crossorigin href="/assets/index-Def456.css">
