@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createBastionClient, errorReason } from '@bastion/api/client';
-import { type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useServerWithFakeModel } from './helpers.ts';
 
 const QUESTION = { messages: [{ role: 'user' as const, content: 'What is Bastion?' }] };
 const JSON_POST = { method: 'POST', headers: { 'content-type': 'application/json' } };
@@ -34,24 +33,8 @@ async function readStream(url: string, cookie?: string, ms = 5_000): Promise<str
 }
 
 describe('anonymous callers (attacker review findings)', () => {
-  let primary: FakeOpenAI | undefined;
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
-  afterEach(async () => {
-    await server?.stop();
-    await primary?.close();
-    server = undefined;
-    primary = undefined;
-  });
-
-  async function start(env: Record<string, string> = {}) {
-    primary = await startFakeOpenAI({});
-    server = await startServer({
-      PRIMARY_BASE_URL: primary.baseURL,
-      PRIMARY_MODEL: 'fake-model',
-      ...env,
-    });
-    return server.url;
-  }
+  const fake = useServerWithFakeModel();
+  const start = async (env: Record<string, string> = {}) => (await fake.start(env)).url;
 
   it('counts anonymous answers per address, however many caller cookies a client invents', async () => {
     const url = await start({ RATE_LIMIT_CHAT: '3/min', CHAT_MAX_ACTIVE_PER_CALLER: '100' });

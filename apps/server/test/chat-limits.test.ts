@@ -1,7 +1,6 @@
 import { type BastionClient, createBastionClient, errorReason } from '@bastion/api/client';
-import { type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useServerWithFakeModel } from './helpers.ts';
 
 const QUESTION = { messages: [{ role: 'user' as const, content: 'What is Bastion?' }] };
 const ALICE = 'alice-secret-0123456789';
@@ -14,24 +13,8 @@ const reasons = (results: PromiseSettledResult<unknown>[]) =>
 const count = (list: (string | null)[], value: string) => list.filter((x) => x === value).length;
 
 describe('chat limits count model calls, not HTTP requests', () => {
-  let primary: FakeOpenAI | undefined;
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
-  afterEach(async () => {
-    await server?.stop();
-    await primary?.close();
-    server = undefined;
-    primary = undefined;
-  });
-
-  async function start(env: Record<string, string>, scenario = {}) {
-    primary = await startFakeOpenAI({ defaultScenario: scenario });
-    server = await startServer({
-      PRIMARY_BASE_URL: primary.baseURL,
-      PRIMARY_MODEL: 'fake-model',
-      ...env,
-    });
-    return server;
-  }
+  const fake = useServerWithFakeModel();
+  const start = (env: Record<string, string>, scenario = {}) => fake.start(env, scenario);
 
   it('counts each chat.complete of one tRPC batch against RATE_LIMIT_CHAT', async () => {
     const { url } = await start({ RATE_LIMIT_CHAT: '5/min', CHAT_MAX_ACTIVE_PER_CALLER: '100' });
@@ -51,7 +34,7 @@ describe('chat limits count model calls, not HTTP requests', () => {
     );
     expect(count(seen, 'ok')).toBe(5);
     expect(count(seen, 'rate_limited')).toBe(9);
-    expect(primary!.requests).toHaveLength(5);
+    expect(fake.primary.requests).toHaveLength(5);
     // A refusal carries when to retry, as a header and in the typed body.
     const refused = await fetch(`${url}/api/trpc/chat.start`, {
       method: 'POST',
@@ -74,7 +57,7 @@ describe('chat limits count model calls, not HTTP requests', () => {
     const seen = reasons(results);
     expect(count(seen, 'ok')).toBe(2);
     expect(count(seen, 'server_busy')).toBe(4);
-    expect(primary!.requests).toHaveLength(2);
+    expect(fake.primary.requests).toHaveLength(2);
   });
 
   it('keeps one key from holding every slot: its own cap refuses it, another key still chats', async () => {

@@ -1,7 +1,7 @@
 import { type ChatOutcome, createBastionClient, streamChat } from '@bastion/api/client';
-import { DEFAULT_TOKENS, type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer } from './helpers.ts';
+import { DEFAULT_TOKENS } from '@bastion/api/testing';
+import { describe, expect, it } from 'vitest';
+import { useServerWithFakeModel } from './helpers.ts';
 
 const FULL = DEFAULT_TOKENS.join('');
 const PARALLEL = 32;
@@ -16,24 +16,9 @@ const question = (i: number) => ({
  * `Promise.all`: the client's batching must never turn them into a request the server cannot take.
  */
 describe('one typed client, many calls at once', () => {
-  let primary: FakeOpenAI | undefined;
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
-  afterEach(async () => {
-    await server?.stop();
-    await primary?.close();
-    server = undefined;
-    primary = undefined;
-  });
-
-  async function start(env: Record<string, string> = {}, defaultScenario = {}) {
-    primary = await startFakeOpenAI({ defaultScenario });
-    server = await startServer({
-      PRIMARY_BASE_URL: primary.baseURL,
-      PRIMARY_MODEL: 'fake-model',
-      ...env,
-    });
-    return createBastionClient({ url: server.url });
-  }
+  const fake = useServerWithFakeModel();
+  const start = async (env: Record<string, string> = {}, defaultScenario = {}) =>
+    createBastionClient({ url: (await fake.start(env, defaultScenario)).url });
 
   const streamAll = (client: ReturnType<typeof createBastionClient>) =>
     Promise.all(Array.from({ length: PARALLEL }, (_, i) => streamChat(client, question(i))));
@@ -47,7 +32,7 @@ describe('one typed client, many calls at once', () => {
     expect(outcomes.map((o) => o.error?.code ?? null)).toEqual(Array(PARALLEL).fill(null));
     expect(outcomes.map((o) => o.content)).toEqual(Array(PARALLEL).fill(FULL));
     expect(new Set(outcomes.map((o) => o.requestId)).size).toBe(PARALLEL);
-    expect(primary!.requests).toHaveLength(PARALLEL);
+    expect(fake.primary.requests).toHaveLength(PARALLEL);
   });
 
   it('reports a limit it hits with its typed reason, never as a network error', async () => {

@@ -3,6 +3,8 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
+import { afterEach } from 'vitest';
 import { loadConfig, type ServerConfig } from '../src/config/env.ts';
 import { type BastionServer, createServer, type ServerOptions } from '../src/server.ts';
 
@@ -79,4 +81,35 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * Per test of the enclosing suite: a server whose primary model is a fresh fake, both stopped
+ * after the test. `start` takes the server's extra environment and the fake's default scenario.
+ */
+export function useServerWithFakeModel() {
+  let primary: FakeOpenAI | undefined;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    await primary?.close();
+    server = undefined;
+    primary = undefined;
+  });
+  return {
+    async start(env: Record<string, string> = {}, defaultScenario = {}) {
+      primary = await startFakeOpenAI({ defaultScenario });
+      server = await startServer({
+        PRIMARY_BASE_URL: primary.baseURL,
+        PRIMARY_MODEL: 'fake-model',
+        ...env,
+      });
+      return server;
+    },
+    /** The fake model of the running test. */
+    get primary(): FakeOpenAI {
+      if (!primary) throw new Error('no server started in this test');
+      return primary;
+    },
+  };
 }
