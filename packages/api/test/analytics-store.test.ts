@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnalyticsRecord } from '../src/analytics/events.ts';
 import { JsonlAnalyticsStore } from '../src/analytics/jsonl-store.ts';
@@ -111,6 +112,35 @@ describe.skipIf(storageUnderTest === 'postgres')('JSONL analytics store', () => 
     expect(await store.erase(target)).toBe(2);
     expect(readFileSync(file, 'utf8')).toBe('{"torn":"other\n');
   });
+
+  it('keeps the event loop responsive while it erases and exports from a 32 MB day', async () => {
+    const { dir, store } = await openStore();
+    const targets = [randomUUID(), randomUUID()];
+    const line = (visitorId: string) => `${JSON.stringify(record(visitorId, daysAgo(1)))}\n`;
+    const filler = line(randomUUID()).repeat(1_000);
+    const pieces: string[] = [];
+    for (let i = 0; pieces.length * filler.length < 32 * 1024 * 1024; i++)
+      pieces.push(i % 50 === 0 ? line(targets[(i / 50) % 2]!) + filler : filler);
+    writeFileSync(join(dir, '2026-12-06.jsonl'), pieces.join(''));
+    // The longest the loop was held during each operation; a file read whole and split held it
+    // for hundreds of milliseconds on this size. Two rounds, so one pause of a busy machine
+    // cannot decide the test.
+    const longestPause = async (operation: () => Promise<unknown>) => {
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      await operation();
+      delay.disable();
+      return delay.max / 1e6;
+    };
+    const pauses = [];
+    for (const target of targets) {
+      pauses.push(await longestPause(() => store.export(target, 1_000)));
+      pauses.push(await longestPause(() => store.erase(target)));
+    }
+    expect(Math.min(pauses[0]!, pauses[2]!)).toBeLessThan(150);
+    expect(Math.min(pauses[1]!, pauses[3]!)).toBeLessThan(150);
+    expect(storedLines(dir).some((l) => targets.includes(l.visitorId))).toBe(false);
+  }, 60_000);
 
   it('exports exactly the visitor’s events, oldest first', async () => {
     const { store } = await openStore();

@@ -1,16 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import {
-  appendFile,
-  chmod,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  stat,
-  unlink,
-} from 'node:fs/promises';
+import { appendFile, chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AnalyticsRecord } from './events.ts';
@@ -27,6 +17,8 @@ const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const TEMP_FILE = /^\.\d{4}-\d{2}-\d{2}\.jsonl\.[0-9a-f]+\.tmp$/;
 /** A day file stops growing here, so a flood of events cannot fill the disk. */
 export const MAX_DAY_BYTES = 64 * 1024 * 1024;
+/** An erasure writes the lines it keeps in pieces of about this many characters. */
+const WRITE_BATCH = 256 * 1024;
 
 /**
  * One JSONL file per UTC day in `dir` (0700; files 0600). Every change to the files goes through
@@ -79,7 +71,9 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
     return this.#lane.run(async () => {
       const out: AnalyticsRecord[] = [];
       for (const day of await this.#days()) {
-        for (const line of await this.#linesNaming(day, visitorId)) {
+        for await (const line of this.#lines(day)) {
+          // A substring test first: most lines name another visitor and need no parsing.
+          if (!line.includes(visitorId)) continue;
           const record = parseRecord(line);
           if (record?.visitorId !== visitorId) continue;
           out.push(record);
@@ -150,36 +144,53 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
     return refused;
   }
 
-  /** Rewrites a day without the visitor's lines (atomically); resolves to the lines removed. */
+  /**
+   * Rewrites a day without the visitor's lines (atomically); resolves to the lines removed. The
+   * file is streamed twice (most days never saw the visitor and the first pass ends it), never
+   * read into one string: a day can hold MAX_DAY_BYTES.
+   */
   async #rewriteWithout(day: string, visitorId: string): Promise<number> {
-    const text = await readFile(this.#path(day), 'utf8');
-    // Most days never saw this visitor: one substring search instead of parsing every line.
-    if (!text.includes(visitorId)) return 0;
-    const kept: string[] = [];
-    let removed = 0;
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      // A line that does not parse cannot be attributed: drop it if it names the visitor at all.
-      const record = line.includes(visitorId) ? parseRecord(line) : null;
-      const theirs = record ? record.visitorId === visitorId : line.includes(visitorId);
-      if (theirs) removed += 1;
-      else kept.push(`${line}\n`);
-    }
-    if (removed === 0) return 0;
-    const path = this.#path(day);
-    if (kept.length === 0) {
-      await unlink(path);
-      return removed;
-    }
+    if (!(await this.#someLine(day, (line) => line.includes(visitorId)))) return 0;
     const temp = join(this.#dir, `.${day}.jsonl.${randomBytes(6).toString('hex')}.tmp`);
     const file = await open(temp, 'wx', 0o600);
+    let removed = 0;
+    let kept = 0;
     try {
-      await file.writeFile(kept.join(''));
+      let batch: string[] = [];
+      let batchLength = 0;
+      for await (const line of this.#lines(day)) {
+        if (line === '') continue;
+        // A line that does not parse cannot be attributed: drop it if it names the visitor at all.
+        const record = line.includes(visitorId) ? parseRecord(line) : null;
+        const theirs = record ? record.visitorId === visitorId : line.includes(visitorId);
+        if (theirs) {
+          removed += 1;
+          continue;
+        }
+        kept += 1;
+        batch.push(line, '\n');
+        batchLength += line.length + 1;
+        if (batchLength >= WRITE_BATCH) {
+          await file.write(batch.join(''));
+          batch = [];
+          batchLength = 0;
+        }
+      }
+      if (batch.length > 0) await file.write(batch.join(''));
       await file.sync();
-    } finally {
+    } catch (error) {
       await file.close();
+      await unlink(temp);
+      throw error;
     }
-    await rename(temp, path);
+    await file.close();
+    if (removed === 0 || kept === 0) await unlink(temp);
+    if (removed === 0) return 0;
+    if (kept === 0) {
+      await unlink(this.#path(day));
+    } else {
+      await rename(temp, this.#path(day));
+    }
     return removed;
   }
 
@@ -196,20 +207,31 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
     return join(this.#dir, `${day}.jsonl`);
   }
 
-  /** The day's lines that contain `text` anywhere (a cheap filter before parsing). */
-  async #linesNaming(day: string, text: string): Promise<string[]> {
-    const content = await readFile(this.#path(day), 'utf8');
-    if (!content.includes(text)) return [];
-    return content.split('\n').filter((line) => line.includes(text));
+  /** Whether some line of the day satisfies `test` (stops reading at the first). */
+  async #someLine(day: string, test: (line: string) => boolean): Promise<boolean> {
+    for await (const line of this.#lines(day)) if (test(line)) return true;
+    return false;
   }
 
-  /** Every parsable record of a day, streamed (a day file can be large). */
+  /**
+   * The day's lines, streamed: a day file can be large, and reading it whole would hold the event
+   * loop (and the memory) for as long as a 64 MiB string takes to search and split.
+   */
+  async *#lines(day: string): AsyncGenerator<string> {
+    const input = createReadStream(this.#path(day), { encoding: 'utf8' });
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    try {
+      yield* lines;
+    } finally {
+      // Leaving early (a limit reached, a match found) must not leave the file open.
+      lines.close();
+      input.destroy();
+    }
+  }
+
+  /** Every parsable record of a day, streamed. */
   async *#records(day: string): AsyncGenerator<AnalyticsRecord> {
-    const lines = createInterface({
-      input: createReadStream(this.#path(day)),
-      crlfDelay: Infinity,
-    });
-    for await (const line of lines) {
+    for await (const line of this.#lines(day)) {
       const record = line === '' ? null : parseRecord(line);
       if (record) yield record;
     }
