@@ -115,7 +115,7 @@ describe.skipIf(storageUnderTest === 'postgres')('JSONL analytics store', () => 
 
   it('keeps the event loop responsive while it erases and exports from a 32 MB day', async () => {
     const { dir, store } = await openStore();
-    const targets = [randomUUID(), randomUUID()];
+    const targets: string[] = [randomUUID(), randomUUID()];
     const line = (visitorId: string) => `${JSON.stringify(record(visitorId, daysAgo(1)))}\n`;
     const filler = line(randomUUID()).repeat(1_000);
     const pieces: string[] = [];
