@@ -225,6 +225,22 @@ describe('disguises do not make look-alikes secrets', () => {
     });
   }
 
+  it('reads a reference named like a property of every object as text', () => {
+    // `&toString;` and `&valueOf;` once looked a name up on an object and crashed the redaction.
+    const texts = [
+      'a &toString; b',
+      '&valueOf;',
+      'x&constructor;',
+      '&__proto__;',
+      'sk&hasOwnProperty;',
+    ];
+    for (const text of texts) {
+      expect(redactSecrets(text), text).toEqual({ text, redactions: [] });
+      const redactor = createStreamRedactor();
+      expect([...text].map((ch) => redactor.push(ch)).join('') + redactor.flush()).toBe(text);
+    }
+  });
+
   it('leaves prose in other scripts untouched', () => {
     const texts = [
       'Пароль от Wi‑Fi спросите у администратора; ключ доступа хранится в сейфе.',

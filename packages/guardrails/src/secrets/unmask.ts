@@ -154,37 +154,43 @@ function changesAny(text: string, from: number): boolean {
 /**
  * Markdown and HTML that render as other characters: a backslash escape, a character reference,
  * emphasis, code or strikethrough markers between two characters of a token (`gh**p_**…` renders
- * as one word). Only these make an ASCII text need a view.
+ * as one word). Only these make an ASCII text need a view. A run of markers with exactly one tilde
+ * is not markup (see `unescapeMarkup`), so a wall of Azure-like `Q~` needs no view.
  */
-const MARKUP = re(/\\[-_*.+/=~`]|&#?[A-Za-z0-9]{1,8};|(?<=[\w-])[*`~]{1,3}(?:[\w-]|\\|&)/);
+const MARKUP = re(
+  /\\[-_*.+/=~`]|&#?[A-Za-z0-9]{1,8};|(?<=[\w-])(?:[*`]{1,3}|~~[*`~]?|[*`]~~|~[*`]~)(?:[\w-]|\\|&)/,
+);
 /** A construct that the end of a growing text may have cut: hold from it. */
 const OPEN_MARKUP_AT_END = re(/(?:[\w-][*`~]{1,3})?(?:\\|&#?[A-Za-z0-9]{0,8})$|[\w-][*`~]{1,3}$/);
 /** Emphasis, code and strikethrough take at most three markers; a longer run is a mask. */
 const MAX_MARKERS = 3;
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  lowbar: '_',
-  UnderBar: '_',
-  period: '.',
-  colon: ':',
-  sol: '/',
-  bsol: '\\',
-  hyphen: '-',
-  dash: '-',
-  plus: '+',
-  equals: '=',
-  num: '#',
-  dollar: '$',
-  percnt: '%',
-  excl: '!',
-  commat: '@',
-  ast: '*',
-  nbsp: ' ',
-};
+/** A map, not an object: `&toString;` must not read the object's prototype. */
+const NAMED_ENTITIES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    lowbar: '_',
+    UnderBar: '_',
+    period: '.',
+    colon: ':',
+    sol: '/',
+    bsol: '\\',
+    hyphen: '-',
+    dash: '-',
+    plus: '+',
+    equals: '=',
+    num: '#',
+    dollar: '$',
+    percnt: '%',
+    excl: '!',
+    commat: '@',
+    ast: '*',
+    nbsp: ' ',
+  }),
+);
 const isTokenChar = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
 const isMarker = (c: number): boolean => c === 42 || c === 96 || c === 126;
@@ -203,16 +209,21 @@ const isEscapable = (c: number): boolean =>
   c === 126 ||
   c === 96;
 
-/** Builds a view unit by unit into typed arrays that grow when a unit spells several. */
+/**
+ * Builds a view unit by unit into typed arrays that grow when a unit spells several. Each pass
+ * has one builder for the life of the process, so a view costs no allocation but its text: the
+ * arrays of a view are overwritten by the next view of the same pass (see `unmask`).
+ */
 class ViewBuilder {
-  units: Uint16Array;
-  origin: Int32Array;
-  ends: Int32Array;
+  units = new Uint16Array(0);
+  origin = new Int32Array(0);
+  ends = new Int32Array(0);
   n = 0;
-  constructor(size: number) {
-    this.units = new Uint16Array(size + 16);
-    this.origin = new Int32Array(size + 16);
-    this.ends = new Int32Array(size + 16);
+  /** Empties the builder for a view of about `size` units. */
+  start(size: number): this {
+    this.n = 0;
+    this.reserve(size + 16);
+    return this;
   }
   reserve(extra: number): void {
     if (this.n + extra <= this.units.length) return;
@@ -261,9 +272,13 @@ class ViewBuilder {
   }
 }
 
+/** The builders of the two passes: characters, then Markdown over the characters' view. */
+const CHARACTERS = new ViewBuilder();
+const MARKDOWN = new ViewBuilder();
+
 /** The view of the disguised characters of `text` (everything but Markdown). */
 function unmaskCharacters(text: string, final: boolean): UnmaskedView {
-  const out = new ViewBuilder(text.length);
+  const out = CHARACTERS.start(text.length);
   let reordered = false;
   // Where the right-to-left span that is open started: in the view, and in the original.
   let rtlFrom = -1;
@@ -339,75 +354,105 @@ function unmaskCharacters(text: string, final: boolean): UnmaskedView {
   };
 }
 
-const HEX_DIGITS = re(/^[0-9a-fA-F]{1,6}$/);
-const DIGITS = re(/^[0-9]{1,7}$/);
 /** Printable ASCII, tab and line breaks: what a reference may spell in the view. */
 const isReadable = (code: number): boolean =>
   (code >= 32 && code < 127) || code === 9 || code === 10 || code === 13;
-/** Decodes a character reference at `i` of `text` (`&#x73;`, `&#115;`, `&amp;`) to ASCII. */
-function entityAt(text: string, i: number): { char: string; length: number } | null {
-  const semi = text.indexOf(';', i + 2);
-  if (semi === -1 || semi - i > 10) return null;
-  const body = text.slice(i + 1, semi);
-  let char: string | undefined;
-  if (body.startsWith('#x') || body.startsWith('#X')) {
-    const code = Number.parseInt(body.slice(2), 16);
-    if (HEX_DIGITS.test(body.slice(2)) && isReadable(code)) char = String.fromCharCode(code);
-  } else if (body.startsWith('#')) {
-    const code = Number.parseInt(body.slice(1), 10);
-    if (DIGITS.test(body.slice(1)) && isReadable(code)) char = String.fromCharCode(code);
-  } else {
-    char = NAMED_ENTITIES[body];
+/** The longest reference read, `;` included (`&#x00073;`, `&UnderBar;`). */
+const MAX_REFERENCE = 11;
+const hexValue = (c: number): number =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+
+/**
+ * Decodes a character reference at `i` of `text` (`&#x73;`, `&#115;`, `&amp;`) to ASCII: its
+ * length times 65536 plus the character's code, or -1. Reads at most MAX_REFERENCE characters.
+ */
+function entityAt(text: string, i: number): number {
+  let semi = -1;
+  const stop = Math.min(text.length, i + MAX_REFERENCE);
+  for (let k = i + 2; k < stop; k++) {
+    if (text.charCodeAt(k) === 59) {
+      semi = k;
+      break;
+    }
   }
-  return char === undefined ? null : { char, length: semi + 1 - i };
+  if (semi === -1) return -1;
+  let code = -1;
+  if (text.charCodeAt(i + 1) === 35) {
+    // `&#x73;` (1 to 6 hex digits) or `&#115;` (1 to 7 decimal digits).
+    const hex = (text.charCodeAt(i + 2) | 32) === 120;
+    const digitsFrom = hex ? i + 3 : i + 2;
+    const count = semi - digitsFrom;
+    if (count < 1 || count > (hex ? 6 : 7)) return -1;
+    code = 0;
+    for (let k = digitsFrom; k < semi; k++) {
+      const c = text.charCodeAt(k);
+      const digit = hex ? hexValue(c) : c >= 48 && c <= 57 ? c - 48 : -1;
+      if (digit === -1) return -1;
+      code = code * (hex ? 16 : 10) + digit;
+    }
+  } else {
+    const char = NAMED_ENTITIES.get(text.slice(i + 1, semi));
+    if (char !== undefined) code = char.charCodeAt(0);
+  }
+  return code !== -1 && isReadable(code) ? (semi + 1 - i) * 65536 + code : -1;
 }
 
 /** The character that `text` renders at `i`, reading a backslash escape or a reference. */
 function renderedAt(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c === 92 && isEscapable(text.charCodeAt(i + 1))) return text.charCodeAt(i + 1);
-  if (c === 38) return entityAt(text, i)?.char.charCodeAt(0) ?? c;
+  if (c === 38) {
+    const entity = entityAt(text, i);
+    return entity === -1 ? c : entity & 0xffff;
+  }
   return c;
 }
 
-/** The view of `inner` (a view) with Markdown escapes, references and inner markers undone. */
-function unescapeMarkup(inner: UnmaskedView, final: boolean): UnmaskedView {
-  const { text, origin, ends } = inner;
-  const out = new ViewBuilder(text.length);
+/**
+ * The view of `text` with Markdown escapes, references and inner markers undone. `inner` is the
+ * view `text` is (the characters' view), or null when `text` is the original itself.
+ */
+function unescapeMarkup(text: string, inner: UnmaskedView | null, final: boolean): UnmaskedView {
+  // Without an inner view, character `i` of `text` is character `i` of the original.
+  const origin = inner?.origin ?? null;
+  const ends = inner?.ends ?? null;
+  const out = MARKDOWN.start(text.length);
   for (let i = 0; i < text.length; ) {
     const c = text.charCodeAt(i);
+    const from = origin === null ? i : (origin[i] as number);
     if (c === 92 && i + 1 < text.length && isEscapable(text.charCodeAt(i + 1))) {
-      out.push(text.charCodeAt(i + 1), origin[i] as number, ends[i + 1] as number);
+      out.push(text.charCodeAt(i + 1), from, ends === null ? i + 2 : (ends[i + 1] as number));
       i += 2;
       continue;
     }
     if (c === 38) {
       const entity = entityAt(text, i);
-      if (entity !== null) {
-        out.push(
-          entity.char.charCodeAt(0),
-          origin[i] as number,
-          ends[i + entity.length - 1] as number,
-        );
-        i += entity.length;
+      if (entity !== -1) {
+        const length = entity >>> 16;
+        const last = i + length - 1;
+        out.push(entity & 0xffff, from, ends === null ? last + 1 : (ends[last] as number));
+        i += length;
         continue;
       }
     }
     // Markers between two characters of a word, as they render (`x**\_y`: an escape after them).
     if (isMarker(c) && out.n > 0 && isTokenChar(out.units[out.n - 1] as number)) {
       let j = i;
-      while (j < text.length && isMarker(text.charCodeAt(j))) j++;
+      let tildes = 0;
+      for (; j < text.length && isMarker(text.charCodeAt(j)); j++) {
+        if (text.charCodeAt(j) === 126) tildes++;
+      }
       // A single tilde is part of tokens (Azure's `Q~`); strikethrough takes two.
-      const tildes = text.slice(i, j).split('~').length - 1;
       if (j - i <= MAX_MARKERS && tildes !== 1 && isTokenChar(renderedAt(text, j))) {
         i = j;
         continue;
       }
     }
-    out.push(c, origin[i] as number, ends[i] as number);
+    out.push(c, from, ends === null ? i + 1 : (ends[i] as number));
     i++;
   }
-  let { openView, openAt } = inner;
+  let openView = inner?.openView ?? -1;
+  let openAt = inner?.openAt ?? -1;
   if (openView !== -1) openView = viewIndexOf(out.origin.subarray(0, out.n), openAt);
   else if (!final) {
     const open = OPEN_MARKUP_AT_END.exec(text.slice(-12));
@@ -421,22 +466,11 @@ function unescapeMarkup(inner: UnmaskedView, final: boolean): UnmaskedView {
     text: out.text(),
     origin: out.origin.subarray(0, out.n),
     ends: out.ends.subarray(0, out.n),
-    source: inner.source,
-    reordered: inner.reordered,
+    source: inner?.source ?? text,
+    reordered: inner?.reordered ?? false,
     openView,
     openAt,
   };
-}
-
-/** The identity view of an ASCII-clean text, for the Markdown pass alone. */
-function identityView(text: string): UnmaskedView {
-  const origin = new Int32Array(text.length);
-  const ends = new Int32Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    origin[i] = i;
-    ends[i] = i + 1;
-  }
-  return { text, origin, ends, source: text, reordered: false, openView: -1, openAt: -1 };
 }
 
 /**
@@ -450,11 +484,11 @@ export function unmask(text: string, final = true): UnmaskedView | null {
   const disguised = first !== -1 && changesAny(text, first);
   const inner = disguised ? unmaskCharacters(text, final) : null;
   const innerText = inner === null ? text : inner.text;
-  if (MARKUP.test(innerText)) return unescapeMarkup(inner ?? identityView(text), final);
+  if (MARKUP.test(innerText)) return unescapeMarkup(innerText, inner, final);
   if (!final && (inner === null || inner.openView === -1)) {
     // A backslash, `&` or markers at the very end may start markup once more text arrives.
     const open = OPEN_MARKUP_AT_END.exec(innerText.slice(-12));
-    if (open !== null) return unescapeMarkup(inner ?? identityView(text), final);
+    if (open !== null) return unescapeMarkup(innerText, inner, final);
   }
   return inner;
 }
