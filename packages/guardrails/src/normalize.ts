@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { AnchorHits, AnchorTrie } from './injection/anchors.ts';
 import { re } from './patterns.ts';
 import { type ScanOutput, WasmScan } from './wasm-scan.ts';
@@ -9,17 +10,21 @@ import { type ScanOutput, WasmScan } from './wasm-scan.ts';
 // lower-cases, collapses blank runs and notices leetspeak and spaced-out letters.
 
 const NON_ASCII = re(/[\u0080-\uffff]/);
-// Invisible characters: format controls and fillers, then the invisible combining marks.
-const INVISIBLE = re(
-  /[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|[\u034f\u180b-\u180d\u180f\ufe00-\ufe0f]|\u17b4|\u17b5|\udb40[\udd00-\uddef]/g,
-);
+// Sets of UTF-16 code units, each written once as the body of a character class: the passes below
+// read them as tables, a code unit at a time (a regular expression that replaces each of many
+// matches costs far more), and FOLDABLE reads them in its regular expression.
+/** Invisible characters: format controls and fillers, then the invisible combining marks. */
+const INVISIBLE_UNITS =
+  '\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\u17b4\u17b5';
+/** Invisible variation selectors beyond the BMP (U+E0100-E01EF): U+DB40, then one of these. */
+const SUPPLEMENT_SELECTOR_FIRST = 0xdd00;
+const SUPPLEMENT_SELECTOR_LAST = 0xddef;
 const TAG_CHARACTER = re(/\udb40([\udc00-\udc7f])/g);
-const COMBINING_MARK = re(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g);
-const UNICODE_BLANK = re(/[\u00a0\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g);
-const NOT_LETTER = re(/[^a-z]+/g);
+const COMBINING_UNITS = '\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f';
+const BLANK_UNITS = '\u00a0\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
 
 // Letters that render like Latin ones: Cyrillic, Greek and a few others, mapped to lower case.
-const LOOKALIKES: Record<string, string> = {
+export const LOOKALIKES: Record<string, string> = {
   а: 'a',
   в: 'b',
   е: 'e',
@@ -90,14 +95,27 @@ const LOOKALIKES: Record<string, string> = {
   ɑ: 'a',
   ǀ: 'l',
 };
-const LOOKALIKE = re(new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'g'));
+const LOOKALIKE = re(new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`));
 /**
  * Characters `foldLetters` may change: letters that decompose into accents, combining marks,
  * look-alikes, Unicode blanks. Text without any (after NFKC: emoji, dashes, quotes) is left alone.
  */
 const FOLDABLE = re(
-  /[\u00a0\u00c0-\u02ff\u0370-\u052f\u1e00-\u1fff\u2000-\u200a\u2028\u2029\u202f\u205f\u2113\u3000]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/,
+  new RegExp(
+    `[${classSource(BLANK_UNITS)}\\u00c0-\\u02ff\\u0370-\\u052f\\u1e00-\\u1fff\\u2113]|[${classSource(COMBINING_UNITS)}]`,
+  ),
 );
+
+/** What a rewriting pass does with each code unit: keeps it, drops it, or writes another. */
+const KEEP = 0;
+const DROP = 0xffff;
+const INVISIBLE = unitTable([[INVISIBLE_UNITS, DROP]]);
+/** Accents and other combining marks dropped, look-alikes written as the Latin letter. */
+const UNACCENT = unitTable([
+  [COMBINING_UNITS, DROP],
+  ...Object.entries(LOOKALIKES).map(([from, to]): [string, number] => [from, to.charCodeAt(0)]),
+]);
+const BLANKS = unitTable([[BLANK_UNITS, 32]]);
 
 export interface NormalizedText {
   /** Compatibility-normalised, hidden characters revealed or removed, case kept. */
@@ -115,23 +133,104 @@ export interface NormalizedText {
 }
 
 /** Tag characters turned back into the ASCII they hide, invisible characters removed. */
-function revealHidden(text: string): string {
+export function revealHidden(text: string): string {
   // Tag characters are surrogate pairs led by U+DB40: most texts have none to replace.
   const revealed = text.includes('\udb40')
     ? text.replace(TAG_CHARACTER, (_, low: string) =>
         String.fromCharCode(low.charCodeAt(0) - 0xdc00),
       )
     : text;
-  return revealed.replace(INVISIBLE, '');
+  return rewriteUnits(revealed, INVISIBLE, true);
 }
 
-function foldLetters(lower: string): string {
-  return lower
-    .normalize('NFD')
-    .replace(COMBINING_MARK, '')
-    .replace(LOOKALIKE, (ch) => LOOKALIKES[ch] ?? ch)
-    .normalize('NFC')
-    .replace(UNICODE_BLANK, ' ');
+export function foldLetters(lower: string): string {
+  return rewriteUnits(
+    rewriteUnits(lower.normalize('NFD'), UNACCENT, false).normalize('NFC'),
+    BLANKS,
+    false,
+  );
+}
+
+/** The body of a character class with every code unit escaped (a range's `-` kept). */
+function classSource(units: string): string {
+  let source = '';
+  for (let i = 0; i < units.length; i++) {
+    const code = units.charCodeAt(i);
+    source += code === 45 ? '-' : `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return source;
+}
+
+/** A table of what to do with each code unit: `sets` pairs a class body with KEEP, DROP or a code unit. */
+function unitTable(sets: ReadonlyArray<readonly [string, number]>): Uint16Array {
+  const table = new Uint16Array(0x10000);
+  for (const [units, action] of sets) {
+    for (let i = 0; i < units.length; i++) {
+      const from = units.charCodeAt(i);
+      const ranged = units[i + 1] === '-' && i + 2 < units.length;
+      const to = ranged ? units.charCodeAt(i + 2) : from;
+      table.fill(action, from, to + 1);
+      if (ranged) i += 2;
+    }
+  }
+  return table;
+}
+
+/** Scratch memory of the rewriting passes (each runs to completion before the next). */
+let scratch = new Uint16Array(4096);
+let scratchBytes = new Uint8Array(4096);
+/** Scratch grown past this (a huge text) is not kept for the next call. */
+const KEEP_UNITS = 1 << 20;
+
+/** `units[0, length)` as a string: a one-byte string when every unit is below 256 (`widest`). */
+function unitsText(units: Uint16Array, length: number, widest: number): string {
+  if (widest >= 256) return Buffer.from(units.buffer, 0, length * 2).toString('utf16le');
+  const bytes = scratchBytes.length >= length ? scratchBytes : new Uint8Array(length);
+  bytes.set(units.subarray(0, length));
+  if (bytes.length <= KEEP_UNITS) scratchBytes = bytes;
+  return Buffer.from(bytes.buffer, 0, length).toString('latin1');
+}
+
+/**
+ * `text` with each code unit kept, dropped or replaced as `table` says; with `selectors`, the
+ * invisible variation selectors beyond the BMP are dropped too. Text that needs no change is
+ * returned as it is.
+ */
+function rewriteUnits(text: string, table: Uint16Array, selectors: boolean): string {
+  const length = text.length;
+  const isSelector = (i: number): boolean => {
+    const low = text.charCodeAt(i + 1);
+    return low >= SUPPLEMENT_SELECTOR_FIRST && low <= SUPPLEMENT_SELECTOR_LAST;
+  };
+  let first = 0;
+  for (; first < length; first++) {
+    const code = text.charCodeAt(first);
+    if (table[code] !== KEEP || (selectors && code === 0xdb40 && isSelector(first))) break;
+  }
+  if (first === length) return text;
+  const units = scratch.length >= length ? scratch : new Uint16Array(length);
+  if (units.length <= KEEP_UNITS) scratch = units;
+  // The unchanged start is copied too: a flat string is faster to read than a concatenation.
+  let n = 0;
+  let widest = 0;
+  for (; n < first; n++) {
+    const code = text.charCodeAt(n);
+    units[n] = code;
+    widest |= code;
+  }
+  for (let i = first; i < length; i++) {
+    const code = text.charCodeAt(i);
+    const action = table[code] as number;
+    if (action === DROP) continue;
+    if (selectors && code === 0xdb40 && isSelector(i)) {
+      i++;
+      continue;
+    }
+    const out = action === KEEP ? code : action;
+    units[n++] = out;
+    widest |= out;
+  }
+  return unitsText(units, n, widest);
 }
 
 /** A run of base64 or hex characters that may hide an encoded payload. */
@@ -145,6 +244,8 @@ export interface EncodedRun {
 }
 
 const RUN_HEX = 1;
+/** Tokens of the character pass (letters, digits, `+/_-@$`) long enough to hold an encoded run. */
+const TOKEN_RUN = re(/[A-Za-z0-9+/_@$-]{16,}/g);
 const RUN_BASE64 = 2;
 
 interface Fold {
@@ -198,35 +299,72 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
     );
   const findAnchors = trie !== undefined;
 
-  return (text) => {
-    const ascii = !NON_ASCII.test(text);
-    // A Markdown-escaped underscore (`\_`) is read as `_`, which shifts indices: the runs, which
-    // index the cased text, are then collected by a pass of their own.
-    if (ascii && !text.includes('\\_')) {
-      const { folded, spacedLetters, runs, anchors } = fold(text, true, true, findAnchors);
-      return { cased: text, folded, disguised: false, spacedLetters, encodedRuns: runs, anchors };
+  /**
+   * The encoded runs of `cased`, which the character pass collects from tokens of 16 characters
+   * or more (and the `=` after one): only those tokens, each followed by a blank, are passed.
+   */
+  const encodedRuns = (cased: string): EncodedRun[] => {
+    TOKEN_RUN.lastIndex = 0;
+    const pieces: number[] = []; // pairs: where a token starts in `tokens`, and in `cased`
+    let tokens = '';
+    for (let m = TOKEN_RUN.exec(cased); m !== null; m = TOKEN_RUN.exec(cased)) {
+      pieces.push(tokens.length, m.index);
+      tokens += cased.charCodeAt(TOKEN_RUN.lastIndex) === 61 ? `${m[0]}= ` : `${m[0]} `;
     }
-    const nfkc = ascii ? text : text.normalize('NFKC');
-    const cased = ascii ? text : revealHidden(nfkc);
+    TOKEN_RUN.lastIndex = 0;
+    if (tokens === '') return [];
+    const runs = fold(tokens, true, true, false).runs;
+    let piece = 0;
+    for (const run of runs) {
+      while (piece + 2 < pieces.length && (pieces[piece + 2] as number) <= run.start) piece += 2;
+      const shift = (pieces[piece + 1] as number) - (pieces[piece] as number);
+      run.start += shift;
+      run.end += shift;
+    }
+    return runs;
+  };
+
+  return (text) => {
+    let cased = text;
+    let disguised = false;
+    let ascii = !NON_ASCII.test(text);
+    if (!ascii) {
+      const nfkc = text.normalize('NFKC');
+      cased = revealHidden(nfkc);
+      disguised = cased.length !== nfkc.length;
+      // Compatibility forms and hidden characters undone, many a disguised text is ASCII.
+      ascii = !NON_ASCII.test(cased);
+    }
+    // The character pass lower-cases ASCII itself and reads case only for the runs, so an ASCII
+    // text is read in one pass. A Markdown-escaped underscore (`\_`) is read as `_`, which shifts
+    // indices: the runs, which index the cased text, are then collected apart.
+    if (ascii && !cased.includes('\\_')) {
+      const { folded, spacedLetters, runs, anchors } = fold(cased, true, true, findAnchors);
+      return { cased, folded, disguised, spacedLetters, encodedRuns: runs, anchors };
+    }
     let lower = cased.toLowerCase();
-    let disguised = cased.length !== nfkc.length;
     if (!ascii && FOLDABLE.test(lower)) {
       disguised ||= LOOKALIKE.test(lower);
-      LOOKALIKE.lastIndex = 0;
       lower = foldLetters(lower);
     }
-    const { runs } = fold(cased, ascii, true, false);
     const { folded, spacedLetters, anchors } = fold(
       lower.replaceAll('\\_', '_'),
       ascii,
       false,
       findAnchors,
     );
-    return { cased, folded, disguised, spacedLetters, encodedRuns: runs, anchors };
+    return { cased, folded, disguised, spacedLetters, encodedRuns: encodedRuns(cased), anchors };
   };
 }
 
 /** Letters only: `i.g.n.o.r.e a-l-l` becomes `ignoreall`. */
 export function squash(folded: string): string {
-  return folded.replace(NOT_LETTER, '');
+  const units = scratch.length >= folded.length ? scratch : new Uint16Array(folded.length);
+  if (units.length <= KEEP_UNITS) scratch = units;
+  let n = 0;
+  for (let i = 0; i < folded.length; i++) {
+    const code = folded.charCodeAt(i);
+    if (code >= 97 && code <= 122) units[n++] = code;
+  }
+  return unitsText(units, n, 0);
 }
