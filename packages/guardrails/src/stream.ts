@@ -6,6 +6,13 @@ import { unmask, withoutInvisible } from './secrets/unmask.ts';
 
 /** Held text up to this length is scanned again at every push. */
 const SHORT_HOLD = 64;
+/**
+ * Released text is dropped from the buffer (all but LOOKBEHIND characters of context) once there
+ * is this much of it. Until then the buffer only grows at its end, so what a scan settled of its
+ * view (and of the names in it) holds for the next scan, which reads only the text after it; a
+ * rule looks back no farther than LOOKBEHIND however much context there is.
+ */
+const TRIM_AT = 3 * LOOKBEHIND;
 
 export interface StreamRedactorOptions {
   /** Strings that must never be emitted (e.g. a canary planted in the system prompt). */
@@ -101,15 +108,18 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
       pos = cut;
       break;
     }
-    // The context is kept as LOOKBEHIND characters that show: a wall of invisible characters
-    // between a name and its value must not push the name out of it.
-    const released = buffer.slice(0, pos);
-    const shown = withoutInvisible(released);
-    const keep = Math.max(0, shown.length - LOOKBEHIND);
-    buffer = shown.slice(keep) + buffer.slice(pos);
-    if (shown === released) shiftCarry(carry, keep);
-    else resetCarry(carry);
-    pos = shown.length - keep;
+    if (pos > TRIM_AT) {
+      // The context is kept as LOOKBEHIND characters that show: a wall of invisible characters
+      // between a name and its value must not push the name out of it.
+      const released = buffer.slice(0, pos);
+      const shown = withoutInvisible(released);
+      const keep = Math.max(0, shown.length - LOOKBEHIND);
+      buffer = shown.slice(keep) + buffer.slice(pos);
+      if (shown === released) shiftCarry(carry, keep);
+      else resetCarry(carry);
+      carry.view.reset();
+      pos = shown.length - keep;
+    }
     heldAfterScan = buffer.length - pos;
     pending = 0;
     return out;

@@ -1,6 +1,7 @@
 import { type CharSet, charSet, runStart } from '../chars.ts';
 import { re } from '../patterns.ts';
 import { isFakeToken } from './placeholders.ts';
+import { prefixAtEnd } from './prefix-at-end.ts';
 import { holdFrom, type ScanContext } from './scan-context.ts';
 
 /**
@@ -111,14 +112,6 @@ const RULES: readonly PatternRule[] = [
   ),
 ];
 
-/** The longest proper prefix of `anchor` that `text` ends with (0 if none). */
-function partialAnchor(text: string, anchor: string): number {
-  for (let k = Math.min(anchor.length - 1, text.length); k > 0; k--) {
-    if (text.endsWith(anchor.slice(0, k))) return k;
-  }
-  return 0;
-}
-
 /**
  * Finds the credentials of the pattern rules. A text that may still grow holds back what could
  * still become one: an anchor too near the end to judge, and a trailing run of characters that
@@ -146,7 +139,7 @@ export function scanPatternRules(ctx: ScanContext): void {
     );
     if (late !== -1)
       holdFrom(ctx, Math.max(ctx.from, runStart(text, late, rule.leadChars, rule.lead)));
-    const partial = partialAnchor(text, rule.anchor);
+    const partial = prefixAtEnd(text, 0, rule.anchor);
     const runFrom = runStart(text, text.length - partial, rule.leadChars, rule.lead);
     if (partial > 0 || runFrom < text.length) holdFrom(ctx, Math.max(ctx.from, runFrom));
   }

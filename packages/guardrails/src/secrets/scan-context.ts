@@ -1,5 +1,6 @@
 import type { SecretName } from './key-names.ts';
 import type { PemBodyState } from './pem-body.ts';
+import { ViewCache } from './unmask.ts';
 
 /** A span of the scanned text that must be redacted, and what it is. */
 export interface Finding {
@@ -50,6 +51,8 @@ export interface ScanCarry {
   /** Every name that ends before this index has been judged; -1 when unknown. */
   namesFrom: number;
   lastJudged: LastJudged;
+  /** The view of the buffer as far as no later text can change it (the stream resets it). */
+  readonly view: ViewCache;
 }
 
 /**
@@ -95,10 +98,10 @@ export function holdFrom(ctx: ScanContext, index: number): void {
 export const LOOKBEHIND = 256;
 
 export function newCarry(): ScanCarry {
-  return { names: [], namesFrom: -1, lastJudged: newLastJudged() };
+  return { names: [], namesFrom: -1, lastJudged: newLastJudged(), view: new ViewCache() };
 }
 
-/** Forgets what the carry knows: the next scan searches its context again. */
+/** Forgets the names the carry knows: the next scan searches its context again. */
 export function resetCarry(carry: ScanCarry): void {
   carry.names = [];
   carry.namesFrom = -1;

@@ -2,6 +2,7 @@ import { scanAssignments } from './assignments.ts';
 import { scanCommandLinePasswords } from './command-lines.ts';
 import { scanPatternRules } from './pattern-rules.ts';
 import { PEM_BEGIN, scanPem } from './pem.ts';
+import { prefixAtEnd } from './prefix-at-end.ts';
 import {
   type Finding,
   holdFrom,
@@ -58,16 +59,6 @@ function buildPrefixTree(literals: readonly string[]): SuffixNode {
 
 const LITERAL_PREFIXES = buildPrefixTree(PARTIAL_LITERALS);
 
-/** How many characters at the end of `text` (after `from`) are a proper prefix of `canary`. */
-function canaryPrefixAtEnd(text: string, from: number, canary: string): number {
-  // Canaries are new per answer, so they are compared directly: a tree of their prefixes would
-  // be built for every answer and used for a few chunks.
-  for (let k = Math.min(canary.length - 1, text.length - from); k > 0; k--) {
-    if (text.startsWith(canary.slice(0, k), text.length - k)) return k;
-  }
-  return 0;
-}
-
 /** The text ends in the first part of a literal that could start a finding: hold from there. */
 function holdPartialLiteral(ctx: ScanContext, canaries: readonly string[]): void {
   const { text } = ctx;
@@ -78,8 +69,9 @@ function holdPartialLiteral(ctx: ScanContext, canaries: readonly string[]): void
     if (node === undefined) break;
     if (node.prefix) longest = k;
   }
-  for (const canary of canaries)
-    longest = Math.max(longest, canaryPrefixAtEnd(text, ctx.from, canary));
+  // Canaries are new per answer, so they are compared directly: a tree of their prefixes would
+  // be built for every answer and used for a few chunks.
+  for (const canary of canaries) longest = Math.max(longest, prefixAtEnd(text, ctx.from, canary));
   if (longest > 0) holdFrom(ctx, text.length - longest);
 }
 
@@ -145,7 +137,7 @@ export function scanSecrets(
     result.frontier = Math.min(result.frontier, text.length - 1);
     return result;
   }
-  const view = unmask(text, final);
+  const view = unmask(text, final, carry?.view ?? null);
   if (view === null) return scanText(text, from, final, canaries, carry);
   // What the carry knows is indexed by an earlier text, not by this view: start it afresh.
   if (carry !== null) resetCarry(carry);

@@ -410,9 +410,15 @@ function renderedAt(text: string, i: number): number {
 
 /**
  * The view of `text` with Markdown escapes, references and inner markers undone. `inner` is the
- * view `text` is (the characters' view), or null when `text` is the original itself.
+ * view `text` is (the characters' view), or null when `text` is the original itself; `before` is
+ * the unit of the view just before `text` (0 at the start).
  */
-function unescapeMarkup(text: string, inner: UnmaskedView | null, final: boolean): UnmaskedView {
+function unescapeMarkup(
+  text: string,
+  inner: UnmaskedView | null,
+  final: boolean,
+  before: number,
+): UnmaskedView {
   // Without an inner view, character `i` of `text` is character `i` of the original.
   const origin = inner?.origin ?? null;
   const ends = inner?.ends ?? null;
@@ -436,7 +442,8 @@ function unescapeMarkup(text: string, inner: UnmaskedView | null, final: boolean
       }
     }
     // Markers between two characters of a word, as they render (`x**\_y`: an escape after them).
-    if (isMarker(c) && out.n > 0 && isTokenChar(out.units[out.n - 1] as number)) {
+    const previous = out.n > 0 ? (out.units[out.n - 1] as number) : before;
+    if (isMarker(c) && isTokenChar(previous)) {
       let j = i;
       let tildes = 0;
       for (; j < text.length && isMarker(text.charCodeAt(j)); j++) {
@@ -474,23 +481,141 @@ function unescapeMarkup(text: string, inner: UnmaskedView | null, final: boolean
 }
 
 /**
- * The view of `text`, or null when nothing in it is disguised (most texts). Built unit by unit
- * into typed arrays: a wall of disguised characters costs no more per character than plain text.
- * `final` false: the text may still grow, and constructs its end leaves open are reported.
+ * The view of `text` (indices relative to it), or null when nothing in it is disguised. `before`
+ * is the view just before `text` ('' at the start), of which the Markdown pass reads the last unit.
  */
-export function unmask(text: string, final = true): UnmaskedView | null {
+function unmaskPart(text: string, final: boolean, before: string): UnmaskedView | null {
   // A regular expression also flattens a text built by concatenation for the reads below.
   const first = text.search(NON_ASCII);
   const disguised = first !== -1 && changesAny(text, first);
   const inner = disguised ? unmaskCharacters(text, final) : null;
   const innerText = inner === null ? text : inner.text;
-  if (MARKUP.test(innerText)) return unescapeMarkup(innerText, inner, final);
+  const previous = before === '' ? 0 : before.charCodeAt(before.length - 1);
+  if (MARKUP.test(before === '' ? innerText : before.slice(-1) + innerText))
+    return unescapeMarkup(innerText, inner, final, previous);
   if (!final && (inner === null || inner.openView === -1)) {
     // A backslash, `&` or markers at the very end may start markup once more text arrives.
     const open = OPEN_MARKUP_AT_END.exec(innerText.slice(-12));
-    if (open !== null) return unescapeMarkup(innerText, inner, final);
+    if (open !== null) return unescapeMarkup(innerText, inner, final, previous);
   }
   return inner;
+}
+
+/**
+ * Characters at the end of a growing text whose view may still change (a reference is at most 11
+ * characters, a run of markers and what follows it fewer): the view before them is final.
+ */
+const SETTLING = 32;
+
+/**
+ * What a stream keeps of the view of its buffer between scans, so that each scan unmasks only
+ * the text after what an earlier scan settled: the view of the buffer's first `length`
+ * characters, which no later character can change. The stream only appends to its buffer between
+ * two `reset()`s.
+ */
+export class ViewCache {
+  /** Characters of the original the cache covers. */
+  length = 0;
+  /** Their view; `builder` holds its origins once some view was needed (`materialized`). */
+  text = '';
+  private readonly builder = new ViewBuilder();
+  private materialized = false;
+
+  reset(): void {
+    this.length = 0;
+    this.text = '';
+    this.materialized = false;
+  }
+
+  /** The view of `text`, whose first `length` characters are those the cache covers. */
+  view(text: string, final: boolean): UnmaskedView | null {
+    const from = this.length;
+    const part = unmaskPart(from === 0 ? text : text.slice(from), final, this.text);
+    if (from === 0) return part;
+    if (part === null && !this.materialized) return null;
+    const out = this.builder;
+    if (!this.materialized) {
+      // The cache was the text itself: its origins are needed now.
+      out.start(text.length);
+      for (let i = 0; i < from; i++) out.push(text.charCodeAt(i), i, i + 1);
+      this.materialized = true;
+    }
+    const cached = this.text.length;
+    out.n = cached;
+    const partText = part === null ? text.slice(from) : part.text;
+    out.reserve(partText.length);
+    for (let i = 0; i < partText.length; i++) {
+      const origin = part === null ? i : (part.origin[i] as number);
+      const end = part === null ? i + 1 : (part.ends[i] as number);
+      out.push(partText.charCodeAt(i), origin + from, end + from);
+    }
+    const open = part === null ? -1 : part.openView;
+    return {
+      text: this.text + partText,
+      origin: out.origin.subarray(0, out.n),
+      ends: out.ends.subarray(0, out.n),
+      source: text,
+      reordered: part?.reordered ?? false,
+      openView: open === -1 ? -1 : cached + open,
+      openAt: open === -1 ? -1 : (part?.openAt as number) + from,
+    };
+  }
+
+  /** Keeps the final part of `view`, the view of a text that may still grow. */
+  settle(text: string, view: UnmaskedView | null): void {
+    let settled = text.length - SETTLING;
+    // The two halves of a pair stay together.
+    if (isHigh(text.charCodeAt(settled - 1))) settled--;
+    if (settled <= 0) {
+      this.reset();
+    } else if (view === null) {
+      // Nothing disguised: the view is the text itself.
+      this.length = settled;
+      this.text = text.slice(0, settled);
+      this.materialized = false;
+    } else if (view.reordered || view.openView !== -1) {
+      // A right-to-left span reorders the view (or is still open): cached no further.
+      this.reset();
+    } else {
+      this.keep(view, viewIndexOf(view.origin, settled));
+    }
+  }
+
+  /** Keeps the first `units` of `view`, which give the text up to the origin of the next one. */
+  private keep(view: UnmaskedView, units: number): void {
+    if (units === 0 || units === view.origin.length) {
+      this.reset();
+      return;
+    }
+    const out = this.builder;
+    if (view.origin.buffer !== out.origin.buffer) {
+      out.start(units);
+      out.origin.set(view.origin.subarray(0, units));
+      out.ends.set(view.ends.subarray(0, units));
+    }
+    out.n = units;
+    this.length = view.origin[units] as number;
+    this.text = view.text.slice(0, units);
+    this.materialized = true;
+  }
+}
+
+/**
+ * The view of `text`, or null when nothing in it is disguised (most texts). Built unit by unit
+ * into typed arrays: a wall of disguised characters costs no more per character than plain text.
+ * `final` false: the text may still grow, and constructs its end leaves open are reported. The
+ * view's arrays are reused by the next call: read them before unmasking again. A stream passes
+ * its `cache`, which then holds the arrays.
+ */
+export function unmask(
+  text: string,
+  final = true,
+  cache: ViewCache | null = null,
+): UnmaskedView | null {
+  if (cache === null) return unmaskPart(text, final, '');
+  const view = cache.view(text, final);
+  if (!final) cache.settle(text, view);
+  return view;
 }
 
 /** The span of the original text that gave the view's characters [start, end). */
