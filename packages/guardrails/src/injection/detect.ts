@@ -12,7 +12,7 @@ import {
 } from './document.ts';
 import type { Label } from './labels.ts';
 import { modelProbability, modelScore } from './model/model.ts';
-import { insideAny, QuoteReading } from './quotes.ts';
+import { DESCRIPTION_ANCHORS, insideAny, QuoteReading } from './quotes.ts';
 import {
   CLAUSE_BEFORE,
   type InjectionRule,
@@ -103,6 +103,7 @@ for (const rule of GATED_RULES) {
   GATES.push({ groups, starts: starts?.map(anchorIndex) ?? null, sticky });
 }
 const DOCUMENT_ANCHOR_INDICES = DOCUMENT_ANCHORS.map(anchorIndex);
+const DESCRIPTION_ANCHOR_INDICES = DESCRIPTION_ANCHORS.map(anchorIndex);
 /** The rule each requirement group belongs to. */
 const RULE_OF_GROUP = GATES.flatMap((gate, index) => gate.groups.map(() => index));
 const GROUPS_PER_RULE = Uint8Array.from(GATES, (gate) => gate.groups.length);
@@ -285,7 +286,7 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   const kind = lazy<DocumentKind | null>(() =>
     options.documents ? documentKind(cased, mayBeEmail()) : null,
   );
-  const quotesFolded = new QuoteReading(folded);
+  const quotesFolded = new QuoteReading(folded, positionsOf(present, DESCRIPTION_ANCHOR_INDICES));
   const quotesCased = new QuoteReading(cased);
   const ungated = options.ungated === true;
 

@@ -25,19 +25,99 @@ function openerKind(code: number): number {
       return -1;
   }
 }
-// Words of a text that talks about what it quotes.
-const DISCUSSION_WORDS =
-  "what does|what is|what's|why|how (?:do|does|would|should|can)|explain|meaning|means|refers? to|considered|example|attacks?|injection|jailbreaks?|spam|phishing|classif[a-z]*|detect|defend|blog|thesis|slide|paper|research|security|red[\\s-]?team|someone|people|saw|received|escalate";
 /**
- * Words of discussion or documentation about what a text quotes. With a question mark, they are
- * enough to read a quoted rule match as a mention; alone (a question mark is not enough here),
- * they make the model read the text's own words.
+ * Words of discussion or documentation about what a text quotes (each an alternative of a regular
+ * expression that begins with a letter). With a question mark, they are enough to read a quoted
+ * rule match as a mention; alone (a question mark is not enough here), they make the model read
+ * the text's own words.
  */
-const DESCRIPTION = re(
-  new RegExp(
-    `\\b(?:${DISCUSSION_WORDS}|examples|e\\.g\\.|detect(?:s|ed|or|ion)|flag(?:s|ged)?|rules?|phrases?|patterns?|labels?|wording|reads?)\\b`,
-  ),
-);
+const DESCRIPTION_WORDS = [
+  'what does',
+  'what is',
+  "what's",
+  'why',
+  'how (?:do|does|would|should|can)',
+  'explain',
+  'meaning',
+  'means',
+  'refers? to',
+  'considered',
+  'example',
+  'attacks?',
+  'injection',
+  'jailbreaks?',
+  'spam',
+  'phishing',
+  'classif[a-z]*',
+  'detect',
+  'defend',
+  'blog',
+  'thesis',
+  'slide',
+  'paper',
+  'research',
+  'security',
+  'red[\\s-]?team',
+  'someone',
+  'people',
+  'saw',
+  'received',
+  'escalate',
+  'examples',
+  'e\\.g\\.',
+  'detect(?:s|ed|or|ion)',
+  'flag(?:s|ged)?',
+  'rules?',
+  'phrases?',
+  'patterns?',
+  'labels?',
+  'wording',
+  'reads?',
+];
+const DESCRIPTION_SOURCE = `\\b(?:${DESCRIPTION_WORDS.join('|')})\\b`;
+const DESCRIPTION = re(new RegExp(DESCRIPTION_SOURCE));
+/** The same, matching only where it is tried. */
+const DESCRIPTION_AT = re(new RegExp(DESCRIPTION_SOURCE, 'y'));
+
+/** The letters an alternative begins with, up to its first space, group, class or quantifier. */
+function literalStart(alternative: string): string {
+  let literal = '';
+  for (let i = 0; i < alternative.length; i++) {
+    const ch = alternative[i] as string;
+    if (ch === '\\' && /[^a-z0-9]/i.test(alternative[i + 1] ?? 'a')) {
+      literal += alternative[++i];
+    } else if ('?*{'.includes(ch)) {
+      return literal.slice(0, -1); // the character before is optional
+    } else if (' \\([|+'.includes(ch)) {
+      return literal;
+    } else {
+      literal += ch;
+    }
+  }
+  return literal;
+}
+
+/**
+ * Word starts of which every description word begins with one, with no blank in them (the anchor
+ * gate finds them, so a text is searched only where one occurs).
+ */
+export const DESCRIPTION_ANCHORS: readonly string[] = (() => {
+  const starts = [...new Set(DESCRIPTION_WORDS.map(literalStart))];
+  if (starts.some((start) => start.length < 2)) throw new Error('a description word has no start');
+  // A start that begins with another is found where the other is.
+  return starts.filter(
+    (start) => !starts.some((other) => other !== start && start.startsWith(other)),
+  );
+})();
+
+/** Whether a description word begins at one of `positions` (ascending) of `text`. */
+function describedAt(text: string, positions: readonly number[]): boolean {
+  for (const at of positions) {
+    DESCRIPTION_AT.lastIndex = at;
+    if (DESCRIPTION_AT.test(text)) return true;
+  }
+  return false;
+}
 
 /** A letter (of any script) or a digit. */
 function isWordCode(text: string, at: number): boolean {
@@ -116,11 +196,15 @@ export function ownWords(text: string, ranges: readonly number[]): string {
  */
 export class QuoteReading {
   private readonly text: string;
+  /** Ascending positions where a description word may begin (DESCRIPTION_ANCHORS), if known. */
+  private readonly descriptionStarts: readonly number[] | null;
   private found: { ranges: number[]; own: string } | undefined;
   private discussed: boolean | undefined;
+  private ownDescribes: boolean | undefined;
 
-  constructor(text: string) {
+  constructor(text: string, descriptionStarts: readonly number[] | null = null) {
     this.text = text;
+    this.descriptionStarts = descriptionStarts;
   }
 
   /** The quoted passages (flat [start, end) pairs) and the text outside them. */
@@ -136,12 +220,47 @@ export class QuoteReading {
     return this.quotes().ranges;
   }
 
+  /** The text has a description word. */
+  private describes(): boolean {
+    const starts = this.descriptionStarts;
+    return starts === null ? DESCRIPTION.test(this.text) : describedAt(this.text, starts);
+  }
+
+  /**
+   * The text outside its quotes has a description word. With the word starts known: a word of
+   * the text outside its quotes starts outside them too, at the same place less what the quotes
+   * before it took (each is one blank there).
+   */
+  private ownDescribed(): boolean {
+    if (this.ownDescribes === undefined) {
+      const { ranges, own } = this.quotes();
+      const starts = this.descriptionStarts;
+      if (starts === null) {
+        this.ownDescribes = DESCRIPTION.test(own);
+      } else {
+        const outside: number[] = [];
+        let range = 0;
+        let removed = 0;
+        for (const at of starts) {
+          while (range < ranges.length && (ranges[range + 1] as number) <= at) {
+            removed += (ranges[range + 1] as number) - (ranges[range] as number) - 1;
+            range += 2;
+          }
+          if (range < ranges.length && (ranges[range] as number) <= at) continue; // quoted
+          outside.push(at - removed);
+        }
+        this.ownDescribes = describedAt(own, outside);
+      }
+    }
+    return this.ownDescribes;
+  }
+
   /** The text outside its quotes asks about, discusses or describes something: a quoted rule
    * match is a mention. */
   get discussion(): boolean {
     if (this.discussed === undefined) {
       const { ranges, own } = this.quotes();
-      this.discussed = ranges.length > 0 && (own.includes('?') || DESCRIPTION.test(own));
+      this.discussed = ranges.length > 0 && (own.includes('?') || this.ownDescribed());
     }
     return this.discussed;
   }
@@ -151,8 +270,8 @@ export class QuoteReading {
    * words; a question mark alone does not make a quoted order a mention here. Without a word of
    * description anywhere, none is outside the quotes either. */
   get modelText(): string {
-    if (!DESCRIPTION.test(this.text)) return this.text;
+    if (!this.describes()) return this.text;
     const { ranges, own } = this.quotes();
-    return ranges.length > 0 && DESCRIPTION.test(own) ? own : this.text;
+    return ranges.length > 0 && this.ownDescribed() ? own : this.text;
   }
 }
