@@ -244,8 +244,9 @@ export interface EncodedRun {
 }
 
 const RUN_HEX = 1;
-/** Tokens of the character pass (letters, digits, `+/_-@$`) long enough to hold an encoded run. */
-const TOKEN_RUN = re(/[A-Za-z0-9+/_@$-]{16,}/g);
+/** Tokens of the character pass (letters, digits, `+/_-@$`) long enough to hold an encoded run
+ * (tried only where a token starts: along a token, each place would scan the rest of it). */
+const TOKEN_RUN = re(/(?<![A-Za-z0-9+/_@$-])[A-Za-z0-9+/_@$-]{16,}/g);
 const RUN_BASE64 = 2;
 
 interface Fold {

@@ -228,7 +228,9 @@ describe('words of description are searched only where their anchors start', () 
   it('the same model text and discussion as the whole-text search', () => {
     for (const text of texts) {
       const { folded, anchors } = normalize(text);
-      const starts = DESCRIPTION_ANCHORS.flatMap((_, index) => anchorPositions(anchors, index));
+      const starts = DESCRIPTION_ANCHORS.flatMap((_, index) => [
+        ...anchorPositions(anchors, index),
+      ]);
       const gated = new QuoteReading(
         folded,
         starts.sort((a, b) => a - b),

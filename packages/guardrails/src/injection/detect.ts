@@ -139,17 +139,29 @@ function runnableRules(hits: AnchorHits): number[] {
 const normalizeText = textNormalizer(anchorTrie(ANCHORS));
 
 /** Ascending positions (repeats possible) where any of the `anchors` (indices) occurs. */
-function positionsOf(hits: AnchorHits, anchors: readonly number[]): readonly number[] {
-  let merged: readonly number[] = [];
+function positionsOf(hits: AnchorHits, anchors: readonly number[]): Int32Array {
+  let only: Int32Array | null = null;
+  let total = 0;
   let sources = 0;
   for (const anchor of anchors) {
     const positions = anchorPositions(hits, anchor);
     if (positions.length === 0) continue;
-    merged = sources++ === 0 ? positions : merged.concat(positions);
+    only = positions;
+    total += positions.length;
+    sources++;
   }
-  // Only a merge of several anchors' positions needs sorting (and is a fresh array).
-  return sources > 1 ? (merged as number[]).sort((a, b) => a - b) : merged;
+  if (sources <= 1) return only ?? NO_POSITIONS;
+  // Only a merge of several anchors' positions needs sorting (into a fresh array).
+  const merged = new Int32Array(total);
+  let at = 0;
+  for (const anchor of anchors) {
+    const positions = anchorPositions(hits, anchor);
+    merged.set(positions, at);
+    at += positions.length;
+  }
+  return merged.sort();
 }
+const NO_POSITIONS = new Int32Array(0);
 
 interface Evidence {
   label: Label;

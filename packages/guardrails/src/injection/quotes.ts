@@ -111,9 +111,9 @@ export const DESCRIPTION_ANCHORS: readonly string[] = (() => {
 })();
 
 /** Whether a description word begins at one of `positions` (ascending) of `text`. */
-function describedAt(text: string, positions: readonly number[]): boolean {
-  for (const at of positions) {
-    DESCRIPTION_AT.lastIndex = at;
+function describedAt(text: string, positions: ArrayLike<number>): boolean {
+  for (let i = 0; i < positions.length; i++) {
+    DESCRIPTION_AT.lastIndex = positions[i] as number;
     if (DESCRIPTION_AT.test(text)) return true;
   }
   return false;
@@ -197,12 +197,12 @@ export function ownWords(text: string, ranges: readonly number[]): string {
 export class QuoteReading {
   private readonly text: string;
   /** Ascending positions where a description word may begin (DESCRIPTION_ANCHORS), if known. */
-  private readonly descriptionStarts: readonly number[] | null;
+  private readonly descriptionStarts: ArrayLike<number> | null;
   private found: { ranges: number[]; own: string } | undefined;
   private discussed: boolean | undefined;
   private ownDescribes: boolean | undefined;
 
-  constructor(text: string, descriptionStarts: readonly number[] | null = null) {
+  constructor(text: string, descriptionStarts: ArrayLike<number> | null = null) {
     this.text = text;
     this.descriptionStarts = descriptionStarts;
   }
@@ -241,7 +241,8 @@ export class QuoteReading {
         const outside: number[] = [];
         let range = 0;
         let removed = 0;
-        for (const at of starts) {
+        for (let i = 0; i < starts.length; i++) {
+          const at = starts[i] as number;
           while (range < ranges.length && (ranges[range + 1] as number) <= at) {
             removed += (ranges[range + 1] as number) - (ranges[range] as number) - 1;
             range += 2;
