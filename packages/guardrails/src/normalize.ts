@@ -143,12 +143,102 @@ export function revealHidden(text: string): string {
   return rewriteUnits(revealed, INVISIBLE, true);
 }
 
+/**
+ * Accents removed (NFD, combining marks dropped, NFC), look-alikes and blanks mapped. Most texts
+ * are folded a code unit at a time instead (see `foldedUnit`): the same result without the two
+ * normalisations, which cost most of the time on text in other scripts.
+ */
 export function foldLetters(lower: string): string {
+  const length = lower.length;
+  const units = scratch.length >= length ? scratch : new Uint16Array(length);
+  if (units.length <= KEEP_UNITS) scratch = units;
+  let n = 0;
+  let widest = 0;
+  for (let i = 0; i < length; i++) {
+    const code = lower.charCodeAt(i);
+    if (code < 0x80) {
+      units[n++] = code;
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      // A character beyond the BMP: kept if it is a plain starter, as the normalisations keep it.
+      const point = lower.codePointAt(i) as number;
+      if (point <= 0xffff || !plainStarter(String.fromCodePoint(point)))
+        return foldByNormalising(lower);
+      units[n++] = code;
+      units[n++] = lower.charCodeAt(++i);
+      widest |= code;
+      continue;
+    }
+    let folded = FOLDED_UNIT[code] as number;
+    if (folded === UNKNOWN) {
+      folded = foldedUnit(String.fromCharCode(code));
+      FOLDED_UNIT[code] = folded;
+    }
+    if (folded === COMPLEX) return foldByNormalising(lower);
+    if (folded === DROP) continue;
+    units[n++] = folded;
+    widest |= folded;
+  }
+  return unitsText(units, n, widest);
+}
+
+function foldByNormalising(lower: string): string {
   return rewriteUnits(
     rewriteUnits(lower.normalize('NFD'), UNACCENT, false).normalize('NFC'),
     BLANKS,
     false,
   );
+}
+
+// Folding a code unit at a time gives what the normalisations give when every character of the
+// text decomposes into one plain starter and combining marks that are dropped (or is such a mark):
+// canonical reordering moves only marks, which are dropped, and NFC composes a starter only with
+// a mark or a jamo (or the like) that follows it, and none is left.
+const UNKNOWN = -1;
+const COMPLEX = -2;
+/** By code unit (BMP): what folding writes for it (DROP: nothing), COMPLEX, or UNKNOWN yet. */
+const FOLDED_UNIT = new Int32Array(0x10000).fill(UNKNOWN);
+const MARK = re(/\p{M}/u);
+/** Characters other than marks that NFC may compose with a character before them: conjoining
+ * jamo and the like (a test checks every decomposition for others). */
+export const COMPOSING_STARTERS: ReadonlyArray<readonly [number, number]> = [
+  [0x1100, 0x11ff],
+  [0xa960, 0xa97f],
+  [0xd7b0, 0xd7ff],
+  [0x16d40, 0x16d7f],
+];
+const plainStarterCache = new Map<string, boolean>();
+
+/** A character NFD leaves alone that is no mark and composes with nothing before it. */
+function plainStarter(ch: string): boolean {
+  let plain = plainStarterCache.get(ch);
+  if (plain === undefined) {
+    const point = ch.codePointAt(0) as number;
+    plain =
+      ch.normalize('NFD') === ch &&
+      !MARK.test(ch) &&
+      !COMPOSING_STARTERS.some(([from, to]) => point >= from && point <= to);
+    plainStarterCache.set(ch, plain);
+  }
+  return plain;
+}
+
+/** What folding writes for a BMP character `ch`: one code unit, DROP, or COMPLEX. */
+function foldedUnit(ch: string): number {
+  const action = UNACCENT[ch.charCodeAt(0)] as number;
+  if (action === DROP) return DROP; // a combining mark
+  if (ch.charCodeAt(0) === DROP) return COMPLEX; // U+FFFF, which the table cannot write
+  const decomposed = ch.normalize('NFD');
+  const starter = decomposed.charCodeAt(0);
+  if (decomposed.length > 1 && (decomposed.codePointAt(0) as number) > 0xffff) return COMPLEX;
+  for (let i = 1; i < decomposed.length; i++) {
+    if (UNACCENT[decomposed.charCodeAt(i)] !== DROP) return COMPLEX;
+  }
+  if (!plainStarter(String.fromCharCode(starter))) return COMPLEX;
+  const unaccented = UNACCENT[starter] === KEEP ? starter : (UNACCENT[starter] as number);
+  const blank = BLANKS[unaccented] as number;
+  return blank === KEEP ? unaccented : blank;
 }
 
 /** The body of a character class with every code unit escaped (a range's `-` kept). */
