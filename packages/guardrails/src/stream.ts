@@ -40,25 +40,27 @@ export interface StreamRedactor {
  * streams in, keeping only the few characters (a blank gap, a partial END line) that decide where
  * it ends.
  */
-/** `canary` ends within the last `added` characters of `buffer`. */
-function arrived(buffer: string, added: number, canary: string): boolean {
-  return buffer.includes(canary, Math.max(0, buffer.length - added - canary.length + 1));
+/** `canary` ends within the last `added` characters of `tail`. */
+function arrived(tail: string, added: number, canary: string): boolean {
+  return tail.includes(canary, Math.max(0, tail.length - added - canary.length + 1));
 }
 
 /**
- * A canary disguised (invisible characters in it, look-alikes, markup) ends within the last
- * `added` characters of `buffer`: read in the unmasked view of the end of the buffer. A canary
- * spread over more characters than that end is reported by the scan that redacts it.
+ * A canary disguised (invisible characters in it, look-alikes, markup) is in the unmasked view of
+ * `tail`, the end of the text. A canary spread over more characters than that end is reported by
+ * the scan that redacts it.
  */
-function arrivedDisguised(buffer: string, added: number, canaries: readonly string[]): boolean {
-  const longest = Math.max(...canaries.map((canary) => canary.length));
-  const tail = buffer.slice(Math.max(0, buffer.length - added - 8 * longest - 64));
+function arrivedDisguised(tail: string, canaries: readonly string[]): boolean {
   const view = unmask(tail);
   return view !== null && canaries.some((canary) => view.text.includes(canary));
 }
 
 export function createStreamRedactor(options: StreamRedactorOptions = {}): StreamRedactor {
   const canaries = (options.canaries ?? []).filter((canary) => canary.length > 0);
+  // The text received last, as far back as a canary (disguised, up to eight characters shown
+  // as one) that ends in the next chunk may start.
+  const canaryReach = 8 * Math.max(0, ...canaries.map((canary) => canary.length)) + 64;
+  let recent = '';
   // `buffer` keeps up to LOOKBEHIND released characters before `pos` as context for the rules.
   let buffer = '';
   let pos = 0;
@@ -127,13 +129,17 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
 
   return {
     push(chunk: string): string {
-      // Joined rather than concatenated: the rules read the buffer one character at a time, which
-      // is fastest on a flat string, and `+` would make a rope that every scan reads through.
-      buffer = [buffer, chunk].join('');
+      // A rope, which the next scan flattens once: a chunk costs nothing per character already
+      // held, however long a hold (an open right-to-left span, a long token) grows.
+      buffer += chunk;
       pending += chunk.length;
-      // A canary is reported as soon as it has arrived, even while the text around it is held.
-      if (!leaked) leaked = canaries.some((canary) => arrived(buffer, chunk.length, canary));
-      if (!leaked && canaries.length > 0) leaked = arrivedDisguised(buffer, chunk.length, canaries);
+      if (canaries.length > 0) {
+        // A canary is reported as soon as it has arrived, even while the text around it is held.
+        const tail = recent + chunk;
+        if (!leaked) leaked = canaries.some((canary) => arrived(tail, chunk.length, canary));
+        if (!leaked) leaked = arrivedDisguised(tail, canaries);
+        recent = tail.slice(-canaryReach);
+      }
       const deferred = heldAfterScan > SHORT_HOLD && pending < 2 * heldAfterScan;
       return deferred ? '' : release(false);
     },
