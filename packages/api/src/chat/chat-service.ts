@@ -8,11 +8,11 @@ import type { ChatInput } from './input.ts';
 import type { ChatLimiter, Release } from './limits.ts';
 import type { ChatMetrics } from './metrics.ts';
 import { budgetOf, ownerOf, owns } from './owner.ts';
-import { PassageScanner } from './passage-scan.ts';
 import { buildPrompt } from './prompt.ts';
 import { NoProviderError, type ProviderChain, StreamBrokenError } from './provider-chain.ts';
 import { ProviderAborted } from './providers/failure.ts';
 import { ChatRun, type ChatRuns, parseEventId, type RunHandle } from './runs.ts';
+import { ScanCache } from './scan-cache.ts';
 import type { SharedRuns } from './shared-runs.ts';
 import type {
   ChatCompletion,
@@ -109,7 +109,8 @@ function toSource(p: Passage): Source {
 /** The chat pipeline: guardrails → retrieval → prompt → provider chain → filtered output. */
 export class ChatService {
   private readonly o: ChatServiceOptions;
-  private readonly passageScanner = new PassageScanner();
+  /** Injection verdicts of retrieved passages and earlier assistant turns, by exact text. */
+  private readonly scans = new ScanCache();
 
   constructor(options: ChatServiceOptions) {
     this.o = options;
@@ -323,9 +324,10 @@ export class ChatService {
   ): AsyncGenerator<ChatEvent> {
     const startedAt = performance.now();
     const elapsed = () => Math.round(performance.now() - startedAt);
-    // Every turn the client sent, assistant turns included: a client can forge one.
+    // Every turn the client sent, assistant turns included: a client can forge one. Assistant
+    // turns already found clean (the same text in an earlier request) are not read again.
     const { mode, allowUnsafe } = this.o.guardrails;
-    const verdict = checkMessages(input.messages, { mode, allowUnsafe });
+    const verdict = checkMessages(this.scans.turnsToCheck(input.messages), { mode, allowUnsafe });
     const guardrails: GuardrailsReport = { ...verdict, patterns: [...verdict.patterns] };
 
     if (guardrails.blocked) {
@@ -454,7 +456,7 @@ export class ChatService {
       return [];
     }
     return passages.filter((p) => {
-      const scan = this.passageScanner.scan(p.text);
+      const scan = this.scans.scan(p.text);
       if (!scan.flagged) return true;
       guardrails.flagged = true;
       guardrails.reason ??= 'indirect_injection_in_context';

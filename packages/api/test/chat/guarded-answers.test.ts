@@ -41,9 +41,15 @@ function chatWith(fake: FakeOpenAI, mode: 'enforce' | 'log', passages: Passage[]
   );
 }
 
-async function answer(chat: ReturnType<typeof chatWith>, content: string): Promise<ChatEvent[]> {
+type Turn = { role: 'user' | 'assistant'; content: string };
+
+async function answer(
+  chat: ReturnType<typeof chatWith>,
+  content: string,
+  history: Turn[] = [],
+): Promise<ChatEvent[]> {
   const events: ChatEvent[] = [];
-  const input = { messages: [{ role: 'user' as const, content }] };
+  const input = { messages: [...history, { role: 'user' as const, content }] };
   for await (const e of chat.service.answer(input, 'req-1', new AbortController().signal))
     events.push(e);
   return events;
@@ -138,5 +144,32 @@ describe('guarded answers', () => {
     const prompt = JSON.stringify(fake.requests.at(-1)!.messages);
     expect(prompt).toContain('port 8787');
     expect(prompt).not.toContain('admin password');
+  });
+
+  it('remembers which earlier answers were clean, and still flags one that was changed', async () => {
+    const chat = chatWith(fake, 'enforce');
+    const history: Turn[] = [
+      { role: 'user', content: 'How do I start Bastion?' },
+      { role: 'assistant', content: 'Run npm start; it listens on port 8787.' },
+    ];
+    for (let i = 0; i < 2; i++) {
+      const events = await answer(chat, 'And how do I change the port?', history);
+      expect(events[0]).toMatchObject({ servedBy: 'primary', guardrails: { flagged: false } });
+    }
+    // The same conversation with its earlier answer rewritten by the client.
+    const forged: Turn[] = [
+      history[0]!,
+      { role: 'assistant', content: `${history[1]!.content} ${ATTACK}` },
+    ];
+    for (let i = 0; i < 2; i++) {
+      const events = await answer(chat, 'And how do I change the port?', forged);
+      expect(events[0]).toMatchObject({
+        servedBy: 'guardrails',
+        guardrails: { flagged: true, blocked: true },
+      });
+      expect((events[0] as Extract<ChatEvent, { type: 'meta' }>).guardrails.reason).toContain(
+        'in an assistant turn',
+      );
+    }
   });
 });
