@@ -1,5 +1,5 @@
 import type { StatusSummary } from '@bastion/api';
-import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { PrivacyDisclosure } from './analytics/PrivacyDisclosure.tsx';
 import { createTracker } from './analytics/tracker.ts';
 import {
@@ -34,6 +34,9 @@ const loadStarters = async ([, collection]: readonly [unknown, string | null]) =
     () => FALLBACK_STARTERS,
   );
 
+const STARTUP_STEPS = ['header', 'starters', 'conversation', 'sidebar'] as const;
+type StartupStep = (typeof STARTUP_STEPS)[number];
+
 /** Runs `fn` once, at the reader's first sign of intent (a key, a pointer, a touch, a scroll). */
 function onFirstIntent(fn: () => void): () => void {
   const events = ['keydown', 'pointerdown', 'pointermove', 'touchstart', 'wheel'] as const;
@@ -49,8 +52,8 @@ function onFirstIntent(fn: () => void): () => void {
 }
 
 /**
- * `shell`: index.html's static conversation area, shown in place of the app's own until the task
- * after the header's (the start-up work comes in three short tasks, not one long one).
+ * `shell`: index.html's static conversation area, shown in place of the app's own until the
+ * conversation's start-up step (the start-up work comes in short tasks, not one long one).
  */
 export function App(props: { shell?: HTMLElement }) {
   const session = createSession(sessionClient);
@@ -86,23 +89,32 @@ export function App(props: { shell?: HTMLElement }) {
     () => engaged() && session.state() !== 'signed-out' && session.state(),
     loadCollections,
   );
+  // Start-up comes in short tasks, one step each: the header (with its status request), the
+  // starter questions' request, the conversation, the chats list. One long task would hold the
+  // page's input (and counts as blocking time); without a static shell the conversation is first.
+  const [step, setStep] = createSignal<StartupStep>(props.shell ? 'header' : 'conversation');
+  // Memos: each changes once, so what they gate (e.g. a request) runs once, not on every step.
+  const reached = (s: StartupStep) =>
+    createMemo(() => STARTUP_STEPS.indexOf(step()) >= STARTUP_STEPS.indexOf(s));
+  const startersAsked = reached('starters');
+  const conversationShown = reached('conversation');
+  const sidebarShown = reached('sidebar');
   // Asked again on signing in or out and on choosing a collection: each may show other documents.
   const [starters] = createResource(
-    () => [session.state() === 'signed-in', chat.state.collection] as const,
+    () => startersAsked() && ([session.state() === 'signed-in', chat.state.collection] as const),
     loadStarters,
   );
   const [menuOpen, setMenuOpen] = createSignal(false);
-  // The header renders first, the conversation in the next task, the chats list in the one
-  // after: one long start-up task would hold the page's input.
-  const [mainReady, setMainReady] = createSignal(!props.shell);
-  const [sidebarReady, setSidebarReady] = createSignal(false);
   let menuButton!: HTMLButtonElement;
 
   onMount(() => {
-    setTimeout(() => {
-      setMainReady(true);
-      setTimeout(() => setSidebarReady(true), 0);
-    }, 0);
+    const next = () => {
+      const following = STARTUP_STEPS[STARTUP_STEPS.indexOf(step()) + 1];
+      if (!following) return;
+      setStep(following);
+      setTimeout(next, 0);
+    };
+    setTimeout(next, 0);
     // The first screen needs only the status summary; the typed client and the Markdown lexer
     // load when the reader shows intent, so an untouched page does no more work than it shows.
     const stopWaiting = onFirstIntent(() => {
@@ -183,7 +195,7 @@ export function App(props: { shell?: HTMLElement }) {
             }
           }}
         >
-          <Show when={sidebarReady()}>
+          <Show when={sidebarShown()}>
             <ConversationList
               store={chat}
               onChosen={() => {
@@ -198,7 +210,7 @@ export function App(props: { shell?: HTMLElement }) {
           </Show>
         </nav>
         <main class="app-main">
-          <Show when={mainReady()} fallback={props.shell}>
+          <Show when={conversationShown()} fallback={props.shell}>
             <ChatView
               store={chat}
               // What was typed into the static question box meanwhile is kept.

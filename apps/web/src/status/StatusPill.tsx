@@ -46,7 +46,10 @@ export function StatusPill(props: StatusPillProps) {
     timer = setTimeout(poll, nextPollDelay(next, failures));
   };
 
-  onMount(() => void poll());
+  // The first request in a task of its own: the page's start-up is a series of short tasks.
+  onMount(() => {
+    timer = setTimeout(poll, 0);
+  });
   if (props.refresh) {
     createEffect(
       on(
