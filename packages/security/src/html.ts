@@ -177,7 +177,7 @@ export function secureHtml(html: string, options: SecureHtmlOptions): SecuredHtm
   if (entries.length > 0) {
     loader = options.writeLoader(entries.map(({ el: _, ...entry }) => entry));
     // The loader holds back every entry, so it is low priority only when all of them are.
-    const loaderPriority = entries.every((e) => e.fetchPriority === 'low')
+    const loaderPriority: Record<string, string> = entries.every((e) => e.fetchPriority === 'low')
       ? { fetchpriority: 'low' }
       : {};
     entries.forEach(({ el, url, integrity, fetchPriority }, i) => {
