@@ -6,7 +6,7 @@ import { bm25TopK, IDF_FLOOR } from '../../src/rag/search/bm25.ts';
 import { ensureCollectionIndex } from '../../src/rag/search/collection-index.ts';
 import { expansionTerms, FEEDBACK } from '../../src/rag/search/expansion.ts';
 import { type IndexStats, TermStats } from '../../src/rag/search/term-stats.ts';
-import { anyOf, queryTerms } from '../../src/rag/search/terms.ts';
+import { anyOf, queryTerms, words } from '../../src/rag/search/terms.ts';
 import { storageUnderTest } from '../storage.ts';
 import { cleanup, openKnowledgeBase, startFakeEmbeddings, tempDir } from './helpers.ts';
 
@@ -124,6 +124,26 @@ describe('search', () => {
     ]);
     expect((await kb.search('"hello" AND left')).hits.map((h) => h.path)).toEqual(['quotes.md']);
     expect((await kb.search('\u0000rotation\u0000')).hits[0]?.path).toBe('rotation.md');
+  });
+
+  it('splits text into words as a plain Unicode split of the folded text does (ASCII fast path)', () => {
+    const reference = (text: string) =>
+      text
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .replace(/['’]s\b/g, '')
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => w.length > 1 && w.length <= 64);
+    for (const text of [
+      'Plain ASCII, with e-mail, a.b, 3.5 and x_y; Émile’s café.',
+      'GalaxolideTM and CO₂: ™ ½ ① ﬁle straße İstanbul ΣΑΣ',
+      'Guillain-Barré – “quoted” … 日本語テキスト مرحبا emoji😀word 𝐀𝐁 a\u200bb',
+      `${'x'.repeat(64)} ${'y'.repeat(65)} z`,
+      '',
+    ]) {
+      expect(words(text), text).toEqual(reference(text));
+    }
   });
 
   it('tokenizes queries into quoted words, dropping stopwords unless nothing else is left', () => {

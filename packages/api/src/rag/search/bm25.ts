@@ -157,17 +157,18 @@ export async function bm25TopK(
   const essentialQuery = anyOf(essential.map((t) => t.term));
   const rest = anyOf(nonEssential.map((t) => t.term));
   const withRest = await bestMatches(db, `(${essentialQuery}) AND (${rest})`, scope, k);
-  // Chunks with essential terms only, scored once each: `E NOT N` rather than all of `E`, whose
-  // chunks with non-essential terms the query above already scored (bm25() per matched row is
-  // the cost of a search). The probe's top k is that list when it was E.
+  // The top k of `E` alone (the probe's when it was E): exact for chunks without non-essential
+  // terms. A chunk with both is scored low there (its E part only), and when it is missing from
+  // the list above, k chunks beat even its full score, so it cannot enter the top k either way.
+  // `E NOT N` would list only the first kind, but bm25() reads every phrase's whole posting list
+  // (for its idf) in each statement, so naming the frequent N again costs more than it saves.
   const essentialOnly =
     probe?.terms.length === essential.length
       ? probe.top
       : (await reaches(stats, essential, theta))
-        ? await bestMatches(db, `(${essentialQuery}) NOT (${rest})`, scope, k)
+        ? await bestMatches(db, essentialQuery, scope, k)
         : [];
-  // Exact where known (chunks with both kinds of terms); the probe's scores of the others are
-  // exact too when they hold no non-essential term, and too low to matter when they do.
+  // Exact where known (chunks with both kinds of terms), which the E list may hold scored low.
   const exact = new Map(withRest.map((c) => [c.id, c.score]));
   const merged = new Map(essentialOnly.map((c) => [c.id, exact.get(c.id) ?? c.score]));
   for (const [id, score] of exact) merged.set(id, score);
