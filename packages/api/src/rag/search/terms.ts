@@ -32,7 +32,7 @@ export function words(text: string): string[] {
 
 /** Runs of ASCII characters that are neither letters nor digits. */
 const ASCII_SEPARATORS = /[^a-zA-Z0-9\u0080-\uffff]+/;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Lower case without diacritics, as the index's tokenizer compares words. */
 export function foldCase(text: string): string {
