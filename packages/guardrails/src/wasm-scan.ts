@@ -38,8 +38,6 @@ export interface ScanOutput {
   text(start: number, length: number): string;
   /** The 32-bit integer at `address` (a multiple of 4). */
   int32(address: number): number;
-  /** A view of the `count` 32-bit integers from `address` (a multiple of 4), valid until the next call. */
-  int32s(address: number, count: number): Int32Array;
 }
 
 const encoder = new TextEncoder();
@@ -86,10 +84,6 @@ export class WasmScan implements ScanOutput {
 
   int32(address: number): number {
     return this.words[address >> 2] as number;
-  }
-
-  int32s(address: number, count: number): Int32Array {
-    return this.words.subarray(address >> 2, (address >> 2) + count);
   }
 
   /**

@@ -14,17 +14,17 @@ export interface AnchorHits {
   /** Indices of the anchors that occur, in the order found. */
   present: number[];
   /** By anchor index: the ascending positions where it occurs, for the anchors that occur. */
-  positions: Array<Int32Array | undefined>;
+  positions: Array<number[] | undefined>;
 }
 
-const NONE = new Int32Array(0);
+const NONE: readonly number[] = [];
 
 export function hasAnchor(hits: AnchorHits, anchor: number): boolean {
   return hits.positions[anchor] !== undefined;
 }
 
 /** Ascending positions of `anchor`. */
-export function anchorPositions(hits: AnchorHits, anchor: number): Int32Array {
+export function anchorPositions(hits: AnchorHits, anchor: number): readonly number[] {
   return hits.positions[anchor] ?? NONE;
 }
 
@@ -117,18 +117,18 @@ export function anchorTrie(anchors: readonly string[]): AnchorTrie {
     },
     read: (output) => {
       const { results } = output;
-      const [hitCount, presentAt, found, groupsAt, positionsAt] = [5, 6, 7, 8, 9].map(
+      const [presentAt, found, groupsAt, positionsAt] = [6, 7, 8, 9].map(
         (slot) => results[slot] as number,
-      ) as [number, number, number, number, number];
+      ) as [number, number, number, number];
       const hits: AnchorHits = { present: [], positions: new Array(anchors.length) };
-      // One copy of every position; each anchor's are a view of it.
-      const all = output.int32s(positionsAt, hitCount).slice();
       for (let group = 0; group < found; group++) {
         const anchor = output.int32(presentAt + group * 4);
-        const from = output.int32(groupsAt + group * 4);
-        const to = output.int32(groupsAt + (group + 1) * 4);
+        const positions: number[] = [];
+        const end = output.int32(groupsAt + (group + 1) * 4);
+        for (let at = output.int32(groupsAt + group * 4); at < end; at++)
+          positions.push(output.int32(positionsAt + at * 4));
         hits.present.push(anchor);
-        hits.positions[anchor] = all.subarray(from, to);
+        hits.positions[anchor] = positions;
       }
       return hits;
     },

@@ -139,29 +139,17 @@ function runnableRules(hits: AnchorHits): number[] {
 const normalizeText = textNormalizer(anchorTrie(ANCHORS));
 
 /** Ascending positions (repeats possible) where any of the `anchors` (indices) occurs. */
-function positionsOf(hits: AnchorHits, anchors: readonly number[]): Int32Array {
-  let only: Int32Array | null = null;
-  let total = 0;
+function positionsOf(hits: AnchorHits, anchors: readonly number[]): readonly number[] {
+  let merged: readonly number[] = [];
   let sources = 0;
   for (const anchor of anchors) {
     const positions = anchorPositions(hits, anchor);
     if (positions.length === 0) continue;
-    only = positions;
-    total += positions.length;
-    sources++;
+    merged = sources++ === 0 ? positions : merged.concat(positions);
   }
-  if (sources <= 1) return only ?? NO_POSITIONS;
-  // Only a merge of several anchors' positions needs sorting (into a fresh array).
-  const merged = new Int32Array(total);
-  let at = 0;
-  for (const anchor of anchors) {
-    const positions = anchorPositions(hits, anchor);
-    merged.set(positions, at);
-    at += positions.length;
-  }
-  return merged.sort();
+  // Only a merge of several anchors' positions needs sorting (and is a fresh array).
+  return sources > 1 ? (merged as number[]).sort((a, b) => a - b) : merged;
 }
-const NO_POSITIONS = new Int32Array(0);
 
 interface Evidence {
   label: Label;
@@ -298,7 +286,11 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   const kind = lazy<DocumentKind | null>(() =>
     options.documents ? documentKind(cased, mayBeEmail()) : null,
   );
-  const quotesFolded = new QuoteReading(folded, positionsOf(present, DESCRIPTION_ANCHOR_INDICES));
+  const descriptionStarts: Array<readonly number[]> = [];
+  for (const anchor of DESCRIPTION_ANCHOR_INDICES) {
+    if (hasAnchor(present, anchor)) descriptionStarts.push(anchorPositions(present, anchor));
+  }
+  const quotesFolded = new QuoteReading(folded, descriptionStarts);
   const quotesCased = new QuoteReading(cased);
   const ungated = options.ungated === true;
 

@@ -84,7 +84,7 @@ function literalStart(alternative: string): string {
   let literal = '';
   for (let i = 0; i < alternative.length; i++) {
     const ch = alternative[i] as string;
-    if (ch === '\\' && /[^a-z0-9]/i.test(alternative[i + 1] ?? 'a')) {
+    if (ch === '\\' && !isWordCode(alternative, i + 1)) {
       literal += alternative[++i];
     } else if ('?*{'.includes(ch)) {
       return literal.slice(0, -1); // the character before is optional
@@ -110,10 +110,10 @@ export const DESCRIPTION_ANCHORS: readonly string[] = (() => {
   );
 })();
 
-/** Whether a description word begins at one of `positions` (ascending) of `text`. */
-function describedAt(text: string, positions: ArrayLike<number>): boolean {
-  for (let i = 0; i < positions.length; i++) {
-    DESCRIPTION_AT.lastIndex = positions[i] as number;
+/** Whether a description word begins at one of `positions` of `text`. */
+function describedAt(text: string, positions: readonly number[]): boolean {
+  for (const at of positions) {
+    DESCRIPTION_AT.lastIndex = at;
     if (DESCRIPTION_AT.test(text)) return true;
   }
   return false;
@@ -196,13 +196,14 @@ export function ownWords(text: string, ranges: readonly number[]): string {
  */
 export class QuoteReading {
   private readonly text: string;
-  /** Ascending positions where a description word may begin (DESCRIPTION_ANCHORS), if known. */
-  private readonly descriptionStarts: ArrayLike<number> | null;
+  /** Where description words may begin, if known: the ascending positions of each of the
+   * DESCRIPTION_ANCHORS that occurs. */
+  private readonly descriptionStarts: ReadonlyArray<readonly number[]> | null;
   private found: { ranges: number[]; own: string } | undefined;
   private discussed: boolean | undefined;
   private ownDescribes: boolean | undefined;
 
-  constructor(text: string, descriptionStarts: ArrayLike<number> | null = null) {
+  constructor(text: string, descriptionStarts: ReadonlyArray<readonly number[]> | null = null) {
     this.text = text;
     this.descriptionStarts = descriptionStarts;
   }
@@ -223,7 +224,9 @@ export class QuoteReading {
   /** The text has a description word. */
   private describes(): boolean {
     const starts = this.descriptionStarts;
-    return starts === null ? DESCRIPTION.test(this.text) : describedAt(this.text, starts);
+    return starts === null
+      ? DESCRIPTION.test(this.text)
+      : starts.some((positions) => describedAt(this.text, positions));
   }
 
   /**
@@ -239,16 +242,17 @@ export class QuoteReading {
         this.ownDescribes = DESCRIPTION.test(own);
       } else {
         const outside: number[] = [];
-        let range = 0;
-        let removed = 0;
-        for (let i = 0; i < starts.length; i++) {
-          const at = starts[i] as number;
-          while (range < ranges.length && (ranges[range + 1] as number) <= at) {
-            removed += (ranges[range + 1] as number) - (ranges[range] as number) - 1;
-            range += 2;
+        for (const positions of starts) {
+          let range = 0;
+          let removed = 0;
+          for (const at of positions) {
+            while (range < ranges.length && (ranges[range + 1] as number) <= at) {
+              removed += (ranges[range + 1] as number) - (ranges[range] as number) - 1;
+              range += 2;
+            }
+            if (range < ranges.length && (ranges[range] as number) <= at) continue; // quoted
+            outside.push(at - removed);
           }
-          if (range < ranges.length && (ranges[range] as number) <= at) continue; // quoted
-          outside.push(at - removed);
         }
         this.ownDescribes = describedAt(own, outside);
       }
