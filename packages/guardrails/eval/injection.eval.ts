@@ -9,11 +9,20 @@ import { join, resolve } from 'node:path';
 import { detectInjection } from '../src/index.ts';
 import { combinedScore, FLAG_THRESHOLD } from '../src/injection/detect.ts';
 import { modelLogit, sigmoid } from '../src/injection/model/linear.ts';
+import { MODEL_THRESHOLD } from '../src/injection/model/model.ts';
 import { DATASETS, hasData, trainingRows } from '../train/data.ts';
 import { prepare, trainModel } from '../train/model.ts';
-import { cell, check, count, markdown, rate, sum, type Tally } from './tally.ts';
+import { cell, check, count, markdown, percent, rate, sum, type Tally } from './tally.ts';
 
 const TARGETS = { recall: 0.85, falsePositives: 0.05, knowledgeBase: 0.02 };
+
+/**
+ * Families set aside as a final test before this round's tuning (the lexicon, window training,
+ * jailbreak generator and threshold were chosen on the other families' leave-one-source-out
+ * figures): a public benchmark (deepset), a scanner's test prompts (llm-guard) and documents of
+ * an LLM app in 14 languages (librechat). Their line is the least optimistic figure printed here.
+ */
+const FINAL_TEST = ['deepset', 'librechat', 'llm-guard'];
 
 if (!hasData()) {
   console.log(`injection eval skipped: no datasets in ${DATASETS} (set GUARDRAILS_DATASETS)`);
@@ -49,6 +58,8 @@ const record = (o: Outcome, model: boolean, rules: boolean): void => {
 const caught = new Map<string, Outcome>();
 const alarms = new Map<string, Outcome>();
 const byKind = new Map<string, Tally>();
+// The tuning families' held-out rows: the model's probability and whether the rules flag.
+const curve: Array<{ probability: number; rules: boolean; label: 0 | 1 }> = [];
 for (const held of families) {
   const train = prepared.filter((p) => !p.row.families.includes(held));
   const test = prepared.filter((p) => p.row.families.includes(held));
@@ -61,6 +72,8 @@ for (const held of families) {
     const o = tallies.get(held) ?? outcome();
     record(o, byModel, p.rules >= FLAG_THRESHOLD);
     tallies.set(held, o);
+    if (held !== 'dev' && !FINAL_TEST.includes(held))
+      curve.push({ probability, rules: p.rules >= FLAG_THRESHOLD, label: p.row.label });
     if (held !== 'dev')
       count(byKind, `${p.row.label === 1 ? 'injection' : 'benign'} ${p.row.kind}`, flagged);
   }
@@ -82,21 +95,25 @@ const rows = families.map((f) => [
   cell(caught.get(f)?.rules),
   cell(alarms.get(f)?.rules),
 ]);
-const heldOut = (tallies: Map<string, Outcome>, part: keyof Outcome): Tally =>
-  sum([...tallies].filter(([f]) => f !== 'dev').map(([, o]) => o[part]));
-const overall = {
-  recall: heldOut(caught, 'both'),
-  fp: heldOut(alarms, 'both'),
-};
-rows.push([
-  '**all families but dev**',
-  cell(overall.recall),
-  cell(overall.fp),
-  cell(heldOut(caught, 'model')),
-  cell(heldOut(alarms, 'model')),
-  cell(heldOut(caught, 'rules')),
-  cell(heldOut(alarms, 'rules')),
-]);
+const heldOut = (
+  tallies: Map<string, Outcome>,
+  part: keyof Outcome,
+  keep: (family: string) => boolean,
+): Tally => sum([...tallies].filter(([f]) => f !== 'dev' && keep(f)).map(([, o]) => o[part]));
+const totalRow = (name: string, keep: (family: string) => boolean): string[] => [
+  `**${name}**`,
+  ...(['both', 'model', 'rules'] as const).flatMap((part) => [
+    cell(heldOut(caught, part, keep)),
+    cell(heldOut(alarms, part, keep)),
+  ]),
+];
+const all = (): boolean => true;
+const overall = { recall: heldOut(caught, 'both', all), fp: heldOut(alarms, 'both', all) };
+rows.push(
+  totalRow('tuning families (all but dev and the final test)', (f) => !FINAL_TEST.includes(f)),
+  totalRow(`final test (${FINAL_TEST.join(', ')})`, (f) => FINAL_TEST.includes(f)),
+  totalRow('all families but dev', all),
+);
 markdown(
   [
     'held-out family',
@@ -108,6 +125,25 @@ markdown(
     'rules FP',
   ],
   rows,
+);
+
+console.log(
+  `\nThe tuning families' curve: rules or model at each model threshold (shipped: ${MODEL_THRESHOLD}):\n`,
+);
+const THRESHOLDS = [0.6, 0.7, 0.75, 0.8, 0.85, 0.9];
+const at = (label: 0 | 1, threshold: number): Tally => {
+  const rows = curve.filter((c) => c.label === label);
+  return {
+    hit: rows.filter((c) => c.rules || c.probability >= threshold).length,
+    total: rows.length,
+  };
+};
+markdown(
+  ['model threshold', ...THRESHOLDS.map(String)],
+  [
+    ['recall', ...THRESHOLDS.map((t) => percent(at(1, t)))],
+    ['false positives', ...THRESHOLDS.map((t) => percent(at(0, t)))],
+  ],
 );
 
 console.log('\nLeave-one-source-out by kind (detector = rules or model; dev excluded):\n');

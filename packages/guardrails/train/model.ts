@@ -4,6 +4,7 @@ import { ruleAnalysis } from '../src/injection/detect.ts';
 import type { LinearModel } from '../src/injection/model/linear.ts';
 import type { Row } from './data.ts';
 import { type Example, fit, quantise, toExample } from './logistic.ts';
+import { worstWindow } from './windows.ts';
 
 /** A row as the model and the rules see it. */
 export interface Prepared {
@@ -37,5 +38,13 @@ export function trainModel(prepared: readonly Prepared[]): LinearModel {
     ...p.example,
     weight: Math.min(MAX_WEIGHT, Math.max(MIN_WEIGHT, BALANCED / (sizes.get(key(p)) as number))),
   }));
-  return quantise(fit(examples));
+  // A first model picks each long text's most suspicious window (windows.ts); the shipped model
+  // learns from the texts and those windows together.
+  const first = fit(examples);
+  const windows: Example[] = [];
+  prepared.forEach((p, i) => {
+    const window = worstWindow(first, p.view, p.row.label);
+    if (window !== null) windows.push({ ...window, weight: (examples[i] as Example).weight });
+  });
+  return quantise(fit([...examples, ...windows]));
 }
