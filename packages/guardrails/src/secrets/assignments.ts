@@ -371,6 +371,17 @@ function readAfterName(
   });
 }
 
+/** What a scan without a carry judged: one object, emptied when the scan ends. */
+const ONE_SCAN = newLastJudged();
+
+function forget(last: LastJudged): void {
+  last.names.clear();
+  last.value = '';
+  last.separator = '';
+  last.terminator = -1;
+  last.credential = false;
+}
+
 /**
  * Finds the names, then reads what follows each secret one. A stream's scan starts with the names
  * its previous scans judged (`ctx.carry`) and searches on from where they stopped; without them,
@@ -384,7 +395,7 @@ export function scanAssignments(ctx: ScanContext): void {
     valueRunStart: -1,
     valueRunEnd: -1,
     valueRunChars: VALUE_CHARS,
-    lastJudged: carry?.lastJudged ?? newLastJudged(),
+    lastJudged: carry?.lastJudged ?? ONE_SCAN,
   };
   const judged: NameAt[] = [];
   let searchFrom = Math.max(0, ctx.from - MAX_KEY - AWS_SECRET_REACH - 8);
@@ -434,6 +445,7 @@ export function scanAssignments(ctx: ScanContext): void {
     readAfterName(ctx, after, keyStart, keyEnd, name, at);
   }
   lookForAwsSecrets(ctx, after);
+  if (carry === null) forget(ONE_SCAN);
   if (carry !== null) {
     carry.names = judged;
     // A secret name has its keyword within its last MAX_KEY characters, so a name still open, or
