@@ -68,6 +68,26 @@ describe('the character pass at every offset of a long text', () => {
     }
   });
 
+  it('reads characters beyond ASCII as separators, counting their UTF-16 units', () => {
+    // Single letters three UTF-16 units apart are spaced out; apart by their UTF-8 bytes (four
+    // for an emoji, three for a braille blank) they would not be.
+    const cases: Array<[string, boolean]> = [
+      ['i🙂g🙂n🙂o', true],
+      ['i⠀⠀g⠀⠀n⠀⠀o', true],
+      ['iжжgжжnжжo', true],
+      ['iжжжgжжжnжжжo', false],
+      ['i🙂🙂g🙂🙂n🙂🙂o', false],
+    ];
+    for (const offset of OFFSETS) {
+      for (const [middle, spaced] of cases) {
+        const text = `${PLAIN.repeat(2).slice(0, offset)}zz ${middle} 中文 ${'ж🙂 '.repeat(12)}${PLAIN}`;
+        const { folded, spacedLetters } = normalize(text);
+        expect(spacedLetters, `${offset} ${middle}`).toBe(spaced);
+        expect(folded, `${offset} ${middle}`).toBe(text.toLowerCase());
+      }
+    }
+  });
+
   it('counts positions in UTF-16 code units after characters beyond ASCII', () => {
     for (const prefix of ['é', '🔓', 'привет ', '日本語 ', '🙂🙂 🙂']) {
       const text = `${prefix}${PLAIN}deadbeefdeadbeefdeadbeef ${PLAIN}`;

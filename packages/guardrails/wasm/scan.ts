@@ -366,7 +366,7 @@ export function fold(length: i32, withRuns: bool, withAnchors: bool): void {
   let nextPlain = 0; // where the fast path may try again
   while (i < length) {
     // The fast path, 32 bytes at a time while the text is plain: tokens shorter than a run (16)
-    // of letters and `+/_-` or of digits alone, ASCII punctuation, and single spaces or line
+    // of letters and `+/_-` or of digits alone, punctuation and characters beyond ASCII, and single spaces or line
     // breaks. A token of letters is read as words split at its symbols: a one-letter word extends
     // a row of single letters, a longer word or a line break ends it; digits change nothing. The fast path stops at the last separator before
     // anything else, which the character-by-character pass below reads, and tries again after it.
@@ -382,12 +382,25 @@ export function fold(length: i32, withRuns: bool, withAnchors: bool): void {
       const spaces = bits32(i8x16.eq(low, i8x16.splat(32)), i8x16.eq(high, i8x16.splat(32)));
       const newlines = bits32(i8x16.eq(low, i8x16.splat(10)), i8x16.eq(high, i8x16.splat(10)));
       const printable = bits32(printableBytes(low), printableBytes(high));
+      // Bytes of characters beyond ASCII separate tokens as punctuation does; a character is one
+      // UTF-16 unit per lead byte (two for a 4-byte one) and none per continuation byte.
+      const wide = bits32(i8x16.lt_s(low, i8x16.splat(0)), i8x16.lt_s(high, i8x16.splat(0)));
+      let continuation = 0;
+      let fourByte = 0;
+      if (wide !== 0) {
+        continuation = bits32(
+          i8x16.lt_s(low, i8x16.splat(-64)),
+          i8x16.lt_s(high, i8x16.splat(-64)),
+        );
+        fourByte = bits32(i8x16.ge_u(low, i8x16.splat(-16)), i8x16.ge_u(high, i8x16.splat(-16)));
+      }
       const next = classOf(<u32>load<u8>(at + 32));
       const previous = classOf(<u32>load<u8>(at - 1));
       const letterBefore = (letters << 1) | ((previous & LETTER) !== 0 ? 1 : 0);
       const letterAfter = (letters >>> 1) | ((next & LETTER) !== 0 ? 0x80000000 : 0);
       const blankAfter = (blanks >>> 1) | ((next & (BLANK | NEWLINE)) !== 0 ? 0x80000000 : 0);
-      const allowed = letters | symbols | digits | (printable & ~tokens) | spaces | newlines;
+      const allowed =
+        letters | symbols | digits | ((printable | wide) & ~tokens) | spaces | newlines;
       // Digits only in tokens of digits alone, which leave the state as it is: no digit next to
       // another token character.
       const others = tokens & ~digits;
@@ -423,11 +436,11 @@ export function fold(length: i32, withRuns: bool, withAnchors: bool): void {
           const earlier = (1 << k) - 1;
           if ((resets & earlier) !== 0) singles = 0;
           resets &= ~earlier;
-          singleLetter(utf16 + k);
+          singleLetter(utf16 + k - popcnt(continuation & earlier) + popcnt(fourByte & earlier));
         }
         if (resets !== 0) singles = 0;
         out += <usize>done;
-        utf16 += done;
+        utf16 += done - popcnt(continuation & within) + popcnt(fourByte & within);
       }
       // Again past what is not plain, or at once if that was only a word cut by the block's end.
       // Text that does not begin plain (numbers, indentation) is read a block at a time.
