@@ -78,6 +78,23 @@ describe('extractive answers', () => {
     expect(answer).not.toMatch(/port for the listener|and the/);
   });
 
+  it('never quotes a table row cut by the chunk boundary (a value without its variable)', () => {
+    const rows =
+      '| `CHAT_MAX_ACTIVE` | 2000 | answers in progress at once |\n| `DATA_DIR` | `./data` | where data lives';
+    // The chunk begins inside a row (overlap) and ends inside another; the rows between are whole
+    // (the closing `|` is optional).
+    expect(sentencesOf(`| 4 | answers in progress for one caller |\n${rows}\n| \`LOG_LE`)).toEqual([
+      '`CHAT_MAX_ACTIVE` — 2000 — answers in progress at once',
+      '`DATA_DIR` — `./data` — where data lives',
+    ]);
+    expect(sentencesOf(`_PER_CALLER\` | 4 | answers in progress |\n${rows}`)).toHaveLength(2);
+    const answer = extractiveAnswer('How many answers can be in progress at once?', [
+      passage('readme', 'Chat', `| 4 | answers in progress at once for one caller |\n${rows}`),
+    ]);
+    expect(answer).toContain('`CHAT_MAX_ACTIVE` — 2000');
+    expect(answer).not.toContain('4 —');
+  });
+
   it('puts the best sentence first, quotes a sentence once and cites each source once', () => {
     const weak = passage('weak', 'Ports', 'Ports are numbers. Servers use ports.');
     const strong = passage(
@@ -125,6 +142,14 @@ describe('extractive answers', () => {
   it('says plainly that the knowledge base has no answer to an unrelated question', () => {
     expect(extractiveAnswer('What is the capital of Mongolia?', passages)).toBe(NO_ANSWER);
     expect(extractiveAnswer('How do I bake sourdough bread at home?', passages)).toBe(NO_ANSWER);
+    // Common words of the question, each in a sentence about something else, are no answer.
+    const scattered = passage(
+      'tips',
+      'Tips',
+      'The best defaults are listed below. Every way of signing in is logged. Trains of thought are not stored.',
+    );
+    expect(extractiveAnswer('What is the best way to train a puppy?', [scattered])).toBe(NO_ANSWER);
+    expect(extractiveAnswer('What is the best way to sign in?', [scattered])).not.toBe(NO_ANSWER);
     // One shared word ("port") is not an answer to a question about something else.
     expect(
       extractiveAnswer('Which port does the embassy in Ulaanbaatar use for ferries?', passages),
