@@ -79,6 +79,17 @@ function anchorIndex(anchor: string): number {
   return index;
 }
 
+/** Rules that start at the same anchors share one list of them, so a text merges their places once. */
+const STARTS_BY_KEY = new Map<string, number[]>();
+function sharedStarts(anchors: readonly string[]): number[] {
+  const indices = anchors.map(anchorIndex);
+  const key = indices.join(',');
+  const known = STARTS_BY_KEY.get(key);
+  if (known !== undefined) return known;
+  STARTS_BY_KEY.set(key, indices);
+  return indices;
+}
+
 // Each requirement group of each rule gets an id; an anchor lists the groups it satisfies. The
 // start anchors of a rule are one more group: a match needs one of them.
 const GATES: Gate[] = [];
@@ -100,7 +111,7 @@ for (const rule of GATED_RULES) {
     starts === null
       ? null
       : re(new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}y`));
-  GATES.push({ groups, starts: starts?.map(anchorIndex) ?? null, sticky });
+  GATES.push({ groups, starts: starts === null ? null : sharedStarts(starts), sticky });
 }
 const DOCUMENT_ANCHOR_INDICES = DOCUMENT_ANCHORS.map(anchorIndex);
 const DESCRIPTION_ANCHOR_INDICES = DESCRIPTION_ANCHORS.map(anchorIndex);
@@ -294,6 +305,15 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   const quotesCased = new QuoteReading(cased);
   const ungated = options.ungated === true;
 
+  const merged = new Map<readonly number[], readonly number[]>();
+  const startsIn = (anchors: readonly number[]): readonly number[] => {
+    let positions = merged.get(anchors);
+    if (positions === undefined) {
+      positions = positionsOf(present, anchors);
+      merged.set(anchors, positions);
+    }
+    return positions;
+  };
   const indices = ungated ? GATED_RULES.map((_, index) => index) : runnableRules(present);
   for (const index of indices) {
     const rule = GATED_RULES[index] as InjectionRule;
@@ -310,7 +330,7 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
     const matcher =
       ungated || gate.sticky === null || gate.starts === null
         ? new Matcher(view, rule.pattern, null)
-        : new Matcher(view, gate.sticky, positionsOf(present, gate.starts));
+        : new Matcher(view, gate.sticky, startsIn(gate.starts));
     const found = ruleWeight(rule, matcher, view, weight, onCased ? quotesCased : quotesFolded);
     if (found > 0) strongest(evidence, rule.group, { label: rule.label, weight: found });
   }
