@@ -2,16 +2,19 @@
 // the OpenAI-compatible `/v1/chat/completions` façade against a raw Fastify SSE relay of the same
 // fake provider, read by the same SSE client, in one run.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBastionClient, streamChat } from '@bastion/api/client';
+import { cpuMs, peakRssMb } from './proc.ts';
 import { sseData } from './sse-data.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const PORTS = { fake: 18_901, server: 18_902, relay: 18_903 };
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 500);
+/** Answers per path for the CPU an answer costs (10 ms ticks: 200 answers read it to a few %). */
+const CPU_ANSWERS = 200;
 
 /** Starts a child process and resolves once `readyURL` answers. */
 async function startProcess(
@@ -132,12 +135,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const p = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
 
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
 const children: ChildProcess[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'bastion-bench-chat-'));
 try {
@@ -175,13 +172,12 @@ try {
     `http://127.0.0.1:${PORTS.server}/readyz`,
   );
   children.push(serverProcess);
-  children.push(
-    await startProcess(
-      [here('./raw-relay.ts'), String(PORTS.relay), `http://127.0.0.1:${PORTS.fake}/v1`],
-      {},
-      `http://127.0.0.1:${PORTS.relay}/healthz`,
-    ),
+  const relayProcess = await startProcess(
+    [here('./raw-relay.ts'), String(PORTS.relay), `http://127.0.0.1:${PORTS.fake}/v1`],
+    {},
+    `http://127.0.0.1:${PORTS.relay}/healthz`,
   );
+  children.push(relayProcess);
 
   // 1. Per-token overhead: long answers with no provider delay, alternating paths.
   const TOKENS = 2_000;
@@ -214,6 +210,24 @@ try {
       ttft[name].push((await readStream(open)).firstTokenMs);
     }
   }
+
+  // 2b. CPU an answer costs the process serving it (the server, or the relay for the baseline):
+  // the same short answers, one path at a time. Unlike the clock, this barely moves when other
+  // work shares the machine, so it shows what the pipeline adds on a busy one too.
+  const cpuPerAnswer = (['chat', 'facade', 'relay2'] as const).map((name) => {
+    const pid = name === 'relay2' ? relayProcess.pid : serverProcess.pid;
+    return async () => {
+      const open = paths.find(([n]) => n === name)![1];
+      const before = cpuMs(pid);
+      for (let i = 0; i < CPU_ANSWERS; i++) await readStream(open);
+      return (cpuMs(pid) - before) / CPU_ANSWERS;
+    };
+  });
+  const [cpuChat, cpuFacade, cpuRelay2] = [
+    await cpuPerAnswer[0]!(),
+    await cpuPerAnswer[1]!(),
+    await cpuPerAnswer[2]!(),
+  ];
 
   // 3. Abort: from the client's AbortSignal to the provider seeing its request closed.
   await scenario({
@@ -318,6 +332,9 @@ try {
   const twice = median(ttft.relay2);
   console.log(
     `\nraw relay in two requests (POST /start + GET /follow, the shape of chat.start + chat.stream): time to first token p50 ${twice.toFixed(2)} ms, ${signed(twice - median(ttft.relay))} ms against one request; chat.start + chat.stream ${signed(median(ttft.chat) - twice)} ms against it`,
+  );
+  console.log(
+    `\nCPU an answer costs the process serving it (${CPU_ANSWERS} short answers each): chat.start + chat.stream ${cpuChat.toFixed(2)} ms, /v1/chat/completions ${cpuFacade.toFixed(2)} ms, raw relay in two requests ${cpuRelay2.toFixed(2)} ms (${signed(cpuChat - cpuRelay2)} / ${signed(cpuFacade - cpuRelay2)} ms)`,
   );
   console.log(
     `\nclient abort → provider request closed: p50 ${median(abortMs)} ms, p95 ${p(abortMs, 0.95)} ms over ${abortMs.length} aborts (target ≤ 100 ms)`,

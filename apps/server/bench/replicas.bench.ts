@@ -9,27 +9,13 @@ import { createBastionClient, streamChat } from '@bastion/api/client';
 import { startRedis } from '../../../packages/api/src/testing/services.ts';
 import { startTestEdge } from '../test/attack.ts';
 import { freePort, type Replica, startReplica } from '../test/scale-replicas.ts';
+import { cpuMs } from './proc.ts';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 400);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 32);
 const MAX_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const KEY = 'bench-secret-0123456789abcdef';
 const TOKENS = Array.from({ length: 20 }, (_, i) => `t${i} `);
-
-/** Linux's USER_HZ: /proc reports CPU time in these ticks. */
-const TICKS_PER_SECOND = 100;
-
-/** CPU time (user + system) a process has used so far, in ms; 0 once it is gone. */
-function cpuMs(pid: number | undefined): number {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
 
 /** The whole machine's busy and total CPU time so far (every user's work), in ticks. */
 function machineTicks(): { busy: number; total: number } {
