@@ -121,6 +121,9 @@ export function documentKind(text: string, mayBeEmail: boolean): DocumentKind | 
   return null;
 }
 
+/** Tab, line feed, vertical tab, form feed, carriage return, space: what `trim` removes in ASCII. */
+const isAsciiBlank = (code: number): boolean => code === 32 || (code >= 9 && code <= 13);
+
 function wordCount(line: string): number {
   let words = 0;
   let inWord = false;
@@ -134,6 +137,11 @@ function wordCount(line: string): number {
 
 /** A line of a document that asks an assistant for something, as a sentence of its own. */
 function isRequestLine(line: string): boolean {
+  // Most lines do not start with a capital letter: that is known before any copy of the line.
+  let at = 0;
+  while (at < line.length && isAsciiBlank(line.charCodeAt(at))) at++;
+  const lead = line.charCodeAt(at);
+  if (lead < 0x80 && !(lead >= 65 && lead <= 90)) return false;
   const trimmed = line.trim();
   const first = trimmed.charCodeAt(0);
   if (!(first >= 65 && first <= 90)) return false; // starts a sentence
