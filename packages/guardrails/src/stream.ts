@@ -1,8 +1,14 @@
-import { continuePemBody, type PemBodyState } from './secrets/pem-body.ts';
+import { continuePemBody, type PemBodyState, type PemStep } from './secrets/pem-body.ts';
 import { placeholder, renderRange, resolveFindings } from './secrets/redact.ts';
 import { scanSecrets } from './secrets/scan.ts';
 import { LOOKBEHIND, newCarry, resetCarry, shiftCarry } from './secrets/scan-context.ts';
-import { unmask, withoutInvisible } from './secrets/unmask.ts';
+import {
+  endsInHighSurrogate,
+  sourceIndex,
+  unmask,
+  unmaskAfter,
+  withoutInvisible,
+} from './secrets/unmask.ts';
 
 /** Held text up to this length is scanned again at every push. */
 const SHORT_HOLD = 64;
@@ -55,6 +61,49 @@ function arrivedDisguised(tail: string, canaries: readonly string[]): boolean {
   return view !== null && canaries.some((canary) => view.text.includes(canary));
 }
 
+/**
+ * Reads on in a private-key block the stream is discarding, from `from` of `buffer`; indices of
+ * the step are in `buffer`. The block is read in the unmasked view of what follows, as the whole
+ * text reads it: a key character written as a reference (`&#x41;`) or with an invisible character
+ * beside it does not end the block and let the rest of the key through.
+ */
+function followPemBody(
+  buffer: string,
+  from: number,
+  state: PemBodyState,
+  final: boolean,
+  before: string,
+): PemStep {
+  // The second half of a pair may still arrive and change what its first half reads as.
+  const rest = buffer.slice(from, !final && endsInHighSurrogate(buffer) ? -1 : buffer.length);
+  const view = unmaskAfter(rest, final, before);
+  if (view === null) {
+    const step = continuePemBody(rest, 0, state, final);
+    if (step.kind === 'more') return { ...step, at: from + step.at };
+    return step.kind === 'end' ? { kind: 'end', end: from + step.end } : step;
+  }
+  // A construct the end leaves open is read once it is complete.
+  const open = view.openView !== -1;
+  const step = continuePemBody(
+    open ? view.text.slice(0, view.openView) : view.text,
+    0,
+    state,
+    final && !open,
+  );
+  // Everything that gave the characters read goes; what follows them stays.
+  const consumed = (i: number): number =>
+    from + (i === 0 ? 0 : view.reordered ? sourceIndex(view, i) : (view.ends[i - 1] as number));
+  if (step.kind === 'more') return { ...step, at: consumed(step.at) };
+  return step.kind === 'end' ? { kind: 'end', end: consumed(step.end) } : step;
+}
+
+/** The last character of the view `buffer[0, at)` gives, for the next `followPemBody`. */
+function shownBefore(buffer: string, at: number): string {
+  const view = unmask(buffer.slice(Math.max(0, at - 64), at));
+  const shown = view === null ? buffer.slice(Math.max(0, at - 64), at) : view.text;
+  return shown.slice(-1);
+}
+
 export function createStreamRedactor(options: StreamRedactorOptions = {}): StreamRedactor {
   const canaries = (options.canaries ?? []).filter((canary) => canary.length > 0);
   // The text received last, as far back as a canary (disguised, up to eight characters shown
@@ -78,7 +127,7 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
     let out = '';
     for (;;) {
       if (pem !== null) {
-        const step = continuePemBody(buffer, pos, pem, final);
+        const step = followPemBody(buffer, pos, pem, final, shownBefore(buffer, pos));
         if (step.kind === 'more') {
           pos = step.at;
           pem = step.state;

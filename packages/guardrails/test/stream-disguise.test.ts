@@ -91,6 +91,67 @@ describe('stream output equals batch output on disguised documents', () => {
   });
 });
 
+describe('the view a stream carries from scan to scan', () => {
+  // A scan keeps the view up to the point no later character can change it, and the next scan
+  // unmasks only what follows: references, escapes and runs of markers of every length, in
+  // look-alike prose that needs a view, cut at every chunk size, must still redact as a whole.
+  it('ends where no later character changes it, whatever the chunk size', () => {
+    const markup = ['\\_', '**', '~~', '`', '&#x73;', '&lowbar;', '&#115;', '&amp;', '\u200b'];
+    for (let round = 0; round < 4; round++) {
+      const parts: string[] = [];
+      for (let length = 0; length < 2500; length += parts.at(-1)?.length ?? 0) {
+        const sample = SAMPLES[random(SAMPLES.length)] as { secret: string };
+        const cut = 1 + random(sample.secret.length - 1);
+        const kind = random(5);
+        parts.push(
+          kind === 0
+            ? pick('аеорсху ', 10 + random(60))
+            : kind === 1
+              ? ` ${sample.secret.slice(0, cut)}${markup[random(markup.length)]}${sample.secret.slice(cut)} `
+              : kind === 2
+                ? `${pick(WORD, 1 + random(6))}${'*~`'[random(3)]?.repeat(1 + random(20))}${pick(WORD, 1 + random(6))}`
+                : kind === 3
+                  ? `password=${pick(WORD, 4)}${markup[random(markup.length)]}${pick(WORD, 8)} `
+                  : // A character written as a reference, then markers: they render inside the word.
+                    ` ${sample.secret.slice(0, cut)}&#x${sample.secret.charCodeAt(cut).toString(16)};${'*'.repeat(1 + random(3))}${sample.secret.slice(cut + 1)} `,
+        );
+      }
+      const text = parts.join('');
+      const expected = redactSecrets(text).text;
+      for (let size = 1; size <= 40; size++) {
+        const out = streamed(text, () => size).text;
+        if (out !== expected) expect(out, `document ${round}, chunks of ${size}`).toBe(expected);
+      }
+    }
+  });
+});
+
+describe('a private key streamed with a disguise inside its body', () => {
+  it('is discarded whole: the rest of the key is not let through', () => {
+    // The stream follows a key's body as it arrives; a key character written as a reference
+    // (then markers, or an invisible character) once ended the block there and the rest of the
+    // key was emitted, while the whole text redacted all of it.
+    const pem = (SAMPLES.find((s) => s.type === 'private-key') as { secret: string }).secret;
+    for (const cut of [40, 100, 200]) {
+      const code = pem.charCodeAt(cut).toString(16);
+      for (const disguise of [
+        `&#x${code};`,
+        `&#x${code};*`,
+        `&#x${code};**`,
+        `${pem[cut]}\u200b`,
+      ]) {
+        const text = ` ${pem.slice(0, cut)}${disguise}${pem.slice(cut + 1)} after`;
+        expect(redactSecrets(text).text).toBe(' [REDACTED:private-key] after');
+        for (const [chunking, size] of CHUNKINGS) {
+          expect(streamed(text, size).text, `${disguise} at ${cut}, chunks of ${chunking}`).toBe(
+            ' [REDACTED:private-key] after',
+          );
+        }
+      }
+    }
+  });
+});
+
 describe('a canary disguised with invisible characters', () => {
   it('is reported as leaked, not only redacted', () => {
     const canary = 'CANARY-7f3a9c1e';

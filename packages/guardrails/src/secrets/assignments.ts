@@ -375,7 +375,8 @@ function readAfterName(
 const ONE_SCAN = newLastJudged();
 
 function forget(last: LastJudged): void {
-  last.names.clear();
+  // Clearing a map allocates a new table: an empty one is left as it is.
+  if (last.names.size > 0) last.names.clear();
   last.value = '';
   last.separator = '';
   last.terminator = -1;

@@ -160,8 +160,11 @@ function changesAny(text: string, from: number): boolean {
 const MARKUP = re(
   /\\[-_*.+/=~`]|&#?[A-Za-z0-9]{1,8};|(?<=[\w-])(?:[*`]{1,3}|~~[*`~]?|[*`]~~|~[*`]~)(?:[\w-]|\\|&)/,
 );
-/** A construct that the end of a growing text may have cut: hold from it. */
-const OPEN_MARKUP_AT_END = re(/(?:[\w-][*`~]{1,3})?(?:\\|&#?[A-Za-z0-9]{0,8})$|[\w-][*`~]{1,3}$/);
+/**
+ * A construct that the end of a growing text may have cut: hold from it. Markers count after a
+ * word character or after the `;` of a reference, which renders as one (`&#x73;**`).
+ */
+const OPEN_MARKUP_AT_END = re(/(?:[\w;-][*`~]{1,3})?(?:\\|&#?[A-Za-z0-9]{0,8})$|[\w;-][*`~]{1,3}$/);
 /** Emphasis, code and strikethrough take at most three markers; a longer run is a mask. */
 const MAX_MARKERS = 3;
 /** A map, not an object: `&toString;` must not read the object's prototype. */
@@ -417,8 +420,10 @@ function unescapeMarkup(
   text: string,
   inner: UnmaskedView | null,
   final: boolean,
-  before: number,
+  before: string,
 ): UnmaskedView {
+  const lead = before.slice(-1);
+  const beforeUnit = lead === '' ? 0 : lead.charCodeAt(0);
   // Without an inner view, character `i` of `text` is character `i` of the original.
   const origin = inner?.origin ?? null;
   const ends = inner?.ends ?? null;
@@ -442,7 +447,7 @@ function unescapeMarkup(
       }
     }
     // Markers between two characters of a word, as they render (`x**\_y`: an escape after them).
-    const previous = out.n > 0 ? (out.units[out.n - 1] as number) : before;
+    const previous = out.n > 0 ? (out.units[out.n - 1] as number) : beforeUnit;
     if (isMarker(c) && isTokenChar(previous)) {
       let j = i;
       let tildes = 0;
@@ -462,7 +467,8 @@ function unescapeMarkup(
   let openAt = inner?.openAt ?? -1;
   if (openView !== -1) openView = viewIndexOf(out.origin.subarray(0, out.n), openAt);
   else if (!final) {
-    const open = OPEN_MARKUP_AT_END.exec(text.slice(-12));
+    // The unit before the text counts as the word character before markers.
+    const open = OPEN_MARKUP_AT_END.exec((lead + text).slice(-12));
     if (open !== null) {
       // The construct is still unread, so it ends the new view as it ends the old one.
       openView = out.n - open[0].length + (isMarker(open[0].charCodeAt(1)) ? 1 : 0);
@@ -484,28 +490,28 @@ function unescapeMarkup(
  * The view of `text` (indices relative to it), or null when nothing in it is disguised. `before`
  * is the view just before `text` ('' at the start), of which the Markdown pass reads the last unit.
  */
-function unmaskPart(text: string, final: boolean, before: string): UnmaskedView | null {
+export function unmaskAfter(text: string, final: boolean, before: string): UnmaskedView | null {
   // A regular expression also flattens a text built by concatenation for the reads below.
   const first = text.search(NON_ASCII);
   const disguised = first !== -1 && changesAny(text, first);
   const inner = disguised ? unmaskCharacters(text, final) : null;
   const innerText = inner === null ? text : inner.text;
-  const previous = before === '' ? 0 : before.charCodeAt(before.length - 1);
-  if (MARKUP.test(before === '' ? innerText : before.slice(-1) + innerText))
-    return unescapeMarkup(innerText, inner, final, previous);
+  const lead = before.slice(-1);
+  if (MARKUP.test(lead + innerText)) return unescapeMarkup(innerText, inner, final, lead);
   if (!final && (inner === null || inner.openView === -1)) {
     // A backslash, `&` or markers at the very end may start markup once more text arrives.
-    const open = OPEN_MARKUP_AT_END.exec(innerText.slice(-12));
-    if (open !== null) return unescapeMarkup(innerText, inner, final, previous);
+    const open = OPEN_MARKUP_AT_END.exec((lead + innerText).slice(-12));
+    if (open !== null) return unescapeMarkup(innerText, inner, final, lead);
   }
   return inner;
 }
 
 /**
- * Characters at the end of a growing text whose view may still change (a reference is at most 11
- * characters, a run of markers and what follows it fewer): the view before them is final.
+ * Characters at the end of a growing text whose view may still change: a unit's view depends on
+ * at most the 14 characters after it (up to three markers, then a reference of up to 11; a longer
+ * run of markers is kept whatever follows it). The view before them is final.
  */
-const SETTLING = 32;
+const SETTLING = 16;
 
 /**
  * What a stream keeps of the view of its buffer between scans, so that each scan unmasks only
@@ -530,7 +536,7 @@ export class ViewCache {
   /** The view of `text`, whose first `length` characters are those the cache covers. */
   view(text: string, final: boolean): UnmaskedView | null {
     const from = this.length;
-    const part = unmaskPart(from === 0 ? text : text.slice(from), final, this.text);
+    const part = unmaskAfter(from === 0 ? text : text.slice(from), final, this.text);
     if (from === 0) return part;
     if (part === null && !this.materialized) return null;
     const out = this.builder;
@@ -612,7 +618,7 @@ export function unmask(
   final = true,
   cache: ViewCache | null = null,
 ): UnmaskedView | null {
-  if (cache === null) return unmaskPart(text, final, '');
+  if (cache === null) return unmaskAfter(text, final, '');
   const view = cache.view(text, final);
   if (!final) cache.settle(text, view);
   return view;
