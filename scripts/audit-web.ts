@@ -213,8 +213,10 @@ function lighthouse(url: string, preset: 'mobile' | 'desktop', outDir: string): 
   console.log(
     `Lighthouse ${preset}, preset CPU slowdown (benchmark index ${Math.round(raw.environment.benchmarkIndex)}): ${scoresOf(raw)}`,
   );
-  const report = runLighthouse(url, preset, join(outDir, `lighthouse-${preset}.json`), cpu);
+  const out = join(outDir, `lighthouse-${preset}.json`);
+  const report = runLighthouse(url, preset, out, cpu);
   console.log(`Lighthouse ${preset}, CPU slowdown ${cpu}× for this host: ${scoresOf(report)}`);
+  console.log(`  full report: ${out}`);
   for (const id of [
     'first-contentful-paint',
     'largest-contentful-paint',
