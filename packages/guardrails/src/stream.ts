@@ -178,10 +178,12 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
 
   return {
     push(chunk: string): string {
-      // A rope, which the next scan flattens once: a chunk costs nothing per character already
-      // held, however long a hold (an open right-to-left span, a long token) grows.
-      buffer += chunk;
       pending += chunk.length;
+      const deferred = heldAfterScan > SHORT_HOLD && pending < 2 * heldAfterScan;
+      // Joined, into a flat string, for a scan: the rules read the buffer one character at a time,
+      // which is slower through a rope. While the scan waits, a rope: a long hold (an open
+      // right-to-left span, a long token) costs nothing per chunk for what it already holds.
+      buffer = deferred ? buffer + chunk : [buffer, chunk].join('');
       if (canaries.length > 0) {
         // A canary is reported as soon as it has arrived, even while the text around it is held.
         const tail = recent + chunk;
@@ -189,7 +191,6 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
         if (!leaked) leaked = arrivedDisguised(tail, canaries);
         recent = tail.slice(-canaryReach);
       }
-      const deferred = heldAfterScan > SHORT_HOLD && pending < 2 * heldAfterScan;
       return deferred ? '' : release(false);
     },
     flush(): string {

@@ -160,6 +160,9 @@ function changesAny(text: string, from: number): boolean {
 const MARKUP = re(
   /\\[-_*.+/=~`]|&#?[A-Za-z0-9]{1,8};|(?<=[\w-])(?:[*`]{1,3}|~~[*`~]?|[*`]~~|~[*`]~)(?:[\w-]|\\|&)/,
 );
+/** The same, searched from an index of a text (`lastIndex`), without a slice of it. */
+const MARKUP_FROM = re(new RegExp(MARKUP.source, 'g'));
+const NON_ASCII_FROM = re(new RegExp(NON_ASCII.source, 'g'));
 /**
  * A construct that the end of a growing text may have cut: hold from it. Markers count after a
  * word character or after the `;` of a reference, which renders as one (`&#x73;**`).
@@ -516,36 +519,42 @@ const SETTLING = 16;
 /**
  * What a stream keeps of the view of its buffer between scans, so that each scan unmasks only
  * the text after what an earlier scan settled: the view of the buffer's first `length`
- * characters, which no later character can change. The stream only appends to its buffer between
- * two `reset()`s.
+ * characters, which no later character can change. Only a view is kept: a text with nothing
+ * disguised is checked whole (a few regular-expression passes, cheaper than keeping it). The
+ * stream only appends to its buffer between two `reset()`s.
  */
 export class ViewCache {
-  /** Characters of the original the cache covers. */
+  /** Characters of the original the cache covers (0: nothing kept). */
   length = 0;
-  /** Their view; `builder` holds its origins once some view was needed (`materialized`). */
+  /** Their view; `builder` holds its origins and ends. Empty when `plain`. */
   text = '';
+  /** Nothing in the characters covered is disguised: they need no view. */
+  plain = false;
   private readonly builder = new ViewBuilder();
-  private materialized = false;
 
   reset(): void {
     this.length = 0;
     this.text = '';
-    this.materialized = false;
+    this.plain = false;
+  }
+
+  /** Whether the view of `text` is null, when the cache knows its start needs none. */
+  plainAfter(text: string, final: boolean): boolean {
+    // A construct that crosses `length` starts at most a reference's length before it.
+    NON_ASCII_FROM.lastIndex = this.length;
+    const first = NON_ASCII_FROM.test(text) ? NON_ASCII_FROM.lastIndex - 1 : -1;
+    if (first !== -1 && changesAny(text, first)) return false;
+    MARKUP_FROM.lastIndex = Math.max(0, this.length - 12);
+    const markup = MARKUP_FROM.test(text);
+    MARKUP_FROM.lastIndex = 0;
+    return !markup && (final || OPEN_MARKUP_AT_END.exec(text.slice(-12)) === null);
   }
 
   /** The view of `text`, whose first `length` characters are those the cache covers. */
-  view(text: string, final: boolean): UnmaskedView | null {
+  view(text: string, final: boolean): UnmaskedView {
     const from = this.length;
-    const part = unmaskAfter(from === 0 ? text : text.slice(from), final, this.text);
-    if (from === 0) return part;
-    if (part === null && !this.materialized) return null;
+    const part = unmaskAfter(text.slice(from), final, this.text);
     const out = this.builder;
-    if (!this.materialized) {
-      // The cache was the text itself: its origins are needed now.
-      out.start(text.length);
-      for (let i = 0; i < from; i++) out.push(text.charCodeAt(i), i, i + 1);
-      this.materialized = true;
-    }
     const cached = this.text.length;
     out.n = cached;
     const partText = part === null ? text.slice(from) : part.text;
@@ -575,10 +584,9 @@ export class ViewCache {
     if (settled <= 0) {
       this.reset();
     } else if (view === null) {
-      // Nothing disguised: the view is the text itself.
+      this.reset();
       this.length = settled;
-      this.text = text.slice(0, settled);
-      this.materialized = false;
+      this.plain = true;
     } else if (view.reordered || view.openView !== -1) {
       // A right-to-left span reorders the view (or is still open): cached no further.
       this.reset();
@@ -602,7 +610,7 @@ export class ViewCache {
     out.n = units;
     this.length = view.origin[units] as number;
     this.text = view.text.slice(0, units);
-    this.materialized = true;
+    this.plain = false;
   }
 }
 
@@ -619,7 +627,10 @@ export function unmask(
   cache: ViewCache | null = null,
 ): UnmaskedView | null {
   if (cache === null) return unmaskAfter(text, final, '');
-  const view = cache.view(text, final);
+  let view: UnmaskedView | null;
+  if (cache.length === 0) view = unmaskAfter(text, final, '');
+  else if (cache.plain) view = cache.plainAfter(text, final) ? null : unmaskAfter(text, final, '');
+  else view = cache.view(text, final);
   if (!final) cache.settle(text, view);
   return view;
 }
