@@ -42,11 +42,6 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
     ...['reglas', 'directrices', 'regole', 'regras', 'regels', 'zasady', 'правила', 'kurallari'],
     ...['aturan', 'القواعد', 'नियम', 'নিয়ম', '规则', '規則', '준칙', '규칙'],
   ],
-  all: [
-    ...['all', 'every', 'alle', 'allen', 'alles', 'samtliche', 'tous', 'toutes', 'todas'],
-    ...['todos', 'tutte', 'tutti', 'wszystkie', 'все', 'tum', 'butun', 'semua', 'جميع'],
-    ...['सभी', 'সমস্ত', '所有', '一切', '全部', '모든'],
-  ],
   system: [
     ...['system', 'systeme', 'sistema', 'systemu', 'система', 'системы', 'sistem', 'systeem'],
     ...['النظام', 'सिस्टम', 'সিস্টেম', '系统', '系統', 'シス', '시스'],
@@ -54,36 +49,6 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   prompt: [
     ...['prompt', 'prompts', 'systemprompt', 'промпт', 'промпта', 'подсказка', 'istem'],
     ...['提示', 'ンプ', '프롬'],
-  ],
-  reveal: [
-    ...['reveal', 'show', 'display', 'disclose', 'leak', 'expose', 'dump', 'zeig', 'zeige'],
-    ...['zeigen', 'verrate', 'offenbare', 'revele', 'reveler', 'montre', 'montrez', 'affiche'],
-    ...['revela', 'revelar', 'muestra', 'muestrame', 'rivela', 'mostra', 'mostrami', 'mostre'],
-    ...['toon', 'onthul', 'pokaz', 'ujawnij', 'покажи', 'раскрой', 'goster', 'tunjukkan'],
-    ...['tampilkan', 'ungkapkan', 'اكشف', 'أظهر', 'दिखाओ', 'দেখাও', '显示', '透露', '公开', '表示'],
-    ...['보여', '공개'],
-  ],
-  say: [
-    ...['say', 'print', 'output', 'repeat', 'respond', 'reply', 'write', 'tell', 'sag', 'sage'],
-    ...['schreib', 'schreibe', 'gib', 'wiederhole', 'antworte', 'dis', 'dites', 'ecris'],
-    ...['ecrivez', 'repete', 'reponds', 'dime', 'escribe', 'imprime', 'repite'],
-    ...['responde', 'dimmi', 'scrivi', 'stampa', 'ripeti', 'rispondi', 'diga', 'escreva'],
-    ...['imprima', 'repita', 'zeg', 'schrijf', 'powiedz', 'napisz', 'wypisz', 'скажи', 'напиши'],
-    ...['выведи', 'повтори', 'ответь', 'soyle', 'yaz', 'katakan', 'tulis', 'ulangi', 'قل', 'اكتب'],
-    ...[
-      'बताओ',
-      'लिखो',
-      'বলো',
-      'লেখো',
-      '告诉',
-      '输出',
-      '打印',
-      '重复',
-      '回答',
-      '说出',
-      '출력',
-      '말해',
-    ],
   ],
   password: [
     ...['password', 'passwords', 'passphrase', 'passwort', 'kennwort', 'contrasena', 'senha'],
@@ -102,11 +67,6 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
     ...['притворись', 'представь', 'веди', 'davran', 'hayal', 'berpura', 'bayangkan', 'تظاهر'],
     ...['नाटक', 'ভান', '假装', '扮演', '假裝', 'ふり', '흉내', '연기'],
   ],
-  instead: [
-    ...['instead', 'now', 'stattdessen', 'jetzt', 'nun', 'maintenant', 'plutot', 'ahora'],
-    ...['invece', 'ora', 'agora', 'nu', 'teraz', 'zamiast', 'теперь', 'вместо', 'simdi'],
-    ...['yerine', 'sekarang', 'الآن', 'بدلا', 'अब', 'এখন', '现在', '而是', '改为', '現在', '대신'],
-  ],
   restrictions: [
     ...['restrictions', 'limitations', 'limits', 'filters', 'censorship', 'safeguards'],
     ...['einschrankungen', 'beschrankungen', 'filter', 'zensur', 'limites', 'filtres'],
@@ -119,12 +79,6 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
     ...['unrestricted', 'unfiltered', 'uncensored', 'unlimited', 'amoral', 'unethical'],
     ...['jailbreak', 'jailbroken', 'unzensiert', 'uneingeschrankt'],
     ...['ilimitado', 'illimitato', 'nieograniczony', 'неограниченный', 'sinirsiz'],
-  ],
-  assistant: [
-    ...['assistant', 'chatbot', 'ai', 'llm', 'gpt', 'model', 'assistent', 'ki', 'assistente'],
-    ...['asistente', 'ia', 'modell', 'modele', 'modelo', 'modello', 'ассистент', 'ии', 'модель'],
-    ...['asisten', 'yapay', 'المساعد', 'सहायक', 'সহকারী', '助手', '模型', '人工', 'アシ'],
-    ...['モデ', '어시', '모델'],
   ],
   harm: [
     ...['bomb', 'explosive', 'explosives', 'weapon', 'weapons', 'malware', 'ransomware'],
