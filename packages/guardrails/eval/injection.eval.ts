@@ -17,10 +17,10 @@ import { cell, check, count, markdown, percent, rate, sum, type Tally } from './
 const TARGETS = { recall: 0.85, falsePositives: 0.05, knowledgeBase: 0.02 };
 
 /**
- * Families set aside as a final test before this round's tuning (the lexicon, window training,
- * jailbreak generator and threshold were chosen on the other families' leave-one-source-out
- * figures): a public benchmark (deepset), a scanner's test prompts (llm-guard) and documents of
- * an LLM app in 14 languages (librechat). Their line is the least optimistic figure printed here.
+ * Families set aside as a final test: model changes are chosen on the other families'
+ * leave-one-source-out figures (and the curve printed below), and this line is read last. A public
+ * benchmark (deepset), a scanner's test prompts (llm-guard) and documents of an LLM app in 14
+ * languages (librechat); it is the least optimistic figure printed here.
  */
 const FINAL_TEST = ['deepset', 'librechat', 'llm-guard'];
 

@@ -436,14 +436,14 @@ function jailbreakRows(next: () => number): Row[] {
       families: ['generated-jailbreaks'],
     });
   };
-  for (let i = 0; i < 240; i++) {
+  for (let i = 0; i < 120; i++) {
     const goal = pick(next, HARMFUL_GOALS);
     const frames = next() < 0.5 ? PERSUASIVE_FRAMES : SOFT_FRAMES;
     add(frame(next, pick(next, frames), goal), 1, 'jailbreak');
     add(frame(next, pick(next, SOFT_FRAMES), pick(next, HARMLESS_GOALS)), 0, 'benign-hard');
     if (i % 2 === 0) add(`${capitalise(pick(next, HARMLESS_GOALS))}.`, 0, 'benign');
   }
-  for (let i = 0; i < 90; i++) {
+  for (let i = 0; i < 60; i++) {
     add(`${capitalise(pick(next, HARMFUL_GOALS))} ${adversarialSuffix(next)}`, 1, 'jailbreak');
   }
   for (let i = 0; i < 60; i++) {

@@ -23,27 +23,20 @@ export interface FitOptions {
 
 export const FIT_OPTIONS: FitOptions = { epochs: 12, rate: 0.3, l2: 1e-4, seed: 14 };
 
-/** The example of a text whose features come in the lists `parts`. */
-export function countExample(parts: Iterable<ArrayLike<number>>, label: 0 | 1): Example {
+export function toExample(text: string, label: 0 | 1): Example {
   const counts = new Map<number, number>();
   let total = 0;
-  for (const part of parts) {
-    for (let k = 0; k < part.length; k++) {
-      const feature = part[k] as number;
+  chunkFeatures(text, (features, count) => {
+    for (let k = 0; k < count; k++) {
+      const feature = features[k] as number;
       counts.set(feature, (counts.get(feature) ?? 0) + 1);
     }
-    total += part.length;
-  }
+    total += count;
+  });
   const features = Int32Array.from(counts.keys()).sort();
   const scale = norm(total);
   const values = Float64Array.from(features, (f) => (counts.get(f) as number) / scale);
   return { features, values, label, weight: 1 };
-}
-
-export function toExample(text: string, label: 0 | 1): Example {
-  const parts: Int32Array[] = [];
-  chunkFeatures(text, (features, count) => parts.push(features.slice(0, count)));
-  return countExample(parts, label);
 }
 
 /** Float weights; each class weighs half of the loss whatever its size. */

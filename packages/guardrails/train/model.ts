@@ -4,7 +4,6 @@ import { ruleAnalysis } from '../src/injection/detect.ts';
 import type { LinearModel } from '../src/injection/model/linear.ts';
 import type { Row } from './data.ts';
 import { type Example, fit, quantise, toExample } from './logistic.ts';
-import { worstWindow } from './windows.ts';
 
 /** A row as the model and the rules see it. */
 export interface Prepared {
@@ -38,16 +37,5 @@ export function trainModel(prepared: readonly Prepared[]): LinearModel {
     ...p.example,
     weight: Math.min(MAX_WEIGHT, Math.max(MIN_WEIGHT, BALANCED / (sizes.get(key(p)) as number))),
   }));
-  // A first model picks each long injection's most suspicious window (windows.ts); the shipped
-  // model learns from the texts and those windows together. (Benign windows too, as hard
-  // negatives, made NFCorpus false positives 1.9% → 5.6%: each benign text then weighs less in
-  // the class balance, and texts unlike any training text drift positive.)
-  const first = fit(examples);
-  const windows: Example[] = [];
-  prepared.forEach((p, i) => {
-    if (p.row.label === 0) return;
-    const window = worstWindow(first, p.view, p.row.label);
-    if (window !== null) windows.push({ ...window, weight: (examples[i] as Example).weight });
-  });
-  return quantise(fit([...examples, ...windows]));
+  return quantise(fit(examples));
 }

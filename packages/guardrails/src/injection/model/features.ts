@@ -1,10 +1,6 @@
 // The injection model's features: hashed character 3- and 4-grams and word 1- and 2-grams of
-// the normalised (folded) text, and character pairs in scripts written without spaces. A word or
-// pair of the cross-lingual lexicon (concepts.ts) is read as its concept. Training (train/) and
-// scoring (linear.ts) both read them through `FeatureHasher`, so the two can never disagree on
-// what a feature is.
-import { textNormalizer } from '../../normalize.ts';
-import { CONCEPTS } from './concepts.ts';
+// the normalised (folded) text, and character pairs in scripts written without spaces. Training (train/) and scoring (linear.ts) both read them through
+// `FeatureHasher`, so the two can never disagree on what a feature is.
 
 /** The model has 2^FEATURE_BITS weights. */
 export const FEATURE_BITS = 17;
@@ -34,55 +30,6 @@ const bucket = (x: number, kind: number): number => Math.imul(x ^ kind, K0) >>> 
 /** Letters and digits of any script make words; everything else separates them. */
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c >= 0xc0 || (c >= 65 && c <= 90);
-}
-
-/** The hash of a word (the hasher computes the same one character by character). */
-function wordHash(word: string): number {
-  let hash = FNV_BASIS;
-  for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), FNV_PRIME);
-  return hash;
-}
-
-// The lexicon as an open-addressing table from a word's hash to its concept's hash (a word hash
-// is never 0 in practice; 0 marks an empty slot): one multiply and a probe or two per word.
-const LEXICON_BITS = 12;
-const LEXICON_MASK = (1 << LEXICON_BITS) - 1;
-const lexiconKeys = new Int32Array(1 << LEXICON_BITS);
-const lexiconValues = new Int32Array(1 << LEXICON_BITS);
-const slot = (hash: number): number => Math.imul(hash, K3) >>> (32 - LEXICON_BITS);
-
-/** The lexicon's words as the model reads them (folded), by concept. */
-export const FOLDED_CONCEPTS: ReadonlyMap<string, readonly string[]> = (() => {
-  const fold = textNormalizer();
-  return new Map(
-    Object.entries(CONCEPTS).map(([concept, words]) => [concept, words.map((w) => fold(w).folded)]),
-  );
-})();
-
-for (const [concept, words] of FOLDED_CONCEPTS) {
-  // `#` never occurs in a word, so a concept's hash is no word's.
-  const value = wordHash(`#${concept}`);
-  for (const folded of words) {
-    if (![...folded].every((ch) => isWordChar(ch.charCodeAt(0)))) {
-      throw new Error(`lexicon word ${folded} is not one word`);
-    }
-    if (folded.charCodeAt(0) >= WIDE_SCRIPTS && folded.length !== 2) {
-      throw new Error(`lexicon entry ${folded} of a script without spaces is not a pair`);
-    }
-    const key = wordHash(folded);
-    let at = slot(key);
-    while (lexiconKeys[at] !== 0 && lexiconKeys[at] !== key) at = (at + 1) & LEXICON_MASK;
-    lexiconKeys[at] = key;
-    lexiconValues[at] = value;
-  }
-}
-
-/** The concept's hash for a word (or pair) of the lexicon, else the word's own hash. */
-function concept(hash: number): number {
-  for (let at = slot(hash); lexiconKeys[at] !== 0; at = (at + 1) & LEXICON_MASK) {
-    if (lexiconKeys[at] === hash) return lexiconValues[at] as number;
-  }
-  return hash;
 }
 
 /**
@@ -121,14 +68,8 @@ export class FeatureHasher {
       if (seen >= 3) out[n++] = bucket(x3 ^ Math.imul(b, K4), GRAM4);
       // Scripts written without spaces (Chinese, Japanese, Korean runs) make one long "word":
       // their character pairs stand in for words.
-      if (e >= WIDE_SCRIPTS && d >= WIDE_SCRIPTS) {
-        const pair = Math.imul(Math.imul(FNV_BASIS ^ d, FNV_PRIME) ^ e, FNV_PRIME);
-        const meaning = concept(pair);
-        out[n++] =
-          meaning === pair
-            ? bucket(Math.imul(e, K1) ^ Math.imul(d, K2), GRAM2)
-            : bucket(meaning, WORD);
-      }
+      if (e >= WIDE_SCRIPTS && d >= WIDE_SCRIPTS)
+        out[n++] = bucket(Math.imul(e, K1) ^ Math.imul(d, K2), GRAM2);
       b = c;
       c = d;
       d = e;
@@ -138,7 +79,6 @@ export class FeatureHasher {
         continue;
       }
       if (wordLength > 0) {
-        word = concept(word);
         out[n++] = bucket(word, WORD);
         if (previousWord !== 0) out[n++] = bucket(Math.imul(previousWord, K2) ^ word, BIGRAM);
         previousWord = word;
@@ -159,10 +99,9 @@ export class FeatureHasher {
   /** The features of a word that ends the text (into `out`, room for 2); returns how many. */
   finish(out: Int32Array): number {
     if (this.wordLength === 0) return 0;
-    const word = concept(this.word);
-    out[0] = bucket(word, WORD);
+    out[0] = bucket(this.word, WORD);
     if (this.previousWord === 0) return 1;
-    out[1] = bucket(Math.imul(this.previousWord, K2) ^ word, BIGRAM);
+    out[1] = bucket(Math.imul(this.previousWord, K2) ^ this.word, BIGRAM);
     return 2;
   }
 }
