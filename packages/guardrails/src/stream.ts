@@ -77,7 +77,10 @@ function followPemBody(
   // The second half of a pair may still arrive and change what its first half reads as.
   const rest = buffer.slice(from, !final && endsInHighSurrogate(buffer) ? -1 : buffer.length);
   const view = unmaskAfter(rest, final, before);
-  if (view === null) {
+  // A right-to-left span reorders the view, so a run of it can read like an END line (`-` then
+  // reversed text) in the middle of the key: such a block is read on in the text as written,
+  // which is how the whole-text redaction's block ends there too.
+  if (view === null || view.reordered) {
     const step = continuePemBody(rest, 0, state, final);
     if (step.kind === 'more') return { ...step, at: from + step.at };
     return step.kind === 'end' ? { kind: 'end', end: from + step.end } : step;

@@ -152,6 +152,27 @@ describe('a private key streamed with a disguise inside its body', () => {
   });
 });
 
+describe('a private key with a right-to-left span in its body', () => {
+  it('lets no key material through, whatever the chunking', () => {
+    // The span reverses what follows it in the view: a reversed ` -` reads like the start of an
+    // END line, and a stream that read the body in the view ended the block there and emitted
+    // the rest of the key.
+    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
+    const tail = 'Q29uZmlkZW50aWFsS2V5TWF0ZXJpYWxTZWNyZXQxMjM0NTY3ODkwYWJjZGVmZ2hp';
+    for (const opener of ['\u202e', '\u2067', '\u202b']) {
+      for (const end of [' -', ' --', ' - end', ' -----END PRIVATE KEY-----']) {
+        const text = `-----BEGIN PRIVATE KEY-----\n${body}\n${body}${opener}${tail}${end}`;
+        expect(redactSecrets(text).text).not.toContain(tail);
+        for (const [chunking, size] of CHUNKINGS) {
+          const out = streamed(text, size).text;
+          expect(out, `${JSON.stringify(opener + end)}, chunks of ${chunking}`).not.toContain(tail);
+          expect(out).not.toContain(tail.slice(0, 16));
+        }
+      }
+    }
+  });
+});
+
 describe('a canary disguised with invisible characters', () => {
   it('is reported as leaked, not only redacted', () => {
     const canary = 'CANARY-7f3a9c1e';
