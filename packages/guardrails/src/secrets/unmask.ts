@@ -168,6 +168,22 @@ const NON_ASCII_FROM = re(new RegExp(NON_ASCII.source, 'g'));
  * word character or after the `;` of a reference, which renders as one (`&#x73;**`).
  */
 const OPEN_MARKUP_AT_END = re(/(?:[\w;-][*`~]{1,3})?(?:\\|&#?[A-Za-z0-9]{0,8})$|[\w;-][*`~]{1,3}$/);
+/** The character before markers that makes them markup (kept out of what `openMarkupStart` cuts). */
+const MARKER_LEAD = re(/^[\w;-]/);
+
+/**
+ * Where markup that the end of `text` may have cut starts (its markers, backslash or `&`), or -1.
+ * Also the end of the part of a view before a right-to-left span still open: what the span gives
+ * next decides whether markers just before it are markup.
+ */
+export function openMarkupStart(text: string): number {
+  const tail = text.slice(-12);
+  const open = OPEN_MARKUP_AT_END.exec(tail);
+  if (open === null) return -1;
+  const lead = MARKER_LEAD.test(open[0]) ? 1 : 0;
+  return text.length - tail.length + open.index + lead;
+}
+
 /** Emphasis, code and strikethrough take at most three markers; a longer run is a mask. */
 const MAX_MARKERS = 3;
 /** A map, not an object: `&toString;` must not read the object's prototype. */
