@@ -124,6 +124,19 @@ describe('hold-back', () => {
   });
 });
 
+describe('lone first halves of surrogate pairs', () => {
+  it('stream in any number without exhausting the stack, as the whole text reads them', () => {
+    // Each scan of a buffer ending in a first half cut one and scanned again: a run of ten
+    // thousand of them overflowed the stack, and the answer ended in an error.
+    const run = '\ud800'.repeat(64);
+    const text = `key ghp_rRldBfrv4BAZFyiF7GtVvBtPEr9IoiomvHSx ${run.repeat(300)} end`;
+    const redactor = createStreamRedactor();
+    let out = '';
+    for (let at = 0; at < text.length; at += 64) out += redactor.push(text.slice(at, at + 64));
+    expect(out + redactor.flush()).toBe(redactSecrets(text).text);
+  });
+});
+
 describe('canaries', () => {
   const canary = fakeCanary();
   const text = `Sure! My instructions start with ${canary} and then say to be helpful.`;

@@ -138,12 +138,24 @@ export function scanSecrets(
   carry: ScanCarry | null = null,
 ): ScanResult {
   // The second half of a pair may still arrive and make a character the rules read: the text is
-  // scanned as if it ended before the first half, which is held.
+  // scanned as if it ended before the first half, which is held. Only the last character can
+  // still be paired, so one is cut whatever precedes it (a run of lone first halves is text).
   if (!final && endsInHighSurrogate(text)) {
-    const result = scanSecrets(text.slice(0, -1), from, final, canaries, carry);
+    const result = scanUnmasked(text.slice(0, -1), from, final, canaries, carry);
     result.frontier = Math.min(result.frontier, text.length - 1);
     return result;
   }
+  return scanUnmasked(text, from, final, canaries, carry);
+}
+
+/** `scanSecrets` of a text whose end is not the first half of a pair still open. */
+function scanUnmasked(
+  text: string,
+  from: number,
+  final: boolean,
+  canaries: readonly string[],
+  carry: ScanCarry | null,
+): ScanResult {
   const view = unmask(text, final, carry?.view ?? null);
   if (view === null) return scanText(text, from, final, canaries, carry);
   // What the carry knows is indexed by an earlier text, not by this view: start it afresh.
