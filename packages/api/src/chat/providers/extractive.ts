@@ -1,3 +1,4 @@
+import { detectInjection } from '@bastion/guardrails';
 import { stemmer } from 'stemmer';
 import { PASSAGE_GAP, type Passage } from '../../rag/retriever.ts';
 import { STOPWORDS } from '../../rag/search/stopwords.ts';
@@ -204,10 +205,15 @@ export function extractiveAnswer(question: string, passages: Passage[]): string 
     if (picked.length === MAX_SENTENCES || c.score < best * RELATIVE) break;
     const key = sameText(c.sentence);
     if (seen.has(key) || length + c.sentence.length > MAX_ANSWER_CHARS) continue;
+    // A passage is scanned whole, and an instruction planted in a long one can score under the
+    // threshold there while it is flagged on its own: an answer quotes it word for word, so each
+    // sentence quoted is scanned on its own too.
+    if (detectInjection(c.sentence).flagged) continue;
     seen.add(key);
     picked.push(c);
     length += c.sentence.length;
   }
+  if (picked.length === 0) return NO_ANSWER;
   // One line per source, in the order of each source's best sentence.
   const bySource = new Map<number, string[]>();
   for (const c of picked) bySource.set(c.passage, [...(bySource.get(c.passage) ?? []), c.sentence]);
