@@ -16,6 +16,10 @@ const ESCAPED_HEX = re(/(?:(?:\\x|%)[0-9a-fA-F]{2}){6,}/g);
 /** Two escaped bytes in a row: a cheap test before the costlier search for six. */
 const ESCAPED_PAIR = re(/(?:\\x|%)[0-9a-fA-F]{2}(?:\\x|%)[0-9a-fA-F]{2}/);
 
+/** A numeric character reference (`&#73;`, `&#x49;`); the `;` is optional, as browsers read it. */
+const CHARACTER_REFERENCE = re(/&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?/g);
+/** Fewer references than this are an ordinary document's `&#39;`, not a disguise. */
+const MIN_REFERENCES = 3;
 const CODE_OF = new Int16Array(128).fill(-1);
 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((ch, i) => {
   CODE_OF[ch.charCodeAt(0)] = i;
@@ -188,7 +192,27 @@ function isReadable(text: string): boolean {
   return letters >= text.length * 0.5;
 }
 
-/** Readable texts hidden in the encoded runs of `text`, in escaped hex, or in Morse code. */
+/**
+ * `text` with its numeric character references read as the characters they stand for (letters of
+ * an order written as `&#73;gn&#111;re` between plain ones), or null when it has too few of them.
+ */
+function withReferencesRead(text: string): string | null {
+  let count = 0;
+  CHARACTER_REFERENCE.lastIndex = 0;
+  const read = text.replace(CHARACTER_REFERENCE, (whole, hex?: string, decimal?: string) => {
+    const code = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return whole;
+    count++;
+    return String.fromCodePoint(code);
+  });
+  CHARACTER_REFERENCE.lastIndex = 0;
+  return count >= MIN_REFERENCES ? read : null;
+}
+
+/**
+ * Readable texts hidden in the encoded runs of `text`, in escaped hex, in numeric character
+ * references, or in Morse code.
+ */
 export function decodePayloads(text: string, runs: readonly EncodedRun[]): string[] {
   const found: string[] = [];
   // The same payload repeated (a wall of identical tokens) is kept once.
@@ -214,6 +238,7 @@ export function decodePayloads(text: string, runs: readonly EncodedRun[]): strin
     }
     MORSE_HINT.lastIndex = 0;
   }
+  if (text.includes('&#')) consider(withReferencesRead(text));
   if ((text.includes('\\x') || text.includes('%')) && ESCAPED_PAIR.test(text)) {
     ESCAPED_HEX.lastIndex = 0;
     for (let m = ESCAPED_HEX.exec(text); m !== null; m = ESCAPED_HEX.exec(text)) {
