@@ -238,7 +238,11 @@ export function decodePayloads(text: string, runs: readonly EncodedRun[]): strin
     }
     MORSE_HINT.lastIndex = 0;
   }
-  if (text.includes('&#')) consider(withReferencesRead(text));
+  const reference = text.indexOf('&#');
+  if (reference !== -1) {
+    // Like the other payloads, only the start of the text with references is read.
+    consider(withReferencesRead(text.slice(reference, reference + MAX_PAYLOAD_CHARS)));
+  }
   if ((text.includes('\\x') || text.includes('%')) && ESCAPED_PAIR.test(text)) {
     ESCAPED_HEX.lastIndex = 0;
     for (let m = ESCAPED_HEX.exec(text); m !== null; m = ESCAPED_HEX.exec(text)) {
