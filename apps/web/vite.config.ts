@@ -29,44 +29,8 @@ function inlineEntryCss(): Plugin {
   };
 }
 
-/**
- * Vite rewrites the entry `<script type="module">` and drops its other attributes; this carries
- * index.html's `fetchpriority` over to the built entry (the security build then keeps it on the
- * preload, the loader and the script the loader inserts).
- */
-function keepEntryFetchPriority(): Plugin[] {
-  let priority: string | undefined;
-  return [
-    {
-      name: 'bastion:entry-fetchpriority:read',
-      apply: 'build',
-      transformIndexHtml: {
-        order: 'pre',
-        handler(html) {
-          priority = /<script\b[^>]*\bfetchpriority="([a-z]+)"[^>]*><\/script>/.exec(html)?.[1];
-          return html;
-        },
-      },
-    },
-    {
-      name: 'bastion:entry-fetchpriority:write',
-      apply: 'build',
-      transformIndexHtml: {
-        order: 'post',
-        handler: (html) =>
-          priority
-            ? html.replace(
-                /<script type="module"(?![^>]*fetchpriority)/,
-                `$& fetchpriority="${priority}"`,
-              )
-            : html,
-      },
-    },
-  ];
-}
-
 export default defineConfig({
-  plugins: [solid(), inlineEntryCss(), keepEntryFetchPriority()],
+  plugins: [solid(), inlineEntryCss()],
   build: {
     target: 'es2022',
     // Inline assets would need data: sources in the CSP; keep every asset a hashed file.

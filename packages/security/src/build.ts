@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { pageCsp, serializeCsp } from './csp.ts';
-import { type LoaderEntry, loaderSource, secureHtml } from './html.ts';
+import { loaderSource, secureHtml } from './html.ts';
 import { renderNginxConfig } from './nginx.ts';
 import { integrity } from './sri.ts';
 
@@ -48,7 +48,7 @@ export function buildSecurity(distDir: string): BuildResult {
     sri[url] ??= integrity(readFileSync(fileInside(dist, url)));
     return sri[url];
   };
-  const writeLoader = (entries: ReadonlyArray<LoaderEntry>) => {
+  const writeLoader = (entries: ReadonlyArray<{ url: string; integrity: string }>) => {
     const source = loaderSource(entries);
     const name = `${LOADER_PREFIX}${createHash('sha256').update(source).digest('hex').slice(0, 12)}.js`;
     mkdirSync(join(dist, 'assets'), { recursive: true });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFiles, buildSecurity, readBuiltCsp } from '../src/build.ts';
@@ -62,46 +62,6 @@ describe('bastion-security build', () => {
     ]);
     expect(readBuiltCsp(dist)).toBe(result.csp);
     expect(result.inlineScriptHashes).toEqual([]);
-  });
-
-  it("keeps the entry script's fetchpriority on its preload, the loader and the inserted script", () => {
-    const dist = viteDist();
-    const index = join(dist, 'index.html');
-    writeFileSync(
-      index,
-      readFileSync(index, 'utf8').replace(
-        '<script type="module" crossorigin',
-        '<script type="module" fetchpriority="low" crossorigin',
-      ),
-    );
-    buildSecurity(dist);
-    const html = readFileSync(index, 'utf8');
-    const [loaderTag] = attrsOf(html, /<script [^>]*>/g);
-    expect(loaderTag?.fetchpriority).toBe('low');
-    const [entryPreload] = attrsOf(html, /<link rel="modulepreload"[^>]*index-AbC123[^>]*>/g);
-    expect(entryPreload?.fetchpriority).toBe('low');
-    // Vite's own chunk preloads keep what Vite wrote.
-    const [chunkPreload] = attrsOf(html, /<link rel="modulepreload"[^>]*chunk-XyZ789[^>]*>/g);
-    expect(chunkPreload?.fetchpriority).toBeUndefined();
-    const loader = readFileSync(join(dist, loaderTag!.src!), 'utf8');
-    expect(loader).toContain(
-      JSON.stringify([
-        ['/assets/index-AbC123.js', sri(readFileSync(join(dist, 'assets/index-AbC123.js'))), 'low'],
-      ]),
-    );
-    expect(loader).toContain('script.fetchPriority = fetchPriority');
-
-    const bad = viteDist();
-    const badIndex = join(bad, 'index.html');
-    writeFileSync(
-      badIndex,
-      readFileSync(badIndex, 'utf8').replace(
-        '<script type="module"',
-        '<script type="module" fetchpriority="urgent"',
-      ),
-    );
-    expect(() => buildSecurity(bad)).toThrow(/fetchpriority="urgent"/);
-    for (const dir of [dist, bad]) rmSync(dir, { recursive: true, force: true });
   });
 
   it('leaves the rest of the document byte-identical', () => {
