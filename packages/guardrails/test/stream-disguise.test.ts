@@ -177,13 +177,13 @@ describe('markers or a backslash just before a right-to-left span', () => {
   it('are held with the credential they may join', () => {
     // `ghp_…*` then RLO: the `*` reads as a literal until the span's first character arrives
     // and makes it an emphasis marker inside a word, joining the token's last character.
-    const token = 'ghp_rRldBfrv4BAZFyiF7GtVvBtPEr9IoiomvHSx';
+    const token = 'ghp_rRldBfrv4BAZFyiF7GtVvBtPEr9IoiomvHSx'; // secret-scan: allow (fake token)
     const cases = [
       `${token.slice(0, -1)}*\u202e${token.slice(-1)}`,
       `${token.slice(0, -1)}\`\u2067${token.slice(-1)}`,
       `${token.slice(0, -1)}**\u202e${token.slice(-1)}`,
       'passwd LR98-ui`\u202e7',
-      'apikey=Zx9Lm2Qw\\\u2067Rt5Yu8Io-',
+      'apikey=Zx9Lm2Qw\\\u2067Rt5Yu8Io-', // secret-scan: allow (fake credential)
     ];
     for (const text of cases) expectEveryChunking(JSON.stringify(text), text);
   });
