@@ -7,5 +7,6 @@ export {
   type SecondOpinionOptions,
 } from './injection/second-opinion.ts';
 export { type ChatMessage, type CheckOptions, checkMessages, type Guardrails } from './messages.ts';
+export { findCanaries } from './secrets/canary.ts';
 export { type Redaction, type RedactionResult, redactSecrets } from './secrets/redact.ts';
 export { createStreamRedactor, type StreamRedactor, type StreamRedactorOptions } from './stream.ts';

@@ -1,3 +1,4 @@
+import { type Canary, compileCanaries, findCompiled, MAX_GAP } from './secrets/canary.ts';
 import { continuePemBody, type PemBodyState, type PemStep } from './secrets/pem-body.ts';
 import { placeholder, renderRange, resolveFindings } from './secrets/redact.ts';
 import { scanSecrets } from './secrets/scan.ts';
@@ -46,19 +47,12 @@ export interface StreamRedactor {
  * streams in, keeping only the few characters (a blank gap, a partial END line) that decide where
  * it ends.
  */
-/** `canary` ends within the last `added` characters of `tail`. */
-function arrived(tail: string, added: number, canary: string): boolean {
-  return tail.includes(canary, Math.max(0, tail.length - added - canary.length + 1));
-}
-
 /**
- * A canary disguised (invisible characters in it, look-alikes, markup) is in the unmasked view of
- * `tail`, the end of the text. A canary spread over more characters than that end is reported by
- * the scan that redacts it.
+ * A canary, written as is or disguised, is in `tail`, the end of the text. A canary spread over
+ * more characters than that end is reported by the scan that redacts it.
  */
-function arrivedDisguised(tail: string, canaries: readonly string[]): boolean {
-  const view = unmask(tail);
-  return view !== null && canaries.some((canary) => view.text.includes(canary));
+function arrived(tail: string, canaries: readonly Canary[]): boolean {
+  return findCompiled(tail, canaries).length > 0;
 }
 
 /**
@@ -108,10 +102,11 @@ function shownBefore(buffer: string, at: number): string {
 }
 
 export function createStreamRedactor(options: StreamRedactorOptions = {}): StreamRedactor {
-  const canaries = (options.canaries ?? []).filter((canary) => canary.length > 0);
-  // The text received last, as far back as a canary (disguised, up to eight characters shown
-  // as one) that ends in the next chunk may start.
-  const canaryReach = 8 * Math.max(0, ...canaries.map((canary) => canary.length)) + 64;
+  const canaries = compileCanaries(options.canaries ?? []);
+  // The text received last, as far back as a canary (disguised: up to eight characters shown as
+  // one, and MAX_GAP between two) that ends in the next chunk may start.
+  const canaryReach =
+    (8 + MAX_GAP) * Math.max(0, ...canaries.map((canary) => canary.literal.length)) + 64;
   let recent = '';
   // `buffer` keeps up to LOOKBEHIND released characters before `pos` as context for the rules.
   let buffer = '';
@@ -190,8 +185,7 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
       if (canaries.length > 0) {
         // A canary is reported as soon as it has arrived, even while the text around it is held.
         const tail = recent + chunk;
-        if (!leaked) leaked = canaries.some((canary) => arrived(tail, chunk.length, canary));
-        if (!leaked) leaked = arrivedDisguised(tail, canaries);
+        if (!leaked) leaked = arrived(tail, canaries);
         recent = tail.slice(-canaryReach);
       }
       return deferred ? '' : release(false);

@@ -1,3 +1,4 @@
+import { compileCanaries } from './canary.ts';
 import { scanSecrets } from './scan.ts';
 import type { Finding } from './scan-context.ts';
 
@@ -65,7 +66,7 @@ export function renderRange(
 
 /** Redacts secrets and, when given, canary strings; offsets refer to the original text. */
 export function redactWith(text: string, canaries: readonly string[] = []): RedactionResult {
-  const spans = resolveFindings(scanSecrets(text, 0, true, canaries).findings);
+  const spans = resolveFindings(scanSecrets(text, 0, true, compileCanaries(canaries)).findings);
   return {
     text: renderRange(text, 0, text.length, spans),
     redactions: spans.map(({ type, start, end }) => ({ type, start, end })),

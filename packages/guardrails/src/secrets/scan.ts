@@ -1,8 +1,8 @@
 import { scanAssignments } from './assignments.ts';
+import { type Canary, scanCanaries } from './canary.ts';
 import { scanCommandLinePasswords } from './command-lines.ts';
 import { scanPatternRules } from './pattern-rules.ts';
 import { PEM_BEGIN, scanPem } from './pem.ts';
-import { prefixAtEnd } from './prefix-at-end.ts';
 import {
   type Finding,
   holdFrom,
@@ -41,7 +41,7 @@ interface SuffixNode {
   next: Map<number, SuffixNode>;
 }
 
-const NO_CANARIES: readonly string[] = [];
+const NO_CANARIES: readonly Canary[] = [];
 
 /** The proper prefixes of the token prefixes and the private-key header, built once. */
 function buildPrefixTree(literals: readonly string[]): SuffixNode {
@@ -67,7 +67,7 @@ function buildPrefixTree(literals: readonly string[]): SuffixNode {
 const LITERAL_PREFIXES = buildPrefixTree(PARTIAL_LITERALS);
 
 /** The text ends in the first part of a literal that could start a finding: hold from there. */
-function holdPartialLiteral(ctx: ScanContext, canaries: readonly string[]): void {
+function holdPartialLiteral(ctx: ScanContext): void {
   const { text } = ctx;
   let node: SuffixNode | undefined = LITERAL_PREFIXES;
   let longest = 0;
@@ -76,29 +76,14 @@ function holdPartialLiteral(ctx: ScanContext, canaries: readonly string[]): void
     if (node === undefined) break;
     if (node.prefix) longest = k;
   }
-  // Canaries are new per answer, so they are compared directly: a tree of their prefixes would
-  // be built for every answer and used for a few chunks.
-  for (const canary of canaries) longest = Math.max(longest, prefixAtEnd(text, ctx.from, canary));
   if (longest > 0) holdFrom(ctx, text.length - longest);
-}
-
-function scanCanaries(ctx: ScanContext, canaries: readonly string[]): void {
-  for (const canary of canaries) {
-    for (
-      let at = ctx.text.indexOf(canary, ctx.from);
-      at !== -1;
-      at = ctx.text.indexOf(canary, at + 1)
-    ) {
-      ctx.findings.push({ start: at, end: at + canary.length, type: 'canary' });
-    }
-  }
 }
 
 function scanText(
   text: string,
   from: number,
   final: boolean,
-  canaries: readonly string[],
+  canaries: readonly Canary[],
   carry: ScanCarry | null,
 ): ScanResult {
   const ctx: ScanContext = {
@@ -118,7 +103,7 @@ function scanText(
   scanOraclePasswords(ctx);
   scanCommandLinePasswords(ctx);
   scanCanaries(ctx, canaries);
-  if (!final) holdPartialLiteral(ctx, canaries);
+  if (!final) holdPartialLiteral(ctx);
   return { findings: ctx.findings, frontier: ctx.frontier, openPem: ctx.openPem };
 }
 
@@ -134,7 +119,7 @@ export function scanSecrets(
   text: string,
   from: number,
   final: boolean,
-  canaries: readonly string[] = NO_CANARIES,
+  canaries: readonly Canary[] = NO_CANARIES,
   carry: ScanCarry | null = null,
 ): ScanResult {
   // The second half of a pair may still arrive and make a character the rules read: the text is
@@ -153,7 +138,7 @@ function scanUnmasked(
   text: string,
   from: number,
   final: boolean,
-  canaries: readonly string[],
+  canaries: readonly Canary[],
   carry: ScanCarry | null,
 ): ScanResult {
   const view = unmask(text, final, carry?.view ?? null);
