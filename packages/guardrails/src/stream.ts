@@ -5,7 +5,7 @@ import { scanSecrets } from './secrets/scan.ts';
 import { LOOKBEHIND, newCarry, resetCarry, shiftCarry } from './secrets/scan-context.ts';
 import {
   endsInHighSurrogate,
-  sourceIndex,
+  type UnmaskedView,
   unmask,
   unmaskAfter,
   withoutInvisible,
@@ -71,10 +71,7 @@ function followPemBody(
   // The second half of a pair may still arrive and change what its first half reads as.
   const rest = buffer.slice(from, !final && endsInHighSurrogate(buffer) ? -1 : buffer.length);
   const view = unmaskAfter(rest, final, before);
-  // A right-to-left span reorders the view, so a run of it can read like an END line (`-` then
-  // reversed text) in the middle of the key: such a block is read on in the text as written,
-  // which is how the whole-text redaction's block ends there too.
-  if (view === null || view.reordered) {
+  if (view === null) {
     const step = continuePemBody(rest, 0, state, final);
     if (step.kind === 'more') return { ...step, at: from + step.at };
     return step.kind === 'end' ? { kind: 'end', end: from + step.end } : step;
@@ -87,11 +84,34 @@ function followPemBody(
     state,
     final && !open,
   );
-  // Everything that gave the characters read goes; what follows them stays.
-  const consumed = (i: number): number =>
-    from + (i === 0 ? 0 : view.reordered ? sourceIndex(view, i) : (view.ends[i - 1] as number));
-  if (step.kind === 'more') return { ...step, at: consumed(step.at) };
-  return step.kind === 'end' ? { kind: 'end', end: consumed(step.end) } : step;
+  if (step.kind === 'end') return { kind: 'end', end: from + consumedBy(view, step.end) };
+  if (step.kind === 'reject') return step;
+  // Reading resumes where the characters read end, unless a reversed span gave some of them and
+  // not all: resumed inside the span, the rest of it would be read unreversed (a reversed ` -`
+  // would end the block and let the key through). The block is read again from here instead,
+  // once more text has arrived.
+  const resume = resumeAt(view, step.at);
+  return resume === -1 ? { kind: 'more', at: from, state } : { ...step, at: from + resume };
+}
+
+/**
+ * Where in the original everything that gave the view's first `units` characters ends: for a
+ * reordered view the furthest of them, as the whole-text redaction covers a finding.
+ */
+function consumedBy(view: UnmaskedView, units: number): number {
+  if (units === 0) return 0;
+  if (!view.reordered) return view.ends[units - 1] as number;
+  let end = 0;
+  for (let i = 0; i < units; i++) end = Math.max(end, view.ends[i] as number);
+  return end;
+}
+
+/** `consumedBy`, or -1 when a later character of the view comes from before that point. */
+function resumeAt(view: UnmaskedView, units: number): number {
+  const end = consumedBy(view, units);
+  if (!view.reordered) return end;
+  for (let i = units; i < view.origin.length; i++) if ((view.origin[i] as number) < end) return -1;
+  return end;
 }
 
 /** The last character of the view `buffer[0, at)` gives, for the next `followPemBody`. */

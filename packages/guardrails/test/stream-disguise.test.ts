@@ -153,20 +153,46 @@ describe('a private key streamed with a disguise inside its body', () => {
 });
 
 describe('a private key with a right-to-left span in its body', () => {
+  const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
+  const tail = 'Q29uZmlkZW50aWFsS2V5TWF0ZXJpYWxTZWNyZXQxMjM0NTY3ODkwYWJjZGVmZ2hp';
+  /** The span closed by a control or a line end, then an END line or other text. */
+  const ENDS = [
+    '\u202c after',
+    '\u2069 after',
+    '\n-----END PRIVATE KEY-----\nafter',
+    '\u202c\n-----END PRIVATE KEY-----\nafter',
+    '\u202c-----END PRIVATE KEY----- after',
+    '\n\nafter',
+  ];
+
   it('lets no key material through, whatever the chunking', () => {
     // The span reverses what follows it in the view: a reversed ` -` reads like the start of an
     // END line, and a stream that read the body in the view ended the block there and emitted
     // the rest of the key.
-    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
-    const tail = 'Q29uZmlkZW50aWFsS2V5TWF0ZXJpYWxTZWNyZXQxMjM0NTY3ODkwYWJjZGVmZ2hp';
     for (const opener of ['\u202e', '\u2067', '\u202b']) {
-      for (const end of [' -', ' --', ' - end', ' -----END PRIVATE KEY-----']) {
+      for (const end of [' -', ' --', ' - end', ' -----END PRIVATE KEY-----', ...ENDS]) {
         const text = `-----BEGIN PRIVATE KEY-----\n${body}\n${body}${opener}${tail}${end}`;
         expect(redactSecrets(text).text).not.toContain(tail);
         for (const [chunking, size] of CHUNKINGS) {
           const out = streamed(text, size).text;
           expect(out, `${JSON.stringify(opener + end)}, chunks of ${chunking}`).not.toContain(tail);
           expect(out).not.toContain(tail.slice(0, 16));
+        }
+      }
+    }
+  });
+
+  it('ends where the whole-text redaction ends it, whatever the chunking', () => {
+    // The stream read a block whose view is reordered in the text as written, and ended it
+    // before the span: it emitted the END line (and what follows a span that runs to the end of
+    // the text) where the whole text, reading the span as displayed, swallowed them.
+    // Markers or a backslash just before the span are markup or not depending on what the span
+    // gives next: the view holds them with the span, for the rules and for the key reader alike.
+    for (const markers of ['', '*', '**', '`', '\\', '&#x41;*']) {
+      for (const opener of ['\u202e', '\u2067', '\u202b']) {
+        for (const end of [' -', ' - end', ' -----END PRIVATE KEY-----', ...ENDS]) {
+          const text = `-----BEGIN PRIVATE KEY-----\n${body}\n${body}${markers}${opener}${tail}${end}`;
+          expectEveryChunking(JSON.stringify(markers + opener + end), text);
         }
       }
     }

@@ -12,14 +12,7 @@ import {
   type ScanContext,
 } from './scan-context.ts';
 import { scanTokens, TOKEN_PREFIXES } from './token-rules.ts';
-import {
-  endsInHighSurrogate,
-  openMarkupStart,
-  sourceIndex,
-  sourceSpan,
-  unmask,
-  viewIndex,
-} from './unmask.ts';
+import { endsInHighSurrogate, sourceIndex, sourceSpan, unmask, viewIndex } from './unmask.ts';
 import { scanOraclePasswords, scanUrlPasswords } from './urls.ts';
 
 export interface ScanResult {
@@ -145,14 +138,8 @@ function scanUnmasked(
   if (view === null) return scanText(text, from, final, canaries, carry);
   // What the carry knows is indexed by an earlier text, not by this view: start it afresh.
   if (carry !== null) resetCarry(carry);
-  // A construct the end leaves open is read once it is complete: the view ends before it, and
-  // before markers or a backslash that an open right-to-left span follows (what the span gives
-  // next decides whether they are markup: `ghp_…*` then the span's last character).
-  let read = view.openView === -1 ? view.text : view.text.slice(0, view.openView);
-  if (!final && view.openView !== -1) {
-    const markup = openMarkupStart(read);
-    if (markup !== -1) read = read.slice(0, markup);
-  }
+  // A construct the end leaves open is read once it is complete: the view ends before it.
+  const read = view.openView === -1 ? view.text : view.text.slice(0, view.openView);
   const inView = scanText(read, viewIndex(view, from), final, canaries, null);
   const result: ScanResult = {
     // A span widened to the bidi controls around it stays within what the scan may report.

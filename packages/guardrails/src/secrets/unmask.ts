@@ -114,8 +114,9 @@ export interface UnmaskedView {
   reordered: boolean;
   /**
    * Where a construct begins that the end of a growing text leaves open and more text may change
-   * (a right-to-left span not yet closed; a backslash, a reference or emphasis markers at the
-   * end): `openView` in the view, `openAt` in the original; -1 when none. The rules read the view
+   * (a right-to-left span not yet closed, with markers or a backslash just before it; a
+   * backslash, a reference or emphasis markers at the end): `openView` in the view, `openAt` in
+   * the original; -1 when none. The rules read the view
    * as if it ended there, and a stream holds from there.
    */
   openView: number;
@@ -171,12 +172,8 @@ const OPEN_MARKUP_AT_END = re(/(?:[\w;-][*`~]{1,3})?(?:\\|&#?[A-Za-z0-9]{0,8})$|
 /** The character before markers that makes them markup (kept out of what `openMarkupStart` cuts). */
 const MARKER_LEAD = re(/^[\w;-]/);
 
-/**
- * Where markup that the end of `text` may have cut starts (its markers, backslash or `&`), or -1.
- * Also the end of the part of a view before a right-to-left span still open: what the span gives
- * next decides whether markers just before it are markup.
- */
-export function openMarkupStart(text: string): number {
+/** Where markup that the end of `text` may have cut starts (its markers, backslash or `&`), or -1. */
+function openMarkupStart(text: string): number {
   const tail = text.slice(-12);
   const open = OPEN_MARKUP_AT_END.exec(tail);
   if (open === null) return -1;
@@ -510,6 +507,32 @@ function unescapeMarkup(
  * is the view just before `text` ('' at the start), of which the Markdown pass reads the last unit.
  */
 export function unmaskAfter(text: string, final: boolean, before: string): UnmaskedView | null {
+  return holdMarkupBeforeOpen(viewAfter(text, final, before), final, before);
+}
+
+/**
+ * A growing text's view whose end is open at a right-to-left span is also open at markers or a
+ * backslash just before the span: what the span gives next decides whether they are markup
+ * (`ghp_…*` then the span's last character reads as one token). Every reader of the view (the
+ * rules, a stream reading a private-key body) then holds them with the span.
+ */
+function holdMarkupBeforeOpen(
+  view: UnmaskedView | null,
+  final: boolean,
+  before: string,
+): UnmaskedView | null {
+  if (final || view === null || view.openView === -1) return view;
+  const lead = before.slice(-1);
+  const markup = openMarkupStart(lead + view.text.slice(0, view.openView));
+  if (markup !== -1) {
+    view.openView = Math.max(0, markup - lead.length);
+    view.openAt = view.origin[view.openView] as number;
+  }
+  return view;
+}
+
+/** `unmaskAfter` without the hold of markers before an open span (the caller applies it). */
+function viewAfter(text: string, final: boolean, before: string): UnmaskedView | null {
   // A regular expression also flattens a text built by concatenation for the reads below.
   const first = text.search(NON_ASCII);
   const disguised = first !== -1 && changesAny(text, first);
@@ -569,7 +592,7 @@ export class ViewCache {
   /** The view of `text`, whose first `length` characters are those the cache covers. */
   view(text: string, final: boolean): UnmaskedView {
     const from = this.length;
-    const part = unmaskAfter(text.slice(from), final, this.text);
+    const part = viewAfter(text.slice(from), final, this.text);
     const out = this.builder;
     const cached = this.text.length;
     out.n = cached;
@@ -644,9 +667,12 @@ export function unmask(
 ): UnmaskedView | null {
   if (cache === null) return unmaskAfter(text, final, '');
   let view: UnmaskedView | null;
-  if (cache.length === 0) view = unmaskAfter(text, final, '');
-  else if (cache.plain) view = cache.plainAfter(text, final) ? null : unmaskAfter(text, final, '');
-  else view = cache.view(text, final);
+  if (cache.length === 0 || cache.plain) {
+    view = cache.length !== 0 && cache.plainAfter(text, final) ? null : viewAfter(text, final, '');
+  } else {
+    view = cache.view(text, final);
+  }
+  view = holdMarkupBeforeOpen(view, final, '');
   if (!final) cache.settle(text, view);
   return view;
 }
