@@ -1,7 +1,7 @@
 import { charSet, runEnd } from '../chars.ts';
 import { re } from '../patterns.ts';
 import { isFakeToken, isStandInValue } from './placeholders.ts';
-import { holdFrom, type ScanContext } from './scan-context.ts';
+import { holdFrom, type JudgedValue, type ScanContext } from './scan-context.ts';
 
 // Passwords that a command line or a `.netrc` file gives away by position rather than by a
 // `name=` assignment: `psexec \\host -u admin -p <pw>`, `sshpass -p <pw> ssh …`,
@@ -81,14 +81,8 @@ function isPassword(value: string): boolean {
   return !isFakeToken(value) && !isStandInValue(value);
 }
 
-/** The last value judged in one scan: a wall of the same command is judged once. */
-interface LastValue {
-  value: string;
-  password: boolean;
-}
-
 /** The password that starts at `start` (quoted or not), if it is one. */
-function readPassword(ctx: ScanContext, start: number, last: LastValue): void {
+function readPassword(ctx: ScanContext, start: number, last: JudgedValue): void {
   const { text } = ctx;
   const quote = text.charCodeAt(start);
   const quoted = quote === 34 || quote === 39;
@@ -113,7 +107,7 @@ function readPassword(ctx: ScanContext, start: number, last: LastValue): void {
 }
 
 /** `-p <pw>` and `-p<pw>` after a command on the same line. */
-function scanFlags(ctx: ScanContext, last: LastValue): void {
+function scanFlags(ctx: ScanContext, last: JudgedValue): void {
   const { text } = ctx;
   const from = Math.max(0, ctx.from - MAX_FLAG_LEAD);
   const commands: Commands = { next: 0, at: -1, attached: false };
@@ -139,7 +133,7 @@ function scanFlags(ctx: ScanContext, last: LastValue): void {
   COMMAND.lastIndex = 0;
 }
 
-function scanNetrc(ctx: ScanContext, last: LastValue): void {
+function scanNetrc(ctx: ScanContext, last: JudgedValue): void {
   const { text } = ctx;
   const from = Math.max(0, ctx.from - MAX_NETRC_LEAD);
   for (let i = text.indexOf('machine', from); i !== -1; i = text.indexOf('machine', i + 7)) {
@@ -152,7 +146,8 @@ function scanNetrc(ctx: ScanContext, last: LastValue): void {
 }
 
 export function scanCommandLinePasswords(ctx: ScanContext): void {
-  const last: LastValue = { value: '', password: false };
-  scanFlags(ctx, last);
-  scanNetrc(ctx, last);
+  // The last values judged: a wall of the same command, or the next scan of a stream, judges
+  // them once.
+  scanFlags(ctx, ctx.carry?.lastFlag ?? { value: '', password: false });
+  scanNetrc(ctx, ctx.carry?.lastNetrc ?? { value: '', password: false });
 }

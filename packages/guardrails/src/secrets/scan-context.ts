@@ -51,8 +51,17 @@ export interface ScanCarry {
   /** Every name that ends before this index has been judged; -1 when unknown. */
   namesFrom: number;
   lastJudged: LastJudged;
+  /** The last `-p` and `.netrc` passwords judged: each scan of a stream judges them once. */
+  readonly lastFlag: JudgedValue;
+  readonly lastNetrc: JudgedValue;
   /** The view of the buffer as far as no later text can change it (the stream resets it). */
   readonly view: ViewCache;
+}
+
+/** A value and whether it was judged a password (a pure function of the value). */
+export interface JudgedValue {
+  value: string;
+  password: boolean;
 }
 
 /**
@@ -98,7 +107,14 @@ export function holdFrom(ctx: ScanContext, index: number): void {
 export const LOOKBEHIND = 256;
 
 export function newCarry(): ScanCarry {
-  return { names: [], namesFrom: -1, lastJudged: newLastJudged(), view: new ViewCache() };
+  return {
+    names: [],
+    namesFrom: -1,
+    lastJudged: newLastJudged(),
+    lastFlag: { value: '', password: false },
+    lastNetrc: { value: '', password: false },
+    view: new ViewCache(),
+  };
 }
 
 /** Forgets the names the carry knows: the next scan searches its context again. */
