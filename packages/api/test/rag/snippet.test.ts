@@ -13,6 +13,18 @@ describe('snippet', () => {
     expect(shown(snippet('Ponies and a pony.', ['ponies']))).toBe('[Ponies] and a [pony].');
   });
 
+  it('marks the right words when lower case changes the text length or characters are astral', () => {
+    // 'İ' lower-cases to two code units, so offsets of the lower-cased text would drift.
+    expect(
+      shown(
+        snippet('İSTANBUL rotations: İstanbul café, 𐐀rotation a\uD800rotation', [
+          'rotation',
+          'istanbul',
+        ]),
+      ),
+    ).toBe('[İSTANBUL] [rotations]: [İstanbul] café, 𐐀rotation a\uD800[rotation]');
+  });
+
   it('keeps marker characters already in a body from turning into highlights', () => {
     const body = `a ${MATCH_START}fake${MATCH_END} key rotation`;
     expect(shown(hitExcerpt(body, ['rotation']))).toBe('a fake key [rotation]');

@@ -4,32 +4,43 @@ import { foldCase } from './terms.ts';
 
 /** Words shown around the matches. */
 export const SNIPPET_WORDS = 24;
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A letter or digit: words are runs of them, as the index's unicode61 tokenizer sees them. */
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 const SPACE = /\s/;
-const NON_ASCII = /\P{ASCII}/u;
 
-interface Word {
-  start: number;
-  end: number;
+/** The length in UTF-16 units (1 or 2) of the letter or digit at `i` of `text`; 0 for any other. */
+function wordCharAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80)
+    return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ? 1 : 0;
+  if (Number.isNaN(c)) return 0;
+  const point = text.codePointAt(i) as number;
+  return WORD_CHAR.test(String.fromCodePoint(point)) ? (point > 0xffff ? 2 : 1) : 0;
+}
+
+/** The words of a text as parallel arrays (an object per word cost more than finding them). */
+interface Words {
+  start: number[];
+  end: number[];
   /** Index of the query term the word matches, or -1. */
-  term: number;
+  term: number[];
 }
 
 /**
  * The window of `size` words holding the most distinct query terms (then the most matches),
  * centred on its matches. Returns [first, end) word indexes.
  */
-function bestWindow(found: readonly Word[], size: number): [number, number] {
+function bestWindow(term: readonly number[], size: number): [number, number] {
   const counts = new Map<number, number>();
   let hits = 0;
   let best = { score: -1, start: 0 };
-  for (let i = 0; i < found.length; i++) {
-    const entering = found[i]?.term ?? -1;
+  for (let i = 0; i < term.length; i++) {
+    const entering = term[i] ?? -1;
     if (entering >= 0) {
       counts.set(entering, (counts.get(entering) ?? 0) + 1);
       hits++;
     }
-    const leaving = i >= size ? (found[i - size]?.term ?? -1) : -1;
+    const leaving = i >= size ? (term[i - size] ?? -1) : -1;
     if (leaving >= 0) {
       const left = (counts.get(leaving) ?? 1) - 1;
       if (left === 0) counts.delete(leaving);
@@ -39,14 +50,14 @@ function bestWindow(found: readonly Word[], size: number): [number, number] {
     const score = counts.size * 1_000 + hits;
     if (score > best.score) best = { score, start: Math.max(0, i - size + 1) };
   }
-  const inWindow = found.slice(best.start, best.start + size);
-  const first = best.start + inWindow.findIndex((w) => w.term >= 0);
-  const last = best.start + inWindow.findLastIndex((w) => w.term >= 0);
+  const inWindow = term.slice(best.start, best.start + size);
+  const first = best.start + inWindow.findIndex((t) => t >= 0);
+  const last = best.start + inWindow.findLastIndex((t) => t >= 0);
   const start = Math.max(
     0,
-    Math.min(first - Math.floor((size - (last - first + 1)) / 2), found.length - size),
+    Math.min(first - Math.floor((size - (last - first + 1)) / 2), term.length - size),
   );
-  return [start, Math.min(found.length, start + size)];
+  return [start, Math.min(term.length, start + size)];
 }
 
 /**
@@ -79,29 +90,60 @@ export function snippet(
   // A Porter stem is the word's start with at most its last letter changed, so only words
   // sharing a stem's start need stemming (stemming every word would cost more than the search).
   const starts = [...stems.keys()].map((s) => s.slice(0, Math.max(1, s.length - 1)));
-  const found: Word[] = [];
+  // Lower-casing the whole text at once keeps every offset unless some letter's lower case is
+  // longer (a dotted capital I); then each word is lower-cased alone. Words are found by a scan of
+  // character codes, and only a word that starts like a stem is sliced out and folded: a regular
+  // expression match per word cost more than the rest of a search.
+  const lower = text.toLowerCase();
+  const aligned = lower.length === text.length;
+  const scanned = aligned ? lower : text;
+  const found: Words = { start: [], end: [], term: [] };
   let matched = false;
-  for (const m of text.matchAll(WORD)) {
-    const lower = m[0].toLowerCase();
-    const folded = NON_ASCII.test(lower) ? foldCase(lower) : lower;
-    const term = starts.some((s) => folded.startsWith(s)) ? (stems.get(stemmer(folded)) ?? -1) : -1;
+  for (let i = 0; i < scanned.length; ) {
+    let length = wordCharAt(scanned, i);
+    if (length === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let ascii = true;
+    while (length > 0) {
+      if (scanned.charCodeAt(i) >= 0x80) ascii = false;
+      i += length;
+      length = wordCharAt(scanned, i);
+    }
+    let term = -1;
+    const folded = ascii && aligned ? null : foldCase(scanned.slice(start, i));
+    for (const s of starts) {
+      if (
+        folded === null
+          ? start + s.length <= i && scanned.startsWith(s, start)
+          : folded.startsWith(s)
+      ) {
+        term = stems.get(stemmer(folded ?? scanned.slice(start, i))) ?? -1;
+        break;
+      }
+    }
     matched ||= term >= 0;
-    found.push({ start: m.index, end: m.index + m[0].length, term });
+    found.start.push(start);
+    found.end.push(i);
+    found.term.push(term);
   }
   if (!matched) return null;
-  const [first, end] = bestWindow(found, size);
-  let from = found[first]?.start ?? 0;
-  let to = found[end - 1]?.end ?? text.length;
+  const [first, end] = bestWindow(found.term, size);
+  let from = found.start[first] ?? 0;
+  let to = found.end[end - 1] ?? text.length;
   while (from > 0 && !SPACE.test(text.charAt(from - 1))) from--;
   while (to < text.length && !SPACE.test(text.charAt(to))) to++;
 
   let out = from > 0 ? '…' : '';
   let at = from;
   for (let i = first; i < end; i++) {
-    const word = found[i] as Word;
-    if (word.term < 0) continue;
-    out += `${text.slice(at, word.start)}${MATCH_START}${text.slice(word.start, word.end)}${MATCH_END}`;
-    at = word.end;
+    if ((found.term[i] ?? -1) < 0) continue;
+    const start = found.start[i] ?? at;
+    const wordEnd = found.end[i] ?? at;
+    out += `${text.slice(at, start)}${MATCH_START}${text.slice(start, wordEnd)}${MATCH_END}`;
+    at = wordEnd;
   }
   return `${out}${text.slice(at, to)}${to < text.length ? '…' : ''}`;
 }
