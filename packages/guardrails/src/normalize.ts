@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import type { AnchorHits, AnchorTrie } from './injection/anchors.ts';
 import { re } from './patterns.ts';
-import { type ScanOutput, WasmScan } from './wasm-scan.ts';
+import { type InputBytes, MAX_BYTES_PER_UNIT, type ScanOutput, WasmScan } from './wasm-scan.ts';
 
 // Undoes the usual ways of hiding words from a filter before the rules read a text: compatibility
 // forms (fullwidth, mathematical letters), invisible and bidi controls, Unicode tag characters
@@ -100,11 +100,8 @@ const LOOKALIKE = re(new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`));
  * Characters `foldLetters` may change: letters that decompose into accents, combining marks,
  * look-alikes, Unicode blanks. Text without any (after NFKC: emoji, dashes, quotes) is left alone.
  */
-const FOLDABLE = re(
-  new RegExp(
-    `[${classSource(BLANK_UNITS)}\\u00c0-\\u02ff\\u0370-\\u052f\\u1e00-\\u1fff\\u2113]|[${classSource(COMBINING_UNITS)}]`,
-  ),
-);
+const FOLDABLE_UNITS = `${BLANK_UNITS}\u00c0-\u02ff\u0370-\u052f\u1e00-\u1fff\u2113${COMBINING_UNITS}`;
+const FOLDABLE = re(new RegExp(`[${classSource(FOLDABLE_UNITS)}]`));
 
 /** What a rewriting pass does with each code unit: keeps it, drops it, or writes another. */
 const KEEP = 0;
@@ -151,6 +148,41 @@ export function revealHidden(text: string): string {
  * normalisations, which cost most of the time on text in other scripts.
  */
 export function foldLetters(lower: string): string {
+  // Text with a few characters beyond ASCII: only those are looked at, the rest is copied by slices.
+  let out = '';
+  let copied = 0;
+  let seen = 0;
+  const sparse = Math.max(SPARSE_MIN, lower.length >> 5);
+  BEYOND_ASCII.lastIndex = 0;
+  for (let m = BEYOND_ASCII.exec(lower); m !== null; m = BEYOND_ASCII.exec(lower)) {
+    if (++seen > sparse) return foldDense(lower);
+    const at = m.index;
+    const code = lower.charCodeAt(at);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const low = lower.charCodeAt(at + 1);
+      if (code > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) return foldByNormalising(lower);
+      if (!plainStarter(String.fromCharCode(code, low))) return foldByNormalising(lower);
+      BEYOND_ASCII.lastIndex = at + 2;
+      continue;
+    }
+    const folded = foldedOf(code);
+    if (folded === COMPLEX) return foldByNormalising(lower);
+    if (folded === code) continue;
+    out += lower.slice(copied, at);
+    if (folded !== DROP) out += String.fromCharCode(folded);
+    copied = at + 1;
+  }
+  return copied === 0 ? lower : out + lower.slice(copied);
+}
+
+/** Characters beyond ASCII, one code unit at a time. */
+const BEYOND_ASCII = re(/[\u0080-\uffff]/g);
+/** `foldLetters` folds a code unit at a time once it meets more than this many characters
+ * beyond ASCII (or 1/32 of the text): each slice costs more than a unit's visit. */
+const SPARSE_MIN = 64;
+
+/** `foldLetters` a code unit at a time, for text with many characters beyond ASCII. */
+function foldDense(lower: string): string {
   const length = lower.length;
   const units = scratch.length >= length ? scratch : new Uint16Array(length);
   if (units.length <= KEEP_UNITS) scratch = units;
@@ -172,17 +204,23 @@ export function foldLetters(lower: string): string {
       widest |= code;
       continue;
     }
-    let folded = FOLDED_UNIT[code] as number;
-    if (folded === UNKNOWN) {
-      folded = foldedUnit(String.fromCharCode(code));
-      FOLDED_UNIT[code] = folded;
-    }
+    const folded = foldedOf(code);
     if (folded === COMPLEX) return foldByNormalising(lower);
     if (folded === DROP) continue;
     units[n++] = folded;
     widest |= folded;
   }
   return unitsText(units, n, widest);
+}
+
+/** What folding writes for the BMP code unit `code` (see `foldedUnit`), remembered. */
+function foldedOf(code: number): number {
+  let folded = FOLDED_UNIT[code] as number;
+  if (folded === UNKNOWN) {
+    folded = foldedUnit(String.fromCharCode(code));
+    FOLDED_UNIT[code] = folded;
+  }
+  return folded;
 }
 
 function foldByNormalising(lower: string): string {
@@ -325,6 +363,174 @@ function rewriteUnits(text: string, table: Uint16Array, selectors: boolean): str
   return unitsText(units, n, widest);
 }
 
+// Lower case a code unit at a time, from a table: `toLowerCase` on text in other scripts costs
+// more than all the folding. Every BMP character lower-cases to one code unit whatever surrounds
+// it, but for capital sigma (final or not by context) and the few that become two code units.
+const NO_LOWER = -3;
+/** By BMP code unit: its lower case, NO_LOWER, or UNKNOWN yet. */
+const LOWER_UNIT = new Int32Array(0x10000).fill(UNKNOWN);
+const CAPITAL_SIGMA = 0x3a3;
+const unchangedByLower = new Map<number, boolean>();
+function lowerUnit(code: number): number {
+  let lower = LOWER_UNIT[code] as number;
+  if (lower === UNKNOWN) {
+    const lowered = String.fromCharCode(code).toLowerCase();
+    lower = lowered.length === 1 && code !== CAPITAL_SIGMA ? lowered.charCodeAt(0) : NO_LOWER;
+    LOWER_UNIT[code] = lower;
+  }
+  return lower;
+}
+
+// What the folding pass of `writeLowered` needs to know of a BMP code unit, in one table: the
+// unit its lower case folds to (DROP: none) in the low 16 bits, and what it met as flags.
+const LOWER_FOLDED = new Int32Array(0x10000).fill(UNKNOWN);
+/** The lower case is a character FOLDABLE matches. */
+const FOLDABLE_BIT = 1 << 16;
+const LOOKALIKE_BIT = 1 << 17;
+/** Folding changes a lower case FOLDABLE does not match. */
+const CHANGED_UNFOLDABLE_BIT = 1 << 18;
+/** The lower case needs the normalisations, or the character has no context-free lower case. */
+const STRING_PATH_BIT = 1 << 19;
+const FOLDABLE_UNIT = unitTable([[FOLDABLE_UNITS, 1]]);
+const LOOKALIKE_UNIT = unitTable(Object.keys(LOOKALIKES).map((ch): [string, number] => [ch, 1]));
+
+function lowerFolded(code: number): number {
+  let entry = LOWER_FOLDED[code] as number;
+  if (entry === UNKNOWN) {
+    const lower = lowerUnit(code);
+    const folded = lower === NO_LOWER ? COMPLEX : foldedOf(lower);
+    if (folded === COMPLEX) entry = STRING_PATH_BIT;
+    else {
+      const foldable = FOLDABLE_UNIT[lower] === 1;
+      entry =
+        folded |
+        (foldable ? FOLDABLE_BIT : 0) |
+        (LOOKALIKE_UNIT[lower] === 1 ? LOOKALIKE_BIT : 0) |
+        (folded !== lower && !foldable ? CHANGED_UNFOLDABLE_BIT : 0);
+    }
+    LOWER_FOLDED[code] = entry;
+  }
+  return entry;
+}
+
+/** Units sampled after the first beyond ASCII to choose between the string and the unit path. */
+const SAMPLE_UNITS = 256;
+
+/**
+ * A quarter of the units after the first beyond ASCII are beyond it too: the text is lower-cased
+ * and folded a unit at a time (`writeLowered`), which costs a few nanoseconds per unit whatever the
+ * script; `toLowerCase` costs far more on other scripts and far less on text that is mostly ASCII.
+ */
+function mostlyBeyondAscii(text: string): boolean {
+  const first = text.search(NON_ASCII);
+  if (first === -1) return false;
+  const end = Math.min(text.length, first + SAMPLE_UNITS);
+  let beyond = 0;
+  for (let i = first; i < end; i++) if (text.charCodeAt(i) >= 0x80) beyond++;
+  return beyond * 4 >= end - first;
+}
+
+/** What `writeLowered` wrote: its bytes, and what it met on the way. */
+interface Lowered extends InputBytes {
+  /** A character the folding changes (`FOLDABLE` matches the lower case). */
+  foldable: boolean;
+  /** A look-alike letter. */
+  lookalike: boolean;
+  /** The folding changed a character that `FOLDABLE` does not match (`≠` into `=`). */
+  changedUnfoldable: boolean;
+}
+
+/**
+ * Writes `text` as the string path reads it, in one pass, as UTF-8 at `bytes[at]`: lower-cased,
+ * folded as `foldLetters` folds when `fold`, each backslash before an underscore dropped (a
+ * Markdown-escaped `\_` is read as `_`, as `replaceAll` reads it). Null for a text this cannot
+ * write (a character whose lower case depends on context or is longer, a lone surrogate, one
+ * that needs the normalisations), which takes the string path.
+ */
+function writeLowered(text: string, fold: boolean, bytes: Uint8Array, at: number): Lowered | null {
+  const length = text.length;
+  let n = at;
+  let widest = 0;
+  /** The flags of `LOWER_FOLDED` of every character beyond ASCII. */
+  let met = 0;
+  for (let i = 0; i < length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      if (code >= 65 && code <= 90) code += 32;
+      // The escape's backslash is the last byte written (no byte of a longer character is 92).
+      else if (code === 95 && n > at && bytes[n - 1] === 92) {
+        bytes[n - 1] = 95;
+        continue;
+      }
+      bytes[n++] = code;
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const point = text.codePointAt(i) as number;
+      if (point <= 0xffff) return null;
+      let same = unchangedByLower.get(point);
+      if (same === undefined) {
+        const ch = String.fromCodePoint(point);
+        same = ch.toLowerCase() === ch;
+        unchangedByLower.set(point, same);
+      }
+      if (!same || (fold && !plainStarter(String.fromCodePoint(point)))) return null;
+      bytes[n++] = 0xf0 | (point >> 18);
+      bytes[n++] = 0x80 | ((point >> 12) & 63);
+      bytes[n++] = 0x80 | ((point >> 6) & 63);
+      bytes[n++] = 0x80 | (point & 63);
+      widest = 0xffff;
+      i++;
+      continue;
+    }
+    if (fold) {
+      const entry = lowerFolded(code);
+      met |= entry;
+      if ((entry & STRING_PATH_BIT) !== 0) return null;
+      code = entry & 0xffff;
+      if (code === DROP) continue;
+    } else {
+      code = lowerUnit(code);
+      if (code === NO_LOWER) return null;
+      met |= FOLDABLE_UNIT[code] === 1 ? FOLDABLE_BIT : 0;
+    }
+    widest |= code;
+    if (code < 0x80) {
+      if (code === 95 && n > at && bytes[n - 1] === 92) bytes[n - 1] = 95;
+      else bytes[n++] = code;
+    } else if (code < 0x800) {
+      bytes[n++] = 0xc0 | (code >> 6);
+      bytes[n++] = 0x80 | (code & 63);
+    } else {
+      bytes[n++] = 0xe0 | (code >> 12);
+      bytes[n++] = 0x80 | ((code >> 6) & 63);
+      bytes[n++] = 0x80 | (code & 63);
+    }
+  }
+  return {
+    length: n - at,
+    ascii: widest < 0x80,
+    foldable: (met & FOLDABLE_BIT) !== 0,
+    lookalike: (met & LOOKALIKE_BIT) !== 0,
+    changedUnfoldable: (met & CHANGED_UNFOLDABLE_BIT) !== 0,
+  };
+}
+
+/**
+ * Writes what the string path hands the character pass, `foldLetters` of the lower case when
+ * FOLDABLE matches it (else the lower case) with `\_` read as `_`, as UTF-8 at `bytes[at]`
+ * (room for MAX_BYTES_PER_UNIT bytes per code unit): null when only the string path can. A look-
+ * alike counts only in folded text, as there. The first pass folds; the text is written again
+ * unfolded in the rare case that it has nothing FOLDABLE matches and folding changed a character.
+ */
+export function writeLoweredText(text: string, bytes: Uint8Array, at: number): Lowered | null {
+  const folded = writeLowered(text, true, bytes, at);
+  if (folded === null || folded.foldable || !folded.changedUnfoldable) {
+    return folded === null ? null : { ...folded, lookalike: folded.foldable && folded.lookalike };
+  }
+  return writeLowered(text, false, bytes, at);
+}
+
 /** A run of base64 or hex characters that may hide an encoded payload. */
 export interface EncodedRun {
   start: number;
@@ -391,6 +597,30 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
       }),
     );
   const findAnchors = trie !== undefined;
+  // The character pass over `text` as `writeLoweredText` writes it.
+  const foldLowered = (
+    text: string,
+    withAnchors: boolean,
+  ): (Fold & { lookalike: boolean }) | null => {
+    let lookalike = false;
+    const write = (bytes: Buffer, at: number): Lowered | null => {
+      const written = writeLoweredText(text, bytes, at);
+      lookalike = written?.lookalike ?? false;
+      return written;
+    };
+    const found = scan.runWith(
+      text.length * MAX_BYTES_PER_UNIT,
+      write,
+      (exports, bytes) => exports.fold(bytes, 0, withAnchors ? 1 : 0),
+      (output) => ({
+        folded: output.text(output.results[0] as number, output.results[1] as number),
+        spacedLetters: output.results[2] === 1,
+        runs: [],
+        anchors: withAnchors ? (trie?.read(output) ?? null) : null,
+      }),
+    );
+    return found === null ? null : { ...found, lookalike };
+  };
 
   return (text) => {
     let cased = text;
@@ -409,6 +639,15 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
     if (ascii && !cased.includes('\\_')) {
       const { folded, spacedLetters, runs, anchors } = fold(cased, true, true, findAnchors);
       return { cased, folded, disguised, spacedLetters, encodedRuns: runs, anchors };
+    }
+    if (!ascii && mostlyBeyondAscii(cased)) {
+      const lowered = foldLowered(cased, findAnchors);
+      if (lowered !== null) {
+        disguised ||= lowered.lookalike;
+        const { folded, spacedLetters, anchors } = lowered;
+        const runs = LONG_TOKEN.test(cased) ? fold(cased, ascii, true, false).runs : [];
+        return { cased, folded, disguised, spacedLetters, encodedRuns: runs, anchors };
+      }
     }
     let lower = cased.toLowerCase();
     if (!ascii && FOLDABLE.test(lower)) {

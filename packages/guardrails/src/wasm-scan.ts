@@ -17,7 +17,7 @@ const MODULE = new Module(Buffer.from(SCAN_WASM_BASE64, 'base64'));
 /** An instance whose memory grew past this (a huge text) is replaced rather than kept. */
 const KEEP_BYTES = 64 << 20;
 /** UTF-8 needs at most three bytes per UTF-16 code unit. */
-const MAX_BYTES_PER_UNIT = 3;
+export const MAX_BYTES_PER_UNIT = 3;
 const RESULT_SLOTS = 16;
 
 export interface ScanExports {
@@ -28,6 +28,12 @@ export interface ScanExports {
   trieReady(): void;
   input(bytes: number): number;
   fold(length: number, withRuns: number, withAnchors: number): void;
+}
+
+/** What an input writer wrote: its length in bytes, and whether every byte is ASCII. */
+export interface InputBytes {
+  length: number;
+  ascii: boolean;
 }
 
 /** What a call left in the instance's memory, read before the next call overwrites it. */
@@ -97,11 +103,30 @@ export class WasmScan implements ScanOutput {
     read: (output: ScanOutput) => T,
   ): T {
     const capacity = ascii ? text.length : text.length * MAX_BYTES_PER_UNIT;
+    const write = (bytes: Buffer, at: number): InputBytes => ({
+      length: ascii
+        ? bytes.write(text, at, capacity, 'latin1')
+        : encoder.encodeInto(text, bytes.subarray(at, at + capacity)).written,
+      ascii,
+    });
+    return this.runWith(capacity, write, scan, read) as T;
+  }
+
+  /**
+   * Like `run`, with the input written by `write` (at most `capacity` bytes of UTF-8 at `at`),
+   * which may give up (null): nothing is scanned then.
+   */
+  runWith<T>(
+    capacity: number,
+    write: (bytes: Buffer, at: number) => InputBytes | null,
+    scan: (exports: ScanExports, length: number) => void,
+    read: (output: ScanOutput) => T,
+  ): T | null {
     const at = this.exports.input(capacity);
     this.view();
-    const length = ascii
-      ? this.bytes.write(text, at, capacity, 'latin1')
-      : encoder.encodeInto(text, this.bytes.subarray(at, at + capacity)).written;
+    const written = write(this.bytes, at);
+    if (written === null) return null;
+    const { length, ascii } = written;
     try {
       scan(this.exports, length);
     } catch (error) {

@@ -7,6 +7,7 @@ import {
   revealHidden,
   squash,
   textNormalizer,
+  writeLoweredText,
 } from '../src/normalize.ts';
 import { pick, random } from '../train/random.ts';
 
@@ -283,6 +284,53 @@ describe('the table-driven passes of normalisation agree with their regular-expr
         if (!mark.test(part) && !known) expect(at.toString(16)).toBe('a mark or a known starter');
       }
     }
+  });
+
+  // Text mostly in other scripts is lower-cased and folded a code unit at a time straight into
+  // the character pass's input; its specification is the string path it replaces.
+  const FOLDABLE =
+    /[\u00a0\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u00c0-\u02ff\u0370-\u052f\u1e00-\u1fff\u2113]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/;
+  const HAS_LOOKALIKE = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`);
+  const bytes = new Uint8Array(4096);
+  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  const unitPath = (text: string): { text: string; lookalike: boolean } | null => {
+    const written = writeLoweredText(text, bytes, 7);
+    if (written === null) return null;
+    const out = utf8.decode(bytes.subarray(7, 7 + written.length));
+    return { text: out, lookalike: written.lookalike };
+  };
+  const stringPath = (text: string): { text: string; lookalike: boolean } => {
+    const lower = text.toLowerCase();
+    const foldable = FOLDABLE.test(lower);
+    const folded = foldable ? foldLetters(lower) : lower;
+    return {
+      text: folded.replaceAll('\\_', '_'),
+      lookalike: foldable && HAS_LOOKALIKE.test(lower),
+    };
+  };
+
+  it('lowers and folds a code unit at a time as the string path does', () => {
+    for (const text of texts) {
+      const found = unitPath(text);
+      if (found !== null) expect(found, JSON.stringify(text)).toEqual(stringPath(text));
+    }
+    for (let code = 0x80; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const ch = String.fromCharCode(code);
+      for (const text of [`Ab${ch}`, `${ch}c\\_`, `\\${ch}_Σ`, `é${ch}\u0301x`]) {
+        const found = unitPath(text);
+        if (found !== null && found.text !== stringPath(text).text)
+          expect(found, `${code.toString(16)} in ${JSON.stringify(text)}`).toEqual(
+            stringPath(text),
+          );
+      }
+    }
+  });
+
+  it('leaves to the string path only what it cannot write', () => {
+    expect(unitPath('Пароль от СЕРВЕРА, Ελληνικά, 🙂 ≠ crème \\_x')).not.toBeNull();
+    // Capital sigma lower-cases by context; İ into two code units; a lone surrogate.
+    for (const text of ['ΟΔΟΣ', 'İstanbul', 'a\ud800b']) expect(unitPath(text)).toBeNull();
   });
 
   it('squashes to letters as the regular expression did', () => {
