@@ -193,9 +193,17 @@ export function eventId(runId: string, seq: number): string {
   return `${runId}:${seq}`;
 }
 
+/**
+ * The sequence number of an event id: only as `eventId` writes it (decimal digits, no sign,
+ * leading zero, space, exponent or hex), and below 10^15, so that it and every number derived
+ * from it stays an exact integer any store (Redis stream ids included) accepts.
+ */
+const EVENT_SEQ = /^(?:0|[1-9][0-9]{0,14})$/;
+
+/** `<runId>:<seq>` back into its parts; null for anything `eventId` would not have written. */
 export function parseEventId(id: string): { runId: string; seq: number } | null {
   const cut = id.lastIndexOf(':');
-  if (cut <= 0) return null;
-  const seq = Number(id.slice(cut + 1));
-  return Number.isInteger(seq) && seq >= 0 ? { runId: id.slice(0, cut), seq } : null;
+  const seq = id.slice(cut + 1);
+  if (cut <= 0 || !EVENT_SEQ.test(seq)) return null;
+  return { runId: id.slice(0, cut), seq: Number(seq) };
 }

@@ -46,8 +46,17 @@ return 1
 
 const TERMINAL = new Set(['done', 'error']);
 
-/** Event number `seq` is stream entry `0-(seq+1)` (0-0 is not a valid id). */
-const entryId = (seq: number) => `0-${seq + 1}`;
+/**
+ * Event number `seq` is stream entry `0-(seq+1)` (0-0 is not a valid id). Only an exact
+ * non-negative integer makes an id Redis accepts (`1e+21` it refuses with an error): anything
+ * else is the caller's bad input, refused before it reaches Redis.
+ */
+const entryId = (seq: number) => {
+  if (!Number.isSafeInteger(seq + 1) || seq < 0) {
+    throw new DomainError('invalid_input', 'No such event number');
+  }
+  return `0-${seq + 1}`;
+};
 const seqOf = (id: string) => Number(id.slice(id.indexOf('-') + 1)) - 1;
 
 function parseEntries(entries: [string, string[]][]): ChatEvent[] {
@@ -266,6 +275,12 @@ export class RedisRuns implements SharedRuns {
         }
         first = false;
         if (signal.aborted) return;
+        // Nothing from `seq` on: a run that already ended before it has nothing more to send
+        // (as in memory), rather than a wait until its stream expires.
+        const [last] = await this.redis.xrevrange(this.key(runId, ':events'), '+', '-', 'COUNT', 1);
+        if (last && seqOf(last[0]) < seq && TERMINAL.has(parseEntries([last])[0]?.type ?? '')) {
+          return;
+        }
         if (dirty) continue;
         const woken = await new Promise<boolean>((resolve) => {
           const done = (value: boolean) => {
