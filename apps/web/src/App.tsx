@@ -1,5 +1,5 @@
 import type { StatusSummary } from '@bastion/api';
-import { createMemo, createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { PrivacyDisclosure } from './analytics/PrivacyDisclosure.tsx';
 import { createTracker } from './analytics/tracker.ts';
 import {
@@ -19,6 +19,7 @@ import { loadLexer } from './markdown/Markdown.tsx';
 import { GuestSignIn } from './session/GuestSignIn.tsx';
 import { SignIn } from './session/SignIn.tsx';
 import { createSession } from './session/session.ts';
+import { createStartup } from './startup.ts';
 import { StatusPill } from './status/StatusPill.tsx';
 import { ThemeToggle } from './theme/ThemeToggle.tsx';
 import { ToolsDisclosure } from './tools/ToolsDisclosure.tsx';
@@ -34,8 +35,27 @@ const loadStarters = async ([, collection]: readonly [unknown, string | null]) =
     () => FALLBACK_STARTERS,
   );
 
-const STARTUP_STEPS = ['header', 'starters', 'conversation', 'sidebar'] as const;
-type StartupStep = (typeof STARTUP_STEPS)[number];
+// One part of the page per step (see startup.ts); the starter questions' request goes out early.
+const STARTUP_STEPS = [
+  'frame',
+  'status',
+  'theme',
+  'starters',
+  'conversation',
+  'empty-state',
+  'chats',
+  'sidebar-tools',
+] as const;
+
+/** index.html's static first screen: the parts the app shows until it draws its own. */
+export interface StaticShell {
+  status?: HTMLElement;
+  theme?: HTMLElement;
+  /** The conversation area (the empty state and the question box). */
+  chat?: HTMLElement;
+  /** The empty state inside it, shown in the app's conversation until its own is drawn. */
+  emptyState?: HTMLElement;
+}
 
 /** Runs `fn` once, at the reader's first sign of intent (a key, a pointer, a touch, a scroll). */
 function onFirstIntent(fn: () => void): () => void {
@@ -52,10 +72,10 @@ function onFirstIntent(fn: () => void): () => void {
 }
 
 /**
- * `shell`: index.html's static conversation area, shown in place of the app's own until the
- * conversation's start-up step (the start-up work comes in short tasks, not one long one).
+ * `shell`: index.html's static first screen, whose parts stand in for the app's own until their
+ * start-up step (the start-up work comes in short tasks, not one long one).
  */
-export function App(props: { shell?: HTMLElement }) {
+export function App(props: { shell?: StaticShell }) {
   const session = createSession(sessionClient);
   let markReady: () => void = () => {};
   // Analytics wait for the reader's first intent, when the client loads anyway; DNT/GPC honoured.
@@ -63,7 +83,6 @@ export function App(props: { shell?: HTMLElement }) {
     client: bastion,
     whenReady: new Promise<void>((resolve) => (markReady = resolve)),
   });
-  tracker.track('page_view', { path: window.location.pathname });
   const chat = createChatStore({
     streamChat: streamAnswer,
     storage: localConversationStorage(),
@@ -89,16 +108,17 @@ export function App(props: { shell?: HTMLElement }) {
     () => engaged() && session.state() !== 'signed-out' && session.state(),
     loadCollections,
   );
-  // Start-up comes in short tasks, one step each: the header (with its status request), the
-  // starter questions' request, the conversation, the chats list. One long task would hold the
-  // page's input (and counts as blocking time); without a static shell the conversation is first.
-  const [step, setStep] = createSignal<StartupStep>(props.shell ? 'header' : 'conversation');
-  // Memos: each changes once, so what they gate (e.g. a request) runs once, not on every step.
-  const reached = (s: StartupStep) =>
-    createMemo(() => STARTUP_STEPS.indexOf(step()) >= STARTUP_STEPS.indexOf(s));
-  const startersAsked = reached('starters');
-  const conversationShown = reached('conversation');
-  const sidebarShown = reached('sidebar');
+  // Start-up comes in short tasks, one part of the page each. One long task would hold the
+  // page's input (and counts as blocking time); without a static shell there is nothing to show
+  // meanwhile, so the first task draws the page up to its conversation.
+  const startup = createStartup(STARTUP_STEPS, props.shell ? 'frame' : 'empty-state');
+  const statusShown = startup.reached('status');
+  const themeShown = startup.reached('theme');
+  const startersAsked = startup.reached('starters');
+  const conversationShown = startup.reached('conversation');
+  const emptyStateShown = startup.reached('empty-state');
+  const chatsShown = startup.reached('chats');
+  const sidebarToolsShown = startup.reached('sidebar-tools');
   // Asked again on signing in or out and on choosing a collection: each may show other documents.
   const [starters] = createResource(
     () => startersAsked() && ([session.state() === 'signed-in', chat.state.collection] as const),
@@ -108,17 +128,13 @@ export function App(props: { shell?: HTMLElement }) {
   let menuButton!: HTMLButtonElement;
 
   onMount(() => {
-    const next = () => {
-      const following = STARTUP_STEPS[STARTUP_STEPS.indexOf(step()) + 1];
-      if (!following) return;
-      setStep(following);
-      setTimeout(next, 0);
-    };
-    setTimeout(next, 0);
+    startup.start();
     // The first screen needs only the status summary; the typed client and the Markdown lexer
     // load when the reader shows intent, so an untouched page does no more work than it shows.
     const stopWaiting = onFirstIntent(() => {
       setEngaged(true);
+      // Counted with the first intent, when events are sent: an untouched page stores no ID.
+      tracker.track('page_view', { path: window.location.pathname });
       markReady();
       void loadClient();
       void loadLexer();
@@ -157,14 +173,18 @@ export function App(props: { shell?: HTMLElement }) {
         </button>
         <h1 class="brand">Bastion</h1>
         <div class="header-tools">
-          <StatusPill
-            fetchSummary={fetchSummary}
-            access={session.state}
-            onAuthError={session.noteAuthError}
-            onSummary={setSummary}
-            refresh={session.state}
-          />
-          <ThemeToggle />
+          <Show when={statusShown()} fallback={props.shell?.status}>
+            <StatusPill
+              fetchSummary={fetchSummary}
+              access={session.state}
+              onAuthError={session.noteAuthError}
+              onSummary={setSummary}
+              refresh={session.state}
+            />
+          </Show>
+          <Show when={themeShown()} fallback={props.shell?.theme}>
+            <ThemeToggle />
+          </Show>
           <Show when={session.state() === 'guest'}>
             <GuestSignIn
               session={session}
@@ -195,7 +215,7 @@ export function App(props: { shell?: HTMLElement }) {
             }
           }}
         >
-          <Show when={sidebarShown()}>
+          <Show when={chatsShown()}>
             <ConversationList
               store={chat}
               onChosen={() => {
@@ -203,6 +223,8 @@ export function App(props: { shell?: HTMLElement }) {
                 document.getElementById('assistant-input')?.focus();
               }}
             />
+          </Show>
+          <Show when={sidebarToolsShown()}>
             <div class="sidebar-footer">
               <PrivacyDisclosure tracker={tracker} client={bastion} />
               <ToolsDisclosure />
@@ -210,11 +232,12 @@ export function App(props: { shell?: HTMLElement }) {
           </Show>
         </nav>
         <main class="app-main">
-          <Show when={conversationShown()} fallback={props.shell}>
+          <Show when={conversationShown()} fallback={props.shell?.chat}>
             <ChatView
               store={chat}
               // What was typed into the static question box meanwhile is kept.
-              draft={props.shell?.querySelector('textarea')?.value ?? ''}
+              draft={props.shell?.chat?.querySelector('textarea')?.value ?? ''}
+              emptyStateShell={emptyStateShown() ? undefined : props.shell?.emptyState}
               collections={collections}
               rag={() => summary()?.rag}
               guest={() => session.state() === 'guest'}

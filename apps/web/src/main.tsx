@@ -1,10 +1,10 @@
 import { render } from 'solid-js/web';
-import { App } from './App.tsx';
-import { applyTheme, savedTheme } from './theme/theme.ts';
+import { App, type StaticShell } from './App.tsx';
+import { savedTheme, showTheme } from './theme/theme.ts';
 import './styles.css';
 
 // Before the first render, so a chosen theme never flashes the system one.
-applyTheme(savedTheme());
+showTheme(savedTheme());
 
 /**
  * Runs `fn` once the browser has reported the first screen's largest paint (where it reports
@@ -36,10 +36,16 @@ function afterFirstScreenShown(fn: () => void): void {
 
 const root = document.getElementById('root');
 // index.html's static first screen shows before the app has started; the app then replaces it
-// (the same elements in the same places), keeping the static conversation area until its own.
+// (the same elements in the same places), keeping static parts until it has drawn its own.
 if (root) {
   afterFirstScreenShown(() => {
-    const shell = root.querySelector<HTMLElement>('.app-main > .chat') ?? undefined;
+    const part = (selector: string) => root.querySelector<HTMLElement>(selector) ?? undefined;
+    const shell: StaticShell = {
+      status: part('.status-pill'),
+      theme: part('.theme-toggle'),
+      chat: part('.app-main > .chat'),
+      emptyState: part('.empty-state'),
+    };
     root.textContent = '';
     render(() => <App shell={shell} />, root);
   });

@@ -28,6 +28,8 @@ export interface ChatViewProps {
   actions: Omit<MessageActions, 'regenerate' | 'edit' | 'feedback'>;
   /** Shown instead of the empty state (e.g. the sign-in form). */
   gate?: () => JSX.Element | undefined;
+  /** index.html's static empty state, shown in place of the app's own until it is drawn. */
+  emptyStateShell?: HTMLElement;
 }
 
 export function ChatView(props: ChatViewProps) {
@@ -114,7 +116,8 @@ export function ChatView(props: ChatViewProps) {
           <Show
             when={messages().length > 0}
             fallback={
-              props.gate?.() ?? (
+              props.gate?.() ??
+              props.emptyStateShell ?? (
                 <EmptyState
                   rag={props.rag}
                   guest={props.guest}

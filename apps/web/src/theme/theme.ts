@@ -13,9 +13,14 @@ export function savedTheme(): Theme {
 }
 
 /** An attribute on <html>, read by CSS (`color-scheme`): no style attribute for the CSP to allow. */
-export function applyTheme(theme: Theme): void {
+export function showTheme(theme: Theme): void {
   if (theme === 'system') delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = theme;
+}
+
+/** Shows `theme` and keeps it for later visits. */
+export function applyTheme(theme: Theme): void {
+  showTheme(theme);
   try {
     if (theme === 'system') localStorage.removeItem(KEY);
     else localStorage.setItem(KEY, theme);
