@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ProviderName, Usage } from '../types.ts';
 import { completionChunks } from './completion-chunks.ts';
 import { classifyFailure, ProviderAborted, ProviderError } from './failure.ts';
+import { createHttpFetch } from './http-fetch.ts';
 import type { Provider, ProviderChunk, ProviderRequest, ProviderTimeouts } from './types.ts';
 
 export interface OpenAICompatibleOptions {
@@ -34,7 +35,8 @@ export class OpenAICompatibleProvider implements Provider {
       apiKey: options.apiKey ?? 'no-key',
       maxRetries: 0,
       timeout: options.timeouts.totalMs,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // The default transport writes a request on the tick it is made (see createHttpFetch).
+      fetch: options.fetch ?? createHttpFetch(),
     });
   }
 

@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpFetch } from '../../src/chat/providers/http-fetch.ts';
+
+const servers: http.Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+    await once(server, 'close');
+  }
+});
+
+/** A local server; `connections` counts the TCP connections it accepted. */
+async function serve(handler: http.RequestListener) {
+  const server = http.createServer(handler);
+  servers.push(server);
+  const stats = { connections: 0, closed: 0 };
+  server.on('connection', (socket) => {
+    stats.connections += 1;
+    socket.on('close', () => (stats.closed += 1));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, stats };
+}
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+};
+
+describe('the provider transport', () => {
+  it('puts a request on a kept-alive connection on the wire before the event loop turns', async () => {
+    const order: string[] = [];
+    const { url, stats } = await serve((req, res) => {
+      order.push(`server read ${req.method}`);
+      req.resume();
+      res.end('ok');
+    });
+    const fetch = createHttpFetch();
+    expect(await (await fetch(url)).text()).toBe('ok');
+    order.length = 0;
+    // From a timer, the loop polls sockets before it runs immediates: a request written on this
+    // tick is read by the server first; one written on a later turn comes after the immediate.
+    const answered = await new Promise<Response>((resolve) =>
+      setTimeout(() => {
+        void fetch(url, { method: 'POST', body: '{"q":1}' }).then(resolve);
+        setImmediate(() => order.push('next turn'));
+      }, 0),
+    );
+    expect(await answered.text()).toBe('ok');
+    expect(order).toEqual(['server read POST', 'next turn']);
+    expect(stats.connections).toBe(1);
+  });
+
+  it('passes the status, headers and body of an error through', async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' });
+      res.end('{"error":"slow down"}');
+    });
+    const response = await createHttpFetch()(url);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(await response.json()).toEqual({ error: 'slow down' });
+  });
+
+  it('decodes a body a server compressed unasked', async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(gzipSync('data: {"choices":[]}\n\n'));
+    });
+    expect(await (await createHttpFetch()(url)).text()).toBe('data: {"choices":[]}\n\n');
+  });
+
+  it('closes the connection when aborted mid-response, and keeps it once the response ended', async () => {
+    const { url, stats } = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (req.url?.endsWith('/short')) return res.end('data: done\n\n');
+      res.write('data: first\n\n'); // and never ends
+    });
+    const fetch = createHttpFetch();
+    const done = new AbortController();
+    await (await fetch(`${url}/short`, { signal: done.signal })).text();
+    done.abort(); // after the end: the connection stays in the pool
+    const controller = new AbortController();
+    const response = await fetch(url, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: first\n\n');
+    expect(stats).toEqual({ connections: 1, closed: 0 });
+    controller.abort();
+    await expect(reader.read()).rejects.toThrow();
+    await until(() => stats.closed === 1);
+    await expect(fetch(url, { signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
+  });
+});
