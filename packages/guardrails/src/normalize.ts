@@ -148,31 +148,42 @@ export function revealHidden(text: string): string {
  * normalisations, which cost most of the time on text in other scripts.
  */
 export function foldLetters(lower: string): string {
+  return foldNoting(lower).folded;
+}
+
+/**
+ * `foldLetters`, noting whether `lower` has a look-alike (null: not known, it was folded a unit at
+ * a time or by the normalisations).
+ */
+function foldNoting(lower: string): { folded: string; lookalike: boolean | null } {
   // Text with a few characters beyond ASCII: only those are looked at, the rest is copied by slices.
+  let lookalike = 0;
   let out = '';
   let copied = 0;
   let seen = 0;
   const sparse = Math.max(SPARSE_MIN, lower.length >> 5);
   BEYOND_ASCII.lastIndex = 0;
   for (let m = BEYOND_ASCII.exec(lower); m !== null; m = BEYOND_ASCII.exec(lower)) {
-    if (++seen > sparse) return foldDense(lower);
+    if (++seen > sparse) return { folded: foldDense(lower), lookalike: null };
     const at = m.index;
     const code = lower.charCodeAt(at);
     if (code >= 0xd800 && code <= 0xdfff) {
       const low = lower.charCodeAt(at + 1);
-      if (code > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) return foldByNormalising(lower);
-      if (!plainStarter(String.fromCharCode(code, low))) return foldByNormalising(lower);
+      if (code > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff) || !plainStarter(m[0] + lower[at + 1]))
+        return { folded: foldByNormalising(lower), lookalike: null };
       BEYOND_ASCII.lastIndex = at + 2;
       continue;
     }
     const folded = foldedOf(code);
-    if (folded === COMPLEX) return foldByNormalising(lower);
+    if (folded === COMPLEX) return { folded: foldByNormalising(lower), lookalike: null };
+    lookalike |= LOOKALIKE_UNIT[code] as number;
     if (folded === code) continue;
     out += lower.slice(copied, at);
     if (folded !== DROP) out += String.fromCharCode(folded);
     copied = at + 1;
   }
-  return copied === 0 ? lower : out + lower.slice(copied);
+  const folded = copied === 0 ? lower : out + lower.slice(copied);
+  return { folded, lookalike: lookalike !== 0 };
 }
 
 /** Characters beyond ASCII, one code unit at a time. */
@@ -651,8 +662,9 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
     }
     let lower = cased.toLowerCase();
     if (!ascii && FOLDABLE.test(lower)) {
-      disguised ||= LOOKALIKE.test(lower);
-      lower = foldLetters(lower);
+      const { folded, lookalike } = foldNoting(lower);
+      disguised ||= lookalike ?? LOOKALIKE.test(lower);
+      lower = folded;
     }
     const { folded, spacedLetters, anchors } = fold(
       lower.replaceAll('\\_', '_'),
