@@ -111,6 +111,34 @@ describe('bastion ask', () => {
     expect((await run(['ask'])).code).toBe(2);
   });
 
+  it('writes nothing a terminal would act on from the model, and no password of the address', async () => {
+    // OSC 52 (clipboard write), a screen clear, a colour, a C1 CSI and a carriage return, one
+    // sequence split across two tokens.
+    fake.queue.push({
+      tokens: [
+        'Hello \u001b]52;c;ZWNobyBwd25lZA==\u0007 \u001b[2J\u001b',
+        '[31mRED\u009b2J\r done',
+      ],
+    });
+    const answer = await run(['ask', 'hello there', '--url', server.url]);
+    expect(answer.code).toBe(0);
+    expect(answer.stdout).toContain('Hello');
+    expect(answer.stdout).toContain('done');
+    expect(answer.stdout + answer.stderr).not.toMatch(/(?![\n\t])\p{Cc}/u);
+
+    const port = await closedPort();
+    for (const [url, shown] of [
+      [`http://admin:S3cretPassw0rd@127.0.0.1:${port}`, `http://***@127.0.0.1:${port}`],
+      ['admin:S3cretPassw0rd@127.0.0.1', '***@127.0.0.1'],
+      [`http://admin:S3cret/Passw0rd@127.0.0.1:${port}`, `http://***@127.0.0.1:${port}`],
+    ] as const) {
+      const result = await run(['ask', 'hello', '--url', url]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).not.toContain('S3cret');
+      expect(result.stderr).toContain(shown);
+    }
+  });
+
   it('says what is wrong with a question or an address it cannot use, before calling anything', async () => {
     const empty = await run(['ask', '  ']);
     expect(empty.code).toBe(2);

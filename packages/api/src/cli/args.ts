@@ -1,4 +1,5 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { printable } from './terminal.ts';
 
 /**
  * Parses a command's arguments. Prints the help (`--help`, exit 0) or the usage error (exit 2)
@@ -13,7 +14,8 @@ export function parseCommand<const O extends ParseArgsOptionsConfig>(
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${help}`);
+    // The message quotes the argument it refuses.
+    process.stderr.write(`${printable((error as Error).message)}\n\n${help}`);
     return 2;
   }
   if ((parsed.values as { help?: boolean }).help) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `bastion <command> …`: each command lives in ./commands/<name>.ts and exports `run(argv)`.
 import { readFileSync } from 'node:fs';
+import { printable } from './terminal.ts';
 
 const commands: Record<
   string,
@@ -34,7 +35,7 @@ if (!command) {
     process.stdout.write(usage());
     process.exit(0);
   }
-  process.stderr.write(`bastion: unknown command "${name.slice(0, 60)}"\n\n${usage()}`);
+  process.stderr.write(`bastion: unknown command "${printable(name.slice(0, 60))}"\n\n${usage()}`);
   process.exit(2);
 }
 process.exitCode = await (await command.load()).run(argv);

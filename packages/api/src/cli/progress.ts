@@ -1,3 +1,5 @@
+import { printable } from './terminal.ts';
+
 export interface Progress {
   update(done: number, label: string): void;
   finish(): void;
@@ -18,7 +20,9 @@ export function progressBar(stream: NodeJS.WriteStream, total: number): Progress
     const filled = total > 0 ? Math.round((WIDTH * Math.min(done, total)) / total) : 0;
     const bar = `[${'#'.repeat(filled)}${'·'.repeat(WIDTH - filled)}] ${done}/${total} `;
     const room = Math.max(0, (stream.columns ?? 80) - bar.length - 1);
-    const tail = label.length > room ? `…${label.slice(label.length - room + 1)}` : label;
+    // A file name may hold control characters: shown, never acted on.
+    const shown = printable(label);
+    const tail = shown.length > room ? `…${shown.slice(shown.length - room + 1)}` : shown;
     stream.write(`\r\x1b[2K${bar}${tail}`);
     drawn = true;
   };

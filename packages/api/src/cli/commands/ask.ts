@@ -5,6 +5,7 @@ import {
   streamChat,
 } from '../../client/index.ts';
 import { parseCommand } from '../args.ts';
+import { line, printable, shownUrl } from '../terminal.ts';
 
 const HELP = `Usage: bastion ask "question" [--url URL] [--api-key KEY] [--collection ID] [--no-sources]
 
@@ -39,9 +40,11 @@ function isHttpAddress(url: string): boolean {
 
 function describe(error: ChatError, url: string): string {
   const message =
-    error.code === 'network_error' ? `cannot reach the Bastion server at ${url}` : error.message;
+    error.code === 'network_error'
+      ? `cannot reach the Bastion server at ${shownUrl(url)}`
+      : error.message;
   const retry = error.retryAfterMs ? ` (retry in ${Math.ceil(error.retryAfterMs / 1000)} s)` : '';
-  return `error: ${message} [${error.code}]${retry}\n`;
+  return line`error: ${message} [${error.code}]${retry}\n`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -69,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
     // `localhost:8787` parses as a URL of scheme `localhost:`: it would fail as unreachable.
     const from = values.url === undefined ? ' (BASTION_URL)' : '';
     process.stderr.write(
-      `error: not an http(s) address: ${url}${from}; for example http://127.0.0.1:8787\n`,
+      line`error: not an http(s) address: ${shownUrl(url)}${from}; for example http://127.0.0.1:8787\n`,
     );
     return 2;
   }
@@ -79,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
     const exists = await collectionExists(client, values.collection);
     if (exists === false) {
       process.stderr.write(
-        `error: no collection "${values.collection}" on ${url} (bastion ingest <path> --collection ${values.collection} creates it) [collection_not_found]\n`,
+        line`error: no collection "${values.collection}" on ${shownUrl(url)} (bastion ingest <path> --collection ${values.collection} creates it) [collection_not_found]\n`,
       );
       return 1;
     }
@@ -96,7 +99,8 @@ export async function run(argv: string[]): Promise<number> {
     {
       signal: abort.signal,
       onEvent: (event) => {
-        if (event.type === 'delta') process.stdout.write(event.text);
+        // Model text is untrusted: it must not drive the terminal (clipboard, screen, links).
+        if (event.type === 'delta') process.stdout.write(printable(event.text));
       },
     },
   );
@@ -109,13 +113,13 @@ export async function run(argv: string[]): Promise<number> {
   if (!values['no-sources'] && outcome.sources.length > 0) {
     process.stdout.write('\nSources:\n');
     outcome.sources.forEach((s, i) => {
-      process.stdout.write(`  [${i + 1}] ${s.title} — ${s.url ?? s.path}\n`);
+      process.stdout.write(line`  [${i + 1}] ${s.title} — ${s.url ? shownUrl(s.url) : s.path}\n`);
     });
   }
   if (outcome.error) {
     process.stderr.write(describe(outcome.error, url));
     return 1;
   }
-  if (outcome.servedBy) process.stderr.write(`— served by ${outcome.servedBy}\n`);
+  if (outcome.servedBy) process.stderr.write(line`— served by ${outcome.servedBy}\n`);
   return 0;
 }

@@ -5,8 +5,11 @@ import { embeddingsConfigFromEnv } from '../../rag/embeddings.ts';
 import { listFiles, MAX_FILE_BYTES, readFiles } from '../../rag/ingest/files.ts';
 import { addSummary, emptySummary } from '../../rag/ingest/pipeline.ts';
 import { KnowledgeBase } from '../../rag/knowledge-base.ts';
+import type { StorageOptions } from '../../storage/open.ts';
+import { DatabaseUnavailableError, describeDatabaseUrl } from '../../storage/postgres.ts';
 import { parseCommand } from '../args.ts';
 import { progressBar } from '../progress.ts';
+import { line } from '../terminal.ts';
 
 const HELP = `Usage: bastion ingest <path...> [--collection ID] [--database FILE]
 
@@ -14,14 +17,24 @@ Adds files and folders to the knowledge base: Markdown/MDX, text, HTML, JSON/YAM
 and PDF. Re-running skips unchanged files, replaces changed ones and removes files that vanished
 from a folder. Prints a JSON summary { added, updated, unchanged, removed, chunks }.
   --collection ID   collection (default "${DEFAULT_COLLECTION}"; 1-64 of a-z A-Z 0-9 _ -)
-  --database FILE   SQLite file (default $DATABASE_PATH, else $DATA_DIR/bastion.sqlite)
+  --database FILE   this SQLite file (default: the server's store, see below)
+The store is the one the server opens from the same environment: PostgreSQL at $DATABASE_URL
+when set, else the SQLite file $DATABASE_PATH, else $DATA_DIR/bastion.sqlite.
 Embeddings are added when EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL are set, as for the server.
 `;
 
-function databasePath(flag: string | undefined): string {
-  if (flag) return resolve(flag);
-  if (process.env.DATABASE_PATH) return resolve(process.env.DATABASE_PATH);
-  return resolve(process.env.DATA_DIR ?? './data', 'bastion.sqlite');
+/**
+ * Where the documents go: what `KnowledgeBase.open` would open for the server in this
+ * environment (a replica set's shared PostgreSQL, not a SQLite file beside it nobody reads),
+ * unless `--database` names a file.
+ */
+function storageOf(flag: string | undefined): Pick<StorageOptions, 'databasePath' | 'databaseUrl'> {
+  if (flag) return { databasePath: resolve(flag) };
+  const env = process.env;
+  return {
+    databasePath: resolve(env.DATABASE_PATH ?? resolve(env.DATA_DIR ?? './data', 'bastion.sqlite')),
+    databaseUrl: env.DATABASE_URL?.trim() || null,
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -44,14 +57,24 @@ export async function run(argv: string[]): Promise<number> {
   }
   const missing = positionals.filter((p) => !existsSync(p));
   if (missing.length > 0) {
-    process.stderr.write(`bastion ingest: not found: ${missing.join(', ')}\n`);
+    process.stderr.write(line`bastion ingest: not found: ${missing.join(', ')}\n`);
     return 2;
   }
 
-  const kb = await KnowledgeBase.open({
-    databasePath: databasePath(values.database),
-    embeddings: embeddingsConfigFromEnv(process.env),
-  });
+  const storage = storageOf(values.database);
+  const store = storage.databaseUrl
+    ? `PostgreSQL ${describeDatabaseUrl(storage.databaseUrl)} (DATABASE_URL)`
+    : storage.databasePath;
+  let kb: KnowledgeBase;
+  try {
+    kb = await KnowledgeBase.open({ ...storage, embeddings: embeddingsConfigFromEnv(process.env) });
+  } catch (error) {
+    // Unreachable, refused or too old: one line that names no password (never a stack).
+    if (!(error instanceof DatabaseUnavailableError)) throw error;
+    process.stderr.write(line`bastion ingest: ${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(line`ingesting into ${store}\n`);
   const total = emptySummary();
   try {
     for (const target of positionals) {
@@ -64,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
         prefix: isFolder ? basename(root) : '',
       });
       for (const skip of listing.skipped) {
-        process.stderr.write(`skipped ${skip.path}: ${skip.reason}\n`);
+        process.stderr.write(line`skipped ${skip.path}: ${skip.reason}\n`);
       }
       const bar = progressBar(process.stderr, listing.files.length);
       const summary = await kb.ingest({
@@ -82,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
     await kb.close();
   }
   for (const failure of total.failed) {
-    process.stderr.write(`failed ${failure.path}: ${failure.reason}\n`);
+    process.stderr.write(line`failed ${failure.path}: ${failure.reason}\n`);
   }
   const { failed, ...counts } = total;
   process.stdout.write(`${JSON.stringify(counts)}\n`);
