@@ -595,17 +595,20 @@ export function textNormalizer(
 ): (text: string) => NormalizedText & { anchors: AnchorHits };
 export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedText {
   const scan = new WasmScan((exports) => trie?.install(exports));
+  const readFold =
+    (withRuns: boolean, withAnchors: boolean) =>
+    (output: ScanOutput): Fold => ({
+      folded: output.text(output.results[0] as number, output.results[1] as number),
+      spacedLetters: output.results[2] === 1,
+      runs: withRuns ? readRuns(output) : [],
+      anchors: withAnchors ? (trie?.read(output) ?? null) : null,
+    });
   const fold = (text: string, ascii: boolean, withRuns: boolean, withAnchors: boolean): Fold =>
     scan.run(
       text,
       ascii,
       (exports, length) => exports.fold(length, withRuns ? 1 : 0, withAnchors ? 1 : 0),
-      (output) => ({
-        folded: output.text(output.results[0] as number, output.results[1] as number),
-        spacedLetters: output.results[2] === 1,
-        runs: withRuns ? readRuns(output) : [],
-        anchors: withAnchors ? (trie?.read(output) ?? null) : null,
-      }),
+      readFold(withRuns, withAnchors),
     );
   const findAnchors = trie !== undefined;
   // The character pass over `text` as `writeLoweredText` writes it.
@@ -623,15 +626,16 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
       text.length * MAX_BYTES_PER_UNIT,
       write,
       (exports, bytes) => exports.fold(bytes, 0, withAnchors ? 1 : 0),
-      (output) => ({
-        folded: output.text(output.results[0] as number, output.results[1] as number),
-        spacedLetters: output.results[2] === 1,
-        runs: [],
-        anchors: withAnchors ? (trie?.read(output) ?? null) : null,
-      }),
+      readFold(false, withAnchors),
     );
     return found === null ? null : { ...found, lookalike };
   };
+  /** The encoded runs of `text` alone (the pass's folded output is not read). Runs come only
+   * from tokens of 16 characters or more: without one, no pass is needed. */
+  const runsOf = (text: string, ascii: boolean): EncodedRun[] =>
+    LONG_TOKEN.test(text)
+      ? scan.run(text, ascii, (exports, length) => exports.fold(length, 1, 0), readRuns)
+      : [];
 
   return (text) => {
     let cased = text;
@@ -656,8 +660,14 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
       if (lowered !== null) {
         disguised ||= lowered.lookalike;
         const { folded, spacedLetters, anchors } = lowered;
-        const runs = LONG_TOKEN.test(cased) ? fold(cased, ascii, true, false).runs : [];
-        return { cased, folded, disguised, spacedLetters, encodedRuns: runs, anchors };
+        return {
+          cased,
+          folded,
+          disguised,
+          spacedLetters,
+          encodedRuns: runsOf(cased, ascii),
+          anchors,
+        };
       }
     }
     let lower = cased.toLowerCase();
@@ -672,9 +682,7 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
       false,
       findAnchors,
     );
-    // Runs come only from tokens of 16 characters or more: without one, no pass is needed.
-    const runs = LONG_TOKEN.test(cased) ? fold(cased, ascii, true, false).runs : [];
-    return { cased, folded, disguised, spacedLetters, encodedRuns: runs, anchors };
+    return { cased, folded, disguised, spacedLetters, encodedRuns: runsOf(cased, ascii), anchors };
   };
 }
 
