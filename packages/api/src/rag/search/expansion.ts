@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
-import { stemmer } from 'stemmer';
 import type { Database } from '../../db/schema.ts';
 import type { LexicalIndex } from '../../storage/lexical.ts';
 import type { ScoredChunk } from './bm25.ts';
 import { STOPWORDS } from './stopwords.ts';
-import { words } from './terms.ts';
+import { stem, words } from './terms.ts';
 
 /** Pseudo-relevance feedback (RM3-style) settings, tuned on NFCorpus dev/train, not test. */
 export const FEEDBACK = {
@@ -69,23 +68,18 @@ export async function expansionTerms(
   const weightOf = new Map(feedback.map((f) => [f.id, Math.exp(f.score - best)]));
   // The index matches stems, so a word that stems like a query word ("strokes", "stroke") or like
   // a better candidate only repeats it.
-  const seen = new Set(queryTerms.map((t) => stemmer(t)));
+  const seen = new Set(queryTerms.map(stem));
   const relevance = new Map<string, number>();
   for (const row of rows) {
-    const tokens = words(`${row.title} ${row.body}`).filter(
-      (w) => !STOPWORDS.has(w) && !/^\d+$/.test(w),
-    );
+    const tokens = words(`${row.title} ${row.body}`).filter(isContentWord);
     const share = (weightOf.get(row.id) ?? 0) / Math.max(1, tokens.length);
     for (const w of tokens) relevance.set(w, (relevance.get(w) ?? 0) + share);
   }
-  const candidates = [...relevance.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, FEEDBACK.candidates);
   const ranked: [string, number, number][] = [];
-  for (const [word, weight] of candidates) {
-    const stem = stemmer(word);
-    if (seen.has(stem)) continue;
-    seen.add(stem);
+  for (const [word, weight] of heaviest(relevance, FEEDBACK.candidates)) {
+    const wordStem = stem(word);
+    if (seen.has(wordStem)) continue;
+    seen.add(wordStem);
     const df = await stats.documentFrequency(word);
     if (df === 0 || df > stats.rows * FEEDBACK.maxChunkShare) continue;
     ranked.push([word, weight * (await stats.idf(word)), df]);
@@ -99,4 +93,30 @@ export async function expansionTerms(
     chosen.push(word);
   }
   return chosen;
+}
+
+/** Neither a stopword nor a number: a word that may say what a text is about. */
+function isContentWord(word: string): boolean {
+  if (STOPWORDS.has(word)) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return true;
+  }
+  return false;
+}
+
+/**
+ * The `n` entries of highest weight, heaviest first, ties in insertion order: what a stable sort
+ * of all entries would start with, without sorting the hundreds of words of ten chunks.
+ */
+function heaviest(weights: ReadonlyMap<string, number>, n: number): [string, number][] {
+  const top: [string, number][] = [];
+  for (const entry of weights) {
+    if (top.length === n && entry[1] <= (top[n - 1]?.[1] ?? 0)) continue;
+    let at = top.length;
+    while (at > 0 && (top[at - 1]?.[1] ?? 0) < entry[1]) at--;
+    top.splice(at, 0, entry);
+    if (top.length > n) top.pop();
+  }
+  return top;
 }

@@ -1,22 +1,9 @@
-import { stemmer } from 'stemmer';
 import { MATCH_END, MATCH_START, stripMarkers } from '../sanitize.ts';
-import { foldCase } from './terms.ts';
+import { foldCase, stem, wordCharAt } from './terms.ts';
 
 /** Words shown around the matches. */
 export const SNIPPET_WORDS = 24;
-/** A letter or digit: words are runs of them, as the index's unicode61 tokenizer sees them. */
-const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 const SPACE = /\s/;
-
-/** The length in UTF-16 units (1 or 2) of the letter or digit at `i` of `text`; 0 for any other. */
-function wordCharAt(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c < 0x80)
-    return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ? 1 : 0;
-  if (Number.isNaN(c)) return 0;
-  const point = text.codePointAt(i) as number;
-  return WORD_CHAR.test(String.fromCodePoint(point)) ? (point > 0xffff ? 2 : 1) : 0;
-}
 
 /** The words of a text as parallel arrays (an object per word cost more than finding them). */
 interface Words {
@@ -86,7 +73,7 @@ export function snippet(
   terms: readonly string[],
   size = SNIPPET_WORDS,
 ): string | null {
-  const stems = new Map(terms.map((t, i) => [stemmer(foldCase(t)), i]));
+  const stems = new Map(terms.map((t, i) => [stem(foldCase(t)), i]));
   // A Porter stem is the word's start with at most its last letter changed, so only words
   // sharing a stem's start need stemming (stemming every word would cost more than the search).
   const starts = [...stems.keys()].map((s) => s.slice(0, Math.max(1, s.length - 1)));
@@ -120,7 +107,7 @@ export function snippet(
           ? start + s.length <= i && scanned.startsWith(s, start)
           : folded.startsWith(s)
       ) {
-        term = stems.get(stemmer(folded ?? scanned.slice(start, i))) ?? -1;
+        term = stems.get(stem(folded ?? scanned.slice(start, i))) ?? -1;
         break;
       }
     }

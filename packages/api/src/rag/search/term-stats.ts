@@ -1,10 +1,9 @@
 import { type Kysely, sql } from 'kysely';
-import { stemmer } from 'stemmer';
 import type { Database } from '../../db/schema.ts';
 import type { LexicalIndex, LexicalStats } from '../../storage/lexical.ts';
 import { bestMatches, bm25TopK, IDF_FLOOR, type TopKOptions } from './bm25.ts';
 import { collectionIndexes, type IndexTables, indexTables } from './collection-index.ts';
-import { ftsPhrase } from './terms.ts';
+import { ftsPhrase, stem } from './terms.ts';
 
 const MAX_CACHED_TERMS = 50_000;
 
@@ -39,7 +38,7 @@ export class IndexStats implements LexicalIndex {
     const cached = this.#df.get(term);
     if (cached !== undefined) return cached;
     const { rows } = await sql<{ doc: number }>`
-      select doc from ${this.tables.vocab} where term = ${stemmer(term)}`.execute(this.#db);
+      select doc from ${this.tables.vocab} where term = ${stem(term)}`.execute(this.#db);
     const n = rows[0] ? Number(rows[0].doc) : await this.#countMatches(term);
     this.#df.set(term, n);
     return n;

@@ -1,3 +1,4 @@
+import { stemmer } from 'stemmer';
 import { STOPWORDS } from './stopwords.ts';
 
 /** More distinct terms than this add nothing to ranking but cost time. */
@@ -14,25 +15,41 @@ const MAX_SCANNED_CHARS = 8_192;
  */
 export function words(text: string): string[] {
   const out: string[] = [];
-  // Splitting at ASCII separators first leaves the Unicode-aware split (several times slower) to
-  // the few pieces holding other characters: query expansion reads ten chunks per query.
-  for (const piece of foldCase(text)
-    .replace(/['’]s\b/g, '')
-    .split(ASCII_SEPARATORS)) {
-    if (!NON_ASCII.test(piece)) {
-      if (piece.length > 1 && piece.length <= MAX_TERM_LENGTH) out.push(piece);
+  const folded = foldCase(text).replace(/['’]s\b/g, '');
+  // A scan of character codes: splitting with regular expressions cost most of query expansion,
+  // which reads ten chunks per query.
+  for (let i = 0; i < folded.length; ) {
+    let length = wordCharAt(folded, i);
+    if (length === 0) {
+      i++;
       continue;
     }
-    for (const w of piece.split(/[^\p{L}\p{N}]+/u)) {
-      if (w.length > 1 && w.length <= MAX_TERM_LENGTH) out.push(w);
+    const start = i;
+    while (length > 0) {
+      i += length;
+      length = wordCharAt(folded, i);
     }
+    if (i - start > 1 && i - start <= MAX_TERM_LENGTH) out.push(folded.slice(start, i));
   }
   return out;
 }
 
-/** Runs of ASCII characters that are neither letters nor digits. */
-const ASCII_SEPARATORS = /[^a-zA-Z0-9\u0080-\uffff]+/;
+/** A letter or digit: words are runs of them, as the index's unicode61 tokenizer sees them. */
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 const NON_ASCII = /[\u0080-\uffff]/;
+/** 1 for ASCII letters and digits, 0 for other ASCII characters. */
+const ASCII_WORD_CHARS = Uint8Array.from({ length: 0x80 }, (_, c) =>
+  /[a-zA-Z0-9]/.test(String.fromCharCode(c)) ? 1 : 0,
+);
+
+/** The length in UTF-16 units (1 or 2) of the letter or digit at `i` of `text`; 0 for any other. */
+export function wordCharAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return ASCII_WORD_CHARS[c] as number;
+  if (Number.isNaN(c)) return 0;
+  const point = text.codePointAt(i) as number;
+  return WORD_CHAR.test(String.fromCodePoint(point)) ? (point > 0xffff ? 2 : 1) : 0;
+}
 
 /** Lower case without diacritics, as the index's tokenizer compares words. */
 export function foldCase(text: string): string {
@@ -55,4 +72,19 @@ export function ftsPhrase(term: string): string {
 
 export function anyOf(terms: readonly string[]): string {
   return terms.map(ftsPhrase).join(' OR ');
+}
+
+const stems = new Map<string, string>();
+/** Enough stems for the words of many searches; the cache starts again when it is full. */
+const MAX_CACHED_STEMS = 20_000;
+
+/** The Porter stem of a case-folded word, as FTS5's porter tokenizer stems it (memoised). */
+export function stem(word: string): string {
+  let cached = stems.get(word);
+  if (cached === undefined) {
+    if (stems.size >= MAX_CACHED_STEMS) stems.clear();
+    cached = stemmer(word);
+    stems.set(word, cached);
+  }
+  return cached;
 }
