@@ -56,6 +56,13 @@ export interface ScanCarry {
   readonly lastNetrc: JudgedValue;
   /** The view of the buffer as far as no later text can change it (the stream resets it). */
   readonly view: ViewCache;
+  /**
+   * What the rules learnt about the view of the buffer, indexed by the view: a scan of a
+   * disguised buffer starts from it while the view's settled part stays the same (the view
+   * cache's `generation` is `viewGeneration`). Null in itself.
+   */
+  readonly inView: ScanCarry | null;
+  viewGeneration: number;
 }
 
 /** A value and whether it was judged a password (a pure function of the value). */
@@ -107,14 +114,18 @@ export function holdFrom(ctx: ScanContext, index: number): void {
 export const LOOKBEHIND = 256;
 
 export function newCarry(): ScanCarry {
-  return {
+  const view = new ViewCache();
+  const carry = (inView: ScanCarry | null): ScanCarry => ({
     names: [],
     namesFrom: -1,
     lastJudged: newLastJudged(),
     lastFlag: { value: '', password: false },
     lastNetrc: { value: '', password: false },
-    view: new ViewCache(),
-  };
+    view,
+    inView,
+    viewGeneration: -1,
+  });
+  return carry(carry(null));
 }
 
 /** Forgets the names the carry knows: the next scan searches its context again. */

@@ -136,24 +136,34 @@ function scanUnmasked(
 ): ScanResult {
   const view = unmask(text, final, carry?.view ?? null);
   if (view === null) return scanText(text, from, final, canaries, carry);
-  // What the carry knows is indexed by an earlier text, not by this view: start it afresh.
-  if (carry !== null) resetCarry(carry);
+  // What the carry knows is indexed by the text, not by this view: start it afresh. What it
+  // knows of the view holds while the view's settled part is the one it was learnt from.
+  let inView: ScanCarry | null = null;
+  if (carry !== null) {
+    resetCarry(carry);
+    inView = carry.inView;
+    const generation = view.reordered ? -1 : carry.view.generation;
+    if (inView !== null && (generation === -1 || generation !== carry.viewGeneration)) {
+      resetCarry(inView);
+    }
+    carry.viewGeneration = generation;
+  }
   // A construct the end leaves open is read once it is complete: the view ends before it.
   const read = view.openView === -1 ? view.text : view.text.slice(0, view.openView);
-  const inView = scanText(read, viewIndex(view, from), final, canaries, null);
+  const found = scanText(read, viewIndex(view, from), final, canaries, inView);
   const result: ScanResult = {
     // A span widened to the bidi controls around it stays within what the scan may report.
-    findings: inView.findings.map(({ start, end, type }) => {
+    findings: found.findings.map(({ start, end, type }) => {
       const [first, to] = sourceSpan(view, start, end);
       return { start: Math.max(first, from), end: to, type };
     }),
-    frontier: Math.max(from, sourceIndex(view, inView.frontier)),
+    frontier: Math.max(from, sourceIndex(view, found.frontier)),
     // A stream reads an open block on in the original text, where the disguise would end it:
     // the block is held until it ends instead.
     openPem: null,
   };
-  if (inView.openPem !== null) {
-    const start = Math.max(from, sourceIndex(view, inView.openPem.start));
+  if (found.openPem !== null) {
+    const start = Math.max(from, sourceIndex(view, found.openPem.start));
     result.frontier = Math.min(result.frontier, start);
   }
   // A right-to-left span or markup that the end of the text leaves open may still change.

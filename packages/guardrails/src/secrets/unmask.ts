@@ -121,6 +121,8 @@ export interface UnmaskedView {
    */
   openView: number;
   openAt: number;
+  /** What is open is a right-to-left span (its characters may still be reordered). */
+  openSpan: boolean;
 }
 
 const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
@@ -370,6 +372,7 @@ function unmaskCharacters(text: string, final: boolean): UnmaskedView {
     reordered,
     openView,
     openAt,
+    openSpan: openView !== -1,
   };
 }
 
@@ -499,6 +502,7 @@ function unescapeMarkup(
     reordered: inner?.reordered ?? false,
     openView,
     openAt,
+    openSpan: inner?.openSpan ?? false,
   };
 }
 
@@ -569,9 +573,15 @@ export class ViewCache {
   text = '';
   /** Nothing in the characters covered is disguised: they need no view. */
   plain = false;
+  /**
+   * Changes whenever a view starts afresh (the cache was emptied, or a view was built without it):
+   * what was learnt about the previous views' indices no longer holds.
+   */
+  generation = 0;
   private readonly builder = new ViewBuilder();
 
   reset(): void {
+    this.generation++;
     this.length = 0;
     this.text = '';
     this.plain = false;
@@ -612,6 +622,7 @@ export class ViewCache {
       reordered: part?.reordered ?? false,
       openView: open === -1 ? -1 : cached + open,
       openAt: open === -1 ? -1 : (part?.openAt as number) + from,
+      openSpan: part?.openSpan ?? false,
     };
   }
 
@@ -626,11 +637,13 @@ export class ViewCache {
       this.reset();
       this.length = settled;
       this.plain = true;
-    } else if (view.reordered || view.openView !== -1) {
+    } else if (view.reordered || view.openSpan) {
       // A right-to-left span reorders the view (or is still open): cached no further.
       this.reset();
     } else {
-      this.keep(view, viewIndexOf(view.origin, settled));
+      // What a construct still open may change is not kept.
+      const open = view.openAt === -1 ? settled : Math.min(settled, view.openAt);
+      this.keep(view, viewIndexOf(view.origin, open));
     }
   }
 
@@ -669,6 +682,7 @@ export function unmask(
   let view: UnmaskedView | null;
   if (cache.length === 0 || cache.plain) {
     view = cache.length !== 0 && cache.plainAfter(text, final) ? null : viewAfter(text, final, '');
+    if (view !== null) cache.generation++;
   } else {
     view = cache.view(text, final);
   }
