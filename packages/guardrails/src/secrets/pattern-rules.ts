@@ -132,13 +132,13 @@ export function scanPatternRules(ctx: ScanContext): void {
       pattern.lastIndex = 0;
     }
     if (final) continue;
-    // An anchor whose match could still grow past the end of the text.
-    const late = text.indexOf(
-      rule.anchor,
-      Math.max(ctx.from, text.length - rule.anchor.length - rule.trail - 1),
-    );
-    if (late !== -1)
-      holdFrom(ctx, Math.max(ctx.from, runStart(text, late, rule.leadChars, rule.lead)));
+    // An anchor whose match could still grow past the end of the text (none without a first).
+    if (first !== -1) {
+      const lateFrom = Math.max(ctx.from, text.length - rule.anchor.length - rule.trail - 1);
+      const late = first >= lateFrom ? first : text.indexOf(rule.anchor, lateFrom);
+      if (late !== -1)
+        holdFrom(ctx, Math.max(ctx.from, runStart(text, late, rule.leadChars, rule.lead)));
+    }
     const partial = prefixAtEnd(text, 0, rule.anchor);
     const runFrom = runStart(text, text.length - partial, rule.leadChars, rule.lead);
     if (partial > 0 || runFrom < text.length) holdFrom(ctx, Math.max(ctx.from, runFrom));
