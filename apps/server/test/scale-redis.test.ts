@@ -1,5 +1,6 @@
 // Two replicas in this process sharing one real Redis (REDIS_URL): limits, caps, sessions and chat
 // runs hold across them. The process-level scale test (kill -9 behind nginx) is scale.test.ts.
+import { execFileSync } from 'node:child_process';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import {
   type BastionClient,
@@ -104,6 +105,26 @@ describe('replicas sharing one Redis', () => {
     const cut = whole.findIndex((e) => e.data.type === 'delta');
     const rest = await follow(bearer(a.url), { requestId, lastEventId: whole[cut]!.id });
     expect(text(whole.slice(0, cut + 1)) + text(rest)).toBe(TOKENS.join(''));
+  });
+
+  it('serves a viewer on the replica driving the run from memory, the same answer as from Redis', async () => {
+    const reads = () =>
+      Number(
+        /cmdstat_xrange:calls=(\d+)/.exec(
+          execFileSync('redis-cli', ['-u', redis.url, 'INFO', 'commandstats'], {
+            encoding: 'utf8',
+          }),
+        )?.[1] ?? 0,
+      );
+    const before = reads();
+    const { requestId } = await bearer(a.url).chat.start.mutate(QUESTION);
+    const here = await follow(bearer(a.url), { requestId });
+    expect(text(here)).toBe(TOKENS.join(''));
+    expect(reads()).toBe(before);
+    const there = await follow(bearer(b.url), { requestId });
+    expect(reads()).toBeGreaterThan(before);
+    expect(text(there)).toBe(text(here));
+    expect(there.at(-1)).toEqual(here.at(-1));
   });
 
   it('holds the per-caller cap across replicas, and a cancel on one stops the model on the other', async () => {

@@ -142,6 +142,7 @@ export class ChatService {
         throw error;
       }
       shared.track(run.id, () => run.cancel());
+      run.showShared();
     } else {
       run.awaitViewer(firstViewerMs);
     }
@@ -164,8 +165,17 @@ export class ChatService {
       const seq = run.length;
       run.push(event);
       if (!shared) return;
-      // Refused when another replica took the run over: this one stops producing.
-      appended = appended.then(() => shared.append(run.id, seq, event)).catch(() => run.cancel());
+      // Refused when another replica took the run over: this one stops producing, and its
+      // viewers here continue from what the other one shares.
+      appended = appended
+        .then(() => shared.append(run.id, seq, event))
+        .then(
+          () => run.shared(seq + 1),
+          () => {
+            run.handOver();
+            run.cancel();
+          },
+        );
     };
     void (async () => {
       let ended = false;
@@ -186,11 +196,10 @@ export class ChatService {
           });
         }
         release();
+        // Shared, the run ends for viewers here once its last event is shared.
+        if (shared) await appended;
         run.finish();
-        if (shared) {
-          await appended;
-          await shared.finish(run.id).catch(() => {});
-        }
+        if (shared) await shared.finish(run.id).catch(() => {});
       }
     })();
   }
@@ -208,6 +217,7 @@ export class ChatService {
       const sent = await shared.events(runId);
       const run = new ChatRun(runId, record.owner);
       for (const event of sent) run.push(event);
+      run.showShared();
       if (sent.some(isTerminal)) return run.finish();
       this.o.runs.add(run);
       shared.track(runId, () => run.cancel());
@@ -235,15 +245,23 @@ export class ChatService {
     actor: Actor,
   ): Promise<{ run: RunHandle; from: number }> {
     const shared = this.o.shared;
-    const local = shared ? undefined : this.o.runs.get(requestId);
-    const owner = shared ? (await shared.record(requestId))?.owner : local?.owner;
+    // A run this replica drives (or drove) is served from memory; with shared state, one that
+    // was handed over, or another replica's, from the shared stream.
+    const found = this.o.runs.get(requestId);
+    const local = found && !found.handedOver ? found : undefined;
+    const owner = local ? local.owner : (await shared?.record(requestId))?.owner;
     if (!owns(owner, actor)) {
       throw new DomainError(
         lastEventId ? 'resume_expired' : 'run_not_found',
         lastEventId ? 'That answer can no longer be resumed' : 'No such answer',
       );
     }
-    const run = local ?? shared!.handle(requestId, this.o.resumeGraceMs);
+    const grace = this.o.resumeGraceMs;
+    const run = !shared
+      ? local!
+      : local
+        ? shared.drivenHandle(local, grace)
+        : shared.handle(requestId, grace);
     if (!lastEventId) return { run, from: 0 };
     const parsed = parseEventId(lastEventId);
     if (!parsed || parsed.runId !== requestId) {

@@ -16,7 +16,7 @@ function waitFor(register: (wake: () => void) => void, signal: AbortSignal): Pro
 }
 
 /**
- * The events of `events` from index `from` on, numbered from `firstSeq`. Deltas that queued up
+ * The events of `events` from index `from` up to `end`, numbered from `firstSeq`. Deltas that queued up
  * while the subscriber was busy go out as one event (tracked by the seq of the last one merged),
  * so a fast producer never pays the per-event cost token by token and a slow one is not delayed.
  */
@@ -24,15 +24,16 @@ export function* merged(
   events: readonly ChatEvent[],
   from: number,
   firstSeq: number,
+  end = events.length,
 ): Generator<{ seq: number; event: ChatEvent }> {
-  for (let i = from - firstSeq; i < events.length; i++) {
+  for (let i = from - firstSeq; i < end; i++) {
     const event = events[i]!;
     if (event.type !== 'delta') {
       yield { seq: firstSeq + i, event };
       continue;
     }
     let text = event.text;
-    while (i + 1 < events.length && text.length < MAX_MERGED_CHARS) {
+    while (i + 1 < end && text.length < MAX_MERGED_CHARS) {
       const next = events[i + 1]!;
       if (next.type !== 'delta') break;
       text += next.text;
@@ -65,6 +66,14 @@ export class ChatRun implements RunHandle {
   private waiters: (() => void)[] = [];
   private subscribers = 0;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * With shared state, how many events are in the shared stream: viewers here see only those, so
+   * what they see is what every replica serves, and what a replica taking the run over continues
+   * from. Undefined: every event is shown as it is pushed.
+   */
+  private shown: number | undefined;
+  /** Another replica drives the run now: viewers here continue from the shared stream. */
+  handedOver = false;
   finished = false;
   finishedAt = 0;
 
@@ -75,6 +84,24 @@ export class ChatRun implements RunHandle {
 
   push(event: ChatEvent): void {
     this.events.push(event);
+    if (this.shown === undefined) this.wakeAll();
+  }
+
+  /** Its events are shown once in the shared stream (see `shared`); those it has are already. */
+  showShared(): void {
+    this.shown = this.events.length;
+  }
+
+  /** The first `count` events are in the shared stream. */
+  shared(count: number): void {
+    if (this.shown === undefined || count <= this.shown) return;
+    this.shown = Math.min(count, this.events.length);
+    this.wakeAll();
+  }
+
+  /** Another replica took the run over (this one's appends are refused). */
+  handOver(): void {
+    this.handedOver = true;
     this.wakeAll();
   }
 
@@ -85,18 +112,24 @@ export class ChatRun implements RunHandle {
     this.wakeAll();
   }
 
-  /** Events from index `from` on, live until the run finishes or `signal` aborts (see `merged`). */
+  /**
+   * Events from index `from` on, live until the run finishes, is handed over, or `signal` aborts
+   * (see `merged`).
+   */
   async *follow(
     from: number,
     signal: AbortSignal,
   ): AsyncGenerator<{ seq: number; event: ChatEvent }> {
     let seq = from;
     for (;;) {
-      for (const item of merged(this.events, seq, 0)) {
+      for (const item of merged(this.events, seq, 0, this.shown ?? this.events.length)) {
         yield item;
         seq = item.seq + 1;
       }
-      if (this.finished || signal.aborted) return;
+      if (signal.aborted) return;
+      // More came while the last ones were being sent.
+      if (seq < (this.shown ?? this.events.length)) continue;
+      if (this.finished || this.handedOver) return;
       await waitFor((wake) => this.waiters.push(wake), signal);
     }
   }

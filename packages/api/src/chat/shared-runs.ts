@@ -1,6 +1,6 @@
 import type { ChatInput } from './input.ts';
 import type { RunOwner } from './owner.ts';
-import type { RunHandle } from './runs.ts';
+import type { ChatRun, RunHandle } from './runs.ts';
 import type { ChatEvent } from './types.ts';
 
 /** What every replica can read about a run. */
@@ -34,6 +34,12 @@ export interface SharedRuns {
   record(runId: string): Promise<SharedRunRecord | null>;
   events(runId: string): Promise<ChatEvent[]>;
   handle(runId: string, graceMs: number): RunHandle;
+  /**
+   * A viewer on the replica driving `run`: its events come from memory (those already shared, see
+   * `ChatRun.showShared`), it keeps the run watched like any viewer, and it continues from the
+   * shared stream if another replica takes the run over.
+   */
+  drivenHandle(run: ChatRun, graceMs: number): RunHandle;
   cancel(runId: string): Promise<void>;
   /** Takes over a run whose replica stopped beating; false when another replica did first. */
   claim(runId: string): Promise<boolean>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { merged, type RunHandle } from '../chat/runs.ts';
+import { type ChatRun, merged, type RunHandle } from '../chat/runs.ts';
 import type { SharedRunHooks, SharedRunRecord, SharedRuns } from '../chat/shared-runs.ts';
 import type { ChatEvent } from '../chat/types.ts';
 import { DomainError } from '../errors.ts';
@@ -210,15 +210,49 @@ export class RedisRuns implements SharedRuns {
   }
 
   handle(runId: string, graceMs: number): RunHandle {
+    return this.viewerOf(runId, (from, signal) => this.follow(runId, from, graceMs, signal));
+  }
+
+  drivenHandle(run: ChatRun, graceMs: number): RunHandle {
+    return this.viewerOf(run.id, (from, signal) => this.followDriven(run, from, graceMs, signal));
+  }
+
+  private viewerOf(runId: string, follow: RunHandle['follow']): RunHandle {
     return {
       id: runId,
-      follow: (from, signal) => this.follow(runId, from, graceMs, signal),
+      follow,
       attach: () => {},
       // Followers keep the run watched while they read; with no grace it stops at once.
       detach: (grace) => {
         if (grace <= 0) void this.redis.del(this.key(runId, ':watched')).catch(() => {});
       },
     };
+  }
+
+  private watch(runId: string, graceMs: number): Promise<unknown> {
+    return this.redis.set(this.key(runId, ':watched'), '1', 'PX', graceMs + 2 * IDLE_CHECK_MS);
+  }
+
+  /** See `drivenHandle`: no Redis read unless the run is handed over. */
+  private async *followDriven(
+    run: ChatRun,
+    from: number,
+    graceMs: number,
+    signal: AbortSignal,
+  ): AsyncGenerator<{ seq: number; event: ChatEvent }> {
+    const keepWatched = () => void this.watch(run.id, graceMs).catch(() => {});
+    keepWatched();
+    const timer = setInterval(keepWatched, IDLE_CHECK_MS);
+    let seq = from;
+    try {
+      for await (const item of run.follow(from, signal)) {
+        yield item;
+        seq = item.seq + 1;
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    if (run.handedOver && !signal.aborted) yield* this.follow(run.id, seq, graceMs, signal);
   }
 
   async close(): Promise<void> {
@@ -250,7 +284,7 @@ export class RedisRuns implements SharedRuns {
       for (;;) {
         if (Date.now() - watchedAt >= IDLE_CHECK_MS) {
           watchedAt = Date.now();
-          await this.redis.set(this.key(runId, ':watched'), '1', 'PX', graceMs + 2 * IDLE_CHECK_MS);
+          await this.watch(runId, graceMs);
         }
         dirty = false;
         const entries = await this.redis.xrange(

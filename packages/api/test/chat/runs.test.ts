@@ -79,6 +79,28 @@ describe('ChatRun', () => {
     expect(run.finished).toBe(false);
   });
 
+  it('with shared state, shows only the events already shared, and stops when handed over', async () => {
+    const run = new ChatRun('r', OWNER);
+    run.showShared();
+    run.push(delta('a'));
+    run.push(delta('b'));
+    run.push(delta('c'));
+    const seen: string[] = [];
+    const following = (async () => {
+      for await (const { seq, event } of run.follow(0, new AbortController().signal)) {
+        seen.push(`${seq}:${event.type === 'delta' ? event.text : event.type}`);
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([]);
+    run.shared(2);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual(['1:ab']);
+    run.handOver();
+    await following;
+    expect(seen).toEqual(['1:ab']);
+  });
+
   it('aborts the producer after the grace period once the last subscriber leaves', async () => {
     const run = new ChatRun('r', OWNER);
     run.attach();
