@@ -1,24 +1,36 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { appendFile, chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import {
+  appendFile,
+  chmod,
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AnalyticsRecord } from './events.ts';
 import {
   type AnalyticsStore,
   countRecord,
+  DayShares,
   type DaySummary,
   emptyDay,
   SerialLane,
   utcDay,
 } from './store.ts';
+import { DayIndex, readLineAt, visitorHash } from './visitor-index.ts';
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const TEMP_FILE = /^\.\d{4}-\d{2}-\d{2}\.jsonl\.[0-9a-f]+\.tmp$/;
 /** A day file stops growing here, so a flood of events cannot fill the disk. */
 export const MAX_DAY_BYTES = 64 * 1024 * 1024;
-/** An erasure writes the lines it keeps in pieces of about this many characters. */
-const WRITE_BATCH = 256 * 1024;
+/** An erasure copies the bytes it keeps in pieces of this size. */
+const COPY_CHUNK = 1 << 20;
 
 /**
  * One JSONL file per UTC day in `dir` (0700; files 0600). Every change to the files goes through
@@ -26,11 +38,19 @@ const WRITE_BATCH = 256 * 1024;
  * rewrites a file (temp file, fsync, rename) only between batches, so a line is never torn,
  * interleaved or lost to a concurrent rewrite. One process per directory (replicas need a shared
  * store instead).
+ *
+ * Export and erasure find a visitor's lines through an index per day (`DayIndex`: visitor hash and
+ * offset of each line, kept in memory and extended by what was appended since it was last used),
+ * so they read that visitor's lines and not every stored day: an anonymous caller naming an
+ * unknown ID costs a lookup, not a scan of up to MAX_DAY_BYTES per day.
  */
 export class JsonlAnalyticsStore implements AnalyticsStore {
   readonly #dir: string;
   readonly #maxDayBytes: number;
   readonly #lane = new SerialLane();
+  readonly #shares: DayShares;
+  /** Each day file's visitor index, built when first needed. */
+  readonly #indexes = new Map<string, DayIndex>();
   /** Lines waiting for the next batch, by day. */
   #pending = new Map<string, string[]>();
   #batch: Promise<Set<string>> | null = null;
@@ -38,6 +58,7 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
   private constructor(dir: string, maxDayBytes: number) {
     this.#dir = dir;
     this.#maxDayBytes = maxDayBytes;
+    this.#shares = new DayShares(maxDayBytes);
   }
 
   static async open(
@@ -50,10 +71,12 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
     return new JsonlAnalyticsStore(dir, options.maxDayBytes ?? MAX_DAY_BYTES);
   }
 
-  append(record: AnalyticsRecord): Promise<boolean> {
+  append(record: AnalyticsRecord, source?: string): Promise<boolean> {
     const day = utcDay(record.ts);
+    const line = `${JSON.stringify(record)}\n`;
+    if (!this.#shares.take(day, source, Buffer.byteLength(line))) return Promise.resolve(false);
     const lines = this.#pending.get(day) ?? [];
-    lines.push(`${JSON.stringify(record)}\n`);
+    lines.push(line);
     this.#pending.set(day, lines);
     this.#batch ??= this.#lane.run(() => this.#writeBatch());
     return this.#batch.then((refused) => !refused.has(day));
@@ -62,7 +85,13 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
   erase(visitorId: string): Promise<number> {
     return this.#lane.run(async () => {
       let removed = 0;
-      for (const day of await this.#days()) removed += await this.#rewriteWithout(day, visitorId);
+      for (const day of await this.#days()) {
+        removed += await this.#withIndex(day, async (file, index) => {
+          const theirs = await this.#visitorLines(file, index, visitorId);
+          if (theirs.length > 0) await this.#rewriteWithout(day, file, index, theirs);
+          return theirs.length;
+        });
+      }
       return removed;
     });
   }
@@ -71,14 +100,12 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
     return this.#lane.run(async () => {
       const out: AnalyticsRecord[] = [];
       for (const day of await this.#days()) {
-        for await (const line of this.#lines(day)) {
-          // A substring test first: most lines name another visitor and need no parsing.
-          if (!line.includes(visitorId)) continue;
-          const record = parseRecord(line);
-          if (record?.visitorId !== visitorId) continue;
-          out.push(record);
-          if (out.length >= limit) return out;
-        }
+        if (out.length >= limit) break;
+        await this.#withIndex(day, async (file, index) => {
+          for (const { record } of await this.#visitorLines(file, index, visitorId)) {
+            if (record && out.length < limit) out.push(record);
+          }
+        });
       }
       return out;
     });
@@ -92,7 +119,10 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
         // A temp file is only ever open inside this lane, so any seen here is left from a crash.
         if ((day && day < cutoffDay) || TEMP_FILE.test(name)) {
           await unlink(join(this.#dir, name));
-          if (day) deleted.push(day);
+          if (day) {
+            this.#indexes.delete(day);
+            deleted.push(day);
+          }
         } else if (day) {
           await chmod(join(this.#dir, name), 0o600);
         }
@@ -145,53 +175,98 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
   }
 
   /**
-   * Rewrites a day without the visitor's lines (atomically); resolves to the lines removed. The
-   * file is streamed twice (most days never saw the visitor and the first pass ends it), never
-   * read into one string: a day can hold MAX_DAY_BYTES.
+   * Runs `task` on the day's file (read-only) and its index brought up to date: extended by what
+   * was appended since, rebuilt when the file is not the one indexed (replaced or cut by hand).
+   * A day whose file is gone has nothing: `task` is not run.
    */
-  async #rewriteWithout(day: string, visitorId: string): Promise<number> {
-    if (!(await this.#someLine(day, (line) => line.includes(visitorId)))) return 0;
-    const temp = join(this.#dir, `.${day}.jsonl.${randomBytes(6).toString('hex')}.tmp`);
-    const file = await open(temp, 'wx', 0o600);
-    let removed = 0;
-    let kept = 0;
+  async #withIndex<T>(
+    day: string,
+    task: (file: FileHandle, index: DayIndex) => Promise<T>,
+  ): Promise<T | 0> {
+    let file: FileHandle;
     try {
-      let batch: string[] = [];
-      let batchLength = 0;
-      for await (const line of this.#lines(day)) {
-        if (line === '') continue;
-        // A line that does not parse cannot be attributed: drop it if it names the visitor at all.
-        const record = line.includes(visitorId) ? parseRecord(line) : null;
-        const theirs = record ? record.visitorId === visitorId : line.includes(visitorId);
-        if (theirs) {
-          removed += 1;
-          continue;
-        }
-        kept += 1;
-        batch.push(line, '\n');
-        batchLength += line.length + 1;
-        if (batchLength >= WRITE_BATCH) {
-          await file.write(batch.join(''));
-          batch = [];
-          batchLength = 0;
-        }
-      }
-      if (batch.length > 0) await file.write(batch.join(''));
-      await file.sync();
+      file = await open(this.#path(day), 'r');
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.#indexes.delete(day);
+      return 0;
+    }
+    try {
+      const { ino, size } = await file.stat();
+      let index = this.#indexes.get(day);
+      if (!index || index.ino !== ino || index.size > size) {
+        index = new DayIndex(ino);
+        this.#indexes.set(day, index);
+      }
+      await index.extend(file, size);
+      return await task(file, index);
+    } finally {
       await file.close();
+    }
+  }
+
+  /**
+   * The visitor's lines of a day: the index's candidates, each read and checked (a hash can
+   * collide). A line that names the visitor but does not parse cannot be attributed to anyone
+   * else: it counts as theirs (erasure removes it), with no record to export.
+   */
+  async #visitorLines(
+    file: FileHandle,
+    index: DayIndex,
+    visitorId: string,
+  ): Promise<{ start: number; end: number; record: AnalyticsRecord | null }[]> {
+    const lines = [];
+    for (const start of index.find(visitorHash(visitorId))) {
+      const bytes = await readLineAt(file, start);
+      const line = bytes.toString('utf8');
+      const record = parseRecord(line);
+      const theirs = record ? record.visitorId === visitorId : line.includes(visitorId);
+      if (theirs) lines.push({ start, end: start + bytes.length + 1, record });
+    }
+    return lines;
+  }
+
+  /**
+   * Rewrites a day without the given lines (atomically: temp file, fsync, rename), copying the
+   * bytes between them as they are (nothing else is parsed), and moves the index along.
+   */
+  async #rewriteWithout(
+    day: string,
+    file: FileHandle,
+    index: DayIndex,
+    lines: readonly { start: number; end: number }[],
+  ): Promise<void> {
+    const cuts = lines.map(({ start, end }) => [start, end] as const);
+    const size = (await file.stat()).size;
+    const keptBytes = size - cuts.reduce((n, [start, end]) => n + end - start, 0);
+    if (keptBytes <= 0) {
+      await unlink(this.#path(day));
+      this.#indexes.delete(day);
+      return;
+    }
+    const temp = join(this.#dir, `.${day}.jsonl.${randomBytes(6).toString('hex')}.tmp`);
+    const out = await open(temp, 'wx', 0o600);
+    try {
+      const buffer = Buffer.allocUnsafe(COPY_CHUNK);
+      let from = 0;
+      for (const [start, end] of [...cuts, [size, size] as const]) {
+        for (let at = from; at < start; ) {
+          const { bytesRead } = await file.read(buffer, 0, Math.min(COPY_CHUNK, start - at), at);
+          if (bytesRead === 0) break;
+          await out.write(buffer, 0, bytesRead);
+          at += bytesRead;
+        }
+        from = end;
+      }
+      await out.sync();
+    } catch (error) {
+      await out.close();
       await unlink(temp);
       throw error;
     }
-    await file.close();
-    if (removed === 0 || kept === 0) await unlink(temp);
-    if (removed === 0) return 0;
-    if (kept === 0) {
-      await unlink(this.#path(day));
-    } else {
-      await rename(temp, this.#path(day));
-    }
-    return removed;
+    await out.close();
+    await rename(temp, this.#path(day));
+    index.cut(cuts, (await stat(this.#path(day))).ino);
   }
 
   /** Days stored, oldest first. */
@@ -205,12 +280,6 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
 
   #path(day: string): string {
     return join(this.#dir, `${day}.jsonl`);
-  }
-
-  /** Whether some line of the day satisfies `test` (stops reading at the first). */
-  async #someLine(day: string, test: (line: string) => boolean): Promise<boolean> {
-    for await (const line of this.#lines(day)) if (test(line)) return true;
-    return false;
   }
 
   /**

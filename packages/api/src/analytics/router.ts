@@ -42,7 +42,12 @@ export const analyticsRouter = createTRPCRouter({
         'Events are accepted only from the allowed page origins',
       );
     }
-    return { stored: await analytics.store.append({ ts: new Date().toISOString(), ...input }) };
+    // Who sent it, for the per-source share of the day's cap: the key, else the client address
+    // (a /64 for IPv6, as the host gives it); a caller cookie is the client's to mint, so no.
+    const { keyId, address } = ctx.actor;
+    const source = keyId ? `key:${keyId}` : address ? `address:${address}` : undefined;
+    const record = { ts: new Date().toISOString(), ...input };
+    return { stored: await analytics.store.append(record, source) };
   }),
 
   /** GDPR erasure: every event and every feedback rating of this visitor ID. */

@@ -7,6 +7,7 @@ import { MAX_DAY_BYTES } from './jsonl-store.ts';
 import {
   type AnalyticsStore,
   countEvents,
+  DayShares,
   type DaySummary,
   emptyDay,
   SerialLane,
@@ -55,6 +56,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   #pending: AnalyticsRecord[] = [];
   #batch: Promise<Set<string>> | null = null;
   readonly #lane = new SerialLane();
+  readonly #shares: DayShares;
 
   constructor(db: Kysely<Database>, options: { maxDayBytes?: number } = {}) {
     this.#db = db.withTables<{
@@ -62,12 +64,14 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       analytics_days: AnalyticsDaysTable;
     }>();
     this.#maxDayBytes = options.maxDayBytes ?? MAX_DAY_BYTES;
+    this.#shares = new DayShares(this.#maxDayBytes);
   }
 
-  append(record: AnalyticsRecord): Promise<boolean> {
+  append(record: AnalyticsRecord, source?: string): Promise<boolean> {
+    const day = utcDay(record.ts);
+    if (!this.#shares.take(day, source, lineBytes(record))) return Promise.resolve(false);
     this.#pending.push(record);
     this.#batch ??= this.#lane.run(() => this.#writeBatch());
-    const day = utcDay(record.ts);
     return this.#batch.then((refused) => !refused.has(day));
   }
 
@@ -155,7 +159,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     return writeTransaction(this.#db, async (trx) => {
       const refused = new Set<string>();
       for (const [day, records] of byDay) {
-        const bytes = records.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r)) + 1, 0);
+        const bytes = records.reduce((n, r) => n + lineBytes(r), 0);
         // Takes the day's bytes only while they stay under the cap (the row is locked until
         // commit, so replicas appending at once cannot both take the last room).
         const taken =
@@ -202,4 +206,9 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       return refused;
     });
   }
+}
+
+/** An event's size as the JSONL store's line for it, so both stores cap alike. */
+function lineBytes(record: AnalyticsRecord): number {
+  return Buffer.byteLength(JSON.stringify(record)) + 1;
 }

@@ -20,8 +20,11 @@ export interface DaySummary {
  * see `openAnalyticsStore`).
  */
 export interface AnalyticsStore {
-  /** Stores one event; false when the store refused it (the day's size cap was reached). */
-  append(record: AnalyticsRecord): Promise<boolean>;
+  /**
+   * Stores one event; false when the store refused it: the day's size cap was reached, or
+   * `source` (who sent it: a key, a client address) used up its share of the day (`DayShares`).
+   */
+  append(record: AnalyticsRecord, source?: string): Promise<boolean>;
   /** Removes every event of this visitor; resolves to how many were removed. */
   erase(visitorId: string): Promise<number>;
   /** The visitor's stored events, oldest first, at most `limit` of them. */
@@ -75,5 +78,37 @@ export class SerialLane {
   /** Resolves once every task queued so far has finished. */
   async drain(): Promise<void> {
     await this.run(async () => {});
+  }
+}
+
+/** One source may fill this fraction of a day's cap (64 MiB: 1 MiB, about 10,000 events). */
+const SHARES_PER_DAY = 64;
+
+/**
+ * Each source's (client address, key) share of a day's cap, so no one address can fill the day
+ * and switch analytics off for every visitor until midnight: filling it takes SHARES_PER_DAY
+ * sources. Counted in this process for the current day only (events are stamped with the
+ * server's time; with replicas each counts its own, so the share is per replica).
+ */
+export class DayShares {
+  readonly #perSource: number;
+  #day = '';
+  #used = new Map<string, number>();
+
+  constructor(maxDayBytes: number) {
+    this.#perSource = Math.floor(maxDayBytes / SHARES_PER_DAY);
+  }
+
+  /** Takes `bytes` from `source`'s share of `day`; false (nothing taken) when it would pass it. */
+  take(day: string, source: string | undefined, bytes: number): boolean {
+    if (source === undefined) return true;
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#used = new Map();
+    }
+    const used = (this.#used.get(source) ?? 0) + bytes;
+    if (used > this.#perSource) return false;
+    this.#used.set(source, used);
+    return true;
   }
 }

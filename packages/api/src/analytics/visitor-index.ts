@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+
+/** How a stored line names its visitor (`JSON.stringify` of a record writes exactly this). */
+const KEY = Buffer.from('"visitorId":"');
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+/** Longer than any visitor ID (a UUID is 36): a longer value is not indexed. */
+const MAX_ID_BYTES = 64;
+const READ_CHUNK = 1 << 20;
+/** Offsets are 32-bit: far above a day's cap (MAX_DAY_BYTES), refused rather than wrapped. */
+const MAX_INDEXED_BYTES = 2 ** 32 - 1;
+
+/**
+ * Hashes mix in a seed drawn per process: a caller who chooses visitor IDs cannot choose ones
+ * that collide, so a lookup finds the lines of one visitor and not of thousands.
+ */
+const SEED = randomBytes(4).readUInt32LE(0);
+
+/** 32-bit FNV-1a of `bytes[start, end)`, seeded. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = (0x811c9dc5 ^ SEED) >>> 0;
+  for (let i = start; i < end; i++) {
+    hash ^= bytes[i]!;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export function visitorHash(visitorId: string): number {
+  const bytes = Buffer.from(visitorId);
+  return hashBytes(bytes, 0, bytes.length);
+}
+
+/**
+ * Where each visitor's lines are in one day file: per line, the hash of the visitor ID it names
+ * and its byte offset, 8 bytes a line in two typed arrays (a full 64 MiB day is about 5 MB).
+ * Built once from the file, then extended by the bytes appended since (the store appends whole
+ * lines), so an export or erasure reads the few lines it needs instead of the whole day. `ino` and
+ * `size` tell whether the file is still the one indexed (a hand edit or removal is noticed).
+ */
+export class DayIndex {
+  ino: number;
+  /** Bytes indexed: the file up to its last complete line. */
+  size = 0;
+  #count = 0;
+  #hashes = new Uint32Array(1024);
+  #offsets = new Uint32Array(1024);
+  /**
+   * Lines that name no visitor the index can read (torn by a crash, edited by hand): rare, and
+   * looked at by every lookup, since only reading one tells whose it may be.
+   */
+  #loose: number[] = [];
+
+  constructor(ino: number) {
+    this.ino = ino;
+  }
+
+  get lines(): number {
+    return this.#count;
+  }
+
+  /** Indexes the complete lines of `file` from `size` to `end`. */
+  async extend(file: FileHandle, end: number): Promise<void> {
+    if (end > MAX_INDEXED_BYTES) throw new Error('analytics day file too large to index');
+    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    // `carry`: bytes of a line the previous chunk began; they start at `this.size`.
+    let carry = Buffer.alloc(0);
+    let position = this.size;
+    while (position < end) {
+      const { bytesRead } = await file.read(
+        buffer,
+        0,
+        Math.min(READ_CHUNK, end - position),
+        position,
+      );
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const chunk =
+        carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer;
+      const length = carry.length + bytesRead;
+      let start = 0;
+      for (;;) {
+        const newline = chunk.indexOf(NEWLINE, start);
+        if (newline < 0 || newline >= length) break;
+        this.#add(chunk, start, newline, this.size);
+        this.size += newline + 1 - start;
+        start = newline + 1;
+      }
+      carry = Buffer.from(chunk.subarray(start, length));
+    }
+  }
+
+  /**
+   * Offsets of the lines whose visitor hashes to `hash`, and of the lines naming none, in file
+   * order: a superset of one visitor's lines, for the caller to read and check.
+   */
+  find(hash: number): number[] {
+    const found: number[] = [];
+    const hashes = this.#hashes;
+    for (let i = 0; i < this.#count; i++) if (hashes[i] === hash) found.push(this.#offsets[i]!);
+    if (this.#loose.length === 0) return found;
+    return [...found, ...this.#loose].sort((a, b) => a - b);
+  }
+
+  /**
+   * After the lines at `removed` (sorted `[start, end)` byte ranges) were cut from the file:
+   * drops them and moves every later line back by the bytes cut before it.
+   */
+  cut(removed: readonly (readonly [number, number])[], ino: number): void {
+    let kept = 0;
+    let range = 0;
+    let shift = 0;
+    for (let i = 0; i < this.#count; i++) {
+      const offset = this.#offsets[i]!;
+      while (range < removed.length && removed[range]![1] <= offset) {
+        shift += removed[range]![1] - removed[range]![0];
+        range += 1;
+      }
+      if (range < removed.length && removed[range]![0] <= offset) continue;
+      this.#hashes[kept] = this.#hashes[i]!;
+      this.#offsets[kept] = offset - shift;
+      kept += 1;
+    }
+    this.#count = kept;
+    this.#loose = this.#loose.flatMap((offset) => {
+      let before = 0;
+      for (const [start, end] of removed) {
+        if (start <= offset && offset < end) return [];
+        if (end <= offset) before += end - start;
+      }
+      return [offset - before];
+    });
+    this.size -= removed.reduce((n, [start, end]) => n + end - start, 0);
+    this.ino = ino;
+  }
+
+  /** Records line `[start, end)` of `bytes` (at file offset `offset`). */
+  #add(bytes: Buffer, start: number, end: number, offset: number): void {
+    if (end === start) return;
+    // Searched within the line only: a line without the key must not send the search onwards.
+    const line = bytes.subarray(start, end);
+    const key = line.indexOf(KEY);
+    const idStart = start + key + KEY.length;
+    const idEnd = key < 0 ? -1 : idStart + line.subarray(key + KEY.length).indexOf(QUOTE);
+    if (idEnd < idStart || idEnd - idStart > MAX_ID_BYTES) {
+      this.#loose.push(offset);
+      return;
+    }
+    if (this.#count === this.#hashes.length) {
+      const hashes = new Uint32Array(this.#count * 2);
+      hashes.set(this.#hashes);
+      this.#hashes = hashes;
+      const offsets = new Uint32Array(this.#count * 2);
+      offsets.set(this.#offsets);
+      this.#offsets = offsets;
+    }
+    this.#hashes[this.#count] = hashBytes(bytes, idStart, idEnd);
+    this.#offsets[this.#count] = offset;
+    this.#count += 1;
+  }
+}
+
+/** The line of `file` that starts at `offset`, without its newline (read in small pieces). */
+export async function readLineAt(file: FileHandle, offset: number): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  let position = offset;
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(pieces.length === 0 ? 1024 : 64 * 1024);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+    const piece = buffer.subarray(0, bytesRead);
+    const newline = piece.indexOf(NEWLINE);
+    if (newline >= 0 || bytesRead === 0) {
+      pieces.push(newline >= 0 ? piece.subarray(0, newline) : piece);
+      return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    }
+    pieces.push(piece);
+    position += bytesRead;
+  }
+}
