@@ -688,12 +688,14 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
 
 /** Letters only: `i.g.n.o.r.e a-l-l` becomes `ignoreall`. */
 export function squash(folded: string): string {
-  const units = scratch.length >= folded.length ? scratch : new Uint16Array(folded.length);
-  if (units.length <= KEEP_UNITS) scratch = units;
+  // Letters are single bytes: they are written as the bytes of a one-byte string at once.
+  const length = folded.length;
+  const bytes = scratchBytes.length >= length ? scratchBytes : new Uint8Array(length);
+  if (bytes.length <= KEEP_UNITS) scratchBytes = bytes;
   let n = 0;
-  for (let i = 0; i < folded.length; i++) {
+  for (let i = 0; i < length; i++) {
     const code = folded.charCodeAt(i);
-    if (code >= 97 && code <= 122) units[n++] = code;
+    if (code >= 97 && code <= 122) bytes[n++] = code;
   }
-  return unitsText(units, n, 0);
+  return Buffer.from(bytes.buffer, 0, n).toString('latin1');
 }
