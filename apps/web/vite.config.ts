@@ -1,3 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { integrity as sri } from '@bastion/security';
 import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
 
@@ -29,8 +32,38 @@ function inlineEntryCss(): Plugin {
   };
 }
 
+/**
+ * SRI for every chunk, the lazily imported ones included: an `import()` cannot carry an
+ * `integrity` attribute, so index.html gets an import map whose `integrity` section lists each
+ * emitted chunk's sha384 (browsers apply it to every module fetch of that URL, preloads too).
+ * Hashed over the bytes as written; the security build then allows the map by its hash in
+ * script-src. Runs after the bundle is written, so nothing changes a chunk afterwards.
+ */
+function chunkIntegrityMap(): Plugin {
+  return {
+    name: 'bastion:chunk-integrity-map',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? 'dist';
+      const integrity: Record<string, string> = {};
+      for (const file of Object.keys(bundle).sort()) {
+        if (bundle[file]?.type !== 'chunk') continue;
+        integrity[`/${file}`] = sri(readFileSync(join(dir, file)));
+      }
+      const html = join(dir, 'index.html');
+      const map = `<script type="importmap">${JSON.stringify({ integrity })}</script>`;
+      const page = readFileSync(html, 'utf8');
+      // Before the first module script or preload (a map that comes after a module fetch began is
+      // ignored), after the charset declaration (which must stay within the first 1024 bytes).
+      const first = page.search(/<script\b|<link rel="modulepreload"/);
+      if (first < 0) throw new Error('index.html loads no module for the import map to cover');
+      writeFileSync(html, `${page.slice(0, first)}${map}\n    ${page.slice(first)}`);
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [solid(), inlineEntryCss()],
+  plugins: [solid(), inlineEntryCss(), chunkIntegrityMap()],
   build: {
     target: 'es2022',
     // Inline assets would need data: sources in the CSP; keep every asset a hashed file.
