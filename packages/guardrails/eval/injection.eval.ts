@@ -167,6 +167,14 @@ function passages(markdownText: string): string[] {
   if (current.trim() !== '') out.push(current);
   return out;
 }
+/** `text` with a zero-width space between two letters at or after its middle (null if none). */
+function withInvisibleCharacter(text: string): string | null {
+  for (let i = text.length >> 1; i < text.length - 1; i++) {
+    if (/\p{L}\p{L}/u.test(text.slice(i, i + 2)))
+      return `${text.slice(0, i + 1)}\u200b${text.slice(i + 1)}`;
+  }
+  return null;
+}
 const docFiles = [
   'README.md',
   ...readdirSync(join(REPO, 'docs')).map((f) => join('docs', f)),
@@ -193,7 +201,16 @@ for (const file of docFiles) {
 for (const line of readFileSync(join(DATASETS, 'nfcorpus', 'corpus.jsonl'), 'utf8').split('\n')) {
   if (line.trim() === '') continue;
   const doc = JSON.parse(line) as { title: string; text: string };
-  count(knowledge, 'NFCorpus passages', detectInjection(`${doc.title}\n${doc.text}`).flagged);
+  const passage = `${doc.title}\n${doc.text}`;
+  count(knowledge, 'NFCorpus passages', detectInjection(passage).flagged);
+  // Web pages and documents carry invisible characters harmlessly: one must not change a verdict.
+  const disguised = withInvisibleCharacter(passage);
+  if (disguised !== null)
+    count(
+      knowledge,
+      'NFCorpus passages, one zero-width space in a word (not a target)',
+      detectInjection(disguised).flagged,
+    );
 }
 console.log('\nKnowledge-base text flagged (never trained on; the shipped detector):\n');
 markdown(
