@@ -25,6 +25,7 @@ import { requireKey } from './plugins/auth.ts';
 import { clientAddress } from './plugins/client-address.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { hostPlugin } from './plugins/host.ts';
+import { KeyGuesses } from './plugins/key-guesses.ts';
 import { logRedaction } from './plugins/log-redaction.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { createLimiter, registerRateLimits } from './plugins/rate-limit.ts';
@@ -53,8 +54,6 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream;
 }
 
-/** Sign-in attempts per client address and minute (a key cannot be guessed at request speed). */
-const SIGN_IN_LIMIT = { max: 10, windowMs: 60_000 };
 /** Headers must arrive within this (or the request timeout, if shorter). */
 const HEADERS_TIMEOUT_MS = 10_000;
 
@@ -169,20 +168,28 @@ export async function createServer(
   const limiter = security.rateLimits.api
     ? createLimiter(app, 'api', security.rateLimits.api)
     : null;
-  const signInLimiter = createLimiter(app, 'sign-in', SIGN_IN_LIMIT, clientAddress);
+  // Sign-ins and refused bearer keys per client address (RATE_LIMIT_SIGN_IN): a key cannot be
+  // guessed at request speed on any surface.
+  const keyGuesses = new KeyGuesses(
+    createLimiter(app, 'sign-in', security.rateLimits.signIn, clientAddress),
+  );
   const pageWritesLimiter = createLimiter(app, 'page-writes', PAGE_WRITES_LIMIT);
 
   // Each surface carries its own guards (see plugins/api-scope.ts): a route is guarded because it
   // matched, never because the raw URL looked a certain way.
   await app.register(healthPlugin, { isReady: deps.isReady });
-  await app.register(metricsPlugin, { registry: chat.metrics.registry, keys: security.keys });
+  await app.register(metricsPlugin, {
+    registry: chat.metrics.registry,
+    keys: security.keys,
+    keyGuesses,
+  });
   await app.register(apiPlugin, {
     prefix: '/api',
     deps,
     security,
     sessions: redis ? new RedisSessionStore(redis) : new SessionStore(),
     limiter,
-    signInLimiter,
+    keyGuesses,
     pageWritesLimiter,
   });
   await app.register(
@@ -190,6 +197,8 @@ export async function createServer(
       await guardApiScope(v1, {
         keys: security.keys,
         sessions: null,
+        keyGuesses,
+        publicTls: security.publicTls,
         allowedOrigins: security.allowedOrigins,
         limiter,
         refuse: refuseOpenAI,

@@ -1,5 +1,7 @@
+import { connectRedis } from '@bastion/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionStore } from '../src/plugins/sessions.ts';
+import { startRedis } from '../../../packages/api/src/testing/services.ts';
+import { RedisSessionStore, SESSIONS_PER_KEY, SessionStore } from '../src/plugins/sessions.ts';
 import { startServer } from './helpers.ts';
 
 // Issue #15, "the page in a keyed deployment": the page signs in once with a key and from then
@@ -133,6 +135,40 @@ describe('session sign-in on a keyed server', () => {
   });
 });
 
+describe('a page served over https (ALLOWED_ORIGINS) behind a plain-HTTP proxy', () => {
+  let server: Awaited<ReturnType<typeof startKeyed>>;
+  beforeAll(async () => {
+    server = await startKeyed({
+      RATE_LIMIT_API: 'off',
+      PUBLIC_CHAT: '1',
+      ALLOWED_ORIGINS: 'http://localhost:5173,https://chat.example.com',
+    });
+  });
+  afterAll(() => server.stop());
+
+  // Attacker pass 4, F1: the edge reported the hop's scheme (http), and the cookie followed it.
+  it('always sets __Host- Secure cookies, whatever scheme the request or a header claims', async () => {
+    for (const headers of [{}, { 'x-forwarded-proto': 'http' }] as Record<string, string>[]) {
+      const { res, setCookie, cookie } = await signIn(server.url, USER, headers);
+      expect(res.status).toBe(200);
+      expect(setCookie).toMatch(/^__Host-bastion_session=[\w-]{43};.*Path=\/;.*HttpOnly;.*Secure;/);
+      // The anonymous caller cookie a first visit gets as well.
+      expect(res.headers.getSetCookie().find((c) => c.includes('_caller='))).toMatch(
+        /^__Host-bastion_caller=[\w-]{43};.*Secure;/,
+      );
+      const who = await call(server.url, 'session.whoami', { cookie, headers });
+      expect((await who.json()).result.data).toMatchObject({ signedIn: true, keyId: 'alice' });
+      const out = await call(server.url, 'session.signOut', { cookie, headers });
+      expect(out.headers.get('set-cookie')).toMatch(/^__Host-bastion_session=;.*Secure;/);
+    }
+    // A cookie without the prefix (one a plain-HTTP page could plant) is not read.
+    const { cookie } = await signIn(server.url, USER);
+    const planted = cookie.replace('__Host-', '');
+    const who = await call(server.url, 'session.whoami', { cookie: planted });
+    expect((await who.json()).result.data).toMatchObject({ signedIn: false });
+  });
+});
+
 describe('a session and its key share one rate budget', () => {
   let server: Awaited<ReturnType<typeof startKeyed>>;
   beforeAll(async () => {
@@ -234,5 +270,44 @@ describe('the session store', () => {
     const ids = Array.from({ length: 10_001 }, () => store.create('bob'));
     expect(store.keyIdOf(ids[0])).toBeNull();
     expect(store.keyIdOf(ids[10_000])).toBe('bob');
+  });
+
+  // Attacker pass 4, F3: a full store evicted the oldest session of any key, so one user key
+  // signing in 10,000 times signed out every browser, admins included.
+  it('caps each key and evicts only the flooding key’s own sessions', () => {
+    const store = new SessionStore();
+    const admin = store.create('root');
+    const own = Array.from({ length: SESSIONS_PER_KEY + 1 }, () => store.create('bob'));
+    expect(store.keyIdOf(own[0])).toBeNull();
+    expect(store.keyIdOf(own[1])).toBe('bob');
+    // Many keys together past the global cap: the key holding the most loses its oldest.
+    const rest = Array.from({ length: 9 * SESSIONS_PER_KEY + 50 }, (_, i) =>
+      store.create(`k${i % 9}`),
+    );
+    expect(store.keyIdOf(admin)).toBe('root');
+    expect(store.keyIdOf(rest.at(-1))).toBe(`k${(rest.length - 1) % 9}`);
+    const alive = [...own, ...rest].filter((id) => store.keyIdOf(id) !== null).length;
+    expect(alive + 1).toBeLessThanOrEqual(10_000);
+  });
+
+  it('caps each key in Redis too, evicting the key’s own oldest', async () => {
+    const service = await startRedis();
+    const redis = await connectRedis(service.url, { info() {}, warn() {} });
+    try {
+      const store = new RedisSessionStore(redis);
+      const admin = await store.create('root');
+      const own: string[] = [];
+      for (let i = 0; i <= SESSIONS_PER_KEY; i++) own.push(await store.create('bob'));
+      expect(await store.keyIdOf(own[0])).toBeNull();
+      expect(await store.keyIdOf(own[1])).toBe('bob');
+      expect(await store.keyIdOf(own.at(-1))).toBe('bob');
+      expect(await store.keyIdOf(admin)).toBe('root');
+      await store.delete(own[1]);
+      expect(await store.keyIdOf(own[1])).toBeNull();
+      expect(await redis.zcard('bastion:session:key:bob')).toBe(SESSIONS_PER_KEY - 1);
+    } finally {
+      await redis.quit();
+      await service.stop();
+    }
   });
 });

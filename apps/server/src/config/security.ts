@@ -240,12 +240,16 @@ export const securitySection = defineSection(
     ALLOWED_ORIGINS: originList,
     RATE_LIMIT_CHAT: rateLimit('60/min'),
     RATE_LIMIT_API: rateLimit('600/min'),
+    RATE_LIMIT_SIGN_IN: rateLimit('10/min'),
     TRUST_PROXY: trustProxy,
     ALLOWED_HOSTS: hostList,
     PUBLIC_CHAT: envFlag(false),
     REQUEST_TIMEOUT_MS: timeoutMs(30_000),
   },
   (e, problem) => {
+    if (!e.RATE_LIMIT_SIGN_IN) {
+      problem('RATE_LIMIT_SIGN_IN', 'cannot be off: it is what keeps keys from being guessed');
+    }
     if (
       e.NODE_ENV === 'production' &&
       (e.ALLOWED_ORIGINS.length === 0 || e.ALLOWED_ORIGINS.includes('*'))
@@ -268,7 +272,17 @@ export const securitySection = defineSection(
       requireKey: e.API_KEYS.length > 0,
       adminEnabled: e.ADMIN_API_KEYS.length > 0,
       allowedOrigins: e.ALLOWED_ORIGINS,
-      rateLimits: { chat: e.RATE_LIMIT_CHAT, api: e.RATE_LIMIT_API },
+      /**
+       * The page is served over https (an https origin in ALLOWED_ORIGINS): its cookies are
+       * `__Host-…; Secure` whatever scheme a proxy in front reports.
+       */
+      publicTls: e.ALLOWED_ORIGINS.some((origin) => origin.startsWith('https://')),
+      rateLimits: {
+        chat: e.RATE_LIMIT_CHAT,
+        api: e.RATE_LIMIT_API,
+        /** Sign-ins and refused bearer keys per client address, on every surface. */
+        signIn: e.RATE_LIMIT_SIGN_IN ?? { max: 10, windowMs: 60_000 },
+      },
       /** Fastify `trustProxy`: which peers may set X-Forwarded-For (proxy-addr names or CIDRs). */
       trustProxy: e.TRUST_PROXY,
       /** Host names (ALLOWED_HOSTS) besides loopback and the listen address; lower case, no port. */

@@ -4,6 +4,7 @@ import type { ApiKey } from '../config/security.ts';
 import type { Refuse } from './api-error.ts';
 import { identifyCaller } from './auth.ts';
 import { registerOriginGuard } from './cors.ts';
+import type { KeyGuesses } from './key-guesses.ts';
 import { type Limiter, rateLimitGuard } from './rate-limit.ts';
 import { dataReply } from './security-headers.ts';
 import type { Sessions } from './sessions.ts';
@@ -12,6 +13,10 @@ export interface ScopeGuardOptions {
   keys: readonly ApiKey[];
   /** Session cookies and the anonymous caller cookie are honoured (the page's `/api`); null: bearer only. */
   sessions: Sessions | null;
+  /** Sign-in attempts and refused keys per client address, shared by every scope. */
+  keyGuesses: KeyGuesses;
+  /** The page's public origin is https (cookies always `__Host-…; Secure`). */
+  publicTls: boolean;
   allowedOrigins: readonly string[];
   /** RATE_LIMIT_API, shared by every API scope; null when off. */
   limiter: Limiter | null;

@@ -14,7 +14,16 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { SecurityConfig } from '../config/security.ts';
 import { refuseTrpc } from './api-error.ts';
 import { guardApiScope } from './api-scope.ts';
-import { actorOf, clearCookie, cookieName, findKey, requireKey, setCookie } from './auth.ts';
+import {
+  actorOf,
+  clearCookie,
+  cookieName,
+  findKey,
+  requireKey,
+  setCookie,
+  tlsCookies,
+} from './auth.ts';
+import type { KeyGuesses } from './key-guesses.ts';
 import { type Limiter, refuseRateLimited } from './rate-limit.ts';
 import { SESSION_TTL_MS, type Sessions } from './sessions.ts';
 
@@ -24,8 +33,8 @@ export interface ApiOptions {
   sessions: Sessions;
   /** RATE_LIMIT_API, shared with `/v1`. */
   limiter: Limiter | null;
-  /** Sign-in attempts per client address (brute force). */
-  signInLimiter: Limiter;
+  /** Sign-in attempts and refused bearer keys per client address (brute force). */
+  keyGuesses: KeyGuesses;
   /** Feedback and analytics calls per key or client address (`PAGE_WRITES_LIMIT`). */
   pageWritesLimiter: Limiter;
 }
@@ -76,6 +85,9 @@ const PAGE_WRITES = new Set([
 ]);
 export const PAGE_WRITES_LIMIT = { max: 60, windowMs: 60_000 };
 
+/** What tRPC calls are sent with: queries and subscriptions by GET, mutations by POST. */
+const TRPC_METHODS = ['GET', 'POST'];
+
 const KEY_REQUIRED = 'An API key is required (Authorization: Bearer <key>, or session.signIn)';
 
 /**
@@ -94,26 +106,27 @@ function namedProcedures(params: unknown): string[] | null {
 function sessionControl(
   req: FastifyRequest,
   reply: FastifyReply,
-  { security, sessions, signInLimiter }: ApiOptions,
+  { security, sessions, keyGuesses }: ApiOptions,
 ): NonNullable<Context['session']> {
+  const tls = tlsCookies(req, security.publicTls);
   return {
     keyRequired: security.requireKey,
     publicChat: security.publicChat,
     async signIn(secret) {
-      const refused = await signInLimiter(req);
+      const refused = keyGuesses.blocked(req) ?? (await keyGuesses.count(req));
       if (refused) {
         reply.header('retry-after', String(Math.ceil(refused.retryAfterMs / 1000)));
         throw new DomainError('rate_limited', 'Too many sign-in attempts; retry later', refused);
       }
       const key = findKey(secret, security.keys);
       if (!key) return null;
-      await sessions.delete(req.cookies[cookieName(req, 'session')]);
-      setCookie(req, reply, 'session', await sessions.create(key.id), SESSION_TTL_MS / 1000);
+      await sessions.delete(req.cookies[cookieName(tls, 'session')]);
+      setCookie(tls, reply, 'session', await sessions.create(key.id), SESSION_TTL_MS / 1000);
       return { keyId: key.id, role: key.role };
     },
     async signOut() {
-      await sessions.delete(req.cookies[cookieName(req, 'session')]);
-      clearCookie(req, reply, 'session');
+      await sessions.delete(req.cookies[cookieName(tls, 'session')]);
+      clearCookie(tls, reply, 'session');
     },
   };
 }
@@ -128,6 +141,8 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
   await guardApiScope(api, {
     keys: security.keys,
     sessions,
+    keyGuesses: options.keyGuesses,
+    publicTls: security.publicTls,
     allowedOrigins: security.allowedOrigins,
     limiter,
     refuse: refuseTrpc,
@@ -190,6 +205,11 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
     // The key check before tRPC answers, so a refused subscription gets a 401 status rather than
     // a 200 event stream carrying the error; createContext stays the authoritative check.
     trpc.addHook('onRequest', async (req, reply) => {
+      // tRPC's route takes every method, and Request refuses some (TRACE) with a 500.
+      if (!TRPC_METHODS.includes(req.method)) {
+        reply.header('allow', TRPC_METHODS.join(', '));
+        return refuseTrpc(reply, 'method_not_supported', `${req.method} is not supported here`);
+      }
       const named = namedProcedures(req.params) ?? [''];
       const anonymous = security.requireKey && actorOf(req).role === 'anonymous';
       if (anonymous && !named.some((path) => anonymousMay(path, security.publicChat))) {

@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import { type ApiKey, secretDigest } from '../config/security.ts';
 import type { Refuse } from './api-error.ts';
 import { clientAddress } from './client-address.ts';
+import type { KeyGuesses } from './key-guesses.ts';
+import { refuseRateLimited } from './rate-limit.ts';
 import { isToken, newToken, type Sessions } from './sessions.ts';
 
 declare module 'fastify' {
@@ -27,9 +29,9 @@ export function findKey(secret: string, keys: readonly ApiKey[]): ApiKey | null 
   return found;
 }
 
-function bearerSecret(header: string | undefined): string | null {
-  const match = header ? /^Bearer[ ]+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1] ?? null;
+/** The secret of `Bearer <secret>`; null for any other form (which is refused, never ignored). */
+function bearerSecret(header: string): string | null {
+  return /^Bearer +([\x21-\x7e]+) *$/i.exec(header)?.[1] ?? null;
 }
 
 export function actorOf(req: FastifyRequest): Actor {
@@ -49,56 +51,60 @@ export function keyActor(key: ApiKey): Actor {
   return { keyId: key.id, role: key.role, collections: key.collections, callerId: `key:${key.id}` };
 }
 
+/**
+ * Whether this request's cookies are `__Host-…; Secure`: always when the page's public origin is
+ * https (`ALLOWED_ORIGINS`, which config decides), else when the request came over TLS as the
+ * trusted proxy reports it. A header a client can set may upgrade a cookie, never downgrade one.
+ */
+export function tlsCookies(req: FastifyRequest, publicTls: boolean): boolean {
+  return publicTls || req.protocol === 'https';
+}
+
 /** Cookie names: `__Host-` under TLS, so no subdomain or plain-HTTP page can plant or read them. */
-export function cookieName(req: FastifyRequest, name: 'session' | 'caller'): string {
-  return req.protocol === 'https' ? `__Host-bastion_${name}` : `bastion_${name}`;
+export function cookieName(tls: boolean, name: 'session' | 'caller'): string {
+  return tls ? `__Host-bastion_${name}` : `bastion_${name}`;
 }
 
 /** HttpOnly, SameSite=Strict (never sent on a cross-site request), Secure under TLS, Path=/. */
-function cookieAttributes(req: FastifyRequest) {
-  return {
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: req.protocol === 'https',
-    path: '/',
-  } as const;
+function cookieAttributes(tls: boolean) {
+  return { httpOnly: true, sameSite: 'strict', secure: tls, path: '/' } as const;
 }
 
 export function setCookie(
-  req: FastifyRequest,
+  tls: boolean,
   reply: FastifyReply,
   name: 'session' | 'caller',
   value: string,
   maxAgeS?: number,
 ): void {
-  reply.setCookie(cookieName(req, name), value, {
-    ...cookieAttributes(req),
+  reply.setCookie(cookieName(tls, name), value, {
+    ...cookieAttributes(tls),
     ...(maxAgeS === undefined ? {} : { maxAge: maxAgeS }),
   });
 }
 
 /** Cleared with the attributes it was set with: a browser drops a `__Host-` clear without Secure. */
-export function clearCookie(req: FastifyRequest, reply: FastifyReply, name: 'session' | 'caller') {
-  reply.clearCookie(cookieName(req, name), cookieAttributes(req));
+export function clearCookie(tls: boolean, reply: FastifyReply, name: 'session' | 'caller') {
+  reply.clearCookie(cookieName(tls, name), cookieAttributes(tls));
 }
 
 /** A stable id for an anonymous caller that owns nothing secret (a digest of its cookie). */
 function anonymousActor(
   req: FastifyRequest,
   reply: FastifyReply,
-  cookies: boolean,
+  cookies: { tls: boolean } | null,
   collections: readonly string[] | null,
 ): Actor {
   const address = clientAddress(req);
   const base = { keyId: null, role: 'anonymous' as const, collections, address };
   if (!cookies) return { ...base, callerId: `ip:${address}`, cookieless: true };
-  const held = req.cookies[cookieName(req, 'caller')];
+  const held = req.cookies[cookieName(cookies.tls, 'caller')];
   if (isToken(held)) return { ...base, callerId: callerIdOf(held) };
   // First visit: the browser gets its id now and is known by it already on this request, so a
   // run it starts here is its own on the next; a client that drops the cookie (the CLI) is
   // known by its address as well.
   const token = newToken();
-  setCookie(req, reply, 'caller', token);
+  setCookie(cookies.tls, reply, 'caller', token);
   return { ...base, callerId: callerIdOf(token), cookieless: true };
 }
 
@@ -111,6 +117,10 @@ export interface IdentifyOptions {
   /** Sessions and the anonymous caller cookie (the page's `/api`); null: bearer keys only. */
   sessions: Sessions | null;
   refuse: Refuse;
+  /** The per-address budget every refused key costs from (shared with sign-in). */
+  keyGuesses: KeyGuesses;
+  /** The page's public origin is https: cookies are always `__Host-…; Secure` (see `tlsCookies`). */
+  publicTls: boolean;
   /**
    * What an anonymous caller may read: null (all) on an open server; on a keyed server that lets
    * anonymous visitors chat (PUBLIC_CHAT), only the default collection, never a key's collections.
@@ -120,28 +130,43 @@ export interface IdentifyOptions {
 
 /**
  * onRequest guard of an API scope: resolves the caller from `Authorization: Bearer`, else from a
- * session cookie; a presented key that is not valid is refused, never treated as anonymous.
+ * session cookie. On a keyed server any Authorization header is a presented credential: one that
+ * is not a valid key (wrong, or not in the `Bearer <key>` form) is refused and costs from the
+ * address's key budget, never treated as anonymous.
  */
 export function identifyCaller({
   keys,
   sessions,
   refuse,
+  keyGuesses,
+  publicTls,
   anonymousCollections = null,
 }: IdentifyOptions): onRequestAsyncHookHandler {
   const byId = new Map(keys.map((key) => [key.id, key]));
   return async (req, reply) => {
-    const presented = bearerSecret(req.headers.authorization);
-    if (presented !== null && keys.length > 0) {
-      const key = findKey(presented, keys);
-      if (!key) return refuse(reply, 'invalid_api_key', 'The API key is not valid');
+    const header = req.headers.authorization;
+    if (header !== undefined && keys.length > 0) {
+      const spent = keyGuesses.blocked(req);
+      if (spent) return refuseRateLimited(reply, spent, refuse);
+      const secret = bearerSecret(header);
+      const key = secret === null ? null : findKey(secret, keys);
+      if (!key) {
+        const refused = await keyGuesses.count(req);
+        if (refused) return refuseRateLimited(reply, refused, refuse);
+        reply.header('www-authenticate', 'Bearer realm="bastion", error="invalid_token"');
+        return refuse(reply, 'invalid_api_key', 'The API key is not valid');
+      }
       req.actor = keyActor(key);
       return;
     }
-    const sessionKey = await sessions?.keyIdOf(req.cookies[cookieName(req, 'session')]);
+    if (!sessions) {
+      req.actor = anonymousActor(req, reply, null, anonymousCollections);
+      return;
+    }
+    const tls = tlsCookies(req, publicTls);
+    const sessionKey = await sessions.keyIdOf(req.cookies[cookieName(tls, 'session')]);
     const key = sessionKey ? byId.get(sessionKey) : undefined;
-    req.actor = key
-      ? keyActor(key)
-      : anonymousActor(req, reply, sessions !== null, anonymousCollections);
+    req.actor = key ? keyActor(key) : anonymousActor(req, reply, { tls }, anonymousCollections);
   };
 }
 

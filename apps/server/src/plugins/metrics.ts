@@ -3,11 +3,14 @@ import type { Registry } from 'prom-client';
 import type { ApiKey } from '../config/security.ts';
 import { refuseTrpc } from './api-error.ts';
 import { actorOf, identifyCaller } from './auth.ts';
+import type { KeyGuesses } from './key-guesses.ts';
 import { dataReply } from './security-headers.ts';
 
 export interface MetricsOptions {
   registry: Registry;
   keys: readonly ApiKey[];
+  /** Refused keys cost from the address's key budget here too. */
+  keyGuesses: KeyGuesses;
 }
 
 /** With any key configured, only an admin key may read the metrics. */
@@ -26,12 +29,15 @@ function adminOnly(keys: readonly ApiKey[]): onRequestAsyncHookHandler {
  */
 export const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (
   app,
-  { registry, keys },
+  { registry, keys, keyGuesses },
 ) => {
   app.get(
     '/metrics',
     {
-      onRequest: [identifyCaller({ keys, sessions: null, refuse: refuseTrpc }), adminOnly(keys)],
+      onRequest: [
+        identifyCaller({ keys, sessions: null, refuse: refuseTrpc, keyGuesses, publicTls: false }),
+        adminOnly(keys),
+      ],
       onSend: dataReply,
     },
     async (_req, reply) => {
