@@ -4,27 +4,12 @@ import { re } from '../patterns.ts';
 // instructions' mean?"), is a mention, not an instruction.
 
 const MAX_QUOTE = 400;
-/** Closing marks, at the index `openerKind` gives their opening marks (`"“«`'‘`). */
-const CLOSERS = '"”»`\'’';
+/** Opening marks, and at the same index the closing mark of each. */
+const OPENERS = '"\u201c\u00ab`\'\u2018';
+const CLOSERS = '"\u201d\u00bb`\'\u2019';
+/** The opening marks, found by a search rather than a visit to each character. */
+const OPENER = re(new RegExp(`[${OPENERS}]`, 'g'));
 
-function openerKind(code: number): number {
-  switch (code) {
-    case 34:
-      return 0;
-    case 0x201c:
-      return 1;
-    case 0xab:
-      return 2;
-    case 96:
-      return 3;
-    case 39:
-      return 4;
-    case 0x2018:
-      return 5;
-    default:
-      return -1;
-  }
-}
 /**
  * Words of discussion or documentation about what a text quotes (each an alternative of a regular
  * expression that begins with a letter). With a question mark, they are enough to read a quoted
@@ -138,10 +123,11 @@ export function quotedRanges(text: string): number[] {
   const ranges: number[] = [];
   const nextClose = [-1, -1, -1, -1, -1, -1];
   let nextLineBreak = -1;
-  for (let i = 0; i < text.length; i++) {
+  OPENER.lastIndex = 0;
+  for (let m = OPENER.exec(text); m !== null; m = OPENER.exec(text)) {
+    const i = m.index;
     const code = text.charCodeAt(i);
-    const kind = openerKind(code);
-    if (kind === -1) continue;
+    const kind = OPENERS.indexOf(m[0]);
     if ((code === 39 || code === 0x2018) && i > 0 && isWordCode(text, i - 1)) continue;
     if (nextLineBreak < i + 2) {
       nextLineBreak = text.indexOf('\n', i + 2);
@@ -159,9 +145,10 @@ export function quotedRanges(text: string): number[] {
     }
     if (close < text.length && close < nextLineBreak && close < i + MAX_QUOTE) {
       ranges.push(i, close + 1);
-      i = close;
+      OPENER.lastIndex = close + 1;
     }
   }
+  OPENER.lastIndex = 0;
   return ranges;
 }
 
