@@ -1,11 +1,14 @@
 // Analytics store: appends under concurrency (grouped writes vs one appendFile per event, the
-// baseline), and erasure/export of one visitor across 14 day files. Figures are noisy on a shared
-// machine: read the ratio.
+// baseline), erasure/export of one visitor across 14 day files, and export/erasure on a day at
+// its 64 MiB cap (through the visitor index vs a streamed scan of the day, the baseline: what
+// export did before the index). Figures are noisy on a shared machine: read the ratio.
+// Run: cd packages/api && node bench/analytics.bench.ts
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { AnalyticsRecord } from '../src/analytics/events.ts';
 import { JsonlAnalyticsStore } from '../src/analytics/jsonl-store.ts';
 
@@ -71,6 +74,61 @@ try {
   );
   await store.close();
   await days.close();
+  await fullDay();
 } finally {
   rmSync(root, { recursive: true, force: true });
+}
+
+/** CPU milliseconds (user + system) `operation` takes. */
+async function cpuMs(operation: () => Promise<unknown>): Promise<number> {
+  const before = process.cpuUsage();
+  await operation();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+/** The baseline: a streamed scan of the whole day for the visitor's lines (substring test first). */
+async function scanDay(file: string, visitorId: string): Promise<number> {
+  let found = 0;
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }) });
+  for await (const line of lines) {
+    if (line.includes(visitorId) && JSON.parse(line).visitorId === visitorId) found += 1;
+  }
+  return found;
+}
+
+/** One day at its 64 MiB cap (about 520,000 page views, as the attacker's repro writes it). */
+async function fullDay(): Promise<void> {
+  const dir = join(root, 'full');
+  const store = await JsonlAnalyticsStore.open(dir);
+  const day = new Date().toISOString().slice(0, 10);
+  const file = join(dir, `${day}.jsonl`);
+  const target = randomUUID();
+  const lines: string[] = [];
+  for (let size = 0, i = 0; size < 64 * 1024 * 1024 - 200; i++) {
+    const visitorId = i % 5_000 === 0 ? target : randomUUID();
+    const line = `${JSON.stringify({ ts: `${day}T12:00:00.000Z`, visitorId, event: 'page_view', props: { path: '/' } })}\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  writeFileSync(file, lines.join(''), { mode: 0o600 });
+  const unknown = randomUUID();
+  const baseline = await cpuMs(() => scanDay(file, unknown));
+  const build = await cpuMs(() => store.export(unknown, 50_000));
+  const exportMiss = await cpuMs(() => store.export(randomUUID(), 50_000));
+  const eraseMiss = await cpuMs(() => store.erase(randomUUID()));
+  let exported = 0;
+  const exportHit = await cpuMs(async () => {
+    exported = (await store.export(target, 50_000)).length;
+  });
+  let erased = 0;
+  const eraseHit = await cpuMs(async () => {
+    erased = await store.erase(target);
+  });
+  const after = await cpuMs(() => store.export(randomUUID(), 50_000));
+  const ratio = (ms: number) => `${(baseline / Math.max(ms, 0.01)).toFixed(0)}×`;
+  console.log(
+    `one 64 MiB day (${lines.length} lines), CPU ms: baseline whole-day scan ${baseline.toFixed(0)}; index built once ${build.toFixed(0)}; then export of an unknown ID ${exportMiss.toFixed(1)} (${ratio(exportMiss)}), erase of an unknown ID ${eraseMiss.toFixed(1)} (${ratio(eraseMiss)}), export of ${exported} events ${exportHit.toFixed(1)}, erase of ${erased} events (rewrites the day) ${eraseHit.toFixed(0)}, export after it ${after.toFixed(1)} (${ratio(after)})`,
+  );
+  await store.close();
 }

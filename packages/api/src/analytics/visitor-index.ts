@@ -63,31 +63,32 @@ export class DayIndex {
   /** Indexes the complete lines of `file` from `size` to `end`. */
   async extend(file: FileHandle, end: number): Promise<void> {
     if (end > MAX_INDEXED_BYTES) throw new Error('analytics day file too large to index');
-    const buffer = Buffer.allocUnsafe(READ_CHUNK);
-    // `carry`: bytes of a line the previous chunk began; they start at `this.size`.
-    let carry = Buffer.alloc(0);
+    let buffer = Buffer.allocUnsafe(READ_CHUNK);
+    // The start of a line the last read ended inside is moved to the front (a few bytes), and
+    // the next read lands after it: nothing is concatenated.
+    let carried = 0;
     let position = this.size;
     while (position < end) {
-      const { bytesRead } = await file.read(
-        buffer,
-        0,
-        Math.min(READ_CHUNK, end - position),
-        position,
-      );
+      if (carried === buffer.length) {
+        const longer = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(longer, 0, 0, carried);
+        buffer = longer;
+      }
+      const room = Math.min(buffer.length - carried, end - position);
+      const { bytesRead } = await file.read(buffer, carried, room, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      const chunk =
-        carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer;
-      const length = carry.length + bytesRead;
+      const bytes = buffer.subarray(0, carried + bytesRead);
       let start = 0;
       for (;;) {
-        const newline = chunk.indexOf(NEWLINE, start);
-        if (newline < 0 || newline >= length) break;
-        this.#add(chunk, start, newline, this.size);
+        const newline = bytes.indexOf(NEWLINE, start);
+        if (newline < 0) break;
+        this.#add(bytes, start, newline, this.size);
         this.size += newline + 1 - start;
         start = newline + 1;
       }
-      carry = Buffer.from(chunk.subarray(start, length));
+      carried = bytes.length - start;
+      bytes.copy(buffer, 0, start);
     }
   }
 
