@@ -559,7 +559,8 @@ const runEnds = new Map<TokenRule, number>();
 /** Finds credentials by their own format. Linear: a token is only examined from its first character. */
 export function scanTokens(ctx: ScanContext): void {
   const { text, final } = ctx;
-  runEnds.clear();
+  // Clearing a map allocates a new table: an empty one (no prefix in the last scan) is left as is.
+  if (runEnds.size > 0) runEnds.clear();
   let at = ctx.from;
   for (let hit = nextPrefix(text, at); hit !== null; hit = nextPrefix(text, at)) {
     const start = prefixAt;
