@@ -1,3 +1,4 @@
+import { charSet, inSet } from '../chars.ts';
 import { holdFrom, type ScanContext } from './scan-context.ts';
 import { sourceSpan, unmask } from './unmask.ts';
 
@@ -23,8 +24,8 @@ export interface Canary {
   readonly trail: string;
 }
 
-const isAlphanumeric = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const ALNUM = charSet('A-Za-z0-9');
+const isAlphanumeric = (c: number): boolean => inSet(ALNUM, c);
 const lower = (c: number): number => (c >= 65 && c <= 90 ? c | 32 : c);
 
 /** Prepares canaries for the scan; those without a letter or digit cannot be found and are left out. */

@@ -490,9 +490,6 @@ for (const entry of PREFIXES) {
   node.entry = entry;
 }
 
-const isAlphanumeric = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-
 /** The longest token prefix that starts at `i` of `text`, or null. */
 function prefixStartingAt(text: string, i: number): PrefixEntry | null {
   let found: PrefixEntry | null = null;
@@ -537,7 +534,7 @@ function nextPrefix(text: string, from: number): PrefixEntry | null {
   let previous = from > 0 ? text.charCodeAt(from - 1) : 0;
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (!isAlphanumeric(previous) && PREFIX_TREE.next[c] !== undefined) {
+    if (!inSet(ALNUM, previous) && PREFIX_TREE.next[c] !== undefined) {
       const entry = prefixStartingAt(text, i);
       if (entry !== null) {
         prefixAt = i;
