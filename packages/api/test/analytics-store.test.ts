@@ -26,14 +26,14 @@ async function openStore(options: { maxDayBytes?: number } = {}) {
   return { dir, store };
 }
 
-/** Every line of every day file, parsed (throws on a torn or interleaved line). */
+/** Every line of every day file but blank ones (erased), parsed (throws on a torn line). */
 function storedLines(dir: string): AnalyticsRecord[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.jsonl'))
     .flatMap((name) =>
       readFileSync(join(dir, name), 'utf8')
         .split('\n')
-        .filter((line) => line !== '')
+        .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as AnalyticsRecord),
     );
 }
@@ -98,7 +98,7 @@ describe.skipIf(storageUnderTest === 'postgres')('JSONL analytics store', () => 
     const lines = storedLines(dir);
     expect(lines.filter((l) => l.visitorId === target)).toEqual([]);
     expect(lines.filter((l) => l.visitorId === other)).toHaveLength(3_000 + raced);
-    // Rewritten files keep their mode and leave no temp file behind.
+    // Erased files keep their mode and leave no temp file behind.
     expect(statSync(join(dir, '2026-12-06.jsonl')).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
@@ -109,8 +109,13 @@ describe.skipIf(storageUnderTest === 'postgres')('JSONL analytics store', () => 
     await store.append(record(target, NOW.toISOString()));
     const file = join(dir, '2026-12-07.jsonl');
     writeFileSync(file, `${readFileSync(file, 'utf8')}{"torn":"${target}\n{"torn":"other\n`);
+    const size = statSync(file).size;
     expect(await store.erase(target)).toBe(2);
-    expect(readFileSync(file, 'utf8')).toBe('{"torn":"other\n');
+    // Overwritten where they were: the other line is untouched, the target named nowhere.
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\n').filter((line) => line.trim() !== '')).toEqual(['{"torn":"other']);
+    expect(text).not.toContain(target);
+    expect(statSync(file).size).toBe(size);
   });
 
   it('keeps the event loop responsive while it erases and exports from a 32 MB day', async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import {
   appendFile,
@@ -7,7 +6,6 @@ import {
   mkdir,
   open,
   readdir,
-  rename,
   stat,
   unlink,
 } from 'node:fs/promises';
@@ -26,23 +24,25 @@ import {
 import { DayIndex, readLineAt, visitorHash } from './visitor-index.ts';
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+/** Left by erasures of earlier versions, which rewrote a day through a temp file. */
 const TEMP_FILE = /^\.\d{4}-\d{2}-\d{2}\.jsonl\.[0-9a-f]+\.tmp$/;
 /** A day file stops growing here, so a flood of events cannot fill the disk. */
 export const MAX_DAY_BYTES = 64 * 1024 * 1024;
-/** An erasure copies the bytes it keeps in pieces of this size. */
-const COPY_CHUNK = 1 << 20;
+const SPACE = 0x20;
 
 /**
  * One JSONL file per UTC day in `dir` (0700; files 0600). Every change to the files goes through
  * one serial lane: appends are grouped into one `O_APPEND` write per day and batch, and an erasure
- * rewrites a file (temp file, fsync, rename) only between batches, so a line is never torn,
- * interleaved or lost to a concurrent rewrite. One process per directory (replicas need a shared
- * store instead).
+ * overwrites lines only between batches, so a line is never torn or interleaved. One process per
+ * directory (replicas need a shared store instead).
  *
  * Export and erasure find a visitor's lines through an index per day (`DayIndex`: visitor hash and
  * offset of each line, kept in memory and extended by what was appended since it was last used),
- * so they read that visitor's lines and not every stored day: an anonymous caller naming an
- * unknown ID costs a lookup, not a scan of up to MAX_DAY_BYTES per day.
+ * so they touch only that visitor's lines, never every stored day: an anonymous caller naming an
+ * unknown ID costs a lookup, not a scan of up to MAX_DAY_BYTES per day. An erasure overwrites
+ * the visitor's lines with spaces where they are (then fsync), so its cost is theirs, not a
+ * rewrite of the day; readers skip blank lines, the bytes still count towards the day's cap (as
+ * in the database store, erasing does not reopen a day), and a day left with no line is deleted.
  */
 export class JsonlAnalyticsStore implements AnalyticsStore {
   readonly #dir: string;
@@ -86,9 +86,15 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
     return this.#lane.run(async () => {
       let removed = 0;
       for (const day of await this.#days()) {
-        removed += await this.#withIndex(day, async (file, index) => {
+        removed += await this.#withIndex(day, 'r+', async (file, index) => {
           const theirs = await this.#visitorLines(file, index, visitorId);
-          if (theirs.length > 0) await this.#rewriteWithout(day, file, index, theirs);
+          if (theirs.length === 0) return 0;
+          await blankLines(file, theirs);
+          index.drop(theirs.map((line) => line.start));
+          if (index.empty) {
+            await unlink(this.#path(day));
+            this.#indexes.delete(day);
+          }
           return theirs.length;
         });
       }
@@ -101,7 +107,7 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
       const out: AnalyticsRecord[] = [];
       for (const day of await this.#days()) {
         if (out.length >= limit) break;
-        await this.#withIndex(day, async (file, index) => {
+        await this.#withIndex(day, 'r', async (file, index) => {
           for (const { record } of await this.#visitorLines(file, index, visitorId)) {
             if (record && out.length < limit) out.push(record);
           }
@@ -181,11 +187,12 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
    */
   async #withIndex<T>(
     day: string,
+    mode: 'r' | 'r+',
     task: (file: FileHandle, index: DayIndex) => Promise<T>,
   ): Promise<T | 0> {
     let file: FileHandle;
     try {
-      file = await open(this.#path(day), 'r');
+      file = await open(this.#path(day), mode);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       this.#indexes.delete(day);
@@ -226,49 +233,6 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
     return lines;
   }
 
-  /**
-   * Rewrites a day without the given lines (atomically: temp file, fsync, rename), copying the
-   * bytes between them as they are (nothing else is parsed), and moves the index along.
-   */
-  async #rewriteWithout(
-    day: string,
-    file: FileHandle,
-    index: DayIndex,
-    lines: readonly { start: number; end: number }[],
-  ): Promise<void> {
-    const cuts = lines.map(({ start, end }) => [start, end] as const);
-    const size = (await file.stat()).size;
-    const keptBytes = size - cuts.reduce((n, [start, end]) => n + end - start, 0);
-    if (keptBytes <= 0) {
-      await unlink(this.#path(day));
-      this.#indexes.delete(day);
-      return;
-    }
-    const temp = join(this.#dir, `.${day}.jsonl.${randomBytes(6).toString('hex')}.tmp`);
-    const out = await open(temp, 'wx', 0o600);
-    try {
-      const buffer = Buffer.allocUnsafe(COPY_CHUNK);
-      let from = 0;
-      for (const [start, end] of [...cuts, [size, size] as const]) {
-        for (let at = from; at < start; ) {
-          const { bytesRead } = await file.read(buffer, 0, Math.min(COPY_CHUNK, start - at), at);
-          if (bytesRead === 0) break;
-          await out.write(buffer, 0, bytesRead);
-          at += bytesRead;
-        }
-        from = end;
-      }
-      await out.sync();
-    } catch (error) {
-      await out.close();
-      await unlink(temp);
-      throw error;
-    }
-    await out.close();
-    await rename(temp, this.#path(day));
-    index.cut(cuts, (await stat(this.#path(day))).ino);
-  }
-
   /** Days stored, oldest first. */
   async #days(): Promise<string[]> {
     const names = await readdir(this.#dir);
@@ -305,6 +269,17 @@ export class JsonlAnalyticsStore implements AnalyticsStore {
       if (record) yield record;
     }
   }
+}
+
+/** Overwrites each line (not its newline) with spaces, then makes that durable. */
+async function blankLines(
+  file: FileHandle,
+  lines: readonly { start: number; end: number }[],
+): Promise<void> {
+  const longest = Math.max(...lines.map(({ start, end }) => end - 1 - start));
+  const spaces = Buffer.alloc(longest, SPACE);
+  for (const { start, end } of lines) await file.write(spaces, 0, end - 1 - start, start);
+  await file.sync();
 }
 
 function parseRecord(line: string): AnalyticsRecord | null {

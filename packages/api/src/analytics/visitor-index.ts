@@ -5,6 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 const KEY = Buffer.from('"visitorId":"');
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
+const SPACE = 0x20;
 /** Longer than any visitor ID (a UUID is 36): a longer value is not indexed. */
 const MAX_ID_BYTES = 64;
 const READ_CHUNK = 1 << 20;
@@ -56,10 +57,6 @@ export class DayIndex {
     this.ino = ino;
   }
 
-  get lines(): number {
-    return this.#count;
-  }
-
   /** Indexes the complete lines of `file` from `size` to `end`. */
   async extend(file: FileHandle, end: number): Promise<void> {
     if (end > MAX_INDEXED_BYTES) throw new Error('analytics day file too large to index');
@@ -104,41 +101,28 @@ export class DayIndex {
     return [...found, ...this.#loose].sort((a, b) => a - b);
   }
 
-  /**
-   * After the lines at `removed` (sorted `[start, end)` byte ranges) were cut from the file:
-   * drops them and moves every later line back by the bytes cut before it.
-   */
-  cut(removed: readonly (readonly [number, number])[], ino: number): void {
+  /** Forgets the lines at `offsets` (blanked by an erasure). */
+  drop(offsets: readonly number[]): void {
+    const gone = new Set(offsets);
     let kept = 0;
-    let range = 0;
-    let shift = 0;
     for (let i = 0; i < this.#count; i++) {
-      const offset = this.#offsets[i]!;
-      while (range < removed.length && removed[range]![1] <= offset) {
-        shift += removed[range]![1] - removed[range]![0];
-        range += 1;
-      }
-      if (range < removed.length && removed[range]![0] <= offset) continue;
+      if (gone.has(this.#offsets[i]!)) continue;
       this.#hashes[kept] = this.#hashes[i]!;
-      this.#offsets[kept] = offset - shift;
+      this.#offsets[kept] = this.#offsets[i]!;
       kept += 1;
     }
     this.#count = kept;
-    this.#loose = this.#loose.flatMap((offset) => {
-      let before = 0;
-      for (const [start, end] of removed) {
-        if (start <= offset && offset < end) return [];
-        if (end <= offset) before += end - start;
-      }
-      return [offset - before];
-    });
-    this.size -= removed.reduce((n, [start, end]) => n + end - start, 0);
-    this.ino = ino;
+    this.#loose = this.#loose.filter((offset) => !gone.has(offset));
+  }
+
+  /** No line left but blank ones. */
+  get empty(): boolean {
+    return this.#count === 0 && this.#loose.length === 0;
   }
 
   /** Records line `[start, end)` of `bytes` (at file offset `offset`). */
   #add(bytes: Buffer, start: number, end: number, offset: number): void {
-    if (end === start) return;
+    if (isBlank(bytes, start, end)) return;
     // Searched within the line only: a line without the key must not send the search onwards.
     const line = bytes.subarray(start, end);
     const key = line.indexOf(KEY);
@@ -160,6 +144,12 @@ export class DayIndex {
     this.#offsets[this.#count] = offset;
     this.#count += 1;
   }
+}
+
+/** Empty, or spaces only (a line an erasure blanked). */
+function isBlank(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] !== SPACE) return false;
+  return true;
 }
 
 /** The line of `file` that starts at `offset`, without its newline (read in small pieces). */
