@@ -107,7 +107,8 @@ const FOLDABLE = re(new RegExp(`[${classSource(FOLDABLE_UNITS)}]`));
 const KEEP = 0;
 const DROP = 0xffff;
 const INVISIBLE = unitTable([[INVISIBLE_UNITS, DROP]]);
-const HAS_INVISIBLE = re(new RegExp(`[${classSource(INVISIBLE_UNITS)}]|\\udb40[\\udd00-\\uddef]`));
+/** What `rewriteUnits(…, INVISIBLE, true)` drops, one match at a time. */
+const HIDDEN = re(new RegExp(`[${classSource(INVISIBLE_UNITS)}]|\\udb40[\\udd00-\\uddef]`, 'g'));
 /** Accents and other combining marks dropped, look-alikes written as the Latin letter. */
 const UNACCENT = unitTable([
   [COMBINING_UNITS, DROP],
@@ -138,8 +139,22 @@ export function revealHidden(text: string): string {
         String.fromCharCode(low.charCodeAt(0) - 0xdc00),
       )
     : text;
-  // Most texts have none: a regular expression finds that faster than the pass.
-  return HAS_INVISIBLE.test(revealed) ? rewriteUnits(revealed, INVISIBLE, true) : revealed;
+  // Most texts have none or a few (an emoji's variation selector): a regular expression finds
+  // them faster than the pass, which is for texts with many.
+  let out = '';
+  let copied = 0;
+  let seen = 0;
+  const sparse = Math.max(SPARSE_MIN, revealed.length >> 5);
+  HIDDEN.lastIndex = 0;
+  for (let m = HIDDEN.exec(revealed); m !== null; m = HIDDEN.exec(revealed)) {
+    if (++seen > sparse) {
+      HIDDEN.lastIndex = 0;
+      return rewriteUnits(revealed, INVISIBLE, true);
+    }
+    out += revealed.slice(copied, m.index);
+    copied = HIDDEN.lastIndex;
+  }
+  return seen === 0 ? revealed : out + revealed.slice(copied);
 }
 
 /**
@@ -188,8 +203,8 @@ function foldNoting(lower: string): { folded: string; lookalike: boolean | null 
 
 /** Characters beyond ASCII, one code unit at a time. */
 const BEYOND_ASCII = re(/[\u0080-\uffff]/g);
-/** `foldLetters` folds a code unit at a time once it meets more than this many characters
- * beyond ASCII (or 1/32 of the text): each slice costs more than a unit's visit. */
+/** `foldLetters` and `revealHidden` pass over every code unit once they meet more than this many
+ * characters to change (or 1/32 of the text): each slice costs more than a unit's visit. */
 const SPARSE_MIN = 64;
 
 /** `foldLetters` a code unit at a time, for text with many characters beyond ASCII. */

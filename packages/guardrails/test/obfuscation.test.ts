@@ -258,6 +258,22 @@ describe('the table-driven passes of normalisation agree with their regular-expr
     }
   });
 
+  it('reveals and folds texts with many characters to change as texts with a few', () => {
+    // Past a few changes, both passes visit every code unit instead of searching for them.
+    const many = texts.join('');
+    expect(revealHidden(many)).toBe(texts.map(revealHidden).join(''));
+    const accented = 'crème brûlée, αβγ ёжик e\u0301 \u00a0x 🙂 '.repeat(3000);
+    const reference = accented
+      .normalize('NFD')
+      .replace(COMBINING, '')
+      .replace(LOOKALIKE, (ch) => LOOKALIKES[ch] ?? ch)
+      .normalize('NFC')
+      .replace(BLANK, ' ');
+    expect(foldLetters(accented)).toBe(reference);
+    const plain = 'Pl\u00e4in t\u00e9xt \ufe0f '.repeat(4000);
+    expect(revealHidden(plain)).toBe(plain.replaceAll('\ufe0f', ''));
+  });
+
   it('folds every character of the BMP, between letters, as the normalisations do', () => {
     const reference = (lower: string): string =>
       lower
