@@ -3,14 +3,14 @@ import type { RenderContext } from './render-tokens.ts';
 import { type Lex, StreamingMarkdown } from './streaming-markdown.ts';
 
 let lexer: Promise<Lex> | undefined;
+let loaded: Lex | undefined;
 
 /** The Markdown lexer, loaded on first use so it stays out of the first-load bundle. */
 export function loadLexer(): Promise<Lex> {
-  lexer ??= import('marked').then(
-    ({ Lexer }) =>
-      (src: string) =>
-        Lexer.lex(src, { gfm: true }),
-  );
+  lexer ??= import('marked').then(({ Lexer }) => {
+    loaded = (src: string) => Lexer.lex(src, { gfm: true });
+    return loaded;
+  });
   return lexer;
 }
 
@@ -24,14 +24,21 @@ export interface MarkdownProps {
 /** An answer as Markdown. Until the lexer has loaded the text shows as it is. */
 export function Markdown(props: MarkdownProps) {
   let container!: HTMLDivElement;
-  const [lex, setLex] = createSignal<Lex>();
+  // Once loaded, at once (a new answer never shows its raw markers); before, each answer renders
+  // in a task of its own when the lexer arrives, so a restored long conversation is a series of
+  // short tasks, not one long one.
+  const [lex, setLex] = createSignal<Lex | undefined>(loaded);
   let renderer: StreamingMarkdown | undefined;
   let frame = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   onMount(() => {
-    void loadLexer().then((fn) => setLex(() => fn));
+    if (!lex()) void loadLexer().then((fn) => (timer = setTimeout(() => setLex(() => fn), 0)));
   });
-  onCleanup(() => cancelAnimationFrame(frame));
+  onCleanup(() => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  });
 
   createEffect(() => {
     const text = props.text;
