@@ -12,6 +12,7 @@ import {
   RedisRuns,
   scheduleRetention,
 } from '@bastion/api';
+import { defaultAppLimits, maxUrlBytes } from '@bastion/security';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { buildInfo } from './config/build-info.ts';
@@ -56,6 +57,11 @@ export interface ServerOptions {
 
 /** Headers must arrive within this (or the request timeout, if shorter). */
 const HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * The request line and headers together: a search query at its cap, sent in a GET's URL, fits
+ * with room for the other headers (Node's default, 16 KiB, refused one of 3,000 CJK characters).
+ */
+const MAX_HEADER_BYTES = maxUrlBytes(defaultAppLimits.queryChars) + 16 * 1024;
 
 /**
  * DATA_DIR holds the database, analytics and logs: only this user may enter it (0700), whatever
@@ -96,6 +102,7 @@ export async function createServer(
     requestTimeout: security.requestTimeoutMs,
     http: {
       headersTimeout: Math.min(HEADERS_TIMEOUT_MS, security.requestTimeoutMs),
+      maxHeaderSize: MAX_HEADER_BYTES,
       connectionsCheckingInterval: 1_000,
     },
     clientErrorHandler,

@@ -3,7 +3,7 @@ import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appRouter } from '@bastion/api';
-import { renderNginxConfig } from '@bastion/security';
+import { type NginxOptions, renderNginxConfig } from '@bastion/security';
 import {
   freePort,
   launchNginx,
@@ -159,6 +159,8 @@ export function spellings(path: string): string[] {
 
 export interface TestEdge {
   url: string;
+  /** nginx's error log (warn and above). */
+  errorLog: string;
   stop: () => Promise<void>;
 }
 
@@ -166,7 +168,10 @@ export interface TestEdge {
  * Debian's nginx with the generated config in front of `upstream`, plain HTTP on a loopback port,
  * everything under one temp folder that `stop` removes.
  */
-export async function startTestEdge(upstream: string | readonly string[]): Promise<TestEdge> {
+export async function startTestEdge(
+  upstream: string | readonly string[],
+  { limits, app }: Pick<NginxOptions, 'limits' | 'app'> = {},
+): Promise<TestEdge> {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-edge-'));
   let stop = async () => rmSync(dir, { recursive: true, force: true });
   try {
@@ -181,7 +186,14 @@ export async function startTestEdge(upstream: string | readonly string[]): Promi
       prefix: dir,
       accessLog: 'off',
       errorLog: join(dir, 'error.log'),
-      limits: { apiRate: '10000r/s', apiBurst: 10000, chatRate: '10000r/s', chatBurst: 10000 },
+      limits: {
+        apiRate: '10000r/s',
+        apiBurst: 10000,
+        chatRate: '10000r/s',
+        chatBurst: 10000,
+        ...limits,
+      },
+      ...(app ? { app } : {}),
     });
     const { nginx } = launchNginx(dir, config);
     stop = async () => {
@@ -193,7 +205,7 @@ export async function startTestEdge(upstream: string | readonly string[]): Promi
       async () => (await sendRaw(url, { method: 'GET', path: '/healthz' })).status === 200,
       'nginx',
     );
-    return { url, stop };
+    return { url, errorLog: join(dir, 'error.log'), stop };
   } catch (error) {
     await stop();
     throw error;

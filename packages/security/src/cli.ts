@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { diffPolicy, policyLines, readBaseline, writeBaseline } from './baseline.ts';
 import { buildFiles, buildSecurity, readBuiltCsp } from './build.ts';
 import { type HeaderList, securityHeaderNames, securityHeaders } from './headers.ts';
-import { renderNginxConfig } from './nginx.ts';
+import { type AppLimits, renderNginxConfig } from './nginx.ts';
 import { auditNginxHeaders } from './nginx-audit.ts';
 
 const usage = `Usage:
@@ -17,7 +17,9 @@ const usage = `Usage:
   bastion-security nginx --upstream HOST:PORT [--upstream HOST:PORT …] --root DIR --listen PORT
       [--tls-listen PORT --tls-cert FILE --tls-key FILE] [--prefix DIR] [--csp-file FILE]
       [--access-log PATH|off] [--error-log PATH] [--out FILE]
-      Renders a complete nginx.conf (stdout unless --out).
+      [--llm-total-timeout-ms MS] [--chat-per-minute N]
+      Renders a complete nginx.conf (stdout unless --out). The last two: the server's
+      LLM_TOTAL_TIMEOUT_MS and RATE_LIMIT_CHAT (per minute) when not its defaults.
 `;
 
 function fail(message: string): number {
@@ -105,9 +107,21 @@ function nginx(argv: string[]): number {
       'access-log': { type: 'string' },
       'error-log': { type: 'string' },
       out: { type: 'string' },
+      'llm-total-timeout-ms': { type: 'string' },
+      'chat-per-minute': { type: 'string' },
     },
   });
   const { upstream, root, listen } = values;
+  const app: Partial<AppLimits> = {};
+  for (const [flag, field] of [
+    ['llm-total-timeout-ms', 'llmTotalTimeoutMs'],
+    ['chat-per-minute', 'chatPerMinute'],
+  ] as const) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (!/^[1-9]\d{0,8}$/.test(raw)) return fail(`--${flag} must be a positive whole number`);
+    app[field] = Number(raw);
+  }
   if (!upstream?.length || !root || !listen) {
     return fail('--upstream, --root and --listen are required');
   }
@@ -129,6 +143,7 @@ function nginx(argv: string[]): number {
       : {}),
     ...(values['access-log'] ? { accessLog: values['access-log'] } : {}),
     ...(values['error-log'] ? { errorLog: values['error-log'] } : {}),
+    app,
   });
   const problems = auditNginxHeaders(config);
   if (problems.length > 0)

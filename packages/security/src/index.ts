@@ -21,11 +21,16 @@ export {
 } from './headers.ts';
 export { loaderSource, secureHtml } from './html.ts';
 export {
+  type AppLimits,
+  defaultAppLimits,
   defaultEdgeLimits,
+  EDGE_ERRORS,
   type EdgeLimits,
+  edgeErrorBodies,
+  maxUrlBytes,
   type NginxOptions,
   renderNginxConfig,
-  sseReadTimeoutS,
+  upstreamReadTimeoutS,
 } from './nginx.ts';
 export { auditNginxHeaders, parseNginxConfig } from './nginx-audit.ts';
 export { integrity } from './sri.ts';

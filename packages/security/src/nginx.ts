@@ -6,11 +6,50 @@ import {
   securityHeaders,
 } from './headers.ts';
 
+/**
+ * What the app allows, which the edge must let through: the server's defaults unless the operator
+ * changed them (then render with the same values). apps/server's tests check these defaults
+ * against the server's own.
+ */
+export interface AppLimits {
+  /** LLM_TOTAL_TIMEOUT_MS: the longest an answer may take, a non-streamed one in silence. */
+  llmTotalTimeoutMs: number;
+  /** RATE_LIMIT_CHAT: answers per caller and minute. */
+  chatPerMinute: number;
+  /** The longest search query (characters), which a GET carries in its URL. */
+  queryChars: number;
+}
+
+export const defaultAppLimits: AppLimits = {
+  llmTotalTimeoutMs: 180_000,
+  chatPerMinute: 60,
+  queryChars: 4_000,
+};
+
+/**
+ * Bytes a URL carrying a query at the cap may take: each character (one UTF-16 unit) is at most
+ * 3 UTF-8 bytes, each percent-encoded (9 characters), plus the path and the rest of the input.
+ */
+export function maxUrlBytes(queryChars: number): number {
+  return queryChars * 9 + 2048;
+}
+
+/**
+ * Seconds nginx waits for the next byte from the server: past the server's own deadline for an
+ * answer (it replies with its own timeout error then), and past the 15 s SSE ping.
+ */
+export function upstreamReadTimeoutS(app: AppLimits): number {
+  return Math.ceil(app.llmTotalTimeoutMs / 1000) + 15;
+}
+
 export interface EdgeLimits {
   /** Sustained API request rate per client address (nginx `rate`, e.g. `20r/s`). */
   apiRate: string;
   apiBurst: number;
-  /** Sustained chat request rate per client address (e.g. `30r/m`). */
+  /**
+   * Sustained rate of new answers per client address (`chat.start`, `chat.complete`,
+   * `/v1/chat/completions`; following, resuming or cancelling a stream costs none), e.g. `60r/m`.
+   */
   chatRate: string;
   chatBurst: number;
   /** Open connections per client address (SSE streams hold one each). */
@@ -22,7 +61,7 @@ export interface EdgeLimits {
 export const defaultEdgeLimits: EdgeLimits = {
   apiRate: '20r/s',
   apiBurst: 40,
-  chatRate: '30r/m',
+  chatRate: `${defaultAppLimits.chatPerMinute}r/m`,
   chatBurst: 10,
   connectionsPerClient: 64,
   maxBodySize: '1m',
@@ -48,10 +87,9 @@ export interface NginxOptions {
   /** Error log path (`stderr` works). Defaults to `<prefix>/error.log`. */
   errorLog?: string;
   limits?: Partial<EdgeLimits>;
+  /** The app's limits, when the server runs with other values than its defaults. */
+  app?: Partial<AppLimits>;
 }
-
-/** Seconds nginx waits for the next byte of an SSE stream: above the server's 15 s ping. */
-export const sseReadTimeoutS = 75;
 
 const MIME_TYPES: Record<string, string[]> = {
   'text/html': ['html'],
@@ -143,7 +181,11 @@ function upstreamBlock(upstream: string | readonly string[]): string[] {
   ]);
 }
 
-function proxy(csp: string, retry: keyof typeof NEXT_UPSTREAM = 'api'): string[] {
+function proxy(
+  csp: string,
+  readTimeoutS: number,
+  retry: keyof typeof NEXT_UPSTREAM = 'api',
+): string[] {
   return [
     NEXT_UPSTREAM[retry],
     'proxy_next_upstream_tries 3;',
@@ -153,46 +195,177 @@ function proxy(csp: string, retry: keyof typeof NEXT_UPSTREAM = 'api'): string[]
     'proxy_set_header Host $http_host;',
     'proxy_set_header X-Real-IP $remote_addr;',
     'proxy_set_header X-Forwarded-For $remote_addr;',
-    'proxy_set_header X-Forwarded-Proto $scheme;',
+    'proxy_set_header X-Forwarded-Proto $bastion_forwarded_proto;',
     'proxy_set_header X-Request-ID $request_id;',
-    '# Server-sent events: pass every byte through at once and outwait the 15 s ping.',
+    '# Server-sent events: pass every byte through at once; outwait the 15 s ping and the',
+    '# longest answer the server allows (it answers its own timeout error first).',
     'proxy_buffering off;',
     'proxy_cache off;',
-    `proxy_read_timeout ${sseReadTimeoutS}s;`,
-    `proxy_send_timeout ${sseReadTimeoutS}s;`,
+    `proxy_read_timeout ${readTimeoutS}s;`,
+    `proxy_send_timeout ${readTimeoutS}s;`,
     'proxy_connect_timeout 5s;',
     ...hideUpstreamHeaders(),
     ...headers(csp, 'api'),
   ];
 }
 
-const RATE_LIMITED_BODY = JSON.stringify({
-  error: {
-    message: 'Too many requests; retry later',
-    code: -32029,
-    data: {
-      code: 'TOO_MANY_REQUESTS',
-      httpStatus: 429,
-      reason: 'rate_limited',
-      retryAfterMs: 1000,
-    },
+/**
+ * The errors the edge itself answers, in the API's shapes: tRPC's (with the stable
+ * `data.reason` the typed client reads) and, on `/v1`, OpenAI's. The server's own
+ * `trpcErrorBody`/`openAIErrorBody` are checked against these in apps/server's tests.
+ */
+export const EDGE_ERRORS = [
+  {
+    status: 413,
+    reason: 'payload_too_large',
+    trpc: ['PAYLOAD_TOO_LARGE', -32013],
+    openai: 'invalid_request_error',
+    retryable: false,
+    message: 'Request body too large',
   },
-});
+  {
+    status: 414,
+    reason: 'payload_too_large',
+    trpc: ['PAYLOAD_TOO_LARGE', -32013],
+    openai: 'invalid_request_error',
+    retryable: false,
+    message: 'Request URL too long',
+  },
+  {
+    status: 429,
+    reason: 'rate_limited',
+    trpc: ['TOO_MANY_REQUESTS', -32029],
+    openai: 'rate_limit_error',
+    retryable: true,
+    message: 'Too many requests; retry later',
+  },
+  {
+    status: 504,
+    reason: 'timeout',
+    trpc: ['TIMEOUT', -32008],
+    openai: 'server_error',
+    retryable: true,
+    message: 'The server did not answer in time',
+  },
+] as const;
 
-function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
+type EdgeError = (typeof EDGE_ERRORS)[number];
+
+export function edgeErrorBodies(
+  error: EdgeError,
+  retryAfterS?: number,
+): { trpc: string; openai: string } {
+  const [code, number] = error.trpc;
+  const extra = retryAfterS === undefined ? {} : { retryAfterMs: retryAfterS * 1000 };
+  const data = {
+    code,
+    httpStatus: error.status,
+    reason: error.reason,
+    retryable: error.retryable,
+    ...extra,
+  };
+  return {
+    trpc: JSON.stringify({ error: { message: error.message, code: number, data } }),
+    openai: JSON.stringify({
+      error: { message: error.message, type: error.openai, param: null, code: error.reason },
+    }),
+  };
+}
+
+/** Seconds until a zone of `rate` (`Nr/s`, `Nr/m`) lets the next request through. */
+export function refillSeconds(rate: string): number {
+  const match = /^(\d+)r\/([sm])$/.exec(rate);
+  if (!match || Number(match[1]) < 1) throw new Error(`invalid nginx rate ${JSON.stringify(rate)}`);
+  return Math.max(1, Math.ceil((match[2] === 'm' ? 60 : 1) / Number(match[1])));
+}
+
+/** The edge's own errors, each a named location; 429 once per zone (its own Retry-After). */
+function edgeErrors(limits: EdgeLimits) {
+  const [tooLarge, uriTooLong, tooMany, timedOut] = EDGE_ERRORS;
+  return [
+    { name: 'edge_413', error: tooLarge },
+    { name: 'edge_414', error: uriTooLong },
+    { name: 'edge_429_api', error: tooMany, retryAfterS: refillSeconds(limits.apiRate) },
+    { name: 'edge_429_chat', error: tooMany, retryAfterS: refillSeconds(limits.chatRate) },
+    { name: 'edge_504', error: timedOut },
+  ];
+}
+
+/** Per error, its body for the surface the request was sent to (`$bastion_error_style`). */
+function edgeErrorMaps(limits: EdgeLimits): string[] {
+  return [
+    ...block('map $request_uri $bastion_error_style', ['default trpc;', '"~^/v1(?:/|$)" openai;']),
+    ...edgeErrors(limits).flatMap(({ name, error, retryAfterS }) => {
+      const bodies = edgeErrorBodies(error, retryAfterS);
+      for (const body of Object.values(bodies)) {
+        if (/['$\\]/.test(body)) throw new Error(`cannot place ${body} in nginx config`);
+      }
+      return block(`map $bastion_error_style $bastion_${name}_body`, [
+        `openai '${bodies.openai}';`,
+        `default '${bodies.trpc}';`,
+      ]);
+    }),
+  ];
+}
+
+/**
+ * Where `error_page` sends an error: a named location, except for 414, which nginx answers before
+ * the request has a URI (a named location then fails with a 500), so it gets an internal one.
+ */
+function errorTarget(name: string): string {
+  return name === 'edge_414' ? `/__bastion_${name}` : `@${name}`;
+}
+
+function edgeErrorLocations(csp: string, limits: EdgeLimits): string[] {
+  return edgeErrors(limits).flatMap(({ name, error, retryAfterS }) =>
+    block(`location ${name === 'edge_414' ? '= ' : ''}${errorTarget(name)}`, [
+      ...(name === 'edge_414' ? ['internal;'] : []),
+      'default_type application/json;',
+      ...headers(
+        csp,
+        'api',
+        retryAfterS === undefined ? [] : [['Retry-After', String(retryAfterS)]],
+      ),
+      `return ${error.status} $bastion_${name}_body;`,
+    ]),
+  );
+}
+
+/** nginx inherits `error_page` only into blocks that set none, so a block sets all of them. */
+function errorPages(zone: 'api' | 'chat'): string[] {
+  return [
+    `error_page 413 = ${errorTarget('edge_413')};`,
+    `error_page 414 = ${errorTarget('edge_414')};`,
+    `error_page 429 = ${errorTarget(`edge_429_${zone}`)};`,
+    `error_page 504 = ${errorTarget('edge_504')};`,
+  ];
+}
+
+/** nginx refuses `burst=0`: no burst is written as none. */
+function limitReq(zone: string, burst: number): string {
+  return `limit_req zone=${zone}${burst > 0 ? ` burst=${burst}` : ''} nodelay;`;
+}
+
+function siteServer(options: NginxOptions, limits: EdgeLimits, app: AppLimits): string[] {
   const { csp, tls } = options;
-  const apiLimit = `limit_req zone=bastion_api burst=${limits.apiBurst} nodelay;`;
-  /** An API prefix, proxied under the API rate; its chat routes under the chat rate as well. */
-  const apiLocation = (prefix: string, chat: string) =>
+  const readTimeoutS = upstreamReadTimeoutS(app);
+  const apiLimit = limitReq('bastion_api', limits.apiBurst);
+  /**
+   * An API prefix, proxied under the API rate; the routes that start an answer under the chat
+   * rate as well (streams, resumes and cancels are paid for by the answer they belong to).
+   */
+  const apiLocation = (prefix: string, answers: string, chat?: string) =>
     block(`location ^~ ${prefix}`, [
       apiLimit,
-      ...proxy(csp),
+      ...proxy(csp, readTimeoutS),
       '',
-      ...block(chat, [
-        `limit_req zone=bastion_chat burst=${limits.chatBurst} nodelay;`,
+      ...block(answers, [
+        limitReq('bastion_chat', limits.chatBurst),
         apiLimit,
-        ...proxy(csp, 'chat'),
+        ...errorPages('chat'),
+        ...proxy(csp, readTimeoutS, 'chat'),
       ]),
+      ...(chat ? ['', ...block(chat, [apiLimit, ...proxy(csp, readTimeoutS, 'chat')])] : []),
     ]);
   const listen = tls ? [`listen ${tls.listen} ssl http2;`] : [`listen ${options.listen};`];
   const tlsLines = tls
@@ -216,17 +389,16 @@ function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
     `root ${options.root};`,
     'index index.html;',
     `client_max_body_size ${limits.maxBodySize};`,
+    "# A GET carrying a search query at the app's cap fits (one buffer holds the request line).",
+    `large_client_header_buffers 4 ${Math.ceil(maxUrlBytes(app.queryChars) / 1024)}k;`,
     `limit_conn bastion_conn ${limits.connectionsPerClient};`,
-    'error_page 429 = @rate_limited;',
+    "# The edge's own errors in the API's JSON shapes (OpenAI's on /v1).",
+    ...errorPages('api'),
     '',
     '# Error pages, redirects and denials carry the set too, and are never cached.',
     ...headers(csp, 'api'),
     '',
-    ...block('location @rate_limited', [
-      'default_type application/json;',
-      ...headers(csp, 'api', [['Retry-After', '1']]),
-      `return 429 '${RATE_LIMITED_BODY}';`,
-    ]),
+    ...edgeErrorLocations(csp, limits),
     '',
     '# Only the canonical spelling of an API path is passed on: the server matches decoded',
     '# paths, so any other spelling (percent-encoding, dot segments, //, ;, case) is refused here.',
@@ -238,12 +410,16 @@ function siteServer(options: NginxOptions, limits: EdgeLimits): string[] {
     '# Dotfiles are never served (.well-known stays reachable for ACME and security.txt).',
     ...block('location ~ /\\.(?!well-known/)', ['deny all;']),
     '',
-    ...apiLocation('/api/', 'location ~ ^/api/trpc/(?:[^/]*,)?chat\\.'),
+    ...apiLocation(
+      '/api/',
+      'location ~ ^/api/trpc/(?:[^/]*,)?chat\\.(?:start|complete)(?:,|$)',
+      'location ~ ^/api/trpc/(?:[^/]*,)?chat\\.',
+    ),
     '',
     '# The OpenAI-compatible API: the same settings as /api/.',
     ...apiLocation('/v1/', 'location = /v1/chat/completions'),
     '',
-    ...block('location ~ ^/(?:healthz|readyz)$', [apiLimit, ...proxy(csp)]),
+    ...block('location ~ ^/(?:healthz|readyz)$', [apiLimit, ...proxy(csp, readTimeoutS)]),
     '',
     '# Content-hashed build output.',
     ...block('location ^~ /assets/', [
@@ -306,7 +482,12 @@ function redirectServer(options: NginxOptions): string[] {
 
 /** A complete nginx.conf for the Bastion edge (nginx ≥ 1.22, runnable without root). */
 export function renderNginxConfig(options: NginxOptions): string {
-  const limits = { ...defaultEdgeLimits, ...options.limits };
+  const app = { ...defaultAppLimits, ...options.app };
+  const limits = {
+    ...defaultEdgeLimits,
+    ...(options.app?.chatPerMinute ? { chatRate: `${app.chatPerMinute}r/m` } : {}),
+    ...options.limits,
+  };
   const { prefix } = options;
   const types = Object.entries(MIME_TYPES).map(([type, exts]) => `${type} ${exts.join(' ')};`);
   const hstsSource = options.tls ? '$https' : '$http_x_forwarded_proto';
@@ -353,8 +534,20 @@ export function renderNginxConfig(options: NginxOptions): string {
       'limit_conn_zone $binary_remote_addr zone=bastion_conn:10m;',
       'limit_req_status 429;',
       'limit_conn_status 429;',
+      "# Refusals are logged below the error log's level: their line holds the query string.",
+      'limit_req_log_level info;',
+      'limit_conn_log_level info;',
       '',
       ...apiSpellingMaps(),
+      '',
+      ...edgeErrorMaps(limits),
+      '',
+      '# The scheme the browser used: a TLS terminator in front (TLS.md option 1) reports https,',
+      "# which is passed on; a header may upgrade the scheme, never downgrade this hop's.",
+      ...block('map $http_x_forwarded_proto $bastion_forwarded_proto', [
+        'default $scheme;',
+        'https https;',
+      ]),
       '',
       ...block(`map ${hstsSource} $bastion_hsts`, [
         `${hstsWhen} ${quoted(hstsValue)};`,
@@ -364,7 +557,7 @@ export function renderNginxConfig(options: NginxOptions): string {
       ...upstreamBlock(options.upstream),
       '',
       ...(options.tls ? [...redirectServer(options), ''] : []),
-      ...siteServer(options, limits),
+      ...siteServer(options, limits, app),
     ]),
   ];
   return `${lines.join('\n')}\n`;
