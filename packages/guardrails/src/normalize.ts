@@ -144,10 +144,9 @@ export function revealHidden(text: string): string {
   let out = '';
   let copied = 0;
   let seen = 0;
-  const sparse = Math.max(SPARSE_MIN, revealed.length >> 5);
   HIDDEN.lastIndex = 0;
   for (let m = HIDDEN.exec(revealed); m !== null; m = HIDDEN.exec(revealed)) {
-    if (++seen > sparse) {
+    if (dense(++seen, m.index)) {
       HIDDEN.lastIndex = 0;
       return rewriteUnits(revealed, INVISIBLE, true);
     }
@@ -176,10 +175,9 @@ function foldNoting(lower: string): { folded: string; lookalike: boolean | null 
   let out = '';
   let copied = 0;
   let seen = 0;
-  const sparse = Math.max(SPARSE_MIN, lower.length >> 5);
   BEYOND_ASCII.lastIndex = 0;
   for (let m = BEYOND_ASCII.exec(lower); m !== null; m = BEYOND_ASCII.exec(lower)) {
-    if (++seen > sparse) return { folded: foldDense(lower), lookalike: null };
+    if (dense(++seen, m.index)) return { folded: foldDense(lower), lookalike: null };
     const at = m.index;
     const code = lower.charCodeAt(at);
     if (code >= 0xd800 && code <= 0xdfff) {
@@ -203,9 +201,14 @@ function foldNoting(lower: string): { folded: string; lookalike: boolean | null 
 
 /** Characters beyond ASCII, one code unit at a time. */
 const BEYOND_ASCII = re(/[\u0080-\uffff]/g);
-/** `foldLetters` and `revealHidden` pass over every code unit once they meet more than this many
- * characters to change (or 1/32 of the text): each slice costs more than a unit's visit. */
+/**
+ * `foldLetters` and `revealHidden` search for the characters they change and copy the rest by
+ * slices, until these are more than SPARSE_MIN and more than one in SPARSE_GAP characters so far:
+ * then each slice costs more than a visit to every code unit, which they turn to.
+ */
 const SPARSE_MIN = 64;
+const SPARSE_GAP = 32;
+const dense = (seen: number, at: number): boolean => seen > SPARSE_MIN && seen * SPARSE_GAP > at;
 
 /** `foldLetters` a code unit at a time, for text with many characters beyond ASCII. */
 function foldDense(lower: string): string {
