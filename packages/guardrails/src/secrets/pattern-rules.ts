@@ -1,4 +1,4 @@
-import { type CharSet, charSet, runStart } from '../chars.ts';
+import { type CharSet, charSet, inSet, runStart } from '../chars.ts';
 import { re } from '../patterns.ts';
 import { isFakeToken } from './placeholders.ts';
 import { prefixAtEnd } from './prefix-at-end.ts';
@@ -112,6 +112,23 @@ const RULES: readonly PatternRule[] = [
   ),
 ];
 
+/** The characters anchors begin with, and for each rule those a proper prefix of its anchor ends with. */
+const ANCHOR_STARTS: CharSet = new Uint8Array(128);
+const PREFIX_ENDS = new Map<PatternRule, CharSet>();
+for (const rule of RULES) {
+  ANCHOR_STARTS[rule.anchor.charCodeAt(0)] = 1;
+  const ends: CharSet = new Uint8Array(128);
+  for (let i = 0; i + 1 < rule.anchor.length; i++) ends[rule.anchor.charCodeAt(i)] = 1;
+  PREFIX_ENDS.set(rule, ends);
+}
+/** Anchor starts present after `from`, for a short text (a stream chunk); reused. */
+const PRESENT: CharSet = new Uint8Array(128);
+/**
+ * Up to this many characters are walked once for the anchors' first characters; a longer text is
+ * searched by `indexOf` for each anchor, which costs more to start and less per character.
+ */
+const SHORT_TEXT = 512;
+
 /**
  * Finds the credentials of the pattern rules. A text that may still grow holds back what could
  * still become one: an anchor too near the end to judge, and a trailing run of characters that
@@ -119,8 +136,18 @@ const RULES: readonly PatternRule[] = [
  */
 export function scanPatternRules(ctx: ScanContext): void {
   const { text, final } = ctx;
+  const short = text.length - ctx.from <= SHORT_TEXT;
+  if (short) {
+    PRESENT.fill(0);
+    for (let i = ctx.from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (inSet(ANCHOR_STARTS, c)) PRESENT[c] = 1;
+    }
+  }
+  const last = text.charCodeAt(text.length - 1);
   for (const rule of RULES) {
-    const first = text.indexOf(rule.anchor, ctx.from);
+    const first =
+      short && PRESENT[rule.anchor.charCodeAt(0)] === 0 ? -1 : text.indexOf(rule.anchor, ctx.from);
     if (first !== -1) {
       const { pattern } = rule;
       pattern.lastIndex = runStart(text, first, rule.leadChars, rule.lead);
@@ -139,7 +166,9 @@ export function scanPatternRules(ctx: ScanContext): void {
       if (late !== -1)
         holdFrom(ctx, Math.max(ctx.from, runStart(text, late, rule.leadChars, rule.lead)));
     }
-    const partial = prefixAtEnd(text, 0, rule.anchor);
+    const partial = inSet(PREFIX_ENDS.get(rule) as CharSet, last)
+      ? prefixAtEnd(text, 0, rule.anchor)
+      : 0;
     const runFrom = runStart(text, text.length - partial, rule.leadChars, rule.lead);
     if (partial > 0 || runFrom < text.length) holdFrom(ctx, Math.max(ctx.from, runFrom));
   }
