@@ -84,7 +84,7 @@ export const DEFAULT_K = 8;
  * question is not always in the chunk that matched it best (a README's sections). One more, not
  * all, keeps the prompt within a small model's context.
  */
-const PASSAGE_CHUNKS = 2;
+const PASSAGE_CHUNKS = 3;
 const RELATED_SHARE = 0.5;
 /** Most chunks ranked to fill `k` distinct documents (a few documents may hold most matches). */
 const MAX_CHUNK_DEPTH = 4 * 1000;
@@ -213,7 +213,12 @@ export class KnowledgeBase implements Retriever {
     for (const { id: chunkId, score } of ranked) {
       const row = rows.get(chunkId);
       if (!row) continue;
-      const more = (also.get(chunkId) ?? []).map((c) => rows.get(c)?.body ?? '');
+      // A further chunk opens with its title path as a heading line: its section, which the
+      // passage's title (the best chunk's) does not name.
+      const more = (also.get(chunkId) ?? []).flatMap((c) => {
+        const other = rows.get(c);
+        return other ? [`# ${other.title}\n\n${other.body}`] : [];
+      });
       bodies.set(chunkId, [row.body, ...more].join(PASSAGE_GAP));
       hits.push({
         chunkId,

@@ -8,8 +8,9 @@ export interface Passage {
   /** Short, highlighted, secret-redacted excerpt for citations. */
   snippet: string;
   /**
-   * The text of the document's best chunk, for prompt context and extractive answers; another
-   * chunk of the document may follow, after PASSAGE_GAP.
+   * The text of the document's best chunk, for prompt context and extractive answers; more
+   * chunks of the document may follow, each after PASSAGE_GAP and opening with its title path as
+   * a Markdown heading line (`# Guide › Configuration`).
    */
   text: string;
   score: number;

@@ -61,6 +61,28 @@ describe('extractive answers', () => {
     );
   });
 
+  it('reads a sentence in its section: a row of a Configuration table answers how to configure', () => {
+    const table =
+      '| variable | default | meaning |\n|---|---|---|\n| `PORT` | `8787` | listen port |';
+    const readme = passage(
+      'readme',
+      'Bastion › Typed client',
+      `Ask from a terminal: \`bastion ask "How do I configure the port?"\` prints the answer.${PASSAGE_GAP}# Bastion › Configuration\n\n${table}`,
+    );
+    expect(extractiveAnswer('How do I configure the port?', [readme])).toContain(
+      '`PORT` — `8787` — listen port',
+    );
+    // The passage's title is the first chunk's section; a heading in the text starts another.
+    const titled = passage(
+      'config',
+      'Guide',
+      `Ask the chat "How do I configure the port?" for help.\n\n## Configuration\n\n${table}`,
+    );
+    expect(extractiveAnswer('How do I configure the port?', [titled])).toContain(
+      '`PORT` — `8787` — listen port',
+    );
+  });
+
   it('quotes whole sentences: a chunk cut mid-sentence loses its broken first and last pieces', () => {
     const cut = passage(
       'cut',

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { PASSAGE_GAP } from '../../src/rag/retriever.ts';
 import { cleanup, openKnowledgeBase } from './helpers.ts';
 
 afterEach(cleanup);
@@ -49,6 +50,34 @@ describe('results by document', () => {
     const passages = await kb.retrieve('tide tables moon', { k: 3 });
     expect(new Set(passages.map((p) => p.documentId)).size).toBe(passages.length);
     expect(passages).toHaveLength(3);
+  });
+
+  it("gives chat a document's best chunks, each further one under its own heading", async () => {
+    const kb = await openKnowledgeBase();
+    const filler = (topic: string) => `${topic} is described at length here. `.repeat(60);
+    const content = [
+      '# Guide',
+      `## Client\n\nAsk the client how to configure the port. ${filler('The client')}`,
+      `## Examples\n\nExamples configure the port. ${filler('An example')}`,
+      `## Configuration\n\n| variable | default | meaning |\n|---|---|---|\n| \`PORT\` | \`8787\` | listen port |\n\n${filler('Configuration')}`,
+      `## Cooking\n\n${filler('Pasta')}`,
+    ].join('\n\n');
+    await kb.ingest({
+      source: 'api',
+      removeMissing: false,
+      documents: [{ path: 'guide.md', content }],
+    });
+    const chunks = await kb.search('configure port', { k: 4, groupByDocument: false });
+    expect(chunks.hits.length).toBeGreaterThanOrEqual(3);
+    const [passage] = await kb.retrieve('configure port');
+    const parts = passage?.text.split(PASSAGE_GAP) ?? [];
+    // The best chunk and the two next best of the document, the cooking section left out.
+    expect(parts).toHaveLength(3);
+    expect(parts.slice(1).map((p) => p.split('\n')[0])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^# Guide › (Examples|Configuration)$/)]),
+    );
+    expect(passage?.text).toContain('| `PORT` | `8787` | listen port |');
+    expect(passage?.text).not.toContain('Pasta');
   });
 
   it('fills k documents even when one document holds every top chunk', async () => {

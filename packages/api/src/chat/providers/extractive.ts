@@ -1,8 +1,7 @@
 import { detectInjection } from '@bastion/guardrails';
-import { stemmer } from 'stemmer';
 import { PASSAGE_GAP, type Passage } from '../../rag/retriever.ts';
 import { STOPWORDS } from '../../rag/search/stopwords.ts';
-import { foldCase, words } from '../../rag/search/terms.ts';
+import { foldCase, stem, words } from '../../rag/search/terms.ts';
 import { ProviderAborted } from './failure.ts';
 import type { Provider, ProviderChunk, ProviderRequest } from './types.ts';
 
@@ -36,22 +35,41 @@ function tableRow(line: string): string | null {
 
 const LIST_ITEM = /^(?:[-*+]|\d+[.)])\s+/;
 
-type Block = { kind: 'text' | 'item' | 'row'; text: string };
+/** A block of text and the heading of the section it is in. */
+type Block = { kind: 'text' | 'item' | 'row'; text: string; heading: string };
 
-/** Markdown blocks: paragraphs and list items with their wrapped lines joined, table rows, no code. */
+const HEADING = /^#{1,6}\s+/;
+
+/** The section's own heading of a title path (`Bastion › Development › Configuration`). */
+function ownHeading(title: string): string {
+  return title.split('›').at(-1)?.trim() ?? '';
+}
+
+/**
+ * Markdown blocks: paragraphs and list items with their wrapped lines joined, table rows, no code,
+ * each with the heading above it ('' before the first).
+ */
 function blocks(text: string): Block[] {
   const out: Block[] = [];
   let open: Block | null = null;
+  let section = '';
   for (const raw of text.replace(/```[\s\S]*?(?:```|$)/g, '\n').split('\n')) {
     const line = raw.trim();
-    if (!line || /^#{1,6}\s/.test(line)) {
+    if (HEADING.test(line)) {
+      open = null;
+      section = ownHeading(line.replace(HEADING, ''));
+    } else if (!line) {
       open = null;
     } else if (line.startsWith('|')) {
       open = null;
       const row = tableRow(line);
-      if (row) out.push({ kind: 'row', text: row });
+      if (row) out.push({ kind: 'row', text: row, heading: section });
     } else if (LIST_ITEM.test(line) || open === null) {
-      open = { kind: LIST_ITEM.test(line) ? 'item' : 'text', text: line.replace(LIST_ITEM, '') };
+      open = {
+        kind: LIST_ITEM.test(line) ? 'item' : 'text',
+        text: line.replace(LIST_ITEM, ''),
+        heading: section,
+      };
       out.push(open);
     } else {
       open.text += ` ${line}`;
@@ -85,6 +103,12 @@ const SENTENCE_END = /[.!?:;)"'`*]$/;
 /** Text that starts in the middle of a sentence (a chunk cut by the splitter's overlap). */
 const MID_SENTENCE = /^[\p{Ll},;:)\]}]/u;
 
+/** A sentence and the heading of its section. */
+interface Sentence {
+  text: string;
+  heading: string;
+}
+
 /**
  * Whole sentences of a passage (a table row or a list item counts as one), markup removed. A
  * chunk may start or end inside a sentence (long sections are split with overlap): the pieces
@@ -92,12 +116,23 @@ const MID_SENTENCE = /^[\p{Ll},;:)\]}]/u;
  * are dropped.
  */
 export function sentencesOf(text: string): string[] {
-  const out: string[] = [];
+  return sectionSentences(text).map((s) => s.text);
+}
+
+/**
+ * Whole sentences of a passage with the heading above each: a further chunk opens with its title
+ * path as a heading line (see `Passage.text`). The first chunk's sentences have none before a
+ * heading of their own: the passage's title is what ranked it, and all of them share it, so it
+ * cannot tell which of them answers (read with it, 26 of the 36 authored questions were answered
+ * instead of 27).
+ */
+function sectionSentences(text: string): Sentence[] {
+  const out: Sentence[] = [];
   for (const chunk of text.split(PASSAGE_GAP)) {
     const all = blocks(withoutCutRows(chunk));
     all.forEach((block, b) => {
       if (block.kind === 'row') {
-        out.push(block.text);
+        out.push({ text: block.text, heading: block.heading });
         return;
       }
       const pieces = block.text.split(/(?<=[.!?])\s+(?=[A-Z0-9`*_"'([])/);
@@ -105,12 +140,12 @@ export function sentencesOf(text: string): string[] {
       if (b === all.length - 1 && block.kind === 'text' && !SENTENCE_END.test(block.text)) {
         pieces.pop();
       }
-      out.push(...pieces);
+      for (const piece of pieces) out.push({ text: piece, heading: block.heading });
     });
   }
   return out
-    .map((s) => s.replace(/\*\*|__/g, '').trim())
-    .filter((s) => s.length >= 12 && s.length <= 400);
+    .map((s) => ({ ...s, text: s.text.replace(/\*\*|__/g, '').trim() }))
+    .filter((s) => s.text.length >= 12 && s.text.length <= 400);
 }
 
 interface Candidate {
@@ -132,7 +167,7 @@ function sameText(sentence: string): string {
 function stems(text: string): string[] {
   return words(text)
     .filter((w) => !STOPWORDS.has(w))
-    .map((w) => stemmer(w));
+    .map(stem);
 }
 
 /**
@@ -150,10 +185,12 @@ const CONCISE_CHARS = 240;
  */
 function candidates(question: string, passages: readonly Passage[]): Candidate[] {
   const wanted = new Set(stems(question));
+  // A sentence is read in its section: a row of the "Configuration" table answers how to
+  // configure the port, though the row itself says only `PORT` — `8787` — listen port.
   const all = passages.slice(0, MAX_PASSAGES).flatMap((passage, p) =>
-    sentencesOf(passage.text).map((sentence, index) => {
-      const held = [...new Set(stems(sentence))].filter((t) => wanted.has(t));
-      return { sentence, passage: p, index, held };
+    sectionSentences(passage.text).map(({ text, heading }, index) => {
+      const held = [...new Set([...stems(text), ...stems(heading)])].filter((t) => wanted.has(t));
+      return { sentence: text, passage: p, index, held };
     }),
   );
   const count = new Map<string, number>();
