@@ -68,6 +68,29 @@ describe('the provider transport', () => {
     expect(await response.json()).toEqual({ error: 'slow down' });
   });
 
+  it('hands the pieces of a chunked body that arrive together to its reader as one', async () => {
+    const tokens = Array.from({ length: 2000 }, (_, i) => `data: {"t":${i}}\n\n`);
+    const { url } = await serve(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // A model's burst: 100 tokens a tick, each its own piece of chunked encoding.
+      for (let i = 0; i < tokens.length; i += 100) {
+        for (const token of tokens.slice(i, i + 100)) res.write(token);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      res.end();
+    });
+    const reader = (await createHttpFetch()(url)).body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let reads = 0;
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      reads += 1;
+      text += decoder.decode(next.value, { stream: true });
+    }
+    expect(text).toBe(tokens.join(''));
+    expect(reads).toBeLessThan(200);
+  });
+
   it('decodes a body a server compressed unasked', async () => {
     const { url } = await serve((_req, res) => {
       res.writeHead(200, { 'content-encoding': 'gzip' });

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { pipeline, Readable } from 'node:stream';
+import { finished, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
 /** Decoders of the encodings a server may send unasked (none is asked for). */
@@ -21,6 +21,55 @@ function bodyOf(res: http.IncomingMessage): Readable {
     ];
   if (!decoder) return res;
   return pipeline(res, decoder(), () => {}) as unknown as Readable;
+}
+
+/** What the body may buffer ahead of its reader before the connection is paused. */
+const BODY_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * A Node stream as a web stream. The chunks one read of the connection yields go out as one:
+ * node:http hands over every piece of a chunked body on its own (a model's stream sends one per
+ * token), and each costs a turn through the whole pipeline. The connection pauses while the
+ * reader is `BODY_BUFFER_BYTES` behind.
+ */
+function webBody(body: Readable): ReadableStream<Uint8Array> {
+  let pending: Buffer[] = [];
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const flush = () => {
+          if (pending.length === 0) return;
+          const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+          pending = [];
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) body.pause();
+        };
+        body.on('data', (chunk: Buffer) => {
+          if (pending.push(chunk) === 1) process.nextTick(flush);
+        });
+        finished(body, (error) => {
+          try {
+            if (error) {
+              pending = [];
+              return controller.error(error);
+            }
+            flush();
+            controller.close();
+          } catch {
+            // Already cancelled by its reader.
+          }
+        });
+      },
+      pull() {
+        body.resume();
+      },
+      cancel() {
+        pending = [];
+        body.destroy();
+      },
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: BODY_BUFFER_BYTES }),
+  );
 }
 
 const aborted = () => new DOMException('This operation was aborted', 'AbortError');
@@ -71,14 +120,11 @@ export function createHttpFetch(): typeof globalThis.fetch {
           const empty = status === 204 || status === 304 || method === 'HEAD';
           if (empty) res.resume();
           resolve(
-            new Response(
-              empty ? null : (Readable.toWeb(bodyOf(res)) as ReadableStream<Uint8Array>),
-              {
-                status,
-                statusText: res.statusMessage ?? '',
-                headers: responseHeaders,
-              },
-            ),
+            new Response(empty ? null : webBody(bodyOf(res)), {
+              status,
+              statusText: res.statusMessage ?? '',
+              headers: responseHeaders,
+            }),
           );
         },
       );
