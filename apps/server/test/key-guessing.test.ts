@@ -81,7 +81,7 @@ describe('refused keys cost from the sign-in budget of the address', () => {
     expect((await send(server.url, '/metrics', '10.77.1.2', `Bearer ${ADMIN}`)).status).toBe(200);
   });
 
-  it('refuses a credential that is not `Bearer <key>` instead of serving a guest', async () => {
+  it('refuses a credential that is not a well-formed bearer key instead of serving a guest', async () => {
     const search = `/api/trpc/rag.search?input=${encodeURIComponent('{"query":"bastion"}')}`;
     // Anonymous callers may search on this PUBLIC_CHAT server.
     expect((await send(server.url, search, '10.77.2.1')).status).toBe(200);
