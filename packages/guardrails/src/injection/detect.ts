@@ -52,6 +52,56 @@ const OBFUSCATION_WEIGHT = 0.2;
 const GATED_RULES = RULES.filter((rule) => rule.view !== 'squashed');
 const SQUASHED_RULES = RULES.filter((rule) => rule.view === 'squashed');
 
+/** A pattern's leading group of words, and its leading letters, neither made optional. */
+const LEADING_GROUP = re(/^\(\?:([a-z]+(?:\|[a-z]+)*)\)(?![?*{])/);
+const LEADING_LETTERS = re(/^[a-z]+(?![?*{])/);
+
+/**
+ * The words every match of a letters-only rule begins with, read from its pattern: its leading
+ * group of alternatives, or its leading letters (a rule written otherwise is refused at load).
+ */
+export function leadingWords(pattern: RegExp): string[] {
+  const source = pattern.source;
+  const group = LEADING_GROUP.exec(source);
+  if (group !== null) return (group[1] as string).split('|');
+  const letters = LEADING_LETTERS.exec(source);
+  if (letters !== null) return [letters[0]];
+  throw new Error(`a letters-only rule must begin with a word or a group of words: /${source}/`);
+}
+
+// A letters-only text has no word starts for the anchor gate: one search finds every place where
+// a letters-only rule may begin, and each rule is tried only there (anchored, `y`).
+const SQUASHED_STICKY = SQUASHED_RULES.map((rule) =>
+  re(new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}y`)),
+);
+const SQUASHED_STARTS = re(
+  new RegExp(
+    `(?:${[...new Set(SQUASHED_RULES.flatMap((rule) => leadingWords(rule.pattern)))].join('|')})`,
+    'g',
+  ),
+);
+
+/** Where a letters-only rule may begin in `squashed`: every place one of their words begins. */
+function squashedStarts(squashed: string): number[] {
+  const starts: number[] = [];
+  SQUASHED_STARTS.lastIndex = 0;
+  for (let m = SQUASHED_STARTS.exec(squashed); m !== null; m = SQUASHED_STARTS.exec(squashed)) {
+    starts.push(m.index);
+    SQUASHED_STARTS.lastIndex = m.index + 1; // words may overlap (`godeveloper`)
+  }
+  return starts;
+}
+
+/** A match of the `index`th letters-only rule begins at one of `starts`. */
+function squashedMatch(index: number, squashed: string, starts: readonly number[]): boolean {
+  const sticky = SQUASHED_STICKY[index] as RegExp;
+  for (const at of starts) {
+    sticky.lastIndex = at;
+    if (sticky.test(squashed)) return true;
+  }
+  return false;
+}
+
 /** The anchors at which every match of `rule` begins, or null when it is searched along the text. */
 function startAnchors(rule: InjectionRule): readonly string[] | null {
   if (rule.startsAt === undefined || rule.view === 'cased') return null;
@@ -367,15 +417,18 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   if (obfuscated || depth > 0) {
     const squashed = squash(modelView);
     if (obfuscated) modelView += `\n${squashed}`;
-    for (const rule of SQUASHED_RULES) {
-      if (evidence.has(rule.group)) continue;
+    const starts = ungated ? null : squashedStarts(squashed);
+    SQUASHED_RULES.forEach((rule, index) => {
+      if (evidence.has(rule.group)) return;
       rule.pattern.lastIndex = 0;
-      if (rule.pattern.test(squashed)) {
+      const found =
+        starts === null ? rule.pattern.test(squashed) : squashedMatch(index, squashed, starts);
+      rule.pattern.lastIndex = 0;
+      if (found) {
         strongest(evidence, rule.group, { label: rule.label, weight: rule.weight });
         strongest(evidence, 'obfuscation', { label: 'obfuscation', weight: OBFUSCATION_WEIGHT });
       }
-      rule.pattern.lastIndex = 0;
-    }
+    });
   }
 
   if (depth < MAX_DECODE_DEPTH) {
