@@ -167,13 +167,13 @@ export class KnowledgeBase implements Retriever {
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
-    const { bodies: _, ...result } = await this.#search(query, options);
+    const { bodies: _, ...result } = await this.#search(query, options, false);
     return result;
   }
 
   /** Chat's view: the same ranking, with each chunk's full (redacted) text. */
   async retrieve(query: string, options: RetrieveOptions = {}): Promise<Passage[]> {
-    const { hits, bodies } = await this.#search(query, options);
+    const { hits, bodies } = await this.#search(query, options, true);
     return hits.map((hit) => ({
       id: String(hit.chunkId),
       documentId: String(hit.documentId),
@@ -186,9 +186,11 @@ export class KnowledgeBase implements Retriever {
     }));
   }
 
+  /** Search hits, and with `passages` each hit's passage text for chat (more rows to read). */
   async #search(
     query: string,
     { collection, k = DEFAULT_K, signal, snippets = true, groupByDocument = true }: SearchOptions,
+    passages: boolean,
   ): Promise<SearchResult & { bodies: Map<number, string> }> {
     const started = performance.now();
     const id = checkCollection(collection);
@@ -200,7 +202,7 @@ export class KnowledgeBase implements Retriever {
           related: new Map<number, ScoredChunk[]>(),
         };
     const also = new Map<number, number[]>();
-    for (const { id: chunkId, score } of ranked) {
+    for (const { id: chunkId, score } of passages ? ranked : []) {
       const near = (related.get(chunkId) ?? []).filter((c) => c.score >= RELATED_SHARE * score);
       also.set(
         chunkId,
@@ -219,7 +221,7 @@ export class KnowledgeBase implements Retriever {
         const other = rows.get(c);
         return other ? [`# ${other.title}\n\n${other.body}`] : [];
       });
-      bodies.set(chunkId, [row.body, ...more].join(PASSAGE_GAP));
+      if (passages) bodies.set(chunkId, [row.body, ...more].join(PASSAGE_GAP));
       hits.push({
         chunkId,
         documentId: row.documentId,
