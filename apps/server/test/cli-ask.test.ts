@@ -128,7 +128,7 @@ describe('bastion ask', () => {
 
     const port = await closedPort();
     for (const [url, shown] of [
-      [`http://admin:S3cretPassw0rd@127.0.0.1:${port}`, `http://***@127.0.0.1:${port}`],
+      [`http://admin:S3cretPassw0rd@127.0.0.1:${port}`, `http://***@127.0.0.1:${port}`], // secret-scan: allow (fake password)
       ['admin:S3cretPassw0rd@127.0.0.1', '***@127.0.0.1'],
       [`http://admin:S3cret/Passw0rd@127.0.0.1:${port}`, `http://***@127.0.0.1:${port}`],
     ] as const) {

@@ -72,7 +72,7 @@ describe('bastion ingest writes where the server reads (a real PostgreSQL)', () 
     const docs = tempDir();
     writeFileSync(join(docs, 'a.md'), '# A\n\nText.');
     const result = await bastion(['ingest', docs], {
-      DATABASE_URL: `postgres://bastion:S3cretPassw0rd@127.0.0.1:${postgres!.port}/missing_db`,
+      DATABASE_URL: `postgres://bastion:S3cretPassw0rd@127.0.0.1:${postgres!.port}/missing_db`, // secret-scan: allow (fake password)
       DATABASE_WAIT_MS: '0',
       DATA_DIR: tempDir(),
     });
