@@ -27,10 +27,9 @@ export function line(parts: TemplateStringsArray, ...values: unknown[]): string 
 /**
  * A server address as the CLI may print it: whatever stands between its scheme and its last `@`
  * (`http://admin:pw@host` → `http://***@host`, an example: secret-scan: allow) may be a user and
- * password, and is replaced. Cut
- * at the last `@` and not where a URL parser would stop, so an address a parser reads another
- * way (`http://admin:12/34@host`) or refuses leaks no part of a password either; an address
- * without `@` carries none and is shown as typed.
+ * password, and is replaced. Cut at the last `@` and not where a URL parser would stop, so an
+ * address a parser reads another way (`http://admin:12/34@host`) or refuses leaks no part of a
+ * password either; an address without `@` carries none and is shown as typed.
  */
 export function shownUrl(url: string): string {
   const at = url.lastIndexOf('@');
