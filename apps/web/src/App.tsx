@@ -38,6 +38,7 @@ const loadStarters = async ([, collection]: readonly [unknown, string | null]) =
 // One part of the page per step (see startup.ts); the starter questions' request goes out early.
 const STARTUP_STEPS = [
   'frame',
+  'header',
   'status',
   'theme',
   'starters',
@@ -49,6 +50,8 @@ const STARTUP_STEPS = [
 
 /** index.html's static first screen: the parts the app shows until it draws its own. */
 export interface StaticShell {
+  /** The header; its status pill and theme toggle stay until their own steps. */
+  header?: HTMLElement;
   status?: HTMLElement;
   theme?: HTMLElement;
   /** The conversation area (the empty state and the question box). */
@@ -69,6 +72,12 @@ function onFirstIntent(fn: () => void): () => void {
   };
   for (const e of events) window.addEventListener(e, once, { capture: true, passive: true });
   return stop;
+}
+
+/** Where the caret is in `box`, when the reader is typing there. */
+function caretIn(box: HTMLTextAreaElement | undefined) {
+  if (!box || document.activeElement !== box) return undefined;
+  return { start: box.selectionStart, end: box.selectionEnd };
 }
 
 /**
@@ -112,6 +121,7 @@ export function App(props: { shell?: StaticShell }) {
   // page's input (and counts as blocking time); without a static shell there is nothing to show
   // meanwhile, so the first task draws the page up to its conversation.
   const startup = createStartup(STARTUP_STEPS, props.shell ? 'frame' : 'empty-state');
+  const headerShown = startup.reached('header');
   const statusShown = startup.reached('status');
   const themeShown = startup.reached('theme');
   const startersAsked = startup.reached('starters');
@@ -125,6 +135,7 @@ export function App(props: { shell?: StaticShell }) {
     loadStarters,
   );
   const [menuOpen, setMenuOpen] = createSignal(false);
+  const staticBox = () => props.shell?.chat?.querySelector('textarea') ?? undefined;
   let menuButton!: HTMLButtonElement;
 
   onMount(() => {
@@ -153,56 +164,58 @@ export function App(props: { shell?: StaticShell }) {
       <a class="skip-link" href="#assistant-input">
         Skip to the question
       </a>
-      <header class="app-header">
-        <button
-          type="button"
-          class="icon-button menu-toggle"
-          aria-expanded={menuOpen()}
-          aria-controls="sidebar"
-          aria-label="Chats"
-          ref={menuButton}
-          onClick={() => {
-            const open = !menuOpen();
-            setMenuOpen(open);
-            // Opening moves focus into the chats; closing leaves it on the toggle.
-            if (open)
-              document.querySelector<HTMLElement>('[data-testid="conversation-new"]')?.focus();
-          }}
-        >
-          <span aria-hidden="true">☰</span>
-        </button>
-        <h1 class="brand">Bastion</h1>
-        <div class="header-tools">
-          <Show when={statusShown()} fallback={props.shell?.status}>
-            <StatusPill
-              fetchSummary={fetchSummary}
-              access={session.state}
-              onAuthError={session.noteAuthError}
-              onSummary={setSummary}
-              refresh={session.state}
-            />
-          </Show>
-          <Show when={themeShown()} fallback={props.shell?.theme}>
-            <ThemeToggle />
-          </Show>
-          <Show when={session.state() === 'guest'}>
-            <GuestSignIn
-              session={session}
-              onSignedIn={() => document.getElementById('assistant-input')?.focus()}
-            />
-          </Show>
-          <Show when={session.state() === 'signed-in'}>
-            <button
-              type="button"
-              class="button button-small"
-              data-testid="signout"
-              onClick={() => void session.signOut()}
-            >
-              Sign out
-            </button>
-          </Show>
-        </div>
-      </header>
+      <Show when={headerShown()} fallback={props.shell?.header}>
+        <header class="app-header">
+          <button
+            type="button"
+            class="icon-button menu-toggle"
+            aria-expanded={menuOpen()}
+            aria-controls="sidebar"
+            aria-label="Chats"
+            ref={menuButton}
+            onClick={() => {
+              const open = !menuOpen();
+              setMenuOpen(open);
+              // Opening moves focus into the chats; closing leaves it on the toggle.
+              if (open)
+                document.querySelector<HTMLElement>('[data-testid="conversation-new"]')?.focus();
+            }}
+          >
+            <span aria-hidden="true">☰</span>
+          </button>
+          <h1 class="brand">Bastion</h1>
+          <div class="header-tools">
+            <Show when={statusShown()} fallback={props.shell?.status}>
+              <StatusPill
+                fetchSummary={fetchSummary}
+                access={session.state}
+                onAuthError={session.noteAuthError}
+                onSummary={setSummary}
+                refresh={session.state}
+              />
+            </Show>
+            <Show when={themeShown()} fallback={props.shell?.theme}>
+              <ThemeToggle />
+            </Show>
+            <Show when={session.state() === 'guest'}>
+              <GuestSignIn
+                session={session}
+                onSignedIn={() => document.getElementById('assistant-input')?.focus()}
+              />
+            </Show>
+            <Show when={session.state() === 'signed-in'}>
+              <button
+                type="button"
+                class="button button-small"
+                data-testid="signout"
+                onClick={() => void session.signOut()}
+              >
+                Sign out
+              </button>
+            </Show>
+          </div>
+        </header>
+      </Show>
       <div class="app-body">
         <nav
           id="sidebar"
@@ -235,8 +248,9 @@ export function App(props: { shell?: StaticShell }) {
           <Show when={conversationShown()} fallback={props.shell?.chat}>
             <ChatView
               store={chat}
-              // What was typed into the static question box meanwhile is kept.
-              draft={props.shell?.chat?.querySelector('textarea')?.value ?? ''}
+              // What was typed into the static question box meanwhile is kept, and its focus.
+              draft={staticBox()?.value ?? ''}
+              draftCaret={caretIn(staticBox())}
               emptyStateShell={emptyStateShown() ? undefined : props.shell?.emptyState}
               collections={collections}
               rag={() => summary()?.rag}

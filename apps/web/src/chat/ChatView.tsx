@@ -18,6 +18,8 @@ export interface ChatViewProps {
   store: ChatStore;
   /** The question box's text to begin with. */
   draft?: string;
+  /** The caret, when the reader was typing into the static question box this one replaces. */
+  draftCaret?: { start: number; end: number };
   /** The collections the caller may read (for the picker), once the client has loaded. */
   collections: Resource<{ id: string }[]>;
   rag: () => StatusSummary['rag'] | undefined;
@@ -75,6 +77,11 @@ export function ChatView(props: ChatViewProps) {
   };
 
   onMount(() => {
+    // Keys typed between the static box's removal and the autofocus would be lost.
+    if (props.draftCaret) {
+      input.focus();
+      input.setSelectionRange(props.draftCaret.start, props.draftCaret.end);
+    }
     const scroll = followScroll(scroller, content, setFollowing);
     follow = scroll.follow;
     const onKey = (e: KeyboardEvent) => {
