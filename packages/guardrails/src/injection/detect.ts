@@ -22,6 +22,7 @@ import {
   vocabularyWeight,
 } from './rules.ts';
 import { sentenceOpener } from './sentence.ts';
+import { joinSpacedRuns } from './spaced-runs.ts';
 
 export interface InjectionResult {
   flagged: boolean;
@@ -220,8 +221,8 @@ interface Evidence {
 interface Analysis {
   score: number;
   evidence: Map<string, Evidence>;
-  /** What the model reads: the folded text, its letters-only view when letters were broken up or
-   * disguised, and the same view of every decoded payload. */
+  /** What the model reads: the folded text with spaced-out letters joined, and the same view of
+   * every decoded payload. */
   modelView: string;
 }
 
@@ -412,11 +413,13 @@ function analyze(text: string, options: AnalyzeOptions, depth: number): Analysis
   const obfuscated = disguised || spacedLetters;
   // The model and the letters-only view read the text's own words when it describes what it
   // quotes (documentation quoting attacks): a quoted attack there is a mention, as it is for the
-  // rules in a discussion.
-  let modelView = quotesFolded.modelText;
+  // rules in a discussion. The folded text has invisible characters removed and look-alikes
+  // folded in place; the model reads spaced-out letters joined in place too, and never the whole
+  // text's letters-only view, which only the letters-only rules read.
+  const ownText = quotesFolded.modelText;
+  let modelView = spacedLetters ? joinSpacedRuns(ownText) : ownText;
   if (obfuscated || depth > 0) {
-    const squashed = squash(modelView);
-    if (obfuscated) modelView += `\n${squashed}`;
+    const squashed = squash(ownText);
     const starts = ungated ? null : squashedStarts(squashed);
     SQUASHED_RULES.forEach((rule, index) => {
       if (evidence.has(rule.group)) return;
