@@ -117,10 +117,12 @@ describe('security configuration', () => {
     expect(limits({ RATE_LIMIT_CHAT: '5/s', RATE_LIMIT_API: '1000/hour' })).toEqual({
       chat: { max: 5, windowMs: 1_000 },
       api: { max: 1000, windowMs: 3_600_000 },
+      signIn: { max: 10, windowMs: 60_000 },
     });
     expect(limits({ RATE_LIMIT_CHAT: 'off', RATE_LIMIT_API: '120' })).toEqual({
       chat: null,
       api: { max: 120, windowMs: 60_000 },
+      signIn: { max: 10, windowMs: 60_000 },
     });
     expect(problems({ RATE_LIMIT_CHAT: 'lots', RATE_LIMIT_API: '5/fortnight' })).toEqual([
       expect.stringMatching(/^RATE_LIMIT_CHAT: must be N\/unit/),
