@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { policyLines, readBaseline } from '../src/baseline.ts';
 import { buildFiles, buildSecurity } from '../src/build.ts';
 import { securityHeaders } from '../src/headers.ts';
-import { viteDist } from './fixtures.ts';
+import { importMap, viteDist } from './fixtures.ts';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const run = (...args: string[]) =>
@@ -14,12 +14,12 @@ const run = (...args: string[]) =>
 
 describe('bastion-security CLI', () => {
   it('the committed baseline is the policy a build produces', () => {
-    const { csp } = buildSecurity(viteDist());
+    const { csp } = buildSecurity(viteDist(importMap));
     expect(policyLines(securityHeaders({ csp, hsts: true }))).toEqual(readBaseline());
   });
 
   it('check passes on a fresh build and fails when the policy drifts', () => {
-    const dist = viteDist();
+    const dist = viteDist(importMap);
     expect(run('build', '--dist', dist).status).toBe(0);
     const ok = run('check', '--dist', dist);
     expect(ok.stdout).toContain('match the baseline');

@@ -16,6 +16,9 @@ export function tempDir(prefix = 'bastion-security-'): string {
   return dir;
 }
 
+/** The import map by which the page's build gives lazily imported chunks their integrity. */
+export const importMap = `\n    <script type="importmap">{"integrity":{"/assets/chunk-XyZ789.js":"sha384-${'A'.repeat(64)}"}}</script>`;
+
 /** A dist/ shaped like vite 8's output: module entry, a preloaded chunk, a stylesheet, icons. */
 export function viteDist(head = ''): string {
   const dist = tempDir('bastion-dist-');

@@ -119,4 +119,30 @@ describe('the provider transport', () => {
     await until(() => stats.closed === 1);
     await expect(fetch(url, { signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
   });
+
+  it('sends a request again when its kept-alive connection turns out closed, never a fresh one', async () => {
+    // The server drops a kept-alive connection just as it is reused (its idle timeout running out
+    // while the request is on its way): nothing was read, the request must not be lost.
+    const served = new WeakMap<object, number>();
+    const bodies: string[] = [];
+    const { url, stats } = await serve((req, res) => {
+      const count = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, count);
+      if (count > 1 || req.url?.endsWith('/drop')) return req.socket.destroy();
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        bodies.push(body);
+        res.end('{"ok":true}');
+      });
+    });
+    const fetch = createHttpFetch();
+    await (await fetch(url, { method: 'POST', body: 'first' })).text();
+    const again = await fetch(url, { method: 'POST', body: 'second' });
+    expect(await again.json()).toEqual({ ok: true });
+    expect(bodies).toEqual(['first', 'second']);
+    expect(stats.connections).toBe(2);
+    // A new connection that fails was not stale: the error is the caller's.
+    await expect(fetch(`${url}/drop`, { method: 'POST', body: 'x' })).rejects.toThrow();
+  });
 });

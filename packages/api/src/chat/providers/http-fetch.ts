@@ -74,6 +74,9 @@ function webBody(body: Readable): ReadableStream<Uint8Array> {
 
 const aborted = () => new DOMException('This operation was aborted', 'AbortError');
 
+/** How a request written on a connection its server had already closed fails. */
+const STALE = new Set(['ECONNRESET', 'EPIPE']);
+
 /**
  * A `fetch` for the provider SDK over node:http with kept-alive connections. Node's built-in
  * fetch writes a request only on a later turn of the event loop, so a viewer's `chat.stream`
@@ -106,34 +109,50 @@ export function createHttpFetch(): typeof globalThis.fetch {
         headers[name] = value;
       });
       const method = init.method ?? 'GET';
-      const request = (url.protocol === 'https:' ? https : http).request(
-        url,
-        { method, headers, agent: agents[url.protocol] },
-        (res) => {
-          // The response read to its end, the connection goes back to the pool: an abort after
-          // that (the SDK's callers abort when they are done) must not destroy it.
-          res.once('end', () => signal?.removeEventListener('abort', onAbort));
-          const status = res.statusCode ?? 502;
-          const responseHeaders = new Headers();
-          const raw = res.rawHeaders;
-          for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!);
-          const empty = status === 204 || status === 304 || method === 'HEAD';
-          if (empty) res.resume();
-          resolve(
-            new Response(empty ? null : webBody(bodyOf(res)), {
-              status,
-              statusText: res.statusMessage ?? '',
-              headers: responseHeaders,
-            }),
-          );
-        },
-      );
+      let request: http.ClientRequest;
       const onAbort = () => request.destroy(aborted());
       signal?.addEventListener('abort', onAbort, { once: true });
-      request.once('error', (error) => {
-        signal?.removeEventListener('abort', onAbort);
-        reject(error);
-      });
-      request.end(body ?? undefined);
+      const send = () => {
+        let responded = false;
+        request = (url.protocol === 'https:' ? https : http).request(
+          url,
+          { method, headers, agent: agents[url.protocol] },
+          (res) => {
+            responded = true;
+            // The response read to its end, the connection goes back to the pool: an abort after
+            // that (the SDK's callers abort when they are done) must not destroy it.
+            res.once('end', () => signal?.removeEventListener('abort', onAbort));
+            const status = res.statusCode ?? 502;
+            const responseHeaders = new Headers();
+            const raw = res.rawHeaders;
+            for (let i = 0; i + 1 < raw.length; i += 2)
+              responseHeaders.append(raw[i]!, raw[i + 1]!);
+            const empty = status === 204 || status === 304 || method === 'HEAD';
+            if (empty) res.resume();
+            resolve(
+              new Response(empty ? null : webBody(bodyOf(res)), {
+                status,
+                statusText: res.statusMessage ?? '',
+                headers: responseHeaders,
+              }),
+            );
+          },
+        );
+        const sent = request;
+        sent.once('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive connection the server closed while it sat idle fails only once reused,
+          // before any reply: the server never read this request, so it goes again, on the next
+          // pooled connection or a new one (each retry drops one stale connection, and a new one
+          // is not reused, so this ends). The built-in fetch avoided the race by closing idle
+          // connections before the server's Keep-Alive hint ran out.
+          if (!responded && sent.reusedSocket && !signal?.aborted && STALE.has(error.code ?? '')) {
+            return send();
+          }
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        });
+        sent.end(body ?? undefined);
+      };
+      send();
     });
 }
