@@ -109,6 +109,7 @@ export function createHttpFetch(): typeof globalThis.fetch {
         headers[name] = value;
       });
       const method = init.method ?? 'GET';
+      const agent = agents[url.protocol];
       let request: http.ClientRequest;
       const onAbort = () => request.destroy(aborted());
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -116,7 +117,7 @@ export function createHttpFetch(): typeof globalThis.fetch {
         let responded = false;
         request = (url.protocol === 'https:' ? https : http).request(
           url,
-          { method, headers, agent: agents[url.protocol] },
+          { method, headers, agent },
           (res) => {
             responded = true;
             // The response read to its end, the connection goes back to the pool: an abort after
