@@ -74,8 +74,8 @@ function webBody(body: Readable): ReadableStream<Uint8Array> {
 
 const aborted = () => new DOMException('This operation was aborted', 'AbortError');
 
-/** How a request written on a connection its server had already closed fails. */
-const STALE = new Set(['ECONNRESET', 'EPIPE']);
+/** How long a pooled connection may sit idle when its server gives no shorter hint. */
+const IDLE_CONNECTION_MS = 4_000;
 
 /**
  * A `fetch` for the provider SDK over node:http with kept-alive connections. Node's built-in
@@ -89,10 +89,12 @@ const STALE = new Set(['ECONNRESET', 'EPIPE']);
  * are not followed: a provider URL that redirects fails with the redirect's status.
  */
 export function createHttpFetch(): typeof globalThis.fetch {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
-  };
+  // An idle pooled connection is closed by us before the server closes it: a request written on
+  // a connection the server is closing fails unread ("socket hang up"). node:http's agent applies
+  // the server's `Keep-Alive: timeout=N` hint (less a second) only to lower a timeout it already
+  // has, so it gets one: the built-in fetch's default idle limit.
+  const options = { keepAlive: true, timeout: IDLE_CONNECTION_MS };
+  const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
   return (input, init = {}) =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
@@ -109,51 +111,34 @@ export function createHttpFetch(): typeof globalThis.fetch {
         headers[name] = value;
       });
       const method = init.method ?? 'GET';
-      const agent = agents[url.protocol];
-      let request: http.ClientRequest;
+      const request = (url.protocol === 'https:' ? https : http).request(
+        url,
+        { method, headers, agent: agents[url.protocol] },
+        (res) => {
+          // The response read to its end, the connection goes back to the pool: an abort after
+          // that (the SDK's callers abort when they are done) must not destroy it.
+          res.once('end', () => signal?.removeEventListener('abort', onAbort));
+          const status = res.statusCode ?? 502;
+          const responseHeaders = new Headers();
+          const raw = res.rawHeaders;
+          for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!);
+          const empty = status === 204 || status === 304 || method === 'HEAD';
+          if (empty) res.resume();
+          resolve(
+            new Response(empty ? null : webBody(bodyOf(res)), {
+              status,
+              statusText: res.statusMessage ?? '',
+              headers: responseHeaders,
+            }),
+          );
+        },
+      );
       const onAbort = () => request.destroy(aborted());
       signal?.addEventListener('abort', onAbort, { once: true });
-      const send = () => {
-        let responded = false;
-        request = (url.protocol === 'https:' ? https : http).request(
-          url,
-          { method, headers, agent },
-          (res) => {
-            responded = true;
-            // The response read to its end, the connection goes back to the pool: an abort after
-            // that (the SDK's callers abort when they are done) must not destroy it.
-            res.once('end', () => signal?.removeEventListener('abort', onAbort));
-            const status = res.statusCode ?? 502;
-            const responseHeaders = new Headers();
-            const raw = res.rawHeaders;
-            for (let i = 0; i + 1 < raw.length; i += 2)
-              responseHeaders.append(raw[i]!, raw[i + 1]!);
-            const empty = status === 204 || status === 304 || method === 'HEAD';
-            if (empty) res.resume();
-            resolve(
-              new Response(empty ? null : webBody(bodyOf(res)), {
-                status,
-                statusText: res.statusMessage ?? '',
-                headers: responseHeaders,
-              }),
-            );
-          },
-        );
-        const sent = request;
-        sent.once('error', (error: NodeJS.ErrnoException) => {
-          // A kept-alive connection the server closed while it sat idle fails only once reused,
-          // before any reply: the server never read this request, so it goes again, on the next
-          // pooled connection or a new one (each retry drops one stale connection, and a new one
-          // is not reused, so this ends). The built-in fetch avoided the race by closing idle
-          // connections before the server's Keep-Alive hint ran out.
-          if (!responded && sent.reusedSocket && !signal?.aborted && STALE.has(error.code ?? '')) {
-            return send();
-          }
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        });
-        sent.end(body ?? undefined);
-      };
-      send();
+      request.once('error', (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      });
+      request.end(body ?? undefined);
     });
 }
