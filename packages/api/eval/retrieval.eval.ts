@@ -1,6 +1,7 @@
 // Retrieval quality, document-level, through Bastion's own search path (what `rag.search`
-// serves), beside plain FTS5 BM25 and MiniSearch on the same documents, for every BEIR-format
-// corpus present: NFCorpus (test, and dev) and business-reports.
+// serves), beside plain FTS5 BM25 (and with the title weighted ×2) and MiniSearch on the same
+// documents, for every corpus present: NFCorpus (test, and dev), business-reports, and the
+// known-item collections built from this machine's Debian package descriptions and manual pages.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import {
   type Qrels,
   type Scores,
 } from './beir.ts';
+import { debianPackages, manPages } from './known-item.ts';
 import { bastion, miniSearch, plainBm25, type System } from './systems.ts';
 
 const TARGET_NDCG = 0.35;
@@ -26,17 +28,21 @@ interface Corpus {
   docs: CorpusDocument[];
   queries: Map<string, string>;
   splits: Record<string, Qrels>;
+  /** Also measured on PostgreSQL (the known-item collections are not: they test ranking rules). */
+  postgres: boolean;
 }
 
 function corpora(): Corpus[] {
   const found: Corpus[] = [];
   const nfcorpus = datasetDir('nfcorpus', 'NFCORPUS_DIR');
-  if (nfcorpus) {
+  if (!nfcorpus) console.log('NFCorpus: skipped (set NFCORPUS_DIR)');
+  else {
     found.push({
       name: 'NFCorpus',
       docs: loadCorpus(nfcorpus),
       queries: loadQueries(nfcorpus),
       splits: { test: loadQrels(nfcorpus, 'test'), dev: loadQrels(nfcorpus, 'dev') },
+      postgres: true,
     });
   }
   const reports = datasetDir('business-reports', 'BUSINESS_REPORTS_DIR');
@@ -46,7 +52,12 @@ function corpora(): Corpus[] {
       docs: loadCorpus(reports),
       queries: loadQueries(reports),
       splits: { test: loadQrels(reports, 'test') },
+      postgres: true,
     });
+  } else console.log('business-reports: skipped (set BUSINESS_REPORTS_DIR)');
+  for (const built of [debianPackages(), manPages()]) {
+    if ('skipped' in built) console.log(`${built.name}: skipped (${built.skipped})`);
+    else found.push({ ...built, postgres: false });
   }
   return found;
 }
@@ -71,9 +82,10 @@ try {
     const systems: System[] = [
       await bastion(corpus.docs),
       plainBm25(corpus.docs),
+      plainBm25(corpus.docs, 2),
       miniSearch(corpus.docs),
     ];
-    if (postgres) {
+    if (postgres && corpus.postgres) {
       const databaseUrl = await createDatabase(postgres.url, `eval_${n}`);
       systems.push(await bastion(corpus.docs, { databaseUrl }));
     }
@@ -90,7 +102,7 @@ try {
       }
       await system.close();
     }
-    const [ours, plain, , onPostgres] = systems.map((s) => results.get(s.label)?.get('test'));
+    const [ours, plain, , , onPostgres] = systems.map((s) => results.get(s.label)?.get('test'));
     if (ours && onPostgres) {
       const gap = onPostgres.ndcg10 - ours.ndcg10;
       verdicts.push(

@@ -60,9 +60,9 @@ export async function bastion(
 
 /**
  * The baseline that does nothing clever: one FTS5 row per document (same tokenizer), bm25() with
- * equal column weights, every query word OR-ed.
+ * equal column weights (or the title's `titleWeight` times the text's), every query word OR-ed.
  */
-export function plainBm25(docs: readonly CorpusDocument[]): System {
+export function plainBm25(docs: readonly CorpusDocument[], titleWeight = 1): System {
   const db = new BetterSqlite3(':memory:');
   db.exec(
     "create virtual table docs using fts5(title, text, tokenize = 'porter unicode61 remove_diacritics 2')",
@@ -71,15 +71,15 @@ export function plainBm25(docs: readonly CorpusDocument[]): System {
   db.transaction(() => {
     for (const [i, d] of docs.entries()) insert.run(i + 1, d.title, d.text);
   })();
-  const select = db.prepare<[string, number], { id: number }>(
-    'select rowid as id from docs where docs match ? order by bm25(docs) limit ?',
+  const select = db.prepare<[string, number, number], { id: number }>(
+    'select rowid as id from docs where docs match ? order by bm25(docs, ?, 1) limit ?',
   );
   return {
-    label: 'plain FTS5 BM25 (OR of every query word)',
+    label: `plain FTS5 BM25 (OR of every query word${titleWeight === 1 ? '' : `, title ×${titleWeight}`})`,
     search: (q) => {
       const terms = [...new Set(words(q))];
       if (terms.length === 0) return [];
-      return select.all(anyOf(terms), DEPTH).map((r) => docs[r.id - 1]?.id ?? '');
+      return select.all(anyOf(terms), titleWeight, DEPTH).map((r) => docs[r.id - 1]?.id ?? '');
     },
     close: async () => {
       db.close();
