@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { openAIErrorBody, trpcErrorBody } from '@bastion/api';
+import { createBastionClient } from '@bastion/api/client';
 import {
   defaultAppLimits,
   EDGE_ERRORS,
@@ -101,6 +102,15 @@ describe('through the generated nginx', () => {
     const path = cjkSearch(RAG_LIMITS.queryChars);
     expect((await sendRaw(server.url, { method: 'GET', path })).status).toBe(200);
     expect((await sendRaw(edge.url, { method: 'GET', path })).status).toBe(200);
+  });
+
+  it('passes searches at the cap made at once by the typed client, which batches within it', async () => {
+    const client = createBastionClient({ url: edge.url });
+    const query = '中'.repeat(RAG_LIMITS.queryChars);
+    const results = await Promise.all(
+      Array.from({ length: 3 }, () => client.rag.search.query({ query })),
+    );
+    expect(results.map((r) => Array.isArray(r.hits))).toEqual([true, true, true]);
   });
 
   it('counts only new answers against its chat zone, and answers 429 in the surface’s shape', async () => {

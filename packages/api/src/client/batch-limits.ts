@@ -1,3 +1,8 @@
+import type { Operation } from '@trpc/client';
+// The app's limits as the server and the generated edge size themselves from them (a module of
+// plain values: the package's entry point also holds Node-only build code a browser cannot load).
+import { defaultAppLimits, maxUrlBytes } from '../../../security/src/nginx.ts';
+
 /**
  * The longest procedure list one batched request may name: the server's router refuses a path
  * parameter over 200 characters (`maxParamLength`) before tRPC sees it, so a longer batch would
@@ -6,11 +11,27 @@
 const MAX_BATCH_PATH_CHARS = 200;
 /** No procedure path is longer (a test holds the router to it). */
 export const MAX_PROCEDURE_PATH_CHARS = 24;
-/**
- * Calls per batch, so that their comma-separated paths always fit. Counted in calls, not URL
- * length: a bound on the URL would refuse, untyped and before sending, a single query whose input
- * is long (the server answers that one with a typed `invalid_input` when it is too long).
- */
+/** Calls per batch, so that their comma-separated paths always fit. */
 export const MAX_BATCH_CALLS = Math.floor(
   (MAX_BATCH_PATH_CHARS + 1) / (MAX_PROCEDURE_PATH_CHARS + 1),
 );
+
+/**
+ * The longest URL of a batch: that of a search at its cap, which the server's header limit and
+ * the generated nginx's header buffer both take. Counted over the whole URL, origin included, so
+ * the request line either of them reads is shorter still.
+ */
+export const MAX_BATCH_URL_CHARS = maxUrlBytes(defaultAppLimits.queryChars);
+
+/**
+ * Whether a call fits a batch on its own: the URL tRPC's batch link would build for it alone
+ * (a query carries its input in the URL, a mutation in the body). One that does not is sent
+ * unbatched: the batch link, bounded by URL length, would refuse it before sending with no typed
+ * reason, while the server answers it with one (`invalid_input` for a search over its cap).
+ */
+export function fitsBatch(endpoint: string, op: Pick<Operation, 'type' | 'path' | 'input'>) {
+  if (op.type !== 'query') return true;
+  const input = encodeURIComponent(JSON.stringify({ 0: op.input }));
+  const url = `${endpoint}/${op.path}?batch=1&input=`.length + input.length;
+  return url <= MAX_BATCH_URL_CHARS;
+}

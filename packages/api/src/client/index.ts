@@ -7,7 +7,7 @@ import {
 } from '@trpc/client';
 import { EventSourceImpl } from '#event-source';
 import type { AppRouter } from '../root.ts';
-import { MAX_BATCH_CALLS } from './batch-limits.ts';
+import { fitsBatch, MAX_BATCH_CALLS, MAX_BATCH_URL_CHARS } from './batch-limits.ts';
 
 export interface BastionClientOptions {
   /** Origin of the Bastion server, e.g. `http://127.0.0.1:8787`. */
@@ -49,12 +49,15 @@ export function createBastionClient(options: BastionClientOptions): BastionClien
           // Every chat call is a model call of its own: unbatched, it is answered when it is
           // done (a batch waits for its slowest call), its AbortSignal stops it alone (a batch is
           // aborted only with all its calls) and a limit refuses it alone.
-          condition: (op) => op.path.startsWith('chat.'),
+          // So is a call too long for a batch (a search far over its cap): the server answers it
+          // with its typed reason. Batches stay within the server's and the edge's limits.
+          condition: (op) => op.path.startsWith('chat.') || !fitsBatch(endpoint, op),
           true: httpLink({ url: endpoint, fetch: authedFetch }),
           false: httpBatchLink({
             url: endpoint,
             fetch: authedFetch,
             maxItems: MAX_BATCH_CALLS,
+            maxURLLength: MAX_BATCH_URL_CHARS,
           }),
         }),
       }),
