@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './fixtures/chromium.ts';
+import { serverDataDir } from './fixtures/server-data.ts';
 
 const port = Number(process.env.E2E_PORT ?? 8799);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -15,6 +13,7 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
+  globalTeardown: './fixtures/server-data.ts',
   reporter: [['list'], ['json', { outputFile: '.reports/playwright.json' }]],
   use: {
     baseURL,
@@ -39,7 +38,7 @@ export default defineConfig({
         PORT: String(port),
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'bastion-e2e-')),
+        DATA_DIR: serverDataDir,
         PRIMARY_BASE_URL: `${fakeProviderURL}/v1`,
         PRIMARY_MODEL: 'fake-model',
         // Every spec shares this server and address; the limits have their own tests.
