@@ -442,6 +442,38 @@ function lowerFolded(code: number): number {
   return entry;
 }
 
+/**
+ * Every character of `text` beyond ASCII is its own lower case and folds to itself (as the string
+ * path reads it: no look-alike, accent or blank, nothing for the normalisations), and the text
+ * has few of them (more, and the unit path is cheaper than this search).
+ */
+function foldsToItself(text: string): boolean {
+  let seen = 0;
+  BEYOND_ASCII.lastIndex = 0;
+  for (let m = BEYOND_ASCII.exec(text); m !== null; m = BEYOND_ASCII.exec(text)) {
+    const at = m.index;
+    if (dense(++seen, at)) return false;
+    const code = text.charCodeAt(at);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const point = text.codePointAt(at) as number;
+      if (point <= 0xffff) return false; // a lone surrogate
+      let same = unchangedByLower.get(point);
+      const ch = String.fromCodePoint(point);
+      if (same === undefined) {
+        same = ch.toLowerCase() === ch;
+        unchangedByLower.set(point, same);
+      }
+      if (!same || !plainStarter(ch)) return false;
+      BEYOND_ASCII.lastIndex = at + 2;
+      continue;
+    }
+    const entry = lowerFolded(code);
+    if ((entry & STRING_PATH_BIT) !== 0 || (entry & 0xffff) !== code || lowerUnit(code) !== code)
+      return false;
+  }
+  return true;
+}
+
 /** Units sampled after the first beyond ASCII to choose between the string and the unit path. */
 const SAMPLE_UNITS = 256;
 
@@ -671,6 +703,13 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
     // indices: the runs, which index the cased text, are then collected apart.
     if (ascii && !cased.includes('\\_')) {
       const { folded, spacedLetters, runs, anchors } = fold(cased, true, true, findAnchors);
+      return { cased, folded, disguised, spacedLetters, encodedRuns: runs, anchors };
+    }
+    // Characters beyond ASCII that lower-casing and folding leave as they are (`’`, `—`, `🙂`):
+    // the character pass lower-cases the rest itself, so one pass over the text also collects the
+    // runs, as for ASCII.
+    if (!ascii && !cased.includes('\\_') && foldsToItself(cased)) {
+      const { folded, spacedLetters, runs, anchors } = fold(cased, false, true, findAnchors);
       return { cased, folded, disguised, spacedLetters, encodedRuns: runs, anchors };
     }
     if (!ascii && mostlyBeyondAscii(cased)) {

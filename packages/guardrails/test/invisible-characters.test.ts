@@ -91,6 +91,52 @@ describe('joinSpacedRuns', () => {
     }
   });
 
+  it('joins what a walk over the single letters joins, on random texts', () => {
+    // The reference: single letters (no letter beside them) chained while each is one or two
+    // characters, no line break, from the one before; chains of four or more become one word.
+    const reference = (text: string): string => {
+      const isLetter = (i: number): boolean => /[a-z]/.test(text[i] ?? '');
+      const singles: number[] = [];
+      for (let i = 0; i < text.length; i++)
+        if (isLetter(i) && !isLetter(i - 1) && !isLetter(i + 1)) singles.push(i);
+      let out = '';
+      let copied = 0;
+      for (let k = 0; k < singles.length; ) {
+        let end = k;
+        while (
+          end + 1 < singles.length &&
+          (singles[end + 1] as number) - (singles[end] as number) <= 3 &&
+          !text.slice(singles[end] as number, singles[end + 1] as number).includes('\n')
+        )
+          end++;
+        if (end - k >= 3) {
+          const first = singles[k] as number;
+          out +=
+            text.slice(copied, first) +
+            singles
+              .slice(k, end + 1)
+              .map((i) => text[i])
+              .join('');
+          copied = (singles[end] as number) + 1;
+        }
+        k = end + 1;
+      }
+      return out + text.slice(copied);
+    };
+    const parts = ['a', 'z', ' ', '.', '-', '\n', '1', 'é', '🙂', 'ab', '  ', '\t'];
+    let seed = 7;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % parts.length;
+    };
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      for (let k = 0; k < 1 + (n % 30); k++) text += parts[next()];
+      if (joinSpacedRuns(text) !== reference(text))
+        expect(joinSpacedRuns(text), JSON.stringify(text)).toBe(reference(text));
+    }
+  });
+
   it('joins a megabyte of spaced-out letters', () => {
     const text = 'a b '.repeat(250_000);
     expect(joinSpacedRuns(text)).toBe(`${'ab'.repeat(250_000)} `);

@@ -322,11 +322,19 @@ function unmaskCharacters(text: string, final: boolean): UnmaskedView {
       i++;
       continue;
     }
+    // A character that shows as itself is copied as a unit (or a pair) without a slice of it: the
+    // builder has room for every unit of the rest of the text that gives no more than one each.
     let view: string | null = null;
     let width = 1;
     if (isHigh(c) && isLow(text.charCodeAt(i + 1))) {
       width = 2;
       view = astralView(text, i);
+      if (view === null) {
+        out.push(c, i, i + 2);
+        out.push(text.charCodeAt(i + 1), i, i + 2);
+        i += 2;
+        continue;
+      }
     } else {
       const kind = bmpKindOf(c);
       if (kind === REMOVED) {
@@ -341,14 +349,13 @@ function unmaskCharacters(text: string, final: boolean): UnmaskedView {
         i++;
         continue;
       }
-      if (kind === ONE) {
-        out.push(bmpOne[c] as number, i, i + 1);
+      if (kind === ONE || kind === UNCHANGED) {
+        out.push(kind === ONE ? (bmpOne[c] as number) : c, i, i + 1);
         i++;
         continue;
       }
-      if (kind === MANY) view = bmpMany.get(c) as string;
+      view = bmpMany.get(c) as string;
     }
-    if (view === null) view = text.slice(i, i + width);
     out.reserve(view.length + text.length - i);
     for (let k = 0; k < view.length; k++) out.push(view.charCodeAt(k), i, i + width);
     i += width;
@@ -607,12 +614,22 @@ export class ViewCache {
     const cached = this.text.length;
     out.n = cached;
     const partText = part === null ? text.slice(from) : part.text;
-    out.reserve(partText.length);
-    for (let i = 0; i < partText.length; i++) {
-      const origin = part === null ? i : (part.origin[i] as number);
-      const end = part === null ? i + 1 : (part.ends[i] as number);
-      out.push(partText.charCodeAt(i), origin + from, end + from);
+    const count = partText.length;
+    out.reserve(count);
+    // Only origins and ends: the cache's units are never read (its text is kept as a string).
+    const { origin, ends } = out;
+    if (part === null) {
+      for (let i = 0; i < count; i++) {
+        origin[cached + i] = from + i;
+        ends[cached + i] = from + i + 1;
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        origin[cached + i] = (part.origin[i] as number) + from;
+        ends[cached + i] = (part.ends[i] as number) + from;
+      }
     }
+    out.n = cached + count;
     const open = part === null ? -1 : part.openView;
     return {
       text: this.text + partText,
