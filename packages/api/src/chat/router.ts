@@ -22,9 +22,15 @@ export const chatRouter = createTRPCRouter({
     const release = await chat.openStream(ctx.actor);
     run.attach();
     ctx.deps.chat.metrics.connectionOpened();
+    // Issued now, while the model is being asked, rather than between its first token and the
+    // viewer: the meta event that carries it goes out just before that token.
+    const feedbackToken = ctx.deps.feedback?.tokenFor(run.id);
     try {
       for await (const { seq, event } of run.follow(from, signal ?? new AbortController().signal)) {
-        yield tracked(eventId(run.id, seq), withFeedbackToken(ctx.deps.feedback, event));
+        yield tracked(
+          eventId(run.id, seq),
+          event.type === 'meta' && feedbackToken ? { ...event, feedbackToken } : event,
+        );
       }
     } finally {
       ctx.deps.chat.metrics.connectionClosed();
