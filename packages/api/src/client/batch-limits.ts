@@ -24,14 +24,16 @@ export const MAX_BATCH_CALLS = Math.floor(
 export const MAX_BATCH_URL_CHARS = maxUrlBytes(defaultAppLimits.queryChars);
 
 /**
- * Whether a call fits a batch on its own: the URL tRPC's batch link would build for it alone
- * (a query carries its input in the URL, a mutation in the body). One that does not is sent
- * unbatched: the batch link, bounded by URL length, would refuse it before sending with no typed
- * reason, while the server answers it with one (`invalid_input` for a search over its cap).
+ * Whether a call fits a batch: its input, as tRPC's batch link would send it alone, is no longer
+ * than a batch's URL may be — percent-encoded in the URL for a query, JSON in the body for a
+ * mutation. So a batch's URL always fits, and so does its body: at most MAX_BATCH_CALLS such
+ * inputs (a test holds that under the server's and the edge's body limits). A call that does not
+ * fit is sent unbatched: the server judges it alone and answers with a typed reason
+ * (`invalid_input` for a search over its cap), where a batch would refuse it before sending, with
+ * none (a long query), or take its siblings down with it (two large ingests: 413 for both).
  */
 export function fitsBatch(endpoint: string, op: Pick<Operation, 'type' | 'path' | 'input'>) {
-  if (op.type !== 'query') return true;
-  const input = encodeURIComponent(JSON.stringify({ 0: op.input }));
-  const url = `${endpoint}/${op.path}?batch=1&input=`.length + input.length;
-  return url <= MAX_BATCH_URL_CHARS;
+  const json = JSON.stringify({ 0: op.input });
+  const input = op.type === 'query' ? encodeURIComponent(json) : json;
+  return `${endpoint}/${op.path}?batch=1&input=`.length + input.length <= MAX_BATCH_URL_CHARS;
 }

@@ -49,8 +49,8 @@ export function createBastionClient(options: BastionClientOptions): BastionClien
           // Every chat call is a model call of its own: unbatched, it is answered when it is
           // done (a batch waits for its slowest call), its AbortSignal stops it alone (a batch is
           // aborted only with all its calls) and a limit refuses it alone.
-          // So is a call too long for a batch (a search far over its cap): the server answers it
-          // with its typed reason. Batches stay within the server's and the edge's limits.
+          // So is a call too long for a batch (a search far over its cap, a large ingest): the
+          // server judges it alone. Batches stay within the server's and the edge's limits.
           condition: (op) => op.path.startsWith('chat.') || !fitsBatch(endpoint, op),
           true: httpLink({ url: endpoint, fetch: authedFetch }),
           false: httpBatchLink({

@@ -12,10 +12,11 @@ function recordingClient() {
   const urls: string[] = [];
   const client = createBastionClient({
     url: ORIGIN,
-    fetch: async (input) => {
+    fetch: async (input, init) => {
       const url = new URL(String(input));
       urls.push(url.href);
-      const raw = JSON.parse(url.searchParams.get('input') ?? 'null') as unknown;
+      const body = typeof init?.body === 'string' ? init.body : url.searchParams.get('input');
+      const raw = JSON.parse(body ?? 'null') as unknown;
       if (url.searchParams.get('batch') !== '1') return Response.json({ result: { data: raw } });
       const inputs = raw as Record<string, unknown>;
       const calls = url.pathname.split('/').at(-1)!.split(',');
@@ -35,7 +36,13 @@ const search = (client: ReturnType<typeof createBastionClient>, query: string) =
   // The fake echoes the input back as the result.
   client.rag.search.query({ query }) as Promise<unknown>;
 
-describe("the typed client's batches fit the edge's URL limit", () => {
+/** A document whose ingest call, alone in a batch, has an input of exactly `chars` characters. */
+function documentForBatchInput(chars: number) {
+  const empty = JSON.stringify({ 0: { documents: [{ path: 'a.md', content: '' }] } });
+  return { path: 'a.md', content: 'a'.repeat(chars - empty.length) };
+}
+
+describe("the typed client's batches fit the edge's URL and body limits", () => {
   it('sends a call that fits a batch batched, at the bound, and one past it alone', async () => {
     const { client, urls } = recordingClient();
     const atBound = queryForBatchUrl(MAX_BATCH_URL_CHARS);
@@ -48,6 +55,21 @@ describe("the typed client's batches fit the edge's URL limit", () => {
     expect(await search(client, pastBound)).toEqual({ query: pastBound });
     expect(urls).toHaveLength(2);
     expect(urls[1]).not.toContain('batch=1');
+  });
+
+  it('sends a mutation whose body fits a batch batched, and one past the bound alone', async () => {
+    const { client, urls } = recordingClient();
+    const prefix = `${ORIGIN}/api/trpc/rag.ingest?batch=1&input=`.length;
+    const atBound = documentForBatchInput(MAX_BATCH_URL_CHARS - prefix);
+    const pastBound = { ...atBound, content: `${atBound.content}a` };
+    for (const document of [atBound, pastBound]) {
+      const input = { documents: [document] };
+      expect(await client.rag.ingest.mutate(input)).toEqual(input);
+    }
+    expect(urls).toEqual([
+      `${ORIGIN}/api/trpc/rag.ingest?batch=1`,
+      `${ORIGIN}/api/trpc/rag.ingest`,
+    ]);
   });
 
   it('splits calls made at once into batches that each fit, every call answered', async () => {
