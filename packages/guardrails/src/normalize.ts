@@ -252,9 +252,32 @@ function foldedOf(code: number): number {
   return folded;
 }
 
+/**
+ * `foldLetters` by the normalisations, applied only to each run of characters beyond ASCII with
+ * the character before it: an ASCII character neither decomposes, nor is reordered, nor composes
+ * with a character before it, and nothing after it composes across it, so the normalisations of
+ * the whole text are those of these pieces between the ASCII text (a few accented names in an
+ * English text cost no pass over all of it).
+ */
 function foldByNormalising(lower: string): string {
+  let out = '';
+  let copied = 0;
+  BEYOND_ASCII.lastIndex = 0;
+  for (let m = BEYOND_ASCII.exec(lower); m !== null; m = BEYOND_ASCII.exec(lower)) {
+    const start = Math.max(copied, m.index - 1);
+    let end = m.index + 1;
+    while (end < lower.length && lower.charCodeAt(end) >= 0x80) end++;
+    out += lower.slice(copied, start) + foldPiece(lower.slice(start, end));
+    copied = end;
+    BEYOND_ASCII.lastIndex = end;
+  }
+  BEYOND_ASCII.lastIndex = 0;
+  return copied === 0 ? lower : out + lower.slice(copied);
+}
+
+function foldPiece(piece: string): string {
   return rewriteUnits(
-    rewriteUnits(lower.normalize('NFD'), UNACCENT, false).normalize('NFC'),
+    rewriteUnits(piece.normalize('NFD'), UNACCENT, false).normalize('NFC'),
     BLANKS,
     false,
   );

@@ -270,6 +270,28 @@ describe('the table-driven passes of normalisation agree with their regular-expr
     expect(revealHidden(plain)).toBe(plain.replaceAll('\ufe0f', ''));
   });
 
+  it('normalises only the pieces beyond ASCII of a text as the whole text is normalised', () => {
+    // Characters only the normalisations fold (a virama, conjoining jamo, a mark after a letter)
+    // among ASCII text, at its start and end, alone and side by side.
+    const pieces = [
+      'श्र',
+      'e\u0301',
+      '\u1100\u1161\u11a8',
+      'ǅ',
+      'a\u0308\u0323',
+      '\u0915\u093c',
+      'ﬁ',
+      '🙂',
+    ];
+    const next = random(0x90f1);
+    for (let n = 0; n < 2000; n++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 12) }, () =>
+        next() < 0.5 ? pick(next, pieces) : pick(next, ['a', ' ', 'the ', 'x.', '\n']),
+      ).join('');
+      expect(foldLetters(text), JSON.stringify(text)).toBe(foldReference(text));
+    }
+  });
+
   it('folds every character of the BMP, between letters, as the normalisations do', () => {
     for (let code = 0x80; code <= 0xffff; code++) {
       const text = `aé${String.fromCharCode(code)}e\u0301ж`;
