@@ -30,7 +30,7 @@ test('every response type carries the security set, with exactly one CSP', async
     ['/', 200],
     ['/some/client/route', 200],
     [`/assets/${asset}`, 200],
-    ['/favicon.svg', 200],
+    ['/favicon.png', 200],
     ['/manifest.webmanifest', 200],
     ['/api/status/summary', 200],
     ['/api/trpc/status.summary', 200],
@@ -78,7 +78,7 @@ test('cache tiers: immutable assets and icons, short data, revalidated shell, un
     ['/index.html', cacheTiers.shell],
     ['/a/client/route', cacheTiers.shell],
     ...assets.map((a): [string, string] => [a, cacheTiers.immutable]),
-    ['/favicon.svg', cacheTiers.immutable],
+    ['/favicon.png', cacheTiers.immutable],
     ['/manifest.webmanifest', cacheTiers.data],
     ['/api/status/summary', cacheTiers.api],
   ];

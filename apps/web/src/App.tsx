@@ -1,5 +1,5 @@
 import type { StatusSummary } from '@bastion/api';
-import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { PrivacyDisclosure } from './analytics/PrivacyDisclosure.tsx';
 import { createTracker } from './analytics/tracker.ts';
 import {
@@ -47,6 +47,9 @@ const STARTUP_STEPS = [
   'chats',
   'sidebar-tools',
 ] as const;
+
+/** The layout in which the sidebar is off screen until the menu opens (see styles.css). */
+const NARROW_LAYOUT = '(max-width: 48rem)';
 
 /** index.html's static first screen: the parts the app shows until it draws its own. */
 export interface StaticShell {
@@ -135,6 +138,14 @@ export function App(props: { shell?: StaticShell }) {
     loadStarters,
   );
   const [menuOpen, setMenuOpen] = createSignal(false);
+  // A sidebar nobody can see is not drawn at start-up: on a narrow screen (styles.css hides it
+  // there) its chats and tools wait until the menu opens or the window widens; once drawn, they stay.
+  const narrow = window.matchMedia?.(NARROW_LAYOUT);
+  const [wide, setWide] = createSignal(!narrow?.matches);
+  const onLayoutChange = (e: MediaQueryListEvent) => setWide(!e.matches);
+  narrow?.addEventListener('change', onLayoutChange);
+  onCleanup(() => narrow?.removeEventListener('change', onLayoutChange));
+  const sidebarDrawn = createMemo<boolean>((drawn) => drawn || wide() || menuOpen(), false);
   const staticBox = () => props.shell?.chat?.querySelector('textarea') ?? undefined;
   let menuButton!: HTMLButtonElement;
 
@@ -228,7 +239,7 @@ export function App(props: { shell?: StaticShell }) {
             }
           }}
         >
-          <Show when={chatsShown()}>
+          <Show when={chatsShown() && sidebarDrawn()}>
             <ConversationList
               store={chat}
               onChosen={() => {
@@ -237,7 +248,7 @@ export function App(props: { shell?: StaticShell }) {
               }}
             />
           </Show>
-          <Show when={sidebarToolsShown()}>
+          <Show when={sidebarToolsShown() && sidebarDrawn()}>
             <div class="sidebar-footer">
               <PrivacyDisclosure tracker={tracker} client={bastion} />
               <ToolsDisclosure />

@@ -3,8 +3,17 @@ import { App, type StaticShell } from './App.tsx';
 import { savedTheme, showTheme } from './theme/theme.ts';
 import './styles.css';
 
-// Before the first render, so a chosen theme never flashes the system one.
-showTheme(savedTheme());
+let themeShown = false;
+/** The chosen theme, shown once: before the app's first render, so it never flashes the system one. */
+function showSavedTheme(): void {
+  if (themeShown) return;
+  themeShown = true;
+  showTheme(savedTheme());
+}
+// In a task of its own: the page's first storage read waits for the browser to open the site's
+// storage (a synchronous round trip to another process, longer on a busy machine), and that wait
+// should lengthen neither this module's evaluation nor the app's first render.
+setTimeout(showSavedTheme, 0);
 
 /**
  * Runs `fn` once the browser has reported the first screen's largest paint (where it reports
@@ -39,6 +48,7 @@ const root = document.getElementById('root');
 // (the same elements in the same places), keeping static parts until it has drawn its own.
 if (root) {
   afterFirstScreenShown(() => {
+    showSavedTheme();
     const part = (selector: string) => root.querySelector<HTMLElement>(selector) ?? undefined;
     const shell: StaticShell = {
       header: part('.app-header'),
