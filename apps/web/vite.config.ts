@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { integrity as sri } from '@bastion/security';
 import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
+import { apiProxy } from './dev-proxy.ts';
 
 /**
  * The entry stylesheet goes into index.html as a <style> element (the security build allows it by
@@ -71,6 +72,6 @@ export default defineConfig({
     modulePreload: { polyfill: false },
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8787' },
+    proxy: { '/api': apiProxy('http://127.0.0.1:8787') },
   },
 });
