@@ -184,9 +184,15 @@ export function createStreamRedactor(options: StreamRedactorOptions = {}): Strea
       const shown = withoutInvisible(released);
       const keep = Math.max(0, shown.length - LOOKBEHIND);
       buffer = shown.slice(keep) + buffer.slice(pos);
-      if (shown === released) shiftCarry(carry, keep);
-      else resetCarry(carry);
-      carry.view.reset();
+      // The view of what the buffer keeps is the cached view's end, unless invisible characters
+      // were dropped (the indices no longer follow) or the cut splits what gave a unit.
+      if (shown === released) {
+        shiftCarry(carry, keep);
+        carry.view.shift(keep);
+      } else {
+        resetCarry(carry);
+        carry.view.reset();
+      }
       pos = shown.length - keep;
     }
     heldAfterScan = buffer.length - pos;

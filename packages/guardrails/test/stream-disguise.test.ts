@@ -92,6 +92,36 @@ describe('stream output equals batch output on disguised documents', () => {
 });
 
 describe('the view a stream carries from scan to scan', () => {
+  it('keeps its end when the stream drops released text, wherever the cut falls', () => {
+    // Prose that needs a view throughout (look-alike letters), long enough for the stream to drop
+    // released text from its front many times, full of what a cut may split: references,
+    // escapes, markers, surrogate pairs, fullwidth tokens, and credentials among them.
+    const fragments: Array<() => string> = [
+      () => 'Пароль от сервера ',
+      () => '&#x73;',
+      () => '&amp;',
+      () => '\\_',
+      () => pick('*`~', 1 + random(4)),
+      () => '𝐚𝐛𝐜',
+      () => 'ｇｈｐ＿',
+      () => pick(WORD, 1 + random(12)),
+      () => pick(' \n:=', 1),
+      () => 'password: ',
+      () => (SAMPLES[random(SAMPLES.length)] as { text: string }).text,
+      // A token long enough to be held while released text before it is dropped.
+      () => ` eyJhbGciOiJIUzI1NiJ9.eyJ${pick(WORD, 600 + random(900))}.${pick(WORD, 43)} `,
+    ];
+    for (let round = 0; round < 10; round++) {
+      const parts: string[] = [];
+      for (let length = 0; length < 3000; ) {
+        const part = (fragments[random(fragments.length)] as () => string)();
+        parts.push(part);
+        length += part.length;
+      }
+      expectEveryChunking(`prose ${round}`, parts.join(''));
+    }
+  });
+
   // A scan keeps the view up to the point no later character can change it, and the next scan
   // unmasks only what follows: references, escapes and runs of markers of every length, in
   // look-alike prose that needs a view, cut at every chunk size, must still redact as a whole.

@@ -594,6 +594,41 @@ export class ViewCache {
     this.plain = false;
   }
 
+  /**
+   * The stream dropped the first `count` characters of its text. The view of the rest is what the
+   * cache holds after the units they gave, when the cut falls between two units and the first unit
+   * after it comes from the first character after it (no escape, reference or markers cut, or read
+   * with what went before): the cache keeps that. Otherwise it starts afresh. Either way the view's
+   * indices change (`generation`).
+   */
+  shift(count: number): void {
+    if (count === 0) return;
+    if (this.length <= count) {
+      this.reset();
+      return;
+    }
+    this.generation++;
+    this.length -= count;
+    if (this.plain) return;
+    const { origin, ends } = this.builder;
+    const units = this.text.length;
+    const first = viewIndexOf(origin.subarray(0, units), count);
+    if (
+      first === units ||
+      origin[first] !== count ||
+      (first > 0 && (ends[first - 1] as number) > count)
+    ) {
+      this.reset();
+      return;
+    }
+    for (let i = first; i < units; i++) {
+      origin[i - first] = (origin[i] as number) - count;
+      ends[i - first] = (ends[i] as number) - count;
+    }
+    this.builder.n = units - first;
+    this.text = this.text.slice(first);
+  }
+
   /** Whether the view of `text` is null, when the cache knows its start needs none. */
   plainAfter(text: string, final: boolean): boolean {
     // A construct that crosses `length` starts at most a reference's length before it.
