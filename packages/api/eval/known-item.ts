@@ -32,8 +32,13 @@ export interface Skipped {
   skipped: string;
 }
 
-const DOCS = 5_000;
-const QUERIES_PER_SPLIT = 300;
+/** How many documents, and queries per split, a collection samples. */
+export interface Sizes {
+  docs: number;
+  queriesPerSplit: number;
+}
+
+const SIZES: Sizes = { docs: 5_000, queriesPerSplit: 300 };
 const SEED = 17;
 /** Longer pages are cut here: a query names what a page is about, which its start says. */
 const MAX_TEXT_CHARS = 20_000;
@@ -64,7 +69,12 @@ const normal = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
  * for it; then a seeded sample of documents, and of queries among those whose text no other
  * entity of the whole list shares.
  */
-function sample(name: string, entities: Entity[], key: (e: Entity) => string): KnownItemCorpus {
+function sample(
+  name: string,
+  entities: Entity[],
+  key: (e: Entity) => string,
+  { docs: size, queriesPerSplit }: Sizes,
+): KnownItemCorpus {
   const groups = new Map<string, Entity>();
   for (const e of entities) {
     const k = key(e);
@@ -86,14 +96,14 @@ function sample(name: string, entities: Entity[], key: (e: Entity) => string): K
     const j = Math.floor(next() * (i + 1));
     [unique[i], unique[j]] = [unique[j] as Entity, unique[i] as Entity];
   }
-  const chosen = unique.slice(0, DOCS);
+  const chosen = unique.slice(0, size);
   const docs = chosen.map((e, i) => ({ id: `d${i}`, title: e.name, text: e.text }));
   const queries = new Map<string, string>();
   const splits = { dev: new Map(), test: new Map() } as KnownItemCorpus['splits'];
   for (const [i, e] of chosen.entries()) {
-    if (queries.size === 2 * QUERIES_PER_SPLIT) break;
+    if (queries.size === 2 * queriesPerSplit) break;
     if (queryCount.get(normal(e.query)) !== 1 || e.query.split(/\s+/).length < 2) continue;
-    const split = queries.size < QUERIES_PER_SPLIT ? splits.dev : splits.test;
+    const split = queries.size < queriesPerSplit ? splits.dev : splits.test;
     const id = `q${i}`;
     queries.set(id, e.query);
     split.set(id, new Map([[`d${i}`, 1]]));
@@ -120,6 +130,11 @@ export function debianPackages(): KnownItemCorpus | Skipped {
     maxBuffer: 512 * 1024 * 1024,
     encoding: 'utf8',
   });
+  return packagesFrom(text);
+}
+
+/** The collection from a Translation-en list's text (stanzas of Package and Description-en). */
+export function packagesFrom(text: string, sizes: Sizes = SIZES): KnownItemCorpus {
   const entities: Entity[] = [];
   for (const stanza of text.split('\n\n')) {
     const pkg = /^Package: (.+)$/m.exec(stanza)?.[1];
@@ -136,7 +151,7 @@ export function debianPackages(): KnownItemCorpus | Skipped {
     entities.push({ name: pkg, text: body, query: synopsis.trim() });
   }
   // Siblings (-dev, -doc, -dbg, data packages) repeat the first paragraph.
-  return sample(name, entities, (e) => normal(e.text.split('\n\n')[0] ?? ''));
+  return sample('Debian packages', entities, (e) => normal(e.text.split('\n\n')[0] ?? ''), sizes);
 }
 
 const MAN = '/usr/share/man';
@@ -187,7 +202,7 @@ const MIN_PAGES = 2_000;
 
 /**
  * English manual pages in man(7) format (mdoc pages and `.so` redirections are left out), at most
- * MAX_PAGES_PER_SUITE per suite, up to DOCS of them.
+ * MAX_PAGES_PER_SUITE per suite, up to 5,000 of them.
  */
 export function manPages(): KnownItemCorpus | Skipped {
   const name = 'manual pages';
@@ -228,5 +243,5 @@ export function manPages(): KnownItemCorpus | Skipped {
     };
   }
   // Pages installed under several names or sections describe one thing the same way.
-  return sample(name, entities, (e) => normal(e.query));
+  return sample(name, entities, (e) => normal(e.query), SIZES);
 }
