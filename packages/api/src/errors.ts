@@ -175,6 +175,43 @@ export interface ReasonedErrorData {
 
 const INTERNAL_MESSAGE = 'Internal server error';
 
+/** One problem a schema found (zod's issues and Standard Schema's have this shape). */
+export interface ValidationIssue {
+  readonly message: string;
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+}
+
+/**
+ * The message of an input that failed validation, on every surface (tRPC and `/v1`): the first
+ * problem as `path: message` (`messages.0.content: a message is at most 16000 characters`), never
+ * the schema library's JSON dump of every issue.
+ */
+export function describeInvalidInput(
+  issues: readonly ValidationIssue[],
+  subject = 'input',
+): string {
+  const issue = issues[0];
+  if (!issue) return `invalid ${subject}`;
+  const path = (issue.path ?? [])
+    .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
+    .join('.');
+  return `${path || subject}: ${issue.message}`;
+}
+
+/**
+ * The issues of an input that failed its procedure's schema: tRPC rethrows the schema's own error
+ * (a ZodError, or its StandardSchemaV1Error for other libraries) as the cause of a BAD_REQUEST.
+ */
+function validationIssues(error: TRPCError): readonly ValidationIssue[] | null {
+  if (error.code !== 'BAD_REQUEST' || typeof error.cause !== 'object' || error.cause === null) {
+    return null;
+  }
+  const issues: unknown = (error.cause as { issues?: unknown }).issues;
+  return Array.isArray(issues) && issues.every((i) => typeof i?.message === 'string')
+    ? issues
+    : null;
+}
+
 /** tRPC's error shape for `error` (used by the error formatter, so every tRPC error is mapped here). */
 export function formatTRPCError<S extends { code: number; data: object }>(
   shape: S,
@@ -183,11 +220,14 @@ export function formatTRPCError<S extends { code: number; data: object }>(
   const domain = domainCause(error);
   const reason = reasonOf(error);
   const code = domain ? REASONS[reason].code : error.code;
+  const issues = validationIssues(error);
   return {
     ...shape,
     // A failure nobody raised on purpose carries text from a library or the operating system
     // (paths, SQL, timeouts of a worker): the caller gets the reason, the log keeps the detail.
     ...(!domain && code === 'INTERNAL_SERVER_ERROR' ? { message: INTERNAL_MESSAGE } : {}),
+    // An input the procedure's schema refused: tRPC's message is the issues as a JSON array.
+    ...(issues ? { message: describeInvalidInput(issues) } : {}),
     code: TRPC_ERROR_CODES_BY_KEY[code],
     data: {
       ...shape.data,

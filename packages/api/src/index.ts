@@ -25,6 +25,7 @@ export type { Actor, ApiDeps, BuildInfo, Context } from './context.ts';
 export {
   apiError,
   DomainError,
+  describeInvalidInput,
   isDomainError,
   openAIErrorBody,
   type Reason,

@@ -1,4 +1,4 @@
-import { type ChatInput, chatInput, DomainError } from '@bastion/api';
+import { type ChatInput, chatInput, DomainError, describeInvalidInput } from '@bastion/api';
 import { z } from 'zod';
 
 /** The one model the façade offers: Bastion's guarded, grounded pipeline. */
@@ -33,11 +33,6 @@ export interface CompletionRequest {
   includeUsage: boolean;
 }
 
-function problem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid request';
-}
-
 /**
  * Validates an OpenAI-style body into the chat input every other path uses (same caps). The
  * client's system and developer messages are not forwarded: Bastion's own system prompt governs,
@@ -45,7 +40,8 @@ function problem(error: z.ZodError): string {
  */
 export function parseCompletionRequest(body: unknown): CompletionRequest {
   const parsed = completionRequest.safeParse(body);
-  if (!parsed.success) throw new DomainError('invalid_input', problem(parsed.error));
+  if (!parsed.success)
+    throw new DomainError('invalid_input', describeInvalidInput(parsed.error.issues, 'body'));
   const request = parsed.data;
   if (request.model !== MODEL_ID) {
     throw new DomainError(
@@ -73,7 +69,8 @@ export function parseCompletionRequest(body: unknown): CompletionRequest {
       ? { includeSources: request.include_sources }
       : {}),
   });
-  if (!input.success) throw new DomainError('invalid_input', problem(input.error));
+  if (!input.success)
+    throw new DomainError('invalid_input', describeInvalidInput(input.error.issues, 'body'));
   return {
     input: input.data,
     stream: request.stream === true,
