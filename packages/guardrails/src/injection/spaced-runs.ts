@@ -1,3 +1,4 @@
+import { squash } from '../normalize.ts';
 import { re } from '../patterns.ts';
 
 // The model reads spaced-out letters (`n o t e s`, `i.g.n.o.r.e`) as the word they spell, where
@@ -18,7 +19,6 @@ const MAX_STEP = 3;
 const SPACED_RUN = re(
   new RegExp(`(?<![a-z])[a-z](?:[^a-z\\n]{1,${MAX_STEP - 1}}[a-z]){${MIN_RUN - 1},}(?![a-z])`, 'g'),
 );
-const NOT_LETTERS = re(/[^a-z]+/g);
 
 /**
  * `folded` with each run of spaced-out letters written as one word (`n o t e s` as `notes`): four
@@ -30,7 +30,7 @@ export function joinSpacedRuns(folded: string): string {
   let copied = 0;
   SPACED_RUN.lastIndex = 0;
   for (let m = SPACED_RUN.exec(folded); m !== null; m = SPACED_RUN.exec(folded)) {
-    out += folded.slice(copied, m.index) + m[0].replace(NOT_LETTERS, '');
+    out += folded.slice(copied, m.index) + squash(m[0]);
     copied = SPACED_RUN.lastIndex;
   }
   SPACED_RUN.lastIndex = 0;
