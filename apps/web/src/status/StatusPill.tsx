@@ -86,7 +86,7 @@ export function StatusPill(props: StatusPillProps) {
       aria-live="polite"
     >
       <span class="status-dot" aria-hidden="true" />
-      {PILL_LABELS[state()]}
+      <span class="status-label">{PILL_LABELS[state()]}</span>
       <span class="sr-only">: {PILL_DESCRIPTIONS[state()]}</span>
     </output>
   );
