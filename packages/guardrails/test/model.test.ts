@@ -55,6 +55,29 @@ describe('the injection model', () => {
     expect(detectInjection(filler.repeat(81)).flagged).toBe(false);
   });
 
+  it('weighs a repeated message as the message said three times, however often it repeats', () => {
+    // With occurrences counted, `hello` eight times read as an injection and `yes please` ten
+    // times scored 0.95: repetition grew the score with the root of the count.
+    for (const message of ['hello', 'ok', 'yes please', 'test', 'thank you so much!']) {
+      // Three, not two: a word of two letters completes a 4-gram between two spaces only then.
+      const thrice = modelProbability(`${message} ${message} ${message}`);
+      for (const times of [4, 8, 30, 400]) {
+        const repeated = Array.from({ length: times }, () => message).join(' ');
+        expect(modelProbability(repeated)).toBeCloseTo(thrice, 12);
+        expect(detectInjection(repeated).flagged).toBe(false);
+      }
+    }
+  });
+
+  it('counts a feature once per window, as across the whole text', () => {
+    // Two identical chunks make one window whose features are those of either chunk.
+    const line = `${'Quarterly figures are in the appendix of the annual report. '.repeat(4)}\n`;
+    expect(modelLogit(INJECTION_MODEL, line.repeat(6))).toBeCloseTo(
+      modelLogit(INJECTION_MODEL, line.repeat(2)),
+      12,
+    );
+  });
+
   it('works in time linear in the text (a bounded number of features per character)', () => {
     const text = 'x'.repeat(CHUNK * 4) + 'ab cd '.repeat(CHUNK);
     const out = new Int32Array(text.length * MAX_FEATURES_PER_CHAR + 2);

@@ -7,7 +7,7 @@ import { random } from './random.ts';
 export interface Example {
   /** Distinct features, ascending. */
   features: Int32Array;
-  /** Count of each feature over the root of the text's feature count (see LinearModel). */
+  /** One over the root of the text's distinct feature count, for each feature (see LinearModel). */
   values: Float64Array;
   label: 0 | 1;
   /** How much the example counts in the loss (classes are balanced). */
@@ -24,19 +24,13 @@ export interface FitOptions {
 export const FIT_OPTIONS: FitOptions = { epochs: 12, rate: 0.3, l2: 1e-4, seed: 14 };
 
 export function toExample(text: string, label: 0 | 1): Example {
-  const counts = new Map<number, number>();
-  let total = 0;
+  const distinct = new Set<number>();
   chunkFeatures(text, (features, count) => {
-    for (let k = 0; k < count; k++) {
-      const feature = features[k] as number;
-      counts.set(feature, (counts.get(feature) ?? 0) + 1);
-    }
-    total += count;
+    for (let k = 0; k < count; k++) distinct.add(features[k] as number);
   });
-  const features = Int32Array.from(counts.keys()).sort();
-  const scale = norm(total);
-  const values = Float64Array.from(features, (f) => (counts.get(f) as number) / scale);
-  return { features, values, label, weight: 1 };
+  const features = Int32Array.from(distinct).sort();
+  const value = 1 / norm(features.length);
+  return { features, values: new Float64Array(features.length).fill(value), label, weight: 1 };
 }
 
 /** Float weights; each class weighs half of the loss whatever its size. */

@@ -1,9 +1,10 @@
-import { FeatureHasher, MAX_FEATURES_PER_CHAR } from './features.ts';
+import { FEATURE_BITS, FeatureHasher, MAX_FEATURES_PER_CHAR } from './features.ts';
 
 /**
  * A logistic model over hashed n-grams: `logit = bias + scale · Σ weights[feature] / √(count +
- * PRIOR_COUNT)`, each occurrence of a feature counting once (so a feature's value is its count
- * over about the length of the text's count vector).
+ * PRIOR_COUNT)` over the text's distinct features, `count` of them: a feature counts once however
+ * often it occurs, so that saying a word eight times weighs no more than saying it once (with
+ * occurrences counted, `hello` eight times scored as an injection).
  */
 export interface LinearModel {
   bias: number;
@@ -61,29 +62,51 @@ export function chunkFeatures(
   add(buffer, hasher.finish(buffer), Math.max(0, chunk - 1));
 }
 
+// For each feature, the last chunk (numbered across calls, so nothing is ever cleared between
+// texts) and the last text it occurred in: what makes a feature count once per text and once per
+// window.
+const lastChunk = new Uint32Array(1 << FEATURE_BITS);
+const lastText = new Uint32Array(1 << FEATURE_BITS);
+let chunkClock = 0;
+let textClock = 0;
+
 /** The logit of the whole text, or of its most suspicious window when that is higher. */
 export function modelLogit(model: LinearModel, text: string): number {
   const { weights } = model;
+  // A text has fewer chunks than characters: start again before a stamp could wrap.
+  if (chunkClock > 0xf000_0000 - text.length || textClock > 0xf000_0000) {
+    lastChunk.fill(0);
+    lastText.fill(0);
+    chunkClock = 0;
+    textClock = 0;
+  }
+  const textStamp = ++textClock;
+  // Chunk k is stamped first + k; first − 1 was never a stamp, so chunk 0 overlaps nothing.
+  const first = chunkClock + 2;
+  let stamp = first;
   let chunks = 0;
   let totalSum = 0;
   let totalCount = 0;
-  // The chunk being read and the one before it: a window is two neighbouring chunks.
+  // The chunk being read and the one before it: a window is two neighbouring chunks, less the
+  // features they share (`overlap`), counted once.
   let sum = 0;
   let count = 0;
+  let overlapSum = 0;
+  let overlapCount = 0;
   let previousSum = 0;
   let previousCount = 0;
   let window = Number.NEGATIVE_INFINITY;
   const closeChunk = (): void => {
     if (chunks > 0) {
-      const n = count + previousCount;
-      if (n > 0) window = Math.max(window, (sum + previousSum) / norm(n));
+      const n = count + previousCount - overlapCount;
+      if (n > 0) window = Math.max(window, (sum + previousSum - overlapSum) / norm(n));
     }
-    totalSum += sum;
-    totalCount += count;
     previousSum = sum;
     previousCount = count;
     sum = 0;
     count = 0;
+    overlapSum = 0;
+    overlapCount = 0;
     chunks++;
   };
   let current = 0;
@@ -91,11 +114,29 @@ export function modelLogit(model: LinearModel, text: string): number {
     if (chunk !== current) {
       closeChunk();
       current = chunk;
+      stamp = first + chunk;
     }
-    for (let k = 0; k < n; k++) sum += weights[features[k] as number] as number;
-    count += n;
+    for (let k = 0; k < n; k++) {
+      const feature = features[k] as number;
+      const last = lastChunk[feature] as number;
+      if (last === stamp) continue;
+      const weight = weights[feature] as number;
+      if (last === stamp - 1) {
+        overlapSum += weight;
+        overlapCount++;
+      }
+      lastChunk[feature] = stamp;
+      sum += weight;
+      count++;
+      if (lastText[feature] !== textStamp) {
+        lastText[feature] = textStamp;
+        totalSum += weight;
+        totalCount++;
+      }
+    }
   });
   closeChunk();
+  chunkClock = stamp;
   const whole =
     totalCount > 0 ? model.bias + (model.scale * totalSum) / norm(totalCount) : model.bias;
   // A text of one or two chunks is its only window.

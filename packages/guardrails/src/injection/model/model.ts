@@ -13,7 +13,7 @@ export const INJECTION_MODEL: LinearModel = {
  * The model's probability at which it flags a text alone. Chosen once from the
  * leave-one-source-out curve (README): the highest recall at about 5% false positives.
  */
-export const MODEL_THRESHOLD = 0.8;
+export const MODEL_THRESHOLD = 0.75;
 
 /** The model's probability that `view` (a text as `modelView` reads it) is an injection. */
 export const modelProbability = (view: string): number =>
