@@ -488,9 +488,18 @@ describe('chat and API keys', () => {
     const server = await startServer({
       DISABLE_PRIMARY: '1',
       API_KEYS: 'alice:alice-secret-0123456789',
+      ADMIN_API_KEYS: 'root:root-secret-0123456789',
       API_KEY_COLLECTIONS: 'alice:docs',
     });
     try {
+      // Alice's collection exists (one that does not is reported as such: collection-missing.test.ts).
+      await createBastionClient({
+        url: server.url,
+        apiKey: 'root-secret-0123456789',
+      }).rag.ingest.mutate({
+        collection: 'docs',
+        documents: [{ path: 'ports.md', content: '# Ports\n\nThe server listens on port 8787.' }],
+      });
       const anonymous = createBastionClient({ url: server.url });
       expect(
         errorReason(await anonymous.chat.complete.mutate(QUESTION).catch((e: unknown) => e)),

@@ -1,6 +1,7 @@
 import type { Actor, Context } from '../context.ts';
-import { apiError } from '../errors.ts';
+import { apiError, DomainError } from '../errors.ts';
 import { DEFAULT_COLLECTION } from '../rag/collections.ts';
+import type { Retriever } from '../rag/retriever.ts';
 
 /** Whether the caller's key may use `collection` (API_KEY_COLLECTIONS); unrestricted keys may use all. */
 export function collectionAllowed(actor: Actor, collection: string): boolean {
@@ -33,5 +34,26 @@ export function allowedCollection(
 ): string {
   const id = collection ?? DEFAULT_COLLECTION;
   assertCollectionAllowed(ctx, id);
+  return id;
+}
+
+/**
+ * The collection a call reads (the default when none named), if the caller may read it and it
+ * exists. Least information first: a key limited to some collections is refused any other name
+ * with `collection_forbidden`, whether it exists or not; only a caller who may read a name learns
+ * that it is missing (`collection_not_found`). The default collection always exists.
+ */
+export async function readableCollection(
+  ctx: Pick<Context, 'actor'>,
+  collection: string | undefined,
+  kb: Pick<Retriever, 'hasCollection'> | null | undefined,
+): Promise<string> {
+  const id = allowedCollection(ctx, collection);
+  if (id !== DEFAULT_COLLECTION && kb?.hasCollection && !(await kb.hasCollection(id))) {
+    throw new DomainError(
+      'collection_not_found',
+      `There is no collection "${id}" (rag.collections lists those you may read)`,
+    );
+  }
   return id;
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkMessages, createStreamRedactor } from '@bastion/guardrails';
-import { allowedCollection } from '../auth/collections.ts';
+import { readableCollection } from '../auth/collections.ts';
 import type { Actor } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { Passage, Retriever } from '../rag/retriever.ts';
@@ -123,7 +123,7 @@ export class ChatService {
    * watches is stopped after the resume grace.
    */
   async start(input: ChatInput, actor: Actor): Promise<ChatRun> {
-    allowedCollection({ actor }, input.collection);
+    await readableCollection({ actor }, input.collection, this.o.retriever);
     const owner = ownerOf(actor);
     const release = await this.o.limiter.startAnswer(budgetOf(actor));
     const run = new ChatRun(randomUUID(), owner);
@@ -300,7 +300,7 @@ export class ChatService {
    * route): counted against the caller's limits like a started run, stopped when `signal` aborts.
    */
   async *stream(input: ChatInput, actor: Actor, signal: AbortSignal): AsyncGenerator<ChatEvent> {
-    allowedCollection({ actor }, input.collection);
+    await readableCollection({ actor }, input.collection, this.o.retriever);
     const release = await this.o.limiter.startAnswer(budgetOf(actor));
     try {
       yield* this.answer(input, randomUUID(), signal);

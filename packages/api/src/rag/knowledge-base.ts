@@ -186,6 +186,19 @@ export class KnowledgeBase implements Retriever {
     }));
   }
 
+  /** Whether `collection` holds a document (an index lookup: documents are unique by collection first). */
+  async hasCollection(collection: string): Promise<boolean> {
+    // Closed, it cannot tell: retrieval reports the knowledge base as unavailable instead.
+    if (!this.#open) return true;
+    const row = await this.#db
+      .selectFrom('documents')
+      .select('id')
+      .where('collection', '=', checkCollection(collection))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Search hits, and with `passages` each hit's passage text for chat (more rows to read). */
   async #search(
     query: string,

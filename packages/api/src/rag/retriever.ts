@@ -34,4 +34,6 @@ export const PASSAGE_GAP = '\n\n[…]\n\n';
 /** What chat needs from the knowledge base. */
 export interface Retriever {
   retrieve(query: string, options?: RetrieveOptions): Promise<Passage[]>;
+  /** Whether the collection exists (holds a document); a retriever without collections omits it. */
+  hasCollection?(collection: string): Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { allowedCollection, allowedCollections } from '../auth/collections.ts';
+import { allowedCollection, allowedCollections, readableCollection } from '../auth/collections.ts';
 import type { Context } from '../context.ts';
 import { isBusyError } from '../db/retry.ts';
 import { apiError } from '../errors.ts';
@@ -98,9 +98,9 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 export const ragRouter = createTRPCRouter({
   search: publicProcedure.input(searchInput).query(({ ctx, input }) =>
-    guarded(() =>
+    guarded(async () =>
       knowledgeBase(ctx).search(input.query, {
-        collection: allowedCollection(ctx, input.collection),
+        collection: await readableCollection(ctx, input.collection, knowledgeBase(ctx)),
         k: input.k ?? DEFAULT_K,
         groupByDocument: input.groupByDocument ?? true,
       }),
@@ -123,9 +123,9 @@ export const ragRouter = createTRPCRouter({
   ),
 
   documents: publicProcedure.input(documentsInput).query(({ ctx, input }) =>
-    guarded(() =>
+    guarded(async () =>
       knowledgeBase(ctx).documents({
-        collection: allowedCollection(ctx, input.collection),
+        collection: await readableCollection(ctx, input.collection, knowledgeBase(ctx)),
         limit: input.limit ?? 50,
         ...(input.cursor !== undefined ? { cursor: input.cursor } : {}),
       }),
