@@ -21,8 +21,7 @@ test.beforeAll(async () => {
   ]);
 });
 test.afterAll(async () => {
-  guestServer?.stop();
-  await keyedChat?.stop();
+  await Promise.all([guestServer?.stop(), keyedChat?.stop()]);
 });
 
 const LONG_WORD = 'Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(3);

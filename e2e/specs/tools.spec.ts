@@ -21,9 +21,7 @@ test.beforeAll(async () => {
   origin = server.origin;
 });
 
-test.afterAll(() => {
-  server?.stop();
-});
+test.afterAll(() => server?.stop());
 
 test('an admin lists, dry-runs and runs tools from the lazily loaded panel', async ({
   fastPage: page,
