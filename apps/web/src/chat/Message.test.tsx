@@ -15,6 +15,12 @@ const answer: ChatMessage = {
   sources: [
     { id: 's1', title: 'Setup', path: 'docs/setup.md', snippet: 'Run **npm** start' },
     { id: 's2', title: 'Setup', path: 'docs/setup.md', snippet: 'Then open the page' },
+    {
+      id: 's3',
+      title: 'Setup',
+      path: 'docs/setup.md',
+      snippet: '| `key` | value |\n|---|---|\n| a | 1 |',
+    },
   ],
   guardrails: { flagged: false, blocked: false, reason: null, patterns: [] },
 };
@@ -46,6 +52,9 @@ describe('Message', () => {
     expect(items).toHaveLength(1);
     expect(items[0]?.textContent).toContain('[1][2]');
     expect(items[0]?.querySelector('mark')?.textContent).toBe('npm');
+    // Snippets are plain text: a document's Markdown shows neither as markers nor as elements.
+    expect(items[0]?.querySelectorAll('.source-snippet')[2]?.textContent).toBe('key · value a · 1');
+    expect(items[0]?.querySelector('.source-snippet code, .source-snippet table')).toBeNull();
     const details = container.querySelector('details') as HTMLDetailsElement;
     expect(details.open).toBe(false);
     const markers = container.querySelectorAll<HTMLAnchorElement>('a.citation');

@@ -131,12 +131,26 @@ function renderInlineToken(generic: Token, ctx: RenderContext): Node[] {
       // Remote images are not loaded (img-src 'self'); the alternative text links to it instead.
       return [link(token.href, [text(token.text || token.href)])];
     case 'checkbox':
-      return [text(token.checked ? '☑ ' : '☐ ')];
+      return [taskBox(token.checked)];
     case 'text':
       return renderInline(token.tokens, ctx);
     default:
       return [text(token.raw)];
   }
+}
+
+/**
+ * A GFM task item's `[ ]` / `[x]`: a disabled checkbox (the page shows the answer's state, the
+ * reader cannot change it), named by its state since the item's text follows it.
+ */
+function taskBox(checked: boolean): Node {
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.className = 'task-box';
+  box.checked = checked;
+  box.disabled = true;
+  box.setAttribute('aria-label', checked ? 'Done' : 'Not done');
+  return box;
 }
 
 function codeBlock(token: Tokens.Code, ctx: RenderContext): Node {
@@ -188,7 +202,7 @@ function list(token: Tokens.List, ctx: RenderContext): Node {
     (node as HTMLOListElement).start = token.start;
   }
   for (const item of token.items)
-    node.append(el('li', undefined, ...renderBlocks(item.tokens, ctx)));
+    node.append(el('li', item.task ? 'task-item' : undefined, ...renderBlocks(item.tokens, ctx)));
   return node;
 }
 
@@ -211,6 +225,9 @@ export function renderBlock(generic: Token, ctx: RenderContext): Node[] {
       return [table(token, ctx)];
     case 'hr':
       return [el('hr')];
+    case 'checkbox':
+      // A tight task item's marker comes as a block of its own, before the item's text.
+      return [taskBox(token.checked)];
     case 'blockquote':
       return [el('blockquote', undefined, ...renderBlocks(token.tokens, ctx))];
     case 'list':

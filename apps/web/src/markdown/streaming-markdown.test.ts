@@ -96,6 +96,26 @@ describe('StreamingMarkdown', () => {
     expect(html.querySelector('.link-blocked')?.textContent).toBe('x');
   });
 
+  it('shows GFM task items as disabled checkboxes, never as literal [ ] markers', () => {
+    for (const source of ['- [ ] write\n- [x] ship', '- [ ] write\n\n- [x] ship']) {
+      const html = rendered(source);
+      const boxes = [
+        ...html.querySelectorAll<HTMLInputElement>(
+          'li.task-item > input, li.task-item > p > input',
+        ),
+      ];
+      expect(boxes.map((b) => [b.type, b.checked, b.disabled])).toEqual([
+        ['checkbox', false, true],
+        ['checkbox', true, true],
+      ]);
+      expect(html.textContent).not.toContain('[');
+      expect([...html.querySelectorAll('li')].map((li) => li.textContent?.trim())).toEqual([
+        'write',
+        'ship',
+      ]);
+    }
+  });
+
   it('turns [n] markers of existing sources into links to them', () => {
     const html = rendered('As said [1][2], not [3].');
     const cites = [...html.querySelectorAll<HTMLAnchorElement>('a.citation')];

@@ -1,6 +1,7 @@
 import { For, Show } from 'solid-js';
 import { safeHref } from '../markdown/render-tokens.ts';
 import type { MergedSource } from './merge-sources.ts';
+import { plainSnippet } from './plain-snippet.ts';
 
 /** A search snippet marks matched terms as `**term**`: shown as <mark>, never as asterisks. */
 function Highlighted(props: { text: string }) {
@@ -40,7 +41,7 @@ export function SourcesPanel(props: {
               <For each={s.snippets}>
                 {(snippet) => (
                   <p class="source-snippet">
-                    <Highlighted text={snippet} />
+                    <Highlighted text={plainSnippet(snippet)} />
                   </p>
                 )}
               </For>
