@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
-import { loadCorpus, loadQrels, loadQueries, nfcorpusDir } from '../eval/beir.ts';
+import { loadCorpus, loadQrels, loadQueries, nfcorpusDir, random } from '../eval/beir.ts';
 import { KnowledgeBase } from '../src/rag/knowledge-base.ts';
 import { POSTGRES_BIN, startPostgres } from '../src/testing/services.ts';
 
@@ -20,18 +20,6 @@ const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
 /** Which engines run (default all): `BENCH_ENGINES=postgres` measures PostgreSQL alone. */
 const ENGINES = new Set((process.env.BENCH_ENGINES ?? 'sqlite,postgres,minisearch').split(','));
 const K = 10;
-
-/** mulberry32: a small seeded PRNG, so every run generates the same text. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface BenchDocument {
   id: string;

@@ -23,6 +23,18 @@ export function datasetDir(name: string, variable: string): string | null {
   return existsSync(join(dir, 'corpus.jsonl')) ? dir : null;
 }
 
+/** mulberry32: a small seeded PRNG, so every run draws the same sample. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export function nfcorpusDir(): string | null {
   return datasetDir('nfcorpus', 'NFCORPUS_DIR');
 }

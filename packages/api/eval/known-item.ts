@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { CorpusDocument, Qrels } from './beir.ts';
+import { type CorpusDocument, type Qrels, random } from './beir.ts';
 
 export interface KnownItemCorpus {
   name: string;
@@ -48,18 +48,6 @@ interface Entity {
   name: string;
   text: string;
   query: string;
-}
-
-/** mulberry32: a small seeded generator, so every machine samples the same entities. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const normal = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
