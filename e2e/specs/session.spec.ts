@@ -58,3 +58,37 @@ test('a question sent while signed out shows sign in, not "Cannot reach the serv
   await page.getByTestId('message-retry').click();
   await expect(page.getByTestId('served-by')).toHaveAttribute('data-served-by', 'extractive');
 });
+
+test('the page asks nothing that needs a key before signing in, and a reload shows it signed in without a gesture', async ({
+  fastPage: page,
+}) => {
+  const unauthorized: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() === 401) unauthorized.push(new URL(r.url()).pathname);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  await page.goto(`${server.origin}/`);
+  await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'signed-out');
+  await expect(page.getByTestId('signin-key')).toBeVisible();
+  // The status summary and the documents list need a key: a signed-out page does not ask.
+  await page.waitForTimeout(1_000);
+  expect(unauthorized).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+
+  await page.getByTestId('signin-key').fill(KEY);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('signout')).toBeVisible();
+
+  // No pointer or key event after the reload: the session is known from the first request.
+  await page.reload();
+  await expect(page.getByTestId('signout')).toBeVisible();
+  await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'extractive');
+  await expect(page.getByTestId('starter-question').first()).toHaveText(/^What does “.+” cover\?$/);
+  expect(unauthorized).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'signed-out');
+});

@@ -18,7 +18,7 @@ import { localConversationStorage } from './conversations/storage.ts';
 import { loadLexer } from './markdown/Markdown.tsx';
 import { GuestSignIn } from './session/GuestSignIn.tsx';
 import { SignIn } from './session/SignIn.tsx';
-import { createSession } from './session/session.ts';
+import { createSession, mayReadKeyed } from './session/session.ts';
 import { createStartup } from './startup.ts';
 import { StatusPill } from './status/StatusPill.tsx';
 import { ThemeToggle } from './theme/ThemeToggle.tsx';
@@ -89,6 +89,8 @@ function caretIn(box: HTMLTextAreaElement | undefined) {
  */
 export function App(props: { shell?: StaticShell }) {
   const session = createSession(sessionClient);
+  // Bumped when a question could not reach the server: the status pill asks again at once.
+  const [unreachable, setUnreachable] = createSignal(0);
   let markReady: () => void = () => {};
   // Analytics wait for the reader's first intent, when the client loads anyway; DNT/GPC honoured.
   const tracker = createTracker({
@@ -108,10 +110,12 @@ export function App(props: { shell?: StaticShell }) {
         sources: Math.min(100, answer.sources?.length ?? 0),
         ...(timings ? { firstTokenMs: timings.firstTokenMs, totalMs: timings.totalMs } : {}),
       }),
-    onFailed: (code) =>
+    onFailed: (code) => {
+      if (code === 'network_error') setUnreachable((n) => n + 1);
       tracker.track('error_shown', {
         reason: /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : 'other',
-      }),
+      });
+    },
   });
   const [engaged, setEngaged] = createSignal(false);
   const [summary, setSummary] = createSignal<StatusSummary>();
@@ -133,10 +137,19 @@ export function App(props: { shell?: StaticShell }) {
   const chatsShown = startup.reached('chats');
   const sidebarToolsShown = startup.reached('sidebar-tools');
   // Asked again on signing in or out and on choosing a collection: each may show other documents.
+  // Listing documents needs a key: a guest (or a page that cannot ask) gets the fixed questions.
   const [starters] = createResource(
-    () => startersAsked() && ([session.state() === 'signed-in', chat.state.collection] as const),
+    () =>
+      startersAsked() &&
+      mayReadKeyed(session.state()) &&
+      ([session.state() === 'signed-in', chat.state.collection] as const),
     loadStarters,
   );
+  const starterQuestions = () => {
+    const state = session.state();
+    if (mayReadKeyed(state)) return starters.latest;
+    return state === 'unknown' ? undefined : FALLBACK_STARTERS;
+  };
   const [menuOpen, setMenuOpen] = createSignal(false);
   // A sidebar nobody can see is not drawn at start-up: on a narrow screen (styles.css hides it
   // there) its chats and tools wait until the menu opens or the window widens; once drawn, they stay.
@@ -150,6 +163,9 @@ export function App(props: { shell?: StaticShell }) {
   let menuButton!: HTMLButtonElement;
 
   onMount(() => {
+    // Who the page is, asked at once (a plain GET): a signed-in reader sees it without a gesture,
+    // and nothing that needs a key is asked for before the answer.
+    void session.refresh();
     startup.start();
     // The first screen needs only the status summary; the typed client and the Markdown lexer
     // load when the reader shows intent, so an untouched page does no more work than it shows.
@@ -160,7 +176,6 @@ export function App(props: { shell?: StaticShell }) {
       markReady();
       void loadClient();
       void loadLexer();
-      void session.refresh();
     });
     const save = () => chat.flush();
     window.addEventListener('pagehide', save);
@@ -202,7 +217,8 @@ export function App(props: { shell?: StaticShell }) {
                 access={session.state}
                 onAuthError={session.noteAuthError}
                 onSummary={setSummary}
-                refresh={session.state}
+                onReachable={() => void session.refresh()}
+                recheck={unreachable}
               />
             </Show>
             <Show when={themeShown()} fallback={props.shell?.theme}>
@@ -266,7 +282,7 @@ export function App(props: { shell?: StaticShell }) {
               collections={collections}
               rag={() => summary()?.rag}
               guest={() => session.state() === 'guest'}
-              starters={() => starters.latest}
+              starters={starterQuestions}
               actions={{
                 copy: (text) => navigator.clipboard.writeText(text),
                 sourceOpened: (rank) =>

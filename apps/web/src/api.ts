@@ -2,7 +2,7 @@ import type { StatusSummary } from '@bastion/api';
 import type { AppRouter, BastionClient, ChatOutcome, ChatRequest } from '@bastion/api/client';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { StreamChatFn } from './chat/chat-store.ts';
-import type { SessionClient } from './session/session.ts';
+import type { SessionClient, WhoAmI } from './session/session.ts';
 
 /**
  * The typed client (tRPC with its links) is the largest piece of the page and the first screen
@@ -65,5 +65,7 @@ export const streamAnswer: StreamChatFn = async (request: ChatRequest, options) 
 export const sessionClient: SessionClient = {
   signIn: async (key) => (await bastion()).session.signIn.mutate({ key }),
   signOut: async () => (await bastion()).session.signOut.mutate(),
-  whoami: async () => (await bastion()).session.whoami.query(),
+  // A plain tRPC GET: the page knows whether it is signed in at start-up, without the client.
+  whoami: async () =>
+    (await getJson<{ result: { data: WhoAmI } }>('/api/trpc/session.whoami')).result.data,
 };

@@ -36,6 +36,31 @@ describe('session', () => {
     expect(closed.state()).toBe('signed-out');
   });
 
+  it('knows an admin key’s session, and that a server that did not answer is unreachable', async () => {
+    let role = 'admin';
+    const session = createSession({
+      signIn: async () => ({}),
+      signOut: async () => ({}),
+      whoami: async () => who({ signedIn: true, role }),
+    });
+    await session.refresh();
+    expect(session.state()).toBe('signed-in');
+    expect(session.admin()).toBe(true);
+    role = 'user';
+    await session.refresh();
+    expect(session.admin()).toBe(false);
+
+    const down = createSession({
+      signIn: async () => ({}),
+      signOut: async () => ({}),
+      whoami: async () => {
+        throw new TypeError('fetch failed');
+      },
+    });
+    await down.refresh();
+    expect(down.state()).toBe('unreachable');
+  });
+
   it('a guest signs in with a key and back out to guest', async () => {
     let signedIn = false;
     const session = createSession({

@@ -1,4 +1,4 @@
-import { createSignal } from 'solid-js';
+import { batch, createSignal } from 'solid-js';
 import { isAuthError } from './auth-error.ts';
 
 /** What the page needs of `session.*` (SPEC 2.3); the key goes to the server once, in a POST body. */
@@ -12,14 +12,22 @@ export interface WhoAmI {
   signedIn: boolean;
   keyRequired: boolean;
   publicChat: boolean;
+  /** The signed-in key's role (`admin` for an admin key). */
+  role?: string;
 }
 
 /**
  * `open`: the server needs no key; `guest`: a keyed server that lets anonymous visitors chat
  * (PUBLIC_CHAT), where signing in is optional; `signed-in`: the session cookie carries a key's
- * actor; `signed-out`: the server wants a key and the page has none.
+ * actor; `signed-out`: the server wants a key and the page has none; `unreachable`: the first
+ * question of who the page is went unanswered (the server is down or the network is).
  */
-export type AuthState = 'unknown' | 'open' | 'guest' | 'signed-in' | 'signed-out';
+export type AuthState = 'unknown' | 'unreachable' | 'open' | 'guest' | 'signed-in' | 'signed-out';
+
+/** May read what needs a key (the status summary, the documents list): no guest, no signed-out page. */
+export function mayReadKeyed(state: AuthState): boolean {
+  return state === 'open' || state === 'signed-in';
+}
 
 export function authStateOf(who: WhoAmI): AuthState {
   if (!who.keyRequired) return 'open';
@@ -30,12 +38,18 @@ export function authStateOf(who: WhoAmI): AuthState {
 export function createSession(client: SessionClient) {
   const [state, setState] = createSignal<AuthState>('unknown');
   const [error, setError] = createSignal<string | null>(null);
+  const [role, setRole] = createSignal<string | undefined>();
 
   async function refresh(): Promise<void> {
     try {
-      setState(authStateOf(await client.whoami()));
+      const who = await client.whoami();
+      batch(() => {
+        setRole(who.signedIn ? who.role : undefined);
+        setState(authStateOf(who));
+      });
     } catch (e) {
       if (isAuthError(e)) setState('signed-out');
+      else if (state() === 'unknown') setState('unreachable');
     }
   }
 
@@ -46,6 +60,8 @@ export function createSession(client: SessionClient) {
       await client.signIn(trimmed);
       setError(null);
       setState('signed-in');
+      // Which role the key has (an admin's session opens the admin tools without the key again).
+      void refresh();
       return true;
     } catch (e) {
       setError(isAuthError(e) ? 'That key was not accepted.' : 'Cannot reach the Bastion server.');
@@ -55,6 +71,7 @@ export function createSession(client: SessionClient) {
 
   async function signOut(): Promise<void> {
     await client.signOut().catch(() => undefined);
+    setRole(undefined);
     setState('unknown');
     await refresh();
   }
@@ -64,6 +81,7 @@ export function createSession(client: SessionClient) {
    * one (the status summary is closed to guests); whoami tells the two apart.
    */
   async function noteAuthError(): Promise<void> {
+    setRole(undefined);
     try {
       setState(authStateOf(await client.whoami()) === 'guest' ? 'guest' : 'signed-out');
     } catch {
@@ -71,7 +89,10 @@ export function createSession(client: SessionClient) {
     }
   }
 
-  return { state, error, refresh, signIn, signOut, noteAuthError };
+  /** The session is an admin key's (the page may use it for the admin tools). */
+  const admin = () => state() === 'signed-in' && role() === 'admin';
+
+  return { state, error, admin, refresh, signIn, signOut, noteAuthError };
 }
 
 export type Session = ReturnType<typeof createSession>;

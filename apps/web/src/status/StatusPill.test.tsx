@@ -39,21 +39,58 @@ describe('StatusPill', () => {
     expect(noted).toBe(1);
   });
 
-  it('shows guest, not signed out, when a PUBLIC_CHAT guest may not read the summary', async () => {
+  it('asks for the summary (which needs a key) only once the page knows it may read it', async () => {
+    for (const known of ['guest', 'signed-out'] as const) {
+      const [access, setAccess] = createSignal<AuthState>('unknown');
+      let asked = 0;
+      render(() => (
+        <StatusPill
+          fetchSummary={async () => {
+            asked++;
+            throw Object.assign(new Error('Unauthorized'), { data: { httpStatus: 401 } });
+          }}
+          access={access}
+          refresh={access}
+        />
+      ));
+      const pill = screen.getByTestId('status-pill');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(pill.dataset.state).toBe('checking');
+      setAccess(known);
+      await waitFor(() => expect(pill.dataset.state).toBe(known));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // No 401 in the console of a guest or a signed-out page.
+      expect(asked).toBe(0);
+      expect(pill.textContent).toContain(known === 'guest' ? 'Guest' : 'Signed out');
+      cleanup();
+    }
+  });
+
+  it('asks once the page is signed in, and again at once when a question could not connect', async () => {
     const [access, setAccess] = createSignal<AuthState>('unknown');
+    const [recheck, setRecheck] = createSignal(0);
+    let up = true;
+    let asked = 0;
     render(() => (
       <StatusPill
         fetchSummary={async () => {
-          throw Object.assign(new Error('Unauthorized'), { data: { httpStatus: 401 } });
+          asked++;
+          if (!up) throw new TypeError('fetch failed');
+          return summary('primary');
         }}
-        onAuthError={() => setAccess('guest')}
         access={access}
+        recheck={recheck}
       />
     ));
     const pill = screen.getByTestId('status-pill');
-    await waitFor(() => expect(pill.dataset.state).toBe('guest'));
-    expect(pill.textContent).toContain('Guest');
-    expect(pill.textContent).not.toContain('Signed out');
+    setAccess('signed-in');
+    await waitFor(() => expect(pill.dataset.state).toBe('primary'));
+    expect(asked).toBe(1);
+    // The server went down: a failed question updates the pill now, not at the next 30 s poll.
+    up = false;
+    setRecheck(1);
+    await waitFor(() => expect(pill.dataset.state).toBe('offline'));
+    expect(asked).toBe(2);
   });
 
   it('shows warming while the server is not ready yet', async () => {
