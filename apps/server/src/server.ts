@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import {
   type ApiDeps,
   type Chat,
@@ -76,13 +76,6 @@ function restrictDataDir(dataDir: string, log: FastifyBaseLogger): void {
   }
 }
 
-/** The database and its WAL and shared-memory files: 0600 (SQLite gives new ones the same mode). */
-function restrictDataFiles(databasePath: string): void {
-  for (const file of [databasePath, `${databasePath}-wal`, `${databasePath}-shm`]) {
-    if (existsSync(file)) chmodSync(file, 0o600);
-  }
-}
-
 export async function createServer(
   config: ServerConfig,
   options: ServerOptions = {},
@@ -118,8 +111,8 @@ export async function createServer(
 
   let ready = false;
   restrictDataDir(config.dataDir, app.log);
+  // The database's own files are made private where it is opened (openStorage), for every opener.
   const kb = await openKnowledgeBase(config, app.log);
-  restrictDataFiles(config.databasePath);
   // RATE_LIMIT_CHAT counts answers inside chat (every chat path), not HTTP requests.
   const chatLimits = { ...config.chat.limits, rate: config.security.rateLimits.chat };
   // REDIS_URL: limits, caps, chat runs and sessions shared by every replica (start-up waits for it).

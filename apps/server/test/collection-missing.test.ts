@@ -67,7 +67,7 @@ describe('a collection that does not exist', () => {
       const res = await fetch(`${server.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'bastion', collection, ...question(collection) }),
+        body: JSON.stringify({ model: 'bastion', ...question(collection) }),
       });
       return { status: res.status, error: (await res.json()).error };
     };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
@@ -37,6 +37,21 @@ function openConnection(path: string): { sqlite: BetterSqlite3.Database; journal
 }
 
 /**
+ * The database holds every document and feedback note: only this user may read it, whoever opens
+ * it (the server, `bastion ingest`) and whatever the umask. Folders made for it are 0700; the
+ * file is made 0600 before SQLite opens it, and SQLite gives its WAL and shared-memory files the
+ * database file's mode. Files left readable by an older version are made 0600 too. The folder of
+ * an existing file is left alone (it may be shared, like /tmp).
+ */
+function makePrivate(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
+
+/**
  * Opens (creating if needed) the SQLite file at `path` and applies pending migrations. Opening is
  * retried with backoff while another process holds the lock. Use one Storage per thread: the
  * driver is synchronous, so a second connection in the same thread would wait on the first's
@@ -44,7 +59,7 @@ function openConnection(path: string): { sqlite: BetterSqlite3.Database; journal
  * asynchronous (busy_timeout semantics, the event loop keeps serving).
  */
 export async function openStorage(path: string): Promise<Storage> {
-  mkdirSync(dirname(path), { recursive: true });
+  makePrivate(path);
   const { sqlite, journalMode } = await withBusyRetry(() =>
     isMainThread ? waitForLock(() => openConnection(path)) : openConnection(path),
   );

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -81,4 +81,30 @@ describe('bastion ingest writes where the server reads (a real PostgreSQL)', () 
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).toBe('');
   }, 60_000);
+});
+
+describe('bastion ingest into a new SQLite store', () => {
+  it('makes the store private (folder 0700, database and its WAL 0600) and names where it writes', async () => {
+    const docs = join(tempDir(), 'notes');
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(join(docs, 'a.md'), '# A\n\nSome text.');
+    // A folder that does not exist yet, as on a first run.
+    const dataDir = join(tempDir(), 'fresh', 'data');
+
+    const result = await bastion(['ingest', docs], { DATA_DIR: dataDir });
+    expect(result.code).toBe(0);
+    const database = join(dataDir, 'bastion.sqlite');
+    expect(result.stderr).toContain(`ingesting into ${database} (a new knowledge base)`);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    for (const file of readdirSync(dataDir)) {
+      expect(statSync(join(dataDir, file)).mode & 0o777, file).toBe(0o600);
+    }
+    expect(readdirSync(dataDir)).toContain('bastion.sqlite');
+  });
+});
+
+it('says what is missing when no path is given, before its usage', async () => {
+  const result = await bastion(['ingest'], { DATA_DIR: tempDir() });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/^bastion ingest: name a file or folder to ingest\n\nUsage:/);
 });

@@ -51,7 +51,11 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const collection = values.collection ?? DEFAULT_COLLECTION;
   if (positionals.length === 0 || !COLLECTION_PATTERN.test(collection)) {
-    if (positionals.length > 0) process.stderr.write(`bastion ingest: invalid --collection\n`);
+    process.stderr.write(
+      positionals.length === 0
+        ? 'bastion ingest: name a file or folder to ingest\n\n'
+        : 'bastion ingest: invalid --collection\n\n',
+    );
     process.stderr.write(HELP);
     return 2;
   }
@@ -65,6 +69,9 @@ export async function run(argv: string[]): Promise<number> {
   const store = storage.databaseUrl
     ? `PostgreSQL ${describeDatabaseUrl(storage.databaseUrl)} (DATABASE_URL)`
     : storage.databasePath;
+  // A relative DATA_DIR is taken from the working folder, as the server does: run elsewhere, a
+  // new store would be made silently, so a new one is named as such.
+  const isNew = !storage.databaseUrl && !existsSync(storage.databasePath);
   let kb: KnowledgeBase;
   try {
     kb = await KnowledgeBase.open({ ...storage, embeddings: embeddingsConfigFromEnv(process.env) });
@@ -74,7 +81,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(line`bastion ingest: ${error.message}\n`);
     return 1;
   }
-  process.stderr.write(line`ingesting into ${store}\n`);
+  process.stderr.write(
+    isNew
+      ? line`ingesting into ${store} (a new knowledge base)\n`
+      : line`ingesting into ${store}\n`,
+  );
   const total = emptySummary();
   try {
     for (const target of positionals) {
