@@ -253,18 +253,32 @@ function foldedOf(code: number): number {
 }
 
 /**
+ * Pieces are normalised apart while there are at most this many, or fewer than one in this many
+ * characters (a text in another script, words between spaces, is normalised whole).
+ */
+const SPARSE_MIN_PIECES = 16;
+const SPARSE_PIECE_GAP = 256;
+
+/**
  * `foldLetters` by the normalisations, applied only to each run of characters beyond ASCII with
  * the character before it: an ASCII character neither decomposes, nor is reordered, nor composes
  * with a character before it, and nothing after it composes across it, so the normalisations of
  * the whole text are those of these pieces between the ASCII text (a few accented names in an
- * English text cost no pass over all of it).
+ * English text cost no pass over all of it). Past a few pieces, the rest is one piece.
  */
 function foldByNormalising(lower: string): string {
   let out = '';
   let copied = 0;
+  let pieces = 0;
   BEYOND_ASCII.lastIndex = 0;
   for (let m = BEYOND_ASCII.exec(lower); m !== null; m = BEYOND_ASCII.exec(lower)) {
     const start = Math.max(copied, m.index - 1);
+    if (++pieces > SPARSE_MIN_PIECES && pieces * SPARSE_PIECE_GAP > m.index) {
+      // Many pieces (a text in another script, words between spaces): the rest in one piece.
+      out += lower.slice(copied, start) + foldPiece(lower.slice(start));
+      copied = lower.length;
+      break;
+    }
     let end = m.index + 1;
     while (end < lower.length && lower.charCodeAt(end) >= 0x80) end++;
     out += lower.slice(copied, start) + foldPiece(lower.slice(start, end));
