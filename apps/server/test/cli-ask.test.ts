@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createBastionClient } from '@bastion/api/client';
 import { type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, startServer } from './helpers.ts';
@@ -96,6 +97,50 @@ describe('bastion ask', () => {
       });
       expect(withKey.code).toBe(0);
       expect(withKey.stdout).toContain('Streamed to the terminal.');
+    } finally {
+      await keyed.stop();
+    }
+  });
+
+  it("shows the server's verdict on a key and a collection, with what to do and the URL", async () => {
+    const keyed = await startServer({
+      PRIMARY_BASE_URL: fake.baseURL,
+      PRIMARY_MODEL: 'fake-model',
+      API_KEYS: 'alice:alice-secret-0123456789',
+      ADMIN_API_KEYS: 'root:root-secret-0123456789',
+      API_KEY_COLLECTIONS: 'alice:default',
+    });
+    try {
+      await createBastionClient({
+        url: keyed.url,
+        apiKey: 'root-secret-0123456789',
+      }).rag.ingest.mutate({
+        collection: 'handbook',
+        documents: [{ path: 'leave.md', content: '# Leave\n\nTwenty-five days.' }],
+      });
+      const ask = (args: string[], key?: string) =>
+        run(
+          ['ask', 'How much leave?', '--url', keyed.url, ...args],
+          key ? { BASTION_API_KEY: key } : {},
+        );
+
+      const noKey = await ask([]);
+      expect(noKey.stderr).toBe(
+        `error: the server at ${keyed.url} needs an API key: pass --api-key KEY or set BASTION_API_KEY [unauthenticated]\n`,
+      );
+      const wrongKey = await ask(['--api-key', 'wrong-secret-0123456789']);
+      expect(wrongKey.stderr).toContain(`the server at ${keyed.url} refused the API key`);
+      // An existing collection the key may not read: the server's reason, not "missing".
+      const forbidden = await ask(['--collection', 'handbook'], 'alice-secret-0123456789');
+      expect(forbidden.code).toBe(1);
+      expect(forbidden.stderr).toContain('[collection_forbidden]');
+      const invalid = await ask(['--collection', 'bad id!'], 'alice-secret-0123456789');
+      expect(invalid.stderr).toMatch(/^error: collection: .* \[invalid_input\]\n$/);
+      const apiPath = await run(['ask', 'hi', '--url', `${keyed.url}/api`], {
+        BASTION_API_KEY: 'alice-secret-0123456789',
+      });
+      expect(apiPath.stderr).toContain(`at ${keyed.url}/api`);
+      expect(apiPath.stderr).toContain('[not_found]');
     } finally {
       await keyed.stop();
     }

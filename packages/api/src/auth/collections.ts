@@ -52,7 +52,7 @@ export async function readableCollection(
   if (id !== DEFAULT_COLLECTION && kb?.hasCollection && !(await kb.hasCollection(id))) {
     throw new DomainError(
       'collection_not_found',
-      `There is no collection "${id}" (rag.collections lists those you may read)`,
+      `There is no collection "${id}"`,
     );
   }
   return id;

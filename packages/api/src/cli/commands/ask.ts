@@ -1,9 +1,4 @@
-import {
-  type BastionClient,
-  type ChatError,
-  createBastionClient,
-  streamChat,
-} from '../../client/index.ts';
+import { type ChatError, createBastionClient, streamChat } from '../../client/index.ts';
 import { parseCommand } from '../args.ts';
 import { line, printable, shownUrl } from '../terminal.ts';
 
@@ -16,35 +11,33 @@ Streams Bastion's answer to the terminal.
   --no-sources      do not list the sources after the answer
 `;
 
-/**
- * Whether the server knows `collection`: an unknown one would only be answered with "nothing
- * found", which reads as if the knowledge base had no answer. Null when the server would not say.
- */
-async function collectionExists(
-  client: BastionClient,
-  collection: string,
-): Promise<boolean | null> {
-  try {
-    const known = await client.rag.collections.query();
-    return known.some((c) => c.id === collection);
-  } catch {
-    // Refused (a key limited to other collections, rag off) or unreachable: the answer will say.
-    return null;
-  }
-}
-
 function isHttpAddress(url: string): boolean {
   const protocol = URL.parse(url)?.protocol;
   return protocol === 'http:' || protocol === 'https:';
 }
 
-function describe(error: ChatError, url: string): string {
-  const message =
-    error.code === 'network_error'
-      ? `cannot reach the Bastion server at ${shownUrl(url)}`
-      : error.message;
+/** The server's error, with what a terminal user can do about it (the server speaks to any client). */
+function explain(error: ChatError, url: string, collection: string | undefined): string {
+  const server = shownUrl(url);
+  switch (error.code) {
+    case 'network_error':
+      return `cannot reach the Bastion server at ${server}`;
+    case 'unauthenticated':
+      return `the server at ${server} needs an API key: pass --api-key KEY or set BASTION_API_KEY`;
+    case 'invalid_api_key':
+      return `the server at ${server} refused the API key (--api-key or BASTION_API_KEY)`;
+    case 'not_found':
+      return `${error.message} at ${server}: is it the address of a Bastion server (no /api path)?`;
+    case 'collection_not_found':
+      return `${error.message} on ${server} (bastion ingest <path> --collection ${collection ?? 'ID'} creates it)`;
+    default:
+      return error.message;
+  }
+}
+
+function describe(error: ChatError, url: string, collection: string | undefined): string {
   const retry = error.retryAfterMs ? ` (retry in ${Math.ceil(error.retryAfterMs / 1000)} s)` : '';
-  return line`error: ${message} [${error.code}]${retry}\n`;
+  return line`error: ${explain(error, url, collection)} [${error.code}]${retry}\n`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -78,15 +71,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   const apiKey = values['api-key'] ?? process.env.BASTION_API_KEY;
   const client = createBastionClient({ url, ...(apiKey ? { apiKey } : {}) });
-  if (values.collection) {
-    const exists = await collectionExists(client, values.collection);
-    if (exists === false) {
-      process.stderr.write(
-        line`error: no collection "${values.collection}" on ${shownUrl(url)} (bastion ingest <path> --collection ${values.collection} creates it) [collection_not_found]\n`,
-      );
-      return 1;
-    }
-  }
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
 
@@ -117,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     });
   }
   if (outcome.error) {
-    process.stderr.write(describe(outcome.error, url));
+    process.stderr.write(describe(outcome.error, url, values.collection));
     return 1;
   }
   if (outcome.servedBy) process.stderr.write(line`— served by ${outcome.servedBy}\n`);
