@@ -1,8 +1,10 @@
+import { createSandbox } from '../../packages/api/src/testing/git-sandbox.ts';
 import { type OwnServer, startOwnServer } from '../fixtures/own-server.ts';
 import { expectKeyOnlyInCookieSession, signInWithKey } from '../fixtures/sign-in.ts';
 import { expect, test } from '../fixtures/test.ts';
 
 const KEY = 'e2e-web-session-key-0123456789'; // secret-scan: allow (a test key of this spec's server)
+const ADMIN_KEY = 'e2e-web-session-admin-key-0123456789'; // secret-scan: allow (a test key of this spec's server)
 
 // A keyed deployment: every /api call needs a key, and the page signs in once for a cookie.
 test.describe.configure({ mode: 'serial' });
@@ -10,7 +12,12 @@ test.describe.configure({ mode: 'serial' });
 let server: OwnServer;
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  server = await startOwnServer({ API_KEYS: `web:${KEY}`, DISABLE_PRIMARY: '1' });
+  server = await startOwnServer({
+    API_KEYS: `web:${KEY}`,
+    ADMIN_API_KEYS: `ops:${ADMIN_KEY}`,
+    REPO_ROOT: createSandbox({ 'README.md': '# Sample\n' }).repo,
+    DISABLE_PRIMARY: '1',
+  });
 });
 test.afterAll(() => server?.stop());
 
@@ -91,4 +98,20 @@ test('the page asks nothing that needs a key before signing in, and a reload sho
   expect(consoleErrors).toEqual([]);
   await page.getByTestId('signout').click();
   await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'signed-out');
+});
+
+test('signed in on the page with an admin key, the admin tools open without the key again', async ({
+  fastPage: page,
+}) => {
+  await page.goto(`${server.origin}/`);
+  await page.getByTestId('signin-key').fill(ADMIN_KEY);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('signout')).toBeVisible();
+  await page.getByText('Admin tools').click();
+  await expect(page.getByRole('radio', { name: /^read_file/ })).toBeVisible();
+  await expect(page.getByTestId('tools-api-key')).toHaveCount(0);
+  // Signing out of the page closes them.
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('signin-key')).toBeVisible();
+  await expect(page.getByRole('radio')).toHaveCount(0);
 });

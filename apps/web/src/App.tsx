@@ -267,7 +267,7 @@ export function App(props: { shell?: StaticShell }) {
           <Show when={sidebarToolsShown() && sidebarDrawn()}>
             <div class="sidebar-footer">
               <PrivacyDisclosure tracker={tracker} client={bastion} />
-              <ToolsDisclosure />
+              <ToolsDisclosure session={{ admin: session.admin, client: bastion }} />
             </div>
           </Show>
         </nav>

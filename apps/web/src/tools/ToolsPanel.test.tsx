@@ -2,6 +2,7 @@ import { type Actor, type ApiDeps, appRouter, createToolRunner } from '@bastion/
 import { createBastionClient } from '@bastion/api/client';
 import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { createSignal } from 'solid-js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../../../packages/api/src/testing/git-sandbox.ts';
 import ToolsPanel from './ToolsPanel.tsx';
@@ -96,6 +97,20 @@ describe('ToolsPanel', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Forget key' }));
     expect(await screen.findByTestId('tools-api-key')).toBeTruthy();
+  });
+
+  it('opens for the page’s admin session without asking for the key again, and closes on sign-out', async () => {
+    const [admin, setAdmin] = createSignal(true);
+    const connect = connectTo({ tools: runner() });
+    render(() => (
+      <ToolsPanel connect={connect} session={{ admin, client: async () => connect(ADMIN_KEY) }} />
+    ));
+    expect((await screen.findAllByRole('radio')).length).toBeGreaterThan(0);
+    expect(screen.queryByTestId('tools-api-key')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Forget key' })).toBeNull();
+    setAdmin(false);
+    expect(await screen.findByTestId('tools-api-key')).toBeTruthy();
+    expect(screen.queryByRole('radio')).toBeNull();
   });
 
   it('runs a tool with JSON arguments and shows its output', async () => {

@@ -1,6 +1,6 @@
 import type { ToolCatalog, ToolInfo } from '@bastion/api';
 import { type BastionClient, createBastionClient, errorReason } from '@bastion/api/client';
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, Show, untrack } from 'solid-js';
 import { AdminSummary } from '../analytics/AdminSummary.tsx';
 import { Disclosure } from '../ui/Disclosure.tsx';
 import { argsTemplate, parseArgs, supportsDryRun } from './args-template.ts';
@@ -9,9 +9,19 @@ import { formatResult } from './format-result.ts';
 /** The admin's client: tools, and the analytics summary when the server has it. */
 export type ToolsClient = Pick<BastionClient, 'tools'> & Partial<Pick<BastionClient, 'analytics'>>;
 
+/** The page's own session, when it may stand in for the admin key. */
+export interface AdminSession {
+  /** The page is signed in with an admin key. */
+  admin: () => boolean;
+  /** The page's client, which calls as the session's actor (its cookie). */
+  client: () => Promise<ToolsClient>;
+}
+
 export interface ToolsPanelProps {
   /** Builds the client for an admin key (default: this page's server). */
   connect?: (apiKey: string) => ToolsClient;
+  /** An admin's session opens the tools without asking for the key again. */
+  session?: AdminSession;
 }
 
 interface Failure {
@@ -40,6 +50,8 @@ export default function ToolsPanel(props: ToolsPanelProps) {
   const [output, setOutput] = createSignal<string | null>(null);
   const [failure, setFailure] = createSignal<Failure | null>(null);
   const [busy, setBusy] = createSignal(false);
+  // Connected through the page's admin session rather than a key typed here.
+  const [viaSession, setViaSession] = createSignal(false);
   let keyInput: HTMLInputElement | undefined;
 
   const selected = createMemo(
@@ -53,14 +65,15 @@ export default function ToolsPanel(props: ToolsPanelProps) {
     setFailure(null);
   };
 
-  const signIn = async (apiKey: string) => {
-    const candidate = connect(apiKey);
+  const open = async (candidate: () => ToolsClient | Promise<ToolsClient>, session: boolean) => {
     setBusy(true);
     setFailure(null);
     try {
-      setCatalog(await candidate.tools.list.query());
+      const connected = await candidate();
+      setCatalog(await connected.tools.list.query());
       // The tRPC client is a callable proxy: wrap it, or the setter would call it as an updater.
-      setClient(() => candidate);
+      setClient(() => connected);
+      setViaSession(session);
       if (keyInput) keyInput.value = '';
     } catch (error) {
       setFailure(failureOf(error));
@@ -68,6 +81,7 @@ export default function ToolsPanel(props: ToolsPanelProps) {
       setBusy(false);
     }
   };
+  const signIn = (apiKey: string) => open(() => connect(apiKey), false);
 
   const forget = () => {
     setClient(null);
@@ -75,7 +89,21 @@ export default function ToolsPanel(props: ToolsPanelProps) {
     setSelectedName(null);
     setOutput(null);
     setFailure(null);
+    setViaSession(false);
   };
+
+  // Signed in on the page with an admin key: that session opens the tools; signing out closes them.
+  // Tried once per sign-in (a failure shows its reason and leaves the key form).
+  createEffect(
+    on(
+      () => props.session?.admin() ?? false,
+      (admin) => {
+        const session = props.session;
+        if (admin && session && !untrack(catalog)) void open(session.client, true);
+        else if (!admin && untrack(viaSession)) forget();
+      },
+    ),
+  );
 
   const run = async (dryRun: boolean) => {
     const tool = selected();
@@ -139,9 +167,14 @@ export default function ToolsPanel(props: ToolsPanelProps) {
                 Repository {current().repoRoot} · base {current().gitBase} · dangerous tools{' '}
                 {current().allowTools ? 'allowed' : 'off'}
               </span>
-              <button type="button" onClick={forget}>
-                Forget key
-              </button>
+              <Show
+                when={!viaSession()}
+                fallback={<span class="tools-muted">Signed in as an admin on this page.</span>}
+              >
+                <button type="button" onClick={forget}>
+                  Forget key
+                </button>
+              </Show>
             </div>
             <Show when={client()?.analytics}>
               {(analytics) => (
