@@ -62,6 +62,17 @@ describe('a collection that does not exist', () => {
     expect(await client(READER).chat.start.mutate(question('default'))).toHaveProperty('requestId');
   });
 
+  it('status.summary counts only the collections the caller may read', async () => {
+    const reader = await client(READER).status.summary.query();
+    expect(reader.rag).toMatchObject({ collections: 0, documents: 0, chunks: 0 });
+    const rest = await fetch(`${server.url}/api/status/summary`, {
+      headers: { authorization: `Bearer ${READER}` },
+    });
+    expect((await rest.json()).rag).toMatchObject({ collections: 0, documents: 0 });
+    const admin = await client(ADMIN).status.summary.query();
+    expect(admin.rag).toMatchObject({ collections: 1, documents: 1 });
+  });
+
   it('/v1 answers an OpenAI-shaped 404 (403 for a collection the key may not read)', async () => {
     const ask = async (apiKey: string, collection: string) => {
       const res = await fetch(`${server.url}/v1/chat/completions`, {

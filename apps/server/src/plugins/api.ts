@@ -151,7 +151,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
 
   await api.register(async (keyed) => {
     keyed.addHook('onRequest', requireKey(security.requireKey, refuseTrpc));
-    keyed.get('/status/summary', async () => statusSummary(deps));
+    keyed.get('/status/summary', async (req) => statusSummary(deps, actorOf(req)));
   });
 
   const trpcOptions: FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] = {

@@ -114,6 +114,8 @@ export class KnowledgeBase implements Retriever {
   readonly #expand: boolean;
   readonly #log: KnowledgeBaseLogger | undefined;
   #status: RagStatus;
+  /** Counts per collection, so a caller's status counts only what it may read. */
+  #counts: CollectionInfo[] = [];
   #statusAt = 0;
   #refreshing: Promise<void> | null = null;
   #open = true;
@@ -431,10 +433,20 @@ export class KnowledgeBase implements Retriever {
     return Number((await query.executeTakeFirst())?.n ?? 0);
   }
 
-  /** Counts for the status summary, refreshed in the background when older than a few seconds. */
-  status(): RagStatus {
+  /**
+   * Counts for the status summary, refreshed in the background when older than a few seconds;
+   * with `readable`, of those collections only (a key limited to some learns nothing of others).
+   */
+  status(readable?: (collection: string) => boolean): RagStatus {
     if (this.#open && Date.now() - this.#statusAt > STATUS_MAX_AGE_MS) void this.#refreshStatus();
-    return { ...this.#status, ok: this.#status.ok && this.#open };
+    const counts = readable ? this.#counts.filter((c) => readable(c.id)) : this.#counts;
+    return {
+      ...this.#status,
+      ok: this.#status.ok && this.#open,
+      collections: counts.length,
+      documents: counts.reduce((n, c) => n + c.documents, 0),
+      chunks: counts.reduce((n, c) => n + c.chunks, 0),
+    };
   }
 
   async #changed(): Promise<void> {
@@ -446,26 +458,8 @@ export class KnowledgeBase implements Retriever {
   #refreshStatus(): Promise<void> {
     this.#refreshing ??= (async () => {
       try {
-        const [collections, totals] = await Promise.all([
-          this.#db
-            .selectFrom('documents')
-            .select((eb) => eb.fn.count<number>('collection').distinct().as('n'))
-            .executeTakeFirst(),
-          this.#db
-            .selectFrom('documents')
-            .select((eb) => [
-              eb.fn.countAll<number>().as('documents'),
-              eb.fn.sum<number>('chunk_count').as('chunks'),
-            ])
-            .executeTakeFirst(),
-        ]);
-        this.#status = {
-          ...this.#status,
-          ok: true,
-          collections: Number(collections?.n ?? 0),
-          documents: Number(totals?.documents ?? 0),
-          chunks: Number(totals?.chunks ?? 0),
-        };
+        this.#counts = await this.collections();
+        this.#status = { ...this.#status, ok: true };
       } catch (error) {
         this.#status = { ...this.#status, ok: false };
         this.#log?.warn({ err: (error as Error).name }, 'knowledge base status failed');
@@ -487,9 +481,12 @@ export class KnowledgeBase implements Retriever {
 }
 
 /** The status of a knowledge base, or of its absence (not configured, not open). */
-export function ragStatus(kb: KnowledgeBase | undefined): RagStatus {
+export function ragStatus(
+  kb: KnowledgeBase | undefined,
+  readable?: (collection: string) => boolean,
+): RagStatus {
   return (
-    kb?.status() ?? {
+    kb?.status(readable) ?? {
       ok: false,
       mode: 'fts',
       collections: 0,

@@ -1,6 +1,7 @@
+import { collectionAllowed } from '../auth/collections.ts';
 import type { LlmStatus } from '../chat/llm-status.ts';
 import type { ServedBy } from '../chat/types.ts';
-import type { ApiDeps } from '../context.ts';
+import type { Actor, ApiDeps } from '../context.ts';
 import { type RagStatus, ragStatus } from '../rag/knowledge-base.ts';
 
 export interface StatusSummary {
@@ -17,7 +18,8 @@ export interface StatusSummary {
   rag: RagStatus;
 }
 
-export function statusSummary(deps: ApiDeps, now = Date.now()): StatusSummary {
+/** The summary `actor` may see: knowledge base counts of the collections it may read only. */
+export function statusSummary(deps: ApiDeps, actor: Actor, now = Date.now()): StatusSummary {
   const ready = deps.isReady();
   const llm = deps.chat.health.status();
   const { metrics } = deps.chat;
@@ -32,6 +34,6 @@ export function statusSummary(deps: ApiDeps, now = Date.now()): StatusSummary {
     servedBy: { ...metrics.servedBy },
     latencyMs: metrics.latencySummary(),
     guardrails: { mode: deps.chat.guardrailsMode, ...metrics.guardrails },
-    rag: ragStatus(deps.kb),
+    rag: ragStatus(deps.kb, (collection) => collectionAllowed(actor, collection)),
   };
 }
