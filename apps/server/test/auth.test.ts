@@ -79,15 +79,24 @@ describe('API keys', () => {
     await expect(admin.tools.list.query()).resolves.toBeTruthy();
   });
 
-  it('guards /metrics with an admin key', async () => {
-    expect(await status(server.url, '/metrics')).toMatchObject({
+  it('guards /metrics with an admin key, refusing in plain text (a scraper speaks no tRPC)', async () => {
+    const refusal = async (key?: string) => {
+      const { res } = await status(server.url, '/metrics', key);
+      return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+    };
+    expect(await refusal()).toEqual({
       status: 401,
-      reason: 'unauthenticated',
+      type: 'text/plain; charset=utf-8',
+      body: 'An admin API key is required [unauthenticated]\n',
     });
-    expect(await status(server.url, '/metrics', USER)).toMatchObject({
+    expect(await refusal(USER)).toEqual({
       status: 403,
-      reason: 'admin_required',
+      type: 'text/plain; charset=utf-8',
+      body: 'An admin API key is required [admin_required]\n',
     });
+    expect((await refusal('not-a-key-0123456789')).body).toBe(
+      'The API key is not valid [invalid_api_key]\n',
+    );
     expect((await status(server.url, '/metrics', ADMIN)).status).toBe(200);
   });
 

@@ -26,6 +26,7 @@ export {
   apiError,
   DomainError,
   describeInvalidInput,
+  httpStatusOf,
   isDomainError,
   openAIErrorBody,
   type Reason,

@@ -1,4 +1,4 @@
-import { openAIErrorBody, type Reason, trpcErrorBody } from '@bastion/api';
+import { httpStatusOf, openAIErrorBody, type Reason, trpcErrorBody } from '@bastion/api';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -32,3 +32,14 @@ export const refuseOpenAI: Refuse = (reply, reason, message) => {
   const { status, body } = openAIErrorBody(reason, message);
   return send(reply, status, body);
 };
+
+/**
+ * One line of plain text (`message [reason]`), for `/metrics`: a Prometheus scraper logs the
+ * status and body of a failed scrape, and neither it nor a person reading it speaks tRPC.
+ */
+export const refusePlain: Refuse = (reply, reason, message) =>
+  reply
+    .code(httpStatusOf(reason))
+    .header('cache-control', 'no-store')
+    .type('text/plain; charset=utf-8')
+    .send(`${message} [${reason}]\n`);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ApiKey } from '../config/security.ts';
-import { refuseTrpc } from './api-error.ts';
+import { refusePlain } from './api-error.ts';
 import { actorOf, identifyCaller } from './auth.ts';
 import type { KeyGuesses } from './key-guesses.ts';
 import { dataReply } from './security-headers.ts';
@@ -18,8 +18,8 @@ function adminOnly(keys: readonly ApiKey[]): onRequestAsyncHookHandler {
   return async (req, reply) => {
     if (keys.length === 0 || actorOf(req).role === 'admin') return;
     return actorOf(req).keyId
-      ? refuseTrpc(reply, 'admin_required', 'An admin API key is required')
-      : refuseTrpc(reply, 'unauthenticated', 'An admin API key is required');
+      ? refusePlain(reply, 'admin_required', 'An admin API key is required')
+      : refusePlain(reply, 'unauthenticated', 'An admin API key is required');
   };
 }
 
@@ -35,7 +35,7 @@ export const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (
     '/metrics',
     {
       onRequest: [
-        identifyCaller({ keys, sessions: null, refuse: refuseTrpc, keyGuesses, publicTls: false }),
+        identifyCaller({ keys, sessions: null, refuse: refusePlain, keyGuesses, publicTls: false }),
         adminOnly(keys),
       ],
       onSend: dataReply,
