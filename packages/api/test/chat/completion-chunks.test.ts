@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionChunks } from '../../src/chat/providers/completion-chunks.ts';
+import { completionChunks, MAX_EVENT_CHARS } from '../../src/chat/providers/completion-chunks.ts';
 import { ProviderError } from '../../src/chat/providers/failure.ts';
 
 const enc = new TextEncoder();
@@ -68,5 +68,40 @@ describe('completionChunks', () => {
       }
     })().catch((e: unknown) => e);
     expect((failure as ProviderError).reason).toBe('stream_error');
+  });
+
+  it('fails with stream_error on an event that never ends, and stops reading it', async () => {
+    // A line with no end (or data lines with no blank line) would be buffered without bound.
+    for (const [start, piece] of [
+      ['data: {"choices":"', 'a'.repeat(64 * 1024)],
+      ['', `data: ${'a'.repeat(64 * 1024 - 7)}\n`],
+    ] as const) {
+      let read = 0;
+      async function* endless() {
+        yield enc.encode(frame(delta('a')) + start);
+        // Bounded, so that a parser without the limit ends (and fails the test) instead of hanging.
+        while (read < 4 * MAX_EVENT_CHARS) {
+          read += piece.length;
+          yield enc.encode(piece);
+        }
+      }
+      const seen: string[][] = [];
+      const failure = await (async () => {
+        for await (const batch of completionChunks(endless())) {
+          seen.push(batch.map((c) => c.choices?.[0]?.delta?.content ?? ''));
+        }
+      })().catch((e: unknown) => e);
+      expect(seen).toEqual([['a']]);
+      expect(failure).toBeInstanceOf(ProviderError);
+      expect((failure as ProviderError).reason).toBe('stream_error');
+      expect(read).toBeLessThan(MAX_EVENT_CHARS + 128 * 1024);
+    }
+  });
+
+  it('takes an event up to the limit', async () => {
+    const long = 'x'.repeat(MAX_EVENT_CHARS - 200);
+    expect(
+      await texts([frame(delta(long)).slice(0, 1000), frame(delta(long)).slice(1000)]),
+    ).toEqual([[long]]);
   });
 });
