@@ -1,14 +1,20 @@
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import net, { type AddressInfo } from 'node:net';
+import { brotliCompressSync, constants } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpFetch } from '../../src/chat/providers/http-fetch.ts';
 
+const BROTLI_QUALITY = constants.BROTLI_PARAM_QUALITY;
 const servers: http.Server[] = [];
+const rawServers: net.Server[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
+    server.close();
+    await once(server, 'close');
+  }
+  for (const server of rawServers.splice(0)) {
     server.close();
     await once(server, 'close');
   }
@@ -91,12 +97,57 @@ describe('the provider transport', () => {
     expect(reads).toBeLessThan(200);
   });
 
-  it('decodes a body a server compressed unasked', async () => {
-    const { url } = await serve((_req, res) => {
-      res.writeHead(200, { 'content-encoding': 'gzip' });
-      res.end(gzipSync('data: {"choices":[]}\n\n'));
+  it('asks for an uncompressed body and refuses a compressed one unread', async () => {
+    let asked: string | undefined;
+    const { url, stats } = await serve((req, res) => {
+      asked = req.headers['accept-encoding'];
+      res.writeHead(200, { 'content-encoding': req.url?.endsWith('/gzip') ? 'gzip' : 'br' });
+      // A few bytes that decode to 8 MiB; the connection stays open, as a longer bomb's would.
+      res.write(
+        brotliCompressSync(Buffer.alloc(8 << 20, 'a'), { params: { [BROTLI_QUALITY]: 1 } }),
+      );
     });
-    expect(await (await createHttpFetch()(url)).text()).toBe('data: {"choices":[]}\n\n');
+    const fetch = createHttpFetch();
+    await expect(fetch(url)).rejects.toThrow(/br encoding/);
+    expect(asked).toBe('identity');
+    await expect(fetch(`${url}/gzip`)).rejects.toThrow(/gzip encoding/);
+    await until(() => stats.closed === 2);
+  });
+
+  it('rejects a status a Response cannot carry, and passes a bad reason phrase over', async () => {
+    // Raw answers node:http parses but `new Response` refuses: thrown in node:http's response
+    // event, that ended the process.
+    const lines = ['HTTP/1.1 600 Nope', 'HTTP/1.1 999 Nope', 'HTTP/1.1 503 \x7f'];
+    const server = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.end(`${lines.shift()}\r\nContent-Length: 2\r\n\r\n{}`));
+    });
+    rawServers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const fetch = createHttpFetch();
+    await expect(fetch(url, { method: 'POST', body: '{}' })).rejects.toThrow(/invalid status 600/);
+    await expect(fetch(url, { method: 'POST', body: '{}' })).rejects.toThrow(/invalid status 999/);
+    const response = await fetch(url, { method: 'POST', body: '{}' });
+    expect([response.status, response.statusText, await response.text()]).toEqual([503, '', '{}']);
+  });
+
+  it('cuts an error body at 64 KiB and a whole JSON body at 8 MiB, closing the connection', async () => {
+    const { url, stats } = await serve((req, res) => {
+      const json = req.url?.endsWith('/models');
+      res.writeHead(json ? 200 : 500, { 'content-type': 'application/json' });
+      const piece = Buffer.alloc(64 * 1024, ' ');
+      const more = () => {
+        while (res.write(piece));
+      };
+      res.on('drain', more);
+      more(); // and never ends
+    });
+    const fetch = createHttpFetch();
+    await expect((await fetch(url)).text()).rejects.toThrow(/over 65536 bytes/);
+    await expect((await fetch(`${url}/models`)).text()).rejects.toThrow(/over 8388608 bytes/);
+    await until(() => stats.closed === 2);
   });
 
   it('closes the connection when aborted mid-response, and keeps it once the response ended', async () => {
@@ -118,6 +169,33 @@ describe('the provider transport', () => {
     await expect(reader.read()).rejects.toThrow();
     await until(() => stats.closed === 1);
     await expect(fetch(url, { signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
+  });
+
+  it('on abort, errors a body its reader left waiting; the signal is let go with the body', async () => {
+    const { url, stats } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const piece = Buffer.alloc(64 * 1024, 'a');
+      const more = () => {
+        while (res.write(piece));
+      };
+      res.on('drain', more);
+      more(); // and never ends: the connection is paused while nobody reads
+    });
+    const fetch = createHttpFetch();
+    const controller = new AbortController();
+    const response = await fetch(url, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    const abortedAt = Date.now();
+    controller.abort();
+    await expect(response.text()).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - abortedAt).toBeLessThan(100);
+    await until(() => stats.closed === 1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // A body its reader cancels, or reads to the end, no longer listens to the signal.
+    const kept = new AbortController();
+    await (await fetch(url, { signal: kept.signal })).body!.cancel();
+    expect(getEventListeners(kept.signal, 'abort')).toHaveLength(0);
   });
 
   it("closes an idle pooled connection before the server's Keep-Alive hint runs out", async () => {
