@@ -3,9 +3,12 @@ import { stripVTControlCharacters } from 'node:util';
 /**
  * Every character a terminal may act on rather than show (Unicode's `Cc`): C0 controls but
  * newline and tab (ESC starts a sequence, BEL ends an OSC one, CR overwrites the line), DEL, and
- * C1 controls (U+009B and U+009D are CSI and OSC on their own for some terminals).
+ * C1 controls (U+009B and U+009D are CSI and OSC on their own for some terminals). With them,
+ * the characters that reorder or break what is shown rather than being shown: the bidirectional
+ * controls (`Bidi_Control`: U+202A–202E, U+2066–2069, U+200E/200F, U+061C, which make
+ * `file\u202Etxt.exe` read `fileexe.txt`) and the line and paragraph separators (`Zl`, `Zp`).
  */
-const CONTROLS = /(?![\n\t])\p{Cc}/gu;
+const CONTROLS = /(?![\n\t])[\p{Cc}\p{Bidi_Control}\p{Zl}\p{Zp}]/gu;
 
 /**
  * `text` as something a terminal only shows: whole escape sequences first (so a colour or a

@@ -15,6 +15,15 @@ describe('what the CLI writes to a terminal', () => {
     );
   });
 
+  it('drops the characters that reorder or break the text shown', () => {
+    const bidi = [
+      ...'\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u2028\u2029',
+    ];
+    for (const char of bidi) expect(printable(`file${char}txt.exe`)).toBe('filetxt.exe');
+    // Joiners are text (emoji sequences, scripts), not controls.
+    expect(printable('👩\u200d💻 x\u200cy')).toBe('👩\u200d💻 x\u200cy');
+  });
+
   it('cleans every value put into a line, and only the values', () => {
     const title = 'Guide\u001b]8;;http://evil.example\u001b\\';
     expect(line`  [1] ${title} — ${'docs/\u001b[2Jguide.md'}\n`).toBe(
