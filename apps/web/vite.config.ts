@@ -7,8 +7,8 @@ import { apiProxy } from './dev-proxy.ts';
 
 /**
  * The entry stylesheet goes into index.html as a <style> element (the security build allows it by
- * hash in style-src), so the first paint waits for no request but the page itself. Stylesheets
- * of lazy chunks stay files.
+ * hash in style-src), so the first paint waits for no request but the page itself. It is the
+ * only stylesheet (`cssCodeSplit: false`).
  */
 function inlineEntryCss(): Plugin {
   return {
@@ -69,6 +69,10 @@ export default defineConfig({
     target: 'es2022',
     // Inline assets would need data: sources in the CSP; keep every asset a hashed file.
     assetsInlineLimit: 0,
+    // One stylesheet, inlined into index.html: a lazy chunk's own stylesheet would be added by
+    // Vite's preload helper as a <link> that carries no integrity (an import map covers scripts
+    // only). The lazy panels' rules are a few hundred bytes, all under their own classes.
+    cssCodeSplit: false,
     modulePreload: { polyfill: false },
   },
   server: {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { assertChunkIntegrity } from './chunk-references.ts';
 import { pageCsp, serializeCsp } from './csp.ts';
 import { loaderSource, secureHtml } from './html.ts';
 import { renderNginxConfig } from './nginx.ts';
@@ -63,6 +64,8 @@ export function buildSecurity(distDir: string): BuildResult {
   const loaders: string[] = [];
   const inlineScriptHashes: string[] = [];
   const written: string[] = [];
+  const covered = new Set<string>();
+  const pages: Array<[path: string, html: string]> = [];
   for (const file of htmlFiles) {
     const path = join(dist, file);
     const html = readFileSync(path, 'utf8');
@@ -79,9 +82,15 @@ export function buildSecurity(distDir: string): BuildResult {
     for (const hash of secured.inlineScriptHashes) scriptHashes.add(hash);
     for (const hash of secured.inlineStyleHashes) styleHashes.add(hash);
     inlineScriptHashes.push(...secured.inlineScriptHashes);
-    writeFileSync(path, secured.html);
+    for (const { url } of secured.resources) covered.add(url);
+    for (const url of Object.keys(secured.importMapIntegrity)) covered.add(url);
+    pages.push([path, secured.html]);
     written.push(file);
   }
+  // What the pages' scripts load later must be integrity-checked too; the pages are written
+  // only when it is.
+  assertChunkIntegrity(dist, covered);
+  for (const [path, html] of pages) writeFileSync(path, html);
 
   const csp = serializeCsp(
     pageCsp({ scriptHashes: [...scriptHashes], styleHashes: [...styleHashes] }),

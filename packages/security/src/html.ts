@@ -32,6 +32,8 @@ export interface SecuredHtml {
   /** CSP hash sources for inline scripts and styles (aim for none). */
   inlineScriptHashes: string[];
   inlineStyleHashes: string[];
+  /** URL → SRI of the modules the page's import map gives an integrity (lazy chunks). */
+  importMapIntegrity: Record<string, string>;
 }
 
 /** Script types the browser executes (and CSP therefore governs); data blocks are not. */
@@ -55,6 +57,21 @@ function* elements(node: Node): Generator<Element> {
 
 function textOf(el: Element): string {
   return el.childNodes.map((c) => ('value' in c ? c.value : '')).join('');
+}
+
+/** The `integrity` section of an import map's text. */
+function importMapIntegrityOf(text: string): Record<string, string> {
+  let map: unknown;
+  try {
+    map = JSON.parse(text);
+  } catch {
+    throw new Error('the import map is not valid JSON');
+  }
+  const integrity = (map as { integrity?: unknown } | null)?.integrity ?? {};
+  if (typeof integrity !== 'object' || integrity === null) return {};
+  return Object.fromEntries(
+    Object.entries(integrity).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
 }
 
 function escapeAttr(value: string): string {
@@ -102,6 +119,7 @@ export function secureHtml(html: string, options: SecureHtmlOptions): SecuredHtm
   const resources: SecuredHtml['resources'] = [];
   const inlineScriptHashes: string[] = [];
   const inlineStyleHashes: string[] = [];
+  const importMapIntegrity: Record<string, string> = {};
   const entries: Array<{ el: Element; url: string; integrity: string }> = [];
   const edits: Edit[] = [];
 
@@ -126,6 +144,8 @@ export function secureHtml(html: string, options: SecureHtmlOptions): SecuredHtm
       const type = attr(el, 'type') ?? '';
       if (src === undefined) {
         if (EXECUTABLE_SCRIPT.test(type)) inlineScriptHashes.push(hashSource(textOf(el), 'sha256'));
+        if (/^importmap$/i.test(type))
+          Object.assign(importMapIntegrity, importMapIntegrityOf(textOf(el)));
       } else if (type === 'module') {
         entries.push({ el, url: src, integrity: withSri('module', src) });
       } else {
@@ -174,7 +194,14 @@ export function secureHtml(html: string, options: SecureHtmlOptions): SecuredHtm
   for (const edit of edits.sort((a, b) => b.start - a.start)) {
     out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   }
-  return { html: out, resources, loader, inlineScriptHashes, inlineStyleHashes };
+  return {
+    html: out,
+    resources,
+    loader,
+    inlineScriptHashes,
+    inlineStyleHashes,
+    importMapIntegrity,
+  };
 }
 
 /** The loader module: inserts each entry as a non-parser-inserted, SRI-checked module script. */

@@ -104,4 +104,29 @@ describe('bastion-security build', () => {
     );
     expect(() => buildSecurity(missing)).toThrow(/gone\.js is referenced but/);
   });
+
+  it('refuses a script or stylesheet that a built script loads later with no integrity', () => {
+    // Vite's preload helper names a lazy chunk's files from the root; `import()` is relative.
+    const lazy = (dist: string, loads: string) => {
+      writeFileSync(join(dist, 'assets', 'Panel-Q1.js'), 'export default 1;\n');
+      writeFileSync(join(dist, 'assets', 'Panel-Q1.css'), '.panel{gap:1px}\n');
+      writeFileSync(
+        join(dist, 'assets', 'index-AbC123.js'),
+        `import "./chunk-XyZ789.js";\n${loads}`,
+      );
+      return dist;
+    };
+    const stylesheet = lazy(viteDist(), 'const d = ["assets/Panel-Q1.js", "assets/Panel-Q1.css"];');
+    const before = readFileSync(join(stylesheet, 'index.html'), 'utf8');
+    expect(() => buildSecurity(stylesheet)).toThrow(
+      /\/assets\/index-AbC123\.js → \/assets\/Panel-Q1\.css.*cssCodeSplit/,
+    );
+    // Nothing is left half-secured.
+    expect(readFileSync(join(stylesheet, 'index.html'), 'utf8')).toBe(before);
+    const script = lazy(viteDist(), 'import("./Panel-Q1.js");');
+    expect(() => buildSecurity(script)).toThrow(/→ \/assets\/Panel-Q1\.js$/);
+    // In the import map's integrity, the chunk is checked wherever it is loaded from.
+    const map = `\n    <script type="importmap">{"integrity":{"/assets/Panel-Q1.js":"sha384-x"}}</script>`;
+    expect(() => buildSecurity(lazy(viteDist(map), 'import("./Panel-Q1.js");'))).not.toThrow();
+  });
 });
