@@ -50,10 +50,7 @@ export async function readableCollection(
 ): Promise<string> {
   const id = allowedCollection(ctx, collection);
   if (id !== DEFAULT_COLLECTION && kb?.hasCollection && !(await kb.hasCollection(id))) {
-    throw new DomainError(
-      'collection_not_found',
-      `There is no collection "${id}"`,
-    );
+    throw new DomainError('collection_not_found', `There is no collection "${id}"`);
   }
   return id;
 }
