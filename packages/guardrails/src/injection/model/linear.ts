@@ -62,25 +62,21 @@ export function chunkFeatures(
   add(buffer, hasher.finish(buffer), Math.max(0, chunk - 1));
 }
 
-// For each feature, the last chunk (numbered across calls, so nothing is ever cleared between
-// texts) and the last text it occurred in: what makes a feature count once per text and once per
-// window.
+// For each feature, the last chunk it occurred in, chunks numbered on across calls so that nothing
+// is cleared between texts: a stamp from `first` on means "already counted in this text", the
+// current chunk's stamp "already counted in this window". One array, one load and at most one
+// store per feature.
 const lastChunk = new Uint32Array(1 << FEATURE_BITS);
-const lastText = new Uint32Array(1 << FEATURE_BITS);
 let chunkClock = 0;
-let textClock = 0;
 
 /** The logit of the whole text, or of its most suspicious window when that is higher. */
 export function modelLogit(model: LinearModel, text: string): number {
   const { weights } = model;
   // A text has fewer chunks than characters: start again before a stamp could wrap.
-  if (chunkClock > 0xf000_0000 - text.length || textClock > 0xf000_0000) {
+  if (chunkClock > 0xf000_0000 - text.length) {
     lastChunk.fill(0);
-    lastText.fill(0);
     chunkClock = 0;
-    textClock = 0;
   }
-  const textStamp = ++textClock;
   // Chunk k is stamped first + k; first − 1 was never a stamp, so chunk 0 overlaps nothing.
   const first = chunkClock + 2;
   let stamp = first;
@@ -121,17 +117,15 @@ export function modelLogit(model: LinearModel, text: string): number {
       const last = lastChunk[feature] as number;
       if (last === stamp) continue;
       const weight = weights[feature] as number;
-      if (last === stamp - 1) {
-        overlapSum += weight;
-        overlapCount++;
-      }
       lastChunk[feature] = stamp;
       sum += weight;
       count++;
-      if (lastText[feature] !== textStamp) {
-        lastText[feature] = textStamp;
+      if (last < first) {
         totalSum += weight;
         totalCount++;
+      } else if (last === stamp - 1) {
+        overlapSum += weight;
+        overlapCount++;
       }
     }
   });
