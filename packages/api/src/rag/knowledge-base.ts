@@ -9,6 +9,7 @@ import { type DocumentWriter, directWriter, sqliteWriterThread } from './ingest/
 import { PASSAGE_GAP, type Passage, type RetrieveOptions, type Retriever } from './retriever.ts';
 import { sanitizeMetadata, sanitizePassageText, sanitizeSnippet } from './sanitize.ts';
 import type { ScoredChunk } from './search/bm25.ts';
+import { ChunkMemo } from './search/chunk-memo.ts';
 import { rankChunks } from './search/rank.ts';
 import { hitExcerpt } from './search/snippet.ts';
 import { reciprocalRankFusion } from './vectors.ts';
@@ -119,6 +120,15 @@ export class KnowledgeBase implements Retriever {
   #statusAt = 0;
   #refreshing: Promise<void> | null = null;
   #open = true;
+  /**
+   * Redaction of what recurs from question to question: passage texts, by their best chunk's id,
+   * and each chunk's title, path and URL (see ChunkMemo: served only for the same text).
+   */
+  readonly #passages = new ChunkMemo<string>({ maxEntries: 1_000, maxChars: 4_000_000 });
+  readonly #metadata = new ChunkMemo<Pick<ChunkRow, 'title' | 'path' | 'url'>>({
+    maxEntries: 4_000,
+    maxChars: 1_000_000,
+  });
 
   private constructor(storage: SearchStorage, options: KnowledgeBaseOptions) {
     this.#storage = storage;
@@ -183,7 +193,7 @@ export class KnowledgeBase implements Retriever {
       path: hit.path,
       ...(hit.url ? { url: hit.url } : {}),
       snippet: hit.snippet,
-      text: sanitizePassageText(bodies.get(hit.chunkId) ?? ''),
+      text: this.#passages.get(hit.chunkId, bodies.get(hit.chunkId) ?? '', sanitizePassageText),
       score: hit.score,
     }));
   }
@@ -348,7 +358,17 @@ export class KnowledgeBase implements Retriever {
       ])
       .where('chunks.id', 'in', ids)
       .execute();
-    return new Map(rows.map((r) => [r.chunkId, sanitizeMetadata(r)]));
+    return new Map(
+      rows.map((r) => [
+        r.chunkId,
+        {
+          ...r,
+          ...this.#metadata.get(r.chunkId, JSON.stringify([r.title, r.path, r.url]), () =>
+            sanitizeMetadata({ title: r.title, path: r.path, url: r.url }),
+          ),
+        },
+      ]),
+    );
   }
 
   async ingest(
