@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { idListQuery } from '../db/id-list-query.ts';
 import type { Database } from '../db/schema.ts';
 import type { LexicalStats, SearchStorage } from '../storage/lexical.ts';
 import { openSearchStorage, type StorageOptions } from '../storage/open.ts';
@@ -101,6 +102,25 @@ type ChunkRow = {
   path: string;
   url: string | null;
 };
+
+const documentIds = idListQuery((db, ids) =>
+  db.selectFrom('chunks').select(['id', 'document_id']).where('id', 'in', ids),
+);
+
+const chunkRows = idListQuery((db, ids) =>
+  db
+    .selectFrom('chunks')
+    .innerJoin('documents', 'documents.id', 'chunks.document_id')
+    .select([
+      'chunks.id as chunkId',
+      'chunks.document_id as documentId',
+      'chunks.title',
+      'chunks.body',
+      'documents.path',
+      'documents.url',
+    ])
+    .where('chunks.id', 'in', ids),
+);
 
 /**
  * The knowledge base: SQLite storage, ingestion and retrieval (BM25 with query expansion,
@@ -295,15 +315,10 @@ export class KnowledgeBase implements Retriever {
   async #documentsOf(chunks: readonly ScoredChunk[]): Promise<Map<number, number>> {
     const documents = new Map<number, number>();
     for (let start = 0; start < chunks.length; start += 500) {
-      const rows = await this.#db
-        .selectFrom('chunks')
-        .select(['id', 'document_id'])
-        .where(
-          'id',
-          'in',
-          chunks.slice(start, start + 500).map((c) => c.id),
-        )
-        .execute();
+      const rows = await documentIds(
+        this.#db,
+        chunks.slice(start, start + 500).map((c) => c.id),
+      );
       for (const row of rows) documents.set(row.id, row.document_id);
     }
     return documents;
@@ -345,19 +360,7 @@ export class KnowledgeBase implements Retriever {
 
   async #chunkRows(ids: readonly number[]): Promise<Map<number, ChunkRow>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.#db
-      .selectFrom('chunks')
-      .innerJoin('documents', 'documents.id', 'chunks.document_id')
-      .select([
-        'chunks.id as chunkId',
-        'chunks.document_id as documentId',
-        'chunks.title',
-        'chunks.body',
-        'documents.path',
-        'documents.url',
-      ])
-      .where('chunks.id', 'in', ids)
-      .execute();
+    const rows = await chunkRows(this.#db, ids);
     return new Map(
       rows.map((r) => [
         r.chunkId,

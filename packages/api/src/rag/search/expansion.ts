@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { idListQuery } from '../../db/id-list-query.ts';
 import type { Database } from '../../db/schema.ts';
 import type { LexicalIndex } from '../../storage/lexical.ts';
 import type { ScoredChunk } from './bm25.ts';
@@ -56,15 +57,10 @@ export async function expansionTerms(
   feedback: readonly ScoredChunk[],
 ): Promise<string[]> {
   if (feedback.length === 0) return [];
-  const rows = await db
-    .selectFrom('chunks')
-    .select(['id', 'title', 'body'])
-    .where(
-      'id',
-      'in',
-      feedback.map((f) => f.id),
-    )
-    .execute();
+  const rows = await feedbackRows(
+    db,
+    feedback.map((f) => f.id),
+  );
   const best = feedback[0]?.score ?? 0;
   const weightOf = new Map(feedback.map((f) => [f.id, Math.exp(f.score - best)]));
   // The index matches stems, so a word that stems like a query word ("strokes", "stroke") or like
@@ -104,6 +100,10 @@ export async function expansionTerms(
   }
   return chosen;
 }
+
+const feedbackRows = idListQuery((db, ids) =>
+  db.selectFrom('chunks').select(['id', 'title', 'body']).where('id', 'in', ids),
+);
 
 /** A chunk's content words: each distinct word in order of first use, with its count. */
 interface WordCounts {
