@@ -144,10 +144,10 @@ export class KnowledgeBase implements Retriever {
    * Redaction of what recurs from question to question: passage texts, by their best chunk's id,
    * and each chunk's title, path and URL (see ChunkMemo: served only for the same text).
    */
-  readonly #passages = new ChunkMemo<string>({ maxEntries: 1_000, maxChars: 4_000_000 });
+  readonly #passages = new ChunkMemo<string>({ maxEntries: 500, maxChars: 2_000_000 });
   readonly #metadata = new ChunkMemo<Pick<ChunkRow, 'title' | 'path' | 'url'>>({
-    maxEntries: 4_000,
-    maxChars: 1_000_000,
+    maxEntries: 2_000,
+    maxChars: 500_000,
   });
 
   private constructor(storage: SearchStorage, options: KnowledgeBaseOptions) {

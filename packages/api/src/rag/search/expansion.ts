@@ -114,7 +114,7 @@ interface WordCounts {
 }
 
 /** Tokenising the ten feedback chunks was a quarter of retrieval; they recur across questions. */
-const FEEDBACK_WORDS = new ChunkMemo<WordCounts>({ maxEntries: 2_000, maxChars: 4_000_000 });
+const FEEDBACK_WORDS = new ChunkMemo<WordCounts>({ maxEntries: 500, maxChars: 2_000_000 });
 
 function contentWordCounts(text: string): WordCounts {
   const at = new Map<string, number>();
