@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStorage } from '../../src/db/database.ts';
 import { ChunkMemo } from '../../src/rag/search/chunk-memo.ts';
-import { ensureCollectionIndex } from '../../src/rag/search/collection-index.ts';
 import { expansionTerms } from '../../src/rag/search/expansion.ts';
 import { TermStats } from '../../src/rag/search/term-stats.ts';
-import { cleanup, openKnowledgeBase, tempDir } from './helpers.ts';
+import { cleanup, openKnowledgeBase } from './helpers.ts';
 
 afterEach(cleanup);
 
@@ -80,61 +78,31 @@ describe('remembered chunk work never outlives the chunk', () => {
   });
 
   it('expansion reads the words of the text a chunk holds now', async () => {
-    const storage = await openStorage(`${tempDir()}/memo.sqlite`);
-    try {
-      await ensureCollectionIndex(storage.db, 'c');
-      const { id: documentId } = await storage.db
-        .insertInto('documents')
-        .values({
-          collection: 'c',
-          source: 's',
-          path: 'p',
-          title: 't',
-          url: null,
-          mime_type: 'text/plain',
-          content_hash: 'h',
-          bytes: 0,
-          chunk_count: 0,
-          embedding_model: null,
-          ingested_at: 0,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await storage.db
-        .insertInto('chunks')
-        .values([
-          {
-            document_id: documentId,
-            collection: 'c',
-            ordinal: 0,
-            title: 'Ship',
-            body: 'ship mast',
-          },
-          ...Array.from({ length: 60 }, (_, i) => ({
-            document_id: documentId,
-            collection: 'c',
-            ordinal: i + 1,
-            title: `Filler ${i}`,
-            body: `plain text ${i}`,
-          })),
-        ])
-        .execute();
-      const termsNow = async () => {
-        const stats = new TermStats(storage.db);
-        await stats.refresh();
-        const index = await stats.collection('c');
-        const top = await index?.topK(['ship'], { k: 1 });
-        return index && top ? expansionTerms(storage.db, index, ['ship'], top) : [];
-      };
-      expect(await termsNow()).toEqual(['mast']);
-      await storage.db
-        .updateTable('chunks')
-        .set({ body: 'ship anchor' })
-        .where('title', '=', 'Ship')
-        .execute();
-      expect(await termsNow()).toEqual(['anchor']);
-    } finally {
-      await storage.close();
-    }
+    const kb = await openKnowledgeBase();
+    await kb.ingest({
+      source: 'api',
+      removeMissing: false,
+      documents: [
+        { path: 'ship.md', content: '# Ship\n\nship mast' },
+        ...Array.from({ length: 60 }, (_, i) => ({
+          path: `filler${i}.md`,
+          content: `# Filler ${i}\n\nplain text ${i}`,
+        })),
+      ],
+    });
+    const termsNow = async () => {
+      const stats = new TermStats(kb.database);
+      await stats.refresh();
+      const index = await stats.collection('default');
+      const top = await index?.topK(['ship'], { k: 1 });
+      return index && top ? expansionTerms(kb.database, index, ['ship'], top) : [];
+    };
+    expect(await termsNow()).toEqual(['mast']);
+    await kb.database
+      .updateTable('chunks')
+      .set({ body: 'ship anchor' })
+      .where('body', 'like', '%mast%')
+      .execute();
+    expect(await termsNow()).toEqual(['anchor']);
   });
 });
