@@ -59,7 +59,7 @@ describe('the injection model', () => {
     // With occurrences counted, `hello` eight times read as an injection and `yes please` ten
     // times scored 0.95: repetition grew the score with the root of the count.
     for (const message of ['hello', 'ok', 'yes please', 'test', 'thank you so much!']) {
-      // Three, not two: a word of two letters completes a 4-gram between two spaces only then.
+      // Three, not two: a message of one letter makes the 3-gram of it between two spaces only then.
       const thrice = modelProbability(`${message} ${message} ${message}`);
       for (const times of [4, 8, 30, 400]) {
         const repeated = Array.from({ length: times }, () => message).join(' ');
