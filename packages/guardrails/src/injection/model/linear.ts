@@ -3,8 +3,9 @@ import { FEATURE_BITS, FeatureHasher, MAX_FEATURES_PER_CHAR } from './features.t
 /**
  * A logistic model over hashed n-grams: `logit = bias + scale · Σ weights[feature] / √(count +
  * PRIOR_COUNT)` over the text's distinct features, `count` of them: a feature counts once however
- * often it occurs, so that saying a word eight times weighs no more than saying it once (with
- * occurrences counted, `hello` eight times scored as an injection).
+ * often it occurs, so a message repeated weighs what it weighs said three times (with occurrences
+ * counted, `hello` eight times scored as an injection). Training reads a text the same way
+ * (`toExample` in train/logistic.ts; a test holds the two together).
  */
 export interface LinearModel {
   bias: number;
