@@ -9,13 +9,18 @@ const JSON_POST = { method: 'POST', headers: { 'content-type': 'application/json
 const inventedCookie = () => `bastion_caller=${randomBytes(32).toString('base64url')}`;
 
 /** The body of an SSE stream up to its terminal event (or `ms`), as text. */
-async function readStream(url: string, cookie?: string, ms = 5_000): Promise<string> {
+async function readStream(
+  url: string,
+  cookie?: string,
+  headers: Record<string, string> = {},
+  ms = 5_000,
+): Promise<string> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ms);
   let text = '';
   try {
     const res = await fetch(url, {
-      headers: cookie ? { cookie } : {},
+      headers: { ...headers, ...(cookie ? { cookie } : {}) },
       signal: controller.signal,
     });
     const decoder = new TextDecoder();
@@ -63,12 +68,46 @@ describe('anonymous callers (attacker review findings)', () => {
     const { requestId } = (await started.json()).result.data;
     const stream = `${url}/api/trpc/chat.stream?input=${encodeURIComponent(JSON.stringify({ requestId }))}`;
 
-    // Another browser (its own cookie) is told the run does not exist.
-    expect(await readStream(stream, inventedCookie())).toContain('run_not_found');
+    // A caller elsewhere (another address, with or without a cookie) is told it does not exist.
+    const elsewhere = { 'x-forwarded-for': '198.51.100.7' };
+    expect(await readStream(stream, inventedCookie(), elsewhere)).toContain('run_not_found');
+    expect(await readStream(stream, undefined, elsewhere)).toContain('run_not_found');
     // The starter, now carrying the cookie it was given, follows its answer to the end.
     const own = await readStream(stream, cookie);
     expect(own).toContain('"type":"done"');
     expect(own).not.toContain('run_not_found');
+  });
+
+  it("follows a first visit's run whichever of its concurrent first calls' cookies the browser kept", async () => {
+    const url = await start();
+    // A page's first calls go out together, each without a cookie, and each is handed one; the
+    // browser keeps whichever came back last, which need not be the one chat.start was given.
+    const [whoami, started] = await Promise.all([
+      fetch(`${url}/api/trpc/session.whoami`),
+      fetch(`${url}/api/trpc/chat.start`, { ...JSON_POST, body: JSON.stringify(QUESTION) }),
+    ]);
+    const kept = (whoami.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(kept).toMatch(/^bastion_caller=/);
+    expect(kept).not.toBe((started.headers.get('set-cookie') ?? '').split(';')[0]);
+    const { requestId } = (await started.json()).result.data;
+    const stream = `${url}/api/trpc/chat.stream?input=${encodeURIComponent(JSON.stringify({ requestId }))}`;
+    const own = await readStream(stream, kept);
+    expect(own).toContain('"type":"done"');
+  });
+
+  it('keeps a run started with a cookie to that cookie, even at the same address', async () => {
+    const url = await start();
+    const cookie = inventedCookie();
+    const started = await fetch(`${url}/api/trpc/chat.start`, {
+      ...JSON_POST,
+      headers: { ...JSON_POST.headers, cookie },
+      body: JSON.stringify(QUESTION),
+    });
+    const { requestId } = (await started.json()).result.data;
+    const stream = `${url}/api/trpc/chat.stream?input=${encodeURIComponent(JSON.stringify({ requestId }))}`;
+    expect(await readStream(stream, inventedCookie())).toContain('run_not_found');
+    expect(await readStream(stream)).toContain('run_not_found');
+    expect(await readStream(stream, cookie)).toContain('"type":"done"');
   });
 
   it('lets a client that keeps no cookies (the CLI) follow the run it started', async () => {

@@ -26,7 +26,8 @@ export interface Actor {
   address?: string;
   /**
    * The request carried no caller cookie (a first visit, or a client that keeps none, like the
-   * CLI): such a caller is also known by its address, so its runs stay its own on the next call.
+   * CLI): the runs it starts belong to its address too, so they stay its own on the next call
+   * whichever cookie, if any, it sends then.
    */
   cookieless?: boolean;
 }

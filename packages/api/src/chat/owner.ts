@@ -9,8 +9,8 @@ export interface RunOwner {
   readonly caller: string;
   /**
    * The client address of a starter that sent no caller cookie (a first visit, a client that
-   * keeps none such as the CLI): a cookieless caller from that address is the same caller. Null
-   * for a key or a caller with a cookie.
+   * keeps none such as the CLI): an anonymous caller from that address is the same caller (see
+   * `owns`). Null for a key or a caller with a cookie.
    */
   readonly address: string | null;
 }
@@ -33,11 +33,16 @@ export function ownerOf(actor: Actor): RunOwner {
   return { caller: callerOf(actor), address: cookielessAddress(actor) };
 }
 
+/**
+ * A run started without a cookie belongs to its address as much as to the cookie it was handed:
+ * a page's first calls go out together and each is handed a cookie of its own, so the one the
+ * browser keeps need not be the one its run was started with. Anyone at that address could drop
+ * their cookie and be that caller anyway, so a cookie held there is no boundary to keep.
+ */
 export function owns(owner: RunOwner | null | undefined, actor: Actor): boolean {
   if (!owner) return false;
   if (owner.caller === callerOf(actor)) return true;
-  const address = cookielessAddress(actor);
-  return address !== null && address === owner.address;
+  return owner.address !== null && !actor.keyId && actor.address === owner.address;
 }
 
 /** Whose budget an answer spends: the key's, else the client address's (never a cookie's). */
