@@ -40,27 +40,55 @@ export const norm = (count: number): number => Math.sqrt(count + PRIOR_COUNT);
 const buffer = new Int32Array(CHUNK * MAX_FEATURES_PER_CHAR + 2);
 
 /**
- * Calls `add(features, count, chunk)` with the features of each chunk of `text` in order (a line,
- * short lines joined up to MIN_CHUNK characters, or CHUNK characters of a longer one); the buffer
- * is reused: read it before returning.
+ * Reads the features of a text chunk by chunk, in order: a line, short lines joined up to
+ * MIN_CHUNK characters, or CHUNK characters of a longer one. All readers share one buffer: read it
+ * before the next call.
  */
+export class ChunkReader {
+  /** The features of the batch last read (its first `next()` of them). */
+  readonly features = buffer;
+  /** The chunk the batch last read belongs to. */
+  chunk = -1;
+  private readonly text: string;
+  private readonly hasher = new FeatureHasher();
+  private from = 0;
+  private lineBreak = -1;
+  private finished = false;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /**
+   * Reads the next chunk's features; the word that ends the text comes last, as one more batch of
+   * the last chunk. Returns how many, or −1 once the text is read.
+   */
+  next(): number {
+    const { text, from } = this;
+    if (from < text.length) {
+      if (this.lineBreak < from + MIN_CHUNK) {
+        this.lineBreak = text.indexOf('\n', from + MIN_CHUNK);
+        if (this.lineBreak === -1) this.lineBreak = text.length;
+      }
+      const to = Math.min(text.length, from + CHUNK, this.lineBreak + 1);
+      this.from = to;
+      this.chunk++;
+      return this.hasher.slice(text, from, to, buffer);
+    }
+    if (this.finished) return -1;
+    this.finished = true;
+    this.chunk = Math.max(0, this.chunk);
+    return this.hasher.finish(buffer);
+  }
+}
+
+/** Calls `add(features, count, chunk)` with each batch of `text`'s features (see `ChunkReader`). */
 export function chunkFeatures(
   text: string,
   add: (features: Int32Array, count: number, chunk: number) => void,
 ): void {
-  const hasher = new FeatureHasher();
-  let chunk = 0;
-  let lineBreak = -1;
-  for (let from = 0; from < text.length; chunk++) {
-    if (lineBreak < from + MIN_CHUNK) {
-      lineBreak = text.indexOf('\n', from + MIN_CHUNK);
-      if (lineBreak === -1) lineBreak = text.length;
-    }
-    const to = Math.min(text.length, from + CHUNK, lineBreak + 1);
-    add(buffer, hasher.slice(text, from, to, buffer), chunk);
-    from = to;
-  }
-  add(buffer, hasher.finish(buffer), Math.max(0, chunk - 1));
+  const reader = new ChunkReader(text);
+  for (let n = reader.next(); n !== -1; n = reader.next()) add(reader.features, n, reader.chunk);
 }
 
 // For each feature, the last chunk it occurred in, chunks numbered on across calls so that nothing
@@ -93,25 +121,29 @@ export function modelLogit(model: LinearModel, text: string): number {
   let previousSum = 0;
   let previousCount = 0;
   let window = Number.NEGATIVE_INFINITY;
-  const closeChunk = (): void => {
-    if (chunks > 0) {
-      const n = count + previousCount - overlapCount;
-      if (n > 0) window = Math.max(window, (sum + previousSum - overlapSum) / norm(n));
-    }
-    previousSum = sum;
-    previousCount = count;
-    sum = 0;
-    count = 0;
-    overlapSum = 0;
-    overlapCount = 0;
-    chunks++;
-  };
+  // One loop with every sum in a local (a callback per chunk kept them in a closure's context, a
+  // memory access each: the model took a quarter longer).
+  const reader = new ChunkReader(text);
+  const features = reader.features;
   let current = 0;
-  chunkFeatures(text, (features, n, chunk) => {
-    if (chunk !== current) {
-      closeChunk();
-      current = chunk;
-      stamp = first + chunk;
+  for (let n = reader.next(); ; n = reader.next()) {
+    if (n === -1 || reader.chunk !== current) {
+      // The chunk is closed: its window with the one before.
+      if (chunks > 0) {
+        const distinct = count + previousCount - overlapCount;
+        if (distinct > 0)
+          window = Math.max(window, (sum + previousSum - overlapSum) / norm(distinct));
+      }
+      chunks++;
+      if (n === -1) break;
+      previousSum = sum;
+      previousCount = count;
+      sum = 0;
+      count = 0;
+      overlapSum = 0;
+      overlapCount = 0;
+      current = reader.chunk;
+      stamp = first + current;
     }
     for (let k = 0; k < n; k++) {
       const feature = features[k] as number;
@@ -129,8 +161,7 @@ export function modelLogit(model: LinearModel, text: string): number {
         overlapCount++;
       }
     }
-  });
-  closeChunk();
+  }
   chunkClock = stamp;
   const whole =
     totalCount > 0 ? model.bias + (model.scale * totalSum) / norm(totalCount) : model.bias;
