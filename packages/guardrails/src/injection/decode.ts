@@ -18,8 +18,15 @@ const ESCAPED_PAIR = re(/(?:\\x|%)[0-9a-fA-F]{2}(?:\\x|%)[0-9a-fA-F]{2}/);
 
 /** A numeric character reference (`&#73;`, `&#x49;`); the `;` is optional, as browsers read it. */
 const CHARACTER_REFERENCE = re(/&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?/g);
-/** Fewer references than this are an ordinary document's `&#39;`, not a disguise. */
+/**
+ * Fewer references that hide words than this are an ordinary document's `&#39;`, not a disguise.
+ * A reference hides words when it stands for a letter, a digit or white space, or stands between
+ * two letters (`i&#46;g&#46;n`); one for punctuation elsewhere (`?v&#x3D;4` in an escaped URL,
+ * `&#38;`, `&#10003;`) hides none. (A page of escaped URLs was otherwise read twice over.)
+ */
 const MIN_REFERENCES = 3;
+const WORD_CHARACTER = re(/[\p{L}\p{N}\s]/u);
+const LETTER = re(/\p{L}/u);
 const CODE_OF = new Int16Array(128).fill(-1);
 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((ch, i) => {
   CODE_OF[ch.charCodeAt(0)] = i;
@@ -199,14 +206,35 @@ function isReadable(text: string): boolean {
 function withReferencesRead(text: string): string | null {
   let count = 0;
   CHARACTER_REFERENCE.lastIndex = 0;
-  const read = text.replace(CHARACTER_REFERENCE, (whole, hex?: string, decimal?: string) => {
-    const code = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
-    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return whole;
-    count++;
-    return String.fromCodePoint(code);
-  });
+  for (
+    let m = CHARACTER_REFERENCE.exec(text);
+    m !== null && count < MIN_REFERENCES;
+    m = CHARACTER_REFERENCE.exec(text)
+  ) {
+    const shown = referenced(m[1], m[2]);
+    if (shown === null) continue;
+    const end = m.index + m[0].length;
+    if (
+      WORD_CHARACTER.test(shown) ||
+      (LETTER.test(text.charAt(m.index - 1)) && LETTER.test(text.charAt(end)))
+    )
+      count++;
+  }
   CHARACTER_REFERENCE.lastIndex = 0;
-  return count >= MIN_REFERENCES ? read : null;
+  if (count < MIN_REFERENCES) return null;
+  const read = text.replace(
+    CHARACTER_REFERENCE,
+    (whole, hex?: string, decimal?: string) => referenced(hex, decimal) ?? whole,
+  );
+  CHARACTER_REFERENCE.lastIndex = 0;
+  return read;
+}
+
+/** The character a reference's hex or decimal digits stand for, or null for no character. */
+function referenced(hex: string | undefined, decimal: string | undefined): string | null {
+  const code = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
+  if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return null;
+  return String.fromCodePoint(code);
 }
 
 /**
