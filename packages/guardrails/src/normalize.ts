@@ -10,6 +10,8 @@ import { type InputBytes, MAX_BYTES_PER_UNIT, type ScanOutput, WasmScan } from '
 // lower-cases, collapses blank runs and notices leetspeak and spaced-out letters.
 
 const NON_ASCII = re(/[\u0080-\uffff]/);
+/** Every code unit is ASCII: its UTF-8 is as long as it (measured natively, faster than a search). */
+const isAscii = (text: string): boolean => Buffer.byteLength(text, 'utf8') === text.length;
 // Sets of UTF-16 code units, each written once as the body of a character class: the passes below
 // read them as tables, a code unit at a time (a regular expression that replaces each of many
 // matches costs far more), and FOLDABLE reads them in its regular expression.
@@ -727,13 +729,13 @@ export function textNormalizer(trie?: AnchorTrie): (text: string) => NormalizedT
   return (text) => {
     let cased = text;
     let disguised = false;
-    let ascii = !NON_ASCII.test(text);
+    let ascii = isAscii(text);
     if (!ascii) {
       const nfkc = text.normalize('NFKC');
       cased = revealHidden(nfkc);
       disguised = cased.length !== nfkc.length;
       // Compatibility forms and hidden characters undone, many a disguised text is ASCII.
-      ascii = !NON_ASCII.test(cased);
+      ascii = isAscii(cased);
     }
     // The character pass lower-cases ASCII itself and reads case only for the runs, so an ASCII
     // text is read in one pass. A Markdown-escaped underscore (`\_`) is read as `_`, which shifts
