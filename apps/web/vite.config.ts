@@ -34,6 +34,39 @@ function inlineEntryCss(): Plugin {
 }
 
 /**
+ * Vite puts the entry's module script (and any module preloads) into <head>; this moves them back
+ * to the end of <body>, where index.html has the entry. A script element before the first screen
+ * (the import map placed before it included) gives Chrome's parser a point to stop at before
+ * <body>: the browser then paints the page empty, and the first screen's content takes a second
+ * layout and paint. After it, the first paint has everything in index.html.
+ */
+function entryAfterFirstScreen(): Plugin {
+  return {
+    name: 'bastion:entry-after-first-screen',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        const headEnd = html.indexOf('</head>');
+        const moved: string[] = [];
+        const head = html
+          .slice(0, headEnd)
+          .replace(
+            /\s*(<script type="module"[^>]*><\/script>|<link rel="modulepreload"[^>]*>)/g,
+            (_, tag) => {
+              moved.push(tag);
+              return '';
+            },
+          );
+        if (moved.length === 0) return html;
+        const rest = html.slice(headEnd).replace('</body>', `  ${moved.join('\n    ')}\n  </body>`);
+        return head + rest;
+      },
+    },
+  };
+}
+
+/**
  * SRI for every chunk, the lazily imported ones included: an `import()` cannot carry an
  * `integrity` attribute, so index.html gets an import map whose `integrity` section lists each
  * emitted chunk's sha384 (browsers apply it to every module fetch of that URL, preloads too).
@@ -64,7 +97,7 @@ function chunkIntegrityMap(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [solid(), inlineEntryCss(), chunkIntegrityMap()],
+  plugins: [solid(), inlineEntryCss(), entryAfterFirstScreen(), chunkIntegrityMap()],
   build: {
     target: 'es2022',
     // Inline assets would need data: sources in the CSP; keep every asset a hashed file.

@@ -1,5 +1,7 @@
-import { render } from 'solid-js/web';
-import { App, type StaticShell } from './App.tsx';
+// The page's entry, the one script index.html loads (through the loader). It shows the saved
+// theme and, once the static first screen has been painted, imports the app (boot.tsx) that
+// takes it over. The first paint thus waits for the HTML alone (this entry comes after the first
+// screen, see vite.config.ts), and the app's download and start-up all come after it.
 import { savedTheme, showTheme } from './theme/theme.ts';
 import './styles.css';
 
@@ -44,30 +46,9 @@ function afterFirstScreenShown(fn: () => void): void {
 }
 
 const root = document.getElementById('root');
-// index.html's static first screen shows before the app has started; the app then replaces it
-// (the same elements in the same places), keeping static parts until it has drawn its own.
 if (root) {
   afterFirstScreenShown(() => {
     showSavedTheme();
-    const part = (selector: string) => root.querySelector<HTMLElement>(selector) ?? undefined;
-    const shell: StaticShell = {
-      header: part('.app-header'),
-      status: part('.status-pill'),
-      theme: part('.theme-toggle'),
-      chat: part('.app-main > .chat'),
-      emptyState: part('.empty-state'),
-    };
-    // Moving the static parts takes focus from them: a reader typing into the static question
-    // box keeps typing there (and then into the app's own, which takes over focus and caret).
-    const focused = document.activeElement;
-    const typing =
-      focused instanceof HTMLTextAreaElement && root.contains(focused) ? focused : null;
-    const caret = typing && ([typing.selectionStart, typing.selectionEnd] as const);
-    root.textContent = '';
-    render(() => <App shell={shell} />, root);
-    if (typing?.isConnected && caret) {
-      typing.focus();
-      typing.setSelectionRange(...caret);
-    }
+    void import('./boot.tsx').then(({ takeOver }) => takeOver(root));
   });
 }
