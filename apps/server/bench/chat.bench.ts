@@ -15,6 +15,11 @@ const PORTS = { fake: 18_901, server: 18_902, relay: 18_903 };
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 500);
 /** Answers per path for the CPU an answer costs (10 ms ticks: 200 answers read it to a few %). */
 const CPU_ANSWERS = 200;
+/**
+ * `--ttft`: time to first token and the CPU an answer costs only (no per-token, abort or
+ * concurrency sections), a quick re-measure of the figures a busy machine moves most.
+ */
+const TTFT_ONLY = process.argv.includes('--ttft');
 
 /** Starts a child process and resolves once `readyURL` answers. */
 async function startProcess(
@@ -194,7 +199,7 @@ try {
   const samples = (): Samples => ({ chat: [], facade: [], relay: [], sdk: [], relay2: [] });
   for (let i = 0; i < 3; i++) await Promise.all(paths.map(([, open]) => readStream(open)));
   const perToken = samples();
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < (TTFT_ONLY ? 0 : 15); i++) {
     for (const [name, open] of paths) {
       const r = await readStream(open);
       if (r.text !== tokens.join('')) throw new Error(`${name} text incomplete`);
@@ -229,80 +234,20 @@ try {
     await cpuPerAnswer[2]!(),
   ];
 
-  // 3. Abort: from the client's AbortSignal to the provider seeing its request closed.
-  await scenario({
-    default: { tokens: Array.from({ length: 500 }, (_, i) => `x${i} `), tokenDelayMs: 5 },
-  });
-  const client = createBastionClient({ url: `http://127.0.0.1:${PORTS.server}` });
-  const abortMs: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    const controller = new AbortController();
-    let abortedAt = 0;
-    const outcome = await streamChat(
-      client,
-      { messages: [{ role: 'user', content: 'long answer please' }] },
-      {
-        signal: controller.signal,
-        onEvent: (e) => {
-          if (e.type === 'delta' && !controller.signal.aborted) {
-            abortedAt = Date.now();
-            controller.abort();
-          }
-        },
-      },
-    );
-    if (outcome.error) console.error(`abort run ${i} failed: ${outcome.error.code}`);
-    for (let tries = 0; tries < 200; tries++) {
-      const last = (
-        await (await fetch(`http://127.0.0.1:${PORTS.fake}/__fake/requests`)).json()
-      ).at(-1);
-      if (last?.abortedAt) {
-        abortMs.push(last.abortedAt - abortedAt);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
-  // 4. Concurrency: every stream complete and in order.
-  const words = Array.from({ length: 40 }, (_, i) => `w${i} `);
-  await scenario({ default: { tokens: words, tokenDelayMs: 10 } });
-  const started = performance.now();
-  const results = await Promise.all(
-    Array.from({ length: CONCURRENT }, () =>
-      readStream(openChat).catch((e: Error) => ({
-        error: e.message,
-        text: '',
-        firstTokenMs: 0,
-        totalMs: 0,
-      })),
-    ),
-  );
-  const wall = performance.now() - started;
-  const errors = results.filter((r) => r.error).length;
-  const incompleteResults = results.filter((r) => !r.error && r.text !== words.join(''));
-  const incomplete = incompleteResults.length;
-  const failures = new Map<string, number>();
-  for (const r of results) if (r.error) failures.set(r.error, (failures.get(r.error) ?? 0) + 1);
-  if (failures.size > 0) console.error('errors by reason:', Object.fromEntries(failures));
-  if (incomplete > 0) {
-    const lengths = incompleteResults.map((r) => r.text.length);
-    console.error(`incomplete texts: ${Math.min(...lengths)}–${Math.max(...lengths)} characters`);
-  }
-
-  const tokRelay = median(perToken.relay);
-  const tokSdk = median(perToken.sdk);
+  const perTokenRow = (name: 'chat' | 'facade', label: string) => {
+    const [tokRelay, tokSdk, tok] = [perToken.relay, perToken.sdk, perToken[name]].map(median);
+    return [
+      `${label} per-token time (µs, median of 15 × 2000 tokens)`,
+      tokRelay!.toFixed(1),
+      tokSdk!.toFixed(1),
+      tok!.toFixed(1),
+      `${(tok! / tokRelay!).toFixed(2)}× / ${(tok! / tokSdk!).toFixed(2)}× (target ≤ 1.25×)`,
+    ];
+  };
   const row = (name: 'chat' | 'facade', label: string) => {
-    const tok = median(perToken[name]);
     const first = median(ttft[name]);
     return [
-      [
-        `${label} per-token time (µs, median of 15 × 2000 tokens)`,
-        tokRelay.toFixed(1),
-        tokSdk.toFixed(1),
-        tok.toFixed(1),
-        `${(tok / tokRelay).toFixed(2)}× / ${(tok / tokSdk).toFixed(2)}× (target ≤ 1.25×)`,
-      ],
+      ...(TTFT_ONLY ? [] : [perTokenRow(name, label)]),
       [
         `${label} time to first token p50 (ms, 200 requests)`,
         median(ttft.relay).toFixed(2),
@@ -336,13 +281,76 @@ try {
   console.log(
     `\nCPU an answer costs the process serving it (${CPU_ANSWERS} short answers each): chat.start + chat.stream ${cpuChat.toFixed(2)} ms, /v1/chat/completions ${cpuFacade.toFixed(2)} ms, raw relay in two requests ${cpuRelay2.toFixed(2)} ms (${signed(cpuChat - cpuRelay2)} / ${signed(cpuFacade - cpuRelay2)} ms)`,
   );
-  console.log(
-    `\nclient abort → provider request closed: p50 ${median(abortMs)} ms, p95 ${p(abortMs, 0.95)} ms over ${abortMs.length} aborts (target ≤ 100 ms)`,
-  );
-  console.log(
-    `\n${CONCURRENT} concurrent chat.stream answers (40 tokens, 10 ms apart): ${errors} errors, ${incomplete} incomplete or out of order, wall ${Math.round(wall)} ms, peak server RSS ${peakRssMb(serverProcess.pid!)} MB`,
-  );
-  if (errors > 0 || incomplete > 0) process.exitCode = 1;
+  if (!TTFT_ONLY) {
+    // 3. Abort: from the client's AbortSignal to the provider seeing its request closed.
+    await scenario({
+      default: { tokens: Array.from({ length: 500 }, (_, i) => `x${i} `), tokenDelayMs: 5 },
+    });
+    const client = createBastionClient({ url: `http://127.0.0.1:${PORTS.server}` });
+    const abortMs: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const controller = new AbortController();
+      let abortedAt = 0;
+      const outcome = await streamChat(
+        client,
+        { messages: [{ role: 'user', content: 'long answer please' }] },
+        {
+          signal: controller.signal,
+          onEvent: (e) => {
+            if (e.type === 'delta' && !controller.signal.aborted) {
+              abortedAt = Date.now();
+              controller.abort();
+            }
+          },
+        },
+      );
+      if (outcome.error) console.error(`abort run ${i} failed: ${outcome.error.code}`);
+      for (let tries = 0; tries < 200; tries++) {
+        const last = (
+          await (await fetch(`http://127.0.0.1:${PORTS.fake}/__fake/requests`)).json()
+        ).at(-1);
+        if (last?.abortedAt) {
+          abortMs.push(last.abortedAt - abortedAt);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+
+    // 4. Concurrency: every stream complete and in order.
+    const words = Array.from({ length: 40 }, (_, i) => `w${i} `);
+    await scenario({ default: { tokens: words, tokenDelayMs: 10 } });
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: CONCURRENT }, () =>
+        readStream(openChat).catch((e: Error) => ({
+          error: e.message,
+          text: '',
+          firstTokenMs: 0,
+          totalMs: 0,
+        })),
+      ),
+    );
+    const wall = performance.now() - started;
+    const errors = results.filter((r) => r.error).length;
+    const incompleteResults = results.filter((r) => !r.error && r.text !== words.join(''));
+    const incomplete = incompleteResults.length;
+    const failures = new Map<string, number>();
+    for (const r of results) if (r.error) failures.set(r.error, (failures.get(r.error) ?? 0) + 1);
+    if (failures.size > 0) console.error('errors by reason:', Object.fromEntries(failures));
+    if (incomplete > 0) {
+      const lengths = incompleteResults.map((r) => r.text.length);
+      console.error(`incomplete texts: ${Math.min(...lengths)}–${Math.max(...lengths)} characters`);
+    }
+
+    console.log(
+      `\nclient abort → provider request closed: p50 ${median(abortMs)} ms, p95 ${p(abortMs, 0.95)} ms over ${abortMs.length} aborts (target ≤ 100 ms)`,
+    );
+    console.log(
+      `\n${CONCURRENT} concurrent chat.stream answers (40 tokens, 10 ms apart): ${errors} errors, ${incomplete} incomplete or out of order, wall ${Math.round(wall)} ms, peak server RSS ${peakRssMb(serverProcess.pid!)} MB`,
+    );
+    if (errors > 0 || incomplete > 0) process.exitCode = 1;
+  }
 } finally {
   await Promise.all(
     children.map(

@@ -26,6 +26,7 @@ import {
 import type { KeyGuesses } from './key-guesses.ts';
 import { type Limiter, refuseRateLimited } from './rate-limit.ts';
 import { SESSION_TTL_MS, type Sessions } from './sessions.ts';
+import { registerSubscriptionRoutes } from './trpc-sse.ts';
 
 export interface ApiOptions {
   deps: ApiDeps;
@@ -93,11 +94,13 @@ const KEY_REQUIRED = 'An API key is required (Authorization: Bearer <key>, or se
 /**
  * The procedures a tRPC request names, read as tRPC reads them: the route parameter (decoded by
  * the router), decoded once more, split on `,` (always, which is a superset of what a non-batch
- * call can name). Undecodable: null, refused.
+ * call can name); a subscription's own route names its procedure. Undecodable: null, refused.
  */
-function namedProcedures(params: unknown): string[] | null {
+function namedProcedures(req: FastifyRequest): string[] | null {
+  const own = (req.routeOptions.config as { trpcPath?: string }).trpcPath;
+  if (own !== undefined) return [own];
   try {
-    return decodeURIComponent((params as { path?: string }).path ?? '').split(',');
+    return decodeURIComponent((req.params as { path?: string }).path ?? '').split(',');
   } catch {
     return null;
   }
@@ -210,7 +213,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
         reply.header('allow', TRPC_METHODS.join(', '));
         return refuseTrpc(reply, 'method_not_supported', `${req.method} is not supported here`);
       }
-      const named = namedProcedures(req.params) ?? [''];
+      const named = namedProcedures(req) ?? [''];
       const anonymous = security.requireKey && actorOf(req).role === 'anonymous';
       if (anonymous && !named.some((path) => anonymousMay(path, security.publicChat))) {
         reply.header('www-authenticate', 'Bearer realm="bastion"');
@@ -222,6 +225,8 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
         if (refused) return refuseRateLimited(reply, refused, refuseTrpc);
       }
     });
+    // Subscriptions (`chat.stream`) are written straight to the socket (see trpc-sse.ts).
+    registerSubscriptionRoutes(trpc, '/trpc', trpcOptions);
     await trpc.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
   });
 };
