@@ -49,6 +49,7 @@ const root = document.getElementById('root');
 if (root) {
   afterFirstScreenShown(() => {
     showSavedTheme();
-    void import('./boot.tsx').then(({ takeOver }) => takeOver(root));
+    // The takeover in a task of its own, not in the one that evaluated the app's chunk.
+    void import('./boot.tsx').then(({ takeOver }) => setTimeout(() => takeOver(root), 0));
   });
 }
