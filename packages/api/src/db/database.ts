@@ -20,6 +20,15 @@ export interface Storage {
   close: () => Promise<void>;
 }
 
+/**
+ * Most a connection's page cache holds, in KiB (SQLite's default is 2 MiB). A search reads the
+ * posting lists of its words from the full-text index (76 MB at 100k chunks); with 2 MiB most of
+ * those pages were read from the operating system again on every query. With 64 MiB, the NFCorpus
+ * test queries at 100k chunks take about a quarter less CPU. Pages are cached as they are read,
+ * so a small knowledge base uses no more memory than before.
+ */
+const PAGE_CACHE_KIB = 65_536;
+
 /** Opens the file; on the main thread without a blocking busy wait (see `withoutBlockingWait`). */
 function openConnection(path: string): { sqlite: BetterSqlite3.Database; journalMode: string } {
   const sqlite = new BetterSqlite3(path, { timeout: isMainThread ? 0 : BUSY_TIMEOUT_MS });
@@ -27,6 +36,7 @@ function openConnection(path: string): { sqlite: BetterSqlite3.Database; journal
     const journalMode = String(sqlite.pragma('journal_mode = WAL', { simple: true }));
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     sqliteVec.load(sqlite);
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     return { sqlite, journalMode };
