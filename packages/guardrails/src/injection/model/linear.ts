@@ -94,20 +94,39 @@ export function chunkFeatures(
 // For each feature, the last chunk it occurred in, chunks numbered on across calls so that nothing
 // is cleared between texts: a stamp from `first` on means "already counted in this text", the
 // current chunk's stamp "already counted in this window". One array, one load and at most one
-// store per feature.
-const lastChunk = new Uint32Array(1 << FEATURE_BITS);
-let chunkClock = 0;
+// store per feature. The table is read at random: 16-bit stamps (half the memory of 32-bit ones)
+// make the model about a tenth faster; a text with more chunks than they number (over 4 MB) is
+// read with 32-bit ones.
+interface StampTable {
+  stamps: Uint16Array | Uint32Array;
+  clock: number;
+  /** The highest stamp. */
+  limit: number;
+}
+const stamps16: StampTable = {
+  stamps: new Uint16Array(1 << FEATURE_BITS),
+  clock: 0,
+  limit: 0xffff,
+};
+let stamps32: StampTable | null = null;
 
 /** The logit of the whole text, or of its most suspicious window when that is higher. */
 export function modelLogit(model: LinearModel, text: string): number {
   const { weights } = model;
-  // A text has fewer chunks than characters: start again before a stamp could wrap.
-  if (chunkClock > 0xf000_0000 - text.length) {
-    lastChunk.fill(0);
-    chunkClock = 0;
+  // More chunks than the text has (every chunk but the last holds more than MIN_CHUNK characters).
+  const chunkBound = Math.floor(text.length / (MIN_CHUNK + 1)) + 3;
+  const table =
+    chunkBound < stamps16.limit
+      ? stamps16
+      : (stamps32 ??= { stamps: new Uint32Array(1 << FEATURE_BITS), clock: 0, limit: 0xffff_ffff });
+  // Start again before a stamp could pass the limit.
+  if (table.clock > table.limit - chunkBound) {
+    table.stamps.fill(0);
+    table.clock = 0;
   }
+  const lastChunk = table.stamps;
   // Chunk k is stamped first + k; first − 1 was never a stamp, so chunk 0 overlaps nothing.
-  const first = chunkClock + 2;
+  const first = table.clock + 2;
   let stamp = first;
   let chunks = 0;
   let totalSum = 0;
@@ -162,7 +181,7 @@ export function modelLogit(model: LinearModel, text: string): number {
       }
     }
   }
-  chunkClock = stamp;
+  table.clock = stamp;
   const whole =
     totalCount > 0 ? model.bias + (model.scale * totalSum) / norm(totalCount) : model.bias;
   // A text of one or two chunks is its only window.
