@@ -258,6 +258,7 @@ test('CORS: an unlisted origin is refused', async ({ edge }) => {
 });
 
 test('SRI: an asset altered after the build is refused by Chromium', async () => {
+  test.setTimeout(120_000); // its own edge and server, on a busy machine
   const edge = await startEdge();
   const browser = await launchTrusting(edge);
   try {
