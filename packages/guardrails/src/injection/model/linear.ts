@@ -115,10 +115,10 @@ export function modelLogit(model: LinearModel, text: string): number {
   const { weights } = model;
   // More chunks than the text has (every chunk but the last holds more than MIN_CHUNK characters).
   const chunkBound = Math.floor(text.length / (MIN_CHUNK + 1)) + 3;
-  const table =
-    chunkBound < stamps16.limit
-      ? stamps16
-      : (stamps32 ??= { stamps: new Uint32Array(1 << FEATURE_BITS), clock: 0, limit: 0xffff_ffff });
+  if (chunkBound >= stamps16.limit && stamps32 === null) {
+    stamps32 = { stamps: new Uint32Array(1 << FEATURE_BITS), clock: 0, limit: 0xffff_ffff };
+  }
+  const table = chunkBound < stamps16.limit || stamps32 === null ? stamps16 : stamps32;
   // Start again before a stamp could pass the limit.
   if (table.clock > table.limit - chunkBound) {
     table.stamps.fill(0);
