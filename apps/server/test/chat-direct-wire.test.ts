@@ -2,24 +2,59 @@ import { describe, expect, it } from 'vitest';
 import { useServerWithFakeModel } from './helpers.ts';
 
 /**
- * `chat.stream` is written straight to the socket (plugins/trpc-sse.ts) instead of through tRPC's
- * fetch adapter. The same request spelled `chat%2Estream` still reaches tRPC's own route, so the
- * two answers can be held side by side: same status, headers and bytes, whatever the request.
+ * `chat.start` and `chat.stream` are answered directly (plugins/trpc-direct.ts), not through
+ * tRPC's fetch adapter. The same request spelled `chat%2Estart` or `chat%2Estream` still reaches
+ * tRPC's own route, so the two answers can be held side by side: same status, headers and bytes,
+ * whatever the request.
  */
-describe('chat.stream written directly', () => {
+describe('chat calls answered directly', () => {
   const fake = useServerWithFakeModel();
 
-  /** Status, headers (less the ones unique to each reply) and body of one GET, read to its end. */
-  async function get(url: string, headers: Record<string, string> = {}) {
-    const res = await fetch(url, { headers });
+  /**
+   * Status, headers (less those unique to each reply, and how its length is told) and body of
+   * one request, read to its end.
+   */
+  async function answer(url: string, init: RequestInit = {}) {
+    const res = await fetch(url, init);
     const body = (await res.text())
-      // The feedback token's expiry is the time it was issued.
-      .replace(/"feedbackToken":"[^"]*"/g, '"feedbackToken":"…"');
+      // The feedback token's expiry is the time it was issued; each run has its own id.
+      .replace(/"feedbackToken":"[^"]*"/g, '"feedbackToken":"…"')
+      .replace(/"requestId":"[0-9a-f-]{36}"/g, '"requestId":"…"');
     const kept = [...res.headers].filter(
-      ([name]) => !['date', 'x-request-id', 'set-cookie'].includes(name),
+      ([name]) =>
+        !['date', 'x-request-id', 'set-cookie', 'content-length', 'transfer-encoding'].includes(
+          name,
+        ),
     );
     return { status: res.status, headers: kept.sort(), body };
   }
+  const get = (url: string, headers: Record<string, string> = {}) => answer(url, { headers });
+
+  it('starts answers as tRPC does: a question, bad input, bad JSON, no body, a missing collection', async () => {
+    const server = await fake.start();
+    expect(server.routes).toContainEqual({ method: 'POST', url: '/api/trpc/chat.start' });
+    const question = { messages: [{ role: 'user', content: 'What is Bastion?' }] };
+    const json = { 'content-type': 'application/json' };
+    const cases: RequestInit[] = [
+      { headers: json, body: JSON.stringify(question) },
+      {
+        headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+        body: JSON.stringify(question),
+      },
+      { headers: json, body: JSON.stringify({ messages: [] }) },
+      { headers: json, body: '{"messages": [' },
+      { headers: json, body: '' },
+      { headers: json, body: JSON.stringify({ ...question, collection: 'no-such-collection' }) },
+    ];
+    for (const init of cases) {
+      const direct = await answer(`${server.url}/api/trpc/chat.start`, { method: 'POST', ...init });
+      const viaTrpc = await answer(`${server.url}/api/trpc/chat%2Estart`, {
+        method: 'POST',
+        ...init,
+      });
+      expect(direct).toEqual(viaTrpc);
+    }
+  });
 
   it('answers every request as tRPC does: replay, resume, a bad input, an unknown run', async () => {
     const server = await fake.start({}, { tokens: ['Hello ', 'world'] });

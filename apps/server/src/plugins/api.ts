@@ -26,7 +26,7 @@ import {
 import type { KeyGuesses } from './key-guesses.ts';
 import { type Limiter, refuseRateLimited } from './rate-limit.ts';
 import { SESSION_TTL_MS, type Sessions } from './sessions.ts';
-import { registerSubscriptionRoutes } from './trpc-sse.ts';
+import { registerDirectRoutes } from './trpc-direct.ts';
 
 export interface ApiOptions {
   deps: ApiDeps;
@@ -94,10 +94,10 @@ const KEY_REQUIRED = 'An API key is required (Authorization: Bearer <key>, or se
 /**
  * The procedures a tRPC request names, read as tRPC reads them: the route parameter (decoded by
  * the router), decoded once more, split on `,` (always, which is a superset of what a non-batch
- * call can name); a subscription's own route names its procedure. Undecodable: null, refused.
+ * call can name); a direct route names its procedure. Undecodable: null, refused.
  */
 function namedProcedures(req: FastifyRequest): string[] | null {
-  const own = (req.routeOptions.config as { trpcPath?: string }).trpcPath;
+  const own = req.routeOptions.config.trpcPath;
   if (own !== undefined) return [own];
   try {
     return decodeURIComponent((req.params as { path?: string }).path ?? '').split(',');
@@ -225,8 +225,8 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
         if (refused) return refuseRateLimited(reply, refused, refuseTrpc);
       }
     });
-    // Subscriptions (`chat.stream`) are written straight to the socket (see trpc-sse.ts).
-    registerSubscriptionRoutes(trpc, '/trpc', trpcOptions);
+    // An answer's own calls (`chat.start`, `chat.stream`) skip tRPC's fetch adapter (trpc-direct.ts).
+    registerDirectRoutes(trpc, '/trpc', trpcOptions, ['chat.start']);
     await trpc.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
   });
 };

@@ -6,13 +6,22 @@ import {
 } from '@trpc/server/adapters/fastify';
 import {
   getErrorShape,
+  getHTTPStatusCode,
   getProcedureAtPath,
   getTRPCErrorFromUnknown,
   isAbortError,
   isTrackedEnvelope,
   sseHeaders,
+  transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The one tRPC procedure a direct route serves (see `registerDirectRoutes`). */
+    trpcPath?: string;
+  }
+}
 
 /** One SSE frame as tRPC's `sseStreamProducer` writes it: its fields, then `\n\n`. */
 function frame(fields: { event?: string; data: string; id?: string }): string {
@@ -31,39 +40,45 @@ function lastEventIdOf(req: FastifyRequest, params: URLSearchParams): string | n
   );
 }
 
+/** The body type tRPC reads as JSON: `application/json`, parameters aside, any case. */
+const isJson = (type: string | undefined) =>
+  type?.toLowerCase().split(';', 1)[0]?.trim() === 'application/json';
+
 /**
- * A subscription request tRPC would answer as a plain event stream: a GET naming one procedure,
- * not batched, with no connection params, no JSONL streaming asked for, and no body type other
- * than JSON. Any other request is answered by tRPC's own adapter.
+ * A request tRPC answers with one plain reply: one procedure named, not batched, no connection
+ * params, no JSONL streaming asked for; a GET with no body type other than JSON, a POST with a
+ * JSON body. Any other request is answered by tRPC's own adapter.
  */
-function plainSubscriptionGet(req: FastifyRequest, params: URLSearchParams): boolean {
+function plainCall(req: FastifyRequest, params: URLSearchParams): boolean {
   const type = req.headers['content-type'];
   return (
-    req.method === 'GET' &&
+    (req.method === 'POST' ? isJson(type) : req.method === 'GET' && (!type || isJson(type))) &&
     params.get('batch') !== '1' &&
     !params.has('connectionParams') &&
-    (type === undefined || /^application\/json\b/i.test(type)) &&
     req.headers['trpc-accept'] === undefined &&
     !(req.headers.accept ?? '').split(',').some((t) => t.trim() === 'application/jsonl')
   );
 }
 
 /**
- * The event stream of a tRPC subscription (`chat.stream`) written straight to the socket, with
- * the bytes, headers and behaviour of tRPC's adapter: the procedure is called through tRPC
- * (context, middlewares, input validation, error shape and `onError`); only the HTTP side is
- * direct. tRPC's adapter builds a fetch `Request`, a web `Response` and four web streams for a
- * subscription, and every event crosses them all: about a millisecond of CPU between a model's
- * first token and the viewer, and as much again to open the stream.
+ * Direct routes for the calls on a chat answer's way to its first token: every subscription
+ * (`chat.stream`), written to the socket as each event comes, and the mutations named in
+ * `mutations` (`chat.start`), answered with one JSON body. The procedure is still called through
+ * tRPC (context, middlewares, input validation, error shape, `onError`, `responseMeta`); only the
+ * HTTP side is direct, with tRPC's bytes, status and headers. tRPC's fetch adapter builds a fetch
+ * `Request` and a web `Response` for each call and four web streams for a subscription, and every
+ * event crosses them all: about a millisecond of CPU between a model's first token and the
+ * viewer, and as much again to open the stream and to start the answer.
  *
- * A route per subscription of the router, on the scope that serves tRPC under `prefix` (its
- * guards apply as to any tRPC route; `config.trpcPath` names the procedure for them); a request
- * of any other shape is handed to tRPC's adapter.
+ * A route per procedure, on the scope that serves tRPC under `prefix` (its guards apply as to
+ * any tRPC route; `config.trpcPath` names the procedure for them); a request of any other shape
+ * (batched, JSONL, another body type) is handed to tRPC's adapter.
  */
-export function registerSubscriptionRoutes<TRouter extends AnyTRPCRouter>(
+export function registerDirectRoutes<TRouter extends AnyTRPCRouter>(
   scope: FastifyInstance,
   prefix: string,
   trpcOptions: FastifyTRPCPluginOptions<TRouter>['trpcOptions'],
+  mutations: readonly string[],
 ): void {
   const { router } = trpcOptions;
   const config = router._def._config;
@@ -75,102 +90,176 @@ export function registerSubscriptionRoutes<TRouter extends AnyTRPCRouter>(
   const pingMs = ping?.enabled ? (ping.intervalMs ?? 1_000) : 0;
   const connected = frame({ event: 'connected', data: JSON.stringify(client ?? {}) });
   const serialize = (value: unknown) => JSON.stringify(config.transformer.output.serialize(value));
+  // Bodies reach the handler as the text tRPC would read (as its own plugin registers).
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
 
-  for (const [path, procedure] of Object.entries(router._def.procedures)) {
-    if ((procedure as { _def: { type: string } })._def.type !== 'subscription') continue;
-    scope.get(
-      `${prefix}/${path}`,
-      {
-        exposeHeadRoute: false,
-        config: { trpcPath: path },
-        // After the scope's `no-store` (a stream tRPC answers is sent with its own headers last).
-        onSend: async (_req, reply) => {
-          const type = reply.getHeader('content-type');
-          if (typeof type === 'string' && type.startsWith('text/event-stream')) {
-            reply.header('cache-control', sseHeaders['Cache-Control']);
-          }
-        },
-      },
-      async (req, reply) => {
-        const query = req.url.indexOf('?');
-        const params = new URLSearchParams(query < 0 ? '' : req.url.slice(query + 1));
-        if (!plainSubscriptionGet(req, params)) {
-          return fastifyRequestHandler({ ...trpcOptions, req, res: reply, path });
-        }
-        return stream(req, reply, path, params);
-      },
-    );
-  }
-
-  async function stream(
+  type Type = 'subscription' | 'mutation';
+  /** One call of `path` through tRPC: its context, and what the procedure returned or threw. */
+  async function call(
     req: FastifyRequest,
     reply: FastifyReply,
     path: string,
-    params: URLSearchParams,
+    type: Type,
+    rawInput: () => unknown,
   ) {
-    // Aborted when the client goes away before the stream ended (tRPC's request signal).
+    // Aborted when the client goes away before the reply ended (tRPC's request signal).
     const abort = new AbortController();
     reply.raw.once('close', () => {
       if (!reply.raw.writableEnded) abort.abort();
     });
     const info = {
       accept: null,
-      type: 'subscription',
+      type,
       isBatchCall: false,
       calls: [{ path }],
       connectionParams: null,
       signal: abort.signal,
       url: null,
     };
-    const lastEventId = lastEventIdOf(req, params);
-    let input: unknown;
-    let ctx: unknown;
-    let events: AsyncIterable<unknown> | null = null;
-    let failure: unknown = null;
+    const result = { info, ctx: undefined as unknown, input: undefined as unknown };
     try {
-      ctx = await trpcOptions.createContext?.({ req, res: reply, info } as never);
+      result.ctx = await trpcOptions.createContext?.({ req, res: reply, info } as never);
       const procedure = await getProcedureAtPath(router, path);
       const data: unknown = await procedure?.({
         path,
-        ctx,
-        type: 'subscription',
+        ctx: result.ctx,
+        type,
         signal: abort.signal,
         batchIndex: 0,
         getRawInput: async () => {
-          const raw = params.get('input');
-          input = raw ? config.transformer.input.deserialize(JSON.parse(raw)) : undefined;
-          if (!lastEventId) return input;
-          if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
-            return { ...input, lastEventId };
-          }
-          return input ?? { lastEventId };
+          result.input = rawInput();
+          return result.input;
         },
       } as never);
-      if (data === null || typeof data !== 'object' || !(Symbol.asyncIterator in data)) {
-        throw new Error(`Subscription ${path} did not return an AsyncGenerator`);
-      }
-      events = data as AsyncIterable<unknown>;
-    } catch (cause) {
-      failure = cause;
+      return { ...result, data, failure: null };
+    } catch (failure) {
+      return { ...result, data: undefined, failure };
     }
-    const errorData = (cause: unknown) => {
-      const error = getTRPCErrorFromUnknown(cause);
-      trpcOptions.onError?.({ error, path, input, ctx, type: 'subscription', req } as never);
-      return getErrorShape({ config, ctx, error, input, path, type: 'subscription' } as never);
-    };
+  }
 
+  /** tRPC's error shape for what a call threw, reported to `onError` first. */
+  function errorShape(
+    req: FastifyRequest,
+    path: string,
+    type: Type,
+    called: { ctx: unknown; input: unknown },
+    cause: unknown,
+  ) {
+    const error = getTRPCErrorFromUnknown(cause);
+    const { ctx, input } = called;
+    trpcOptions.onError?.({ error, path, input, ctx, type, req } as never);
+    return { error, shape: getErrorShape({ config, ctx, error, input, path, type } as never) };
+  }
+
+  /** Status and headers as tRPC's `responseMeta` has them. */
+  function head(
+    reply: FastifyReply,
+    called: { ctx: unknown; info: unknown },
+    type: Type,
+    path: string,
+    outcome: { status: number; errors: unknown[]; data: unknown[]; eagerGeneration: boolean },
+  ) {
+    const { status, ...rest } = outcome;
     const meta = trpcOptions.responseMeta?.({
-      ctx,
-      info,
-      type: 'subscription',
+      ctx: called.ctx,
+      info: called.info,
+      type,
       paths: [path],
-      errors: [],
-      eagerGeneration: true,
-      data: [],
+      ...rest,
     } as never);
-    reply.code(meta?.status ?? 200);
+    reply.code(meta?.status ?? status);
     reply.header('vary', 'trpc-accept, accept');
     for (const [name, value] of Object.entries(meta?.headers ?? {})) reply.header(name, value);
+  }
+
+  const route =
+    (path: string, handle: (req: FastifyRequest, reply: FastifyReply) => unknown) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const query = req.url.indexOf('?');
+      const params = new URLSearchParams(query < 0 ? '' : req.url.slice(query + 1));
+      if (!plainCall(req, params)) {
+        return fastifyRequestHandler({ ...trpcOptions, req, res: reply, path });
+      }
+      return handle(req, reply);
+    };
+
+  for (const [path, procedure] of Object.entries(router._def.procedures)) {
+    const type = (procedure as { _def: { type: string } })._def.type;
+    if (type === 'subscription') {
+      scope.get(
+        `${prefix}/${path}`,
+        {
+          exposeHeadRoute: false,
+          config: { trpcPath: path },
+          // After the scope's `no-store` (tRPC's reply headers are set after every hook).
+          onSend: async (_req, reply) => {
+            const sent = reply.getHeader('content-type');
+            if (typeof sent === 'string' && sent.startsWith('text/event-stream')) {
+              reply.header('cache-control', sseHeaders['Cache-Control']);
+            }
+          },
+        },
+        route(path, (req, reply) => stream(req, reply, path)),
+      );
+    } else if (type === 'mutation' && mutations.includes(path)) {
+      scope.post(
+        `${prefix}/${path}`,
+        { config: { trpcPath: path } },
+        route(path, (req, reply) => mutate(req, reply, path)),
+      );
+    }
+  }
+
+  async function mutate(req: FastifyRequest, reply: FastifyReply, path: string) {
+    const body = req.body as string | undefined;
+    const called = await call(req, reply, path, 'mutation', () =>
+      body ? config.transformer.input.deserialize(JSON.parse(body)) : undefined,
+    );
+    const failed = called.failure
+      ? errorShape(req, path, 'mutation', called, called.failure)
+      : null;
+    const json = failed ? { error: failed.shape } : { result: { data: called.data } };
+    const errors = failed ? [failed.error] : [];
+    head(reply, called, 'mutation', path, {
+      status: getHTTPStatusCode(json as never, errors),
+      errors,
+      data: [json],
+      eagerGeneration: false,
+    });
+    reply.header('content-type', 'application/json');
+    return reply.send(JSON.stringify(transformTRPCResponse(config, json as never)));
+  }
+
+  async function stream(req: FastifyRequest, reply: FastifyReply, path: string) {
+    const query = req.url.indexOf('?');
+    const params = new URLSearchParams(query < 0 ? '' : req.url.slice(query + 1));
+    const lastEventId = lastEventIdOf(req, params);
+    const called = await call(req, reply, path, 'subscription', () => {
+      const raw = params.get('input');
+      const input = raw ? config.transformer.input.deserialize(JSON.parse(raw)) : undefined;
+      if (!lastEventId) return input;
+      if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+        return { ...input, lastEventId };
+      }
+      return input ?? { lastEventId };
+    });
+    let failure = called.failure;
+    const events = called.data;
+    if (
+      !failure &&
+      (events === null || typeof events !== 'object' || !(Symbol.asyncIterator in events))
+    ) {
+      failure = new Error(`Subscription ${path} did not return an AsyncGenerator`);
+    }
+    head(reply, called, 'subscription', path, {
+      status: 200,
+      errors: [],
+      data: [],
+      eagerGeneration: true,
+    });
     for (const [name, value] of Object.entries(sseHeaders)) reply.header(name, value);
 
     const body = new PassThrough();
@@ -209,7 +298,7 @@ export function registerSubscriptionRoutes<TRouter extends AnyTRPCRouter>(
       let lastId = lastEventId && !/[\0\n\r]/.test(lastEventId) ? lastEventId : null;
       try {
         if (failure) throw failure;
-        for await (const value of events!) {
+        for await (const value of events as AsyncIterable<unknown>) {
           lastSentAt = Date.now();
           if (isTrackedEnvelope(value)) {
             lastId = String(value[0]);
@@ -225,7 +314,8 @@ export function registerSubscriptionRoutes<TRouter extends AnyTRPCRouter>(
         write(frame({ event: 'return', data: '' }));
       } catch (cause) {
         if (!isAbortError(cause)) {
-          write(frame({ event: 'serialized-error', data: serialize(errorData(cause)) }));
+          const { shape } = errorShape(req, path, 'subscription', called, cause);
+          write(frame({ event: 'serialized-error', data: serialize(shape) }));
         }
       } finally {
         clearTimeout(pinger);
