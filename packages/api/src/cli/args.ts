@@ -14,8 +14,7 @@ export function parseCommand<const O extends ParseArgsOptionsConfig>(
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (error) {
-    // The message quotes the argument it refuses.
-    process.stderr.write(`${printable((error as Error).message)}\n\n${help}`);
+    process.stderr.write(`error: ${usageError(error as Error & { code?: string })}\n\n${help}`);
     return 2;
   }
   if ((parsed.values as { help?: boolean }).help) {
@@ -23,4 +22,14 @@ export function parseCommand<const O extends ParseArgsOptionsConfig>(
     return 0;
   }
   return parsed;
+}
+
+/**
+ * parseArgs' refusal in the CLI's words. Its own text for an unknown option runs on about
+ * positionals after `--` and ends with an unbalanced quote.
+ */
+function usageError(error: Error & { code?: string }): string {
+  const option = printable(/'(-[^' ]*)/.exec(error.message)?.[1] ?? '');
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
+  return printable(error.message);
 }

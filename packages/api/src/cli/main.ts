@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // `bastion <command> …`: each command lives in ./commands/<name>.ts and exports `run(argv)`.
 import { readFileSync } from 'node:fs';
 import { printable } from './terminal.ts';
