@@ -34,7 +34,11 @@ for (const [platform, file] of [
 }
 
 // Declarations: TypeScript's own emit, then specifiers a consumer can resolve (`.js` for
-// relative files, workspace packages as relative paths into the same tree).
+// relative files, workspace packages as relative paths into the same tree). package.json exports
+// every declaration file as `@bastion/client/types/…`: a consumer that exports a value of an
+// inferred client type (`export const bastion = createBastionClient(…)` under `declaration`, as
+// `tsc --init` sets) has TypeScript name the router's types by that path, which it may only do
+// for files the package exports.
 const tsc = join(here, '../../node_modules/.bin/tsc');
 execFileSync(tsc, ['-p', join(here, 'tsconfig.build.json')], { stdio: 'inherit' });
 const types = join(dist, 'types');

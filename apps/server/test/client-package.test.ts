@@ -99,6 +99,12 @@ describe('the typed client as a package outside the monorepo', () => {
       );
       await exec('npx', ['tsc', '--init'], { cwd: project, env });
       writeFileSync(join(project, 'index.ts'), consumerSource(server.url));
+      // A module that exports its client, its type inferred: emitted as a declaration (which
+      // `tsc --init` turns on), it names the router's types by paths the package exports.
+      writeFileSync(
+        join(project, 'bastion.ts'),
+        `import { createBastionClient } from '@bastion/client';\nexport const bastion = createBastionClient({ url: ${JSON.stringify(server.url)} });\n`,
+      );
       await exec('npx', ['tsc', '--noEmit'], { cwd: project, env }).catch((error) => {
         throw new Error(`the consumer does not typecheck:\n${error.stdout}${error.stderr}`);
       });
