@@ -161,6 +161,8 @@ export interface TestEdge {
   url: string;
   /** nginx's error log (warn and above). */
   errorLog: string;
+  /** nginx's access log: one line a request, the client address first. */
+  accessLog: string;
   stop: () => Promise<void>;
 }
 
@@ -170,7 +172,7 @@ export interface TestEdge {
  */
 export async function startTestEdge(
   upstream: string | readonly string[],
-  { limits, app }: Pick<NginxOptions, 'limits' | 'app'> = {},
+  { limits, app, trustedProxies }: Pick<NginxOptions, 'limits' | 'app' | 'trustedProxies'> = {},
 ): Promise<TestEdge> {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-edge-'));
   let stop = async () => rmSync(dir, { recursive: true, force: true });
@@ -184,7 +186,7 @@ export async function startTestEdge(
       listen: `127.0.0.1:${port}`,
       csp: "default-src 'none'",
       prefix: dir,
-      accessLog: 'off',
+      accessLog: join(dir, 'access.log'),
       errorLog: join(dir, 'error.log'),
       limits: {
         apiRate: '10000r/s',
@@ -194,6 +196,7 @@ export async function startTestEdge(
         ...limits,
       },
       ...(app ? { app } : {}),
+      ...(trustedProxies ? { trustedProxies } : {}),
     });
     const { nginx } = launchNginx(dir, config);
     stop = async () => {
@@ -205,7 +208,7 @@ export async function startTestEdge(
       async () => (await sendRaw(url, { method: 'GET', path: '/healthz' })).status === 200,
       'nginx',
     );
-    return { url, errorLog: join(dir, 'error.log'), stop };
+    return { url, errorLog: join(dir, 'error.log'), accessLog: join(dir, 'access.log'), stop };
   } catch (error) {
     await stop();
     throw error;

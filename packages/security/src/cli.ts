@@ -17,9 +17,11 @@ const usage = `Usage:
   bastion-security nginx --upstream HOST:PORT [--upstream HOST:PORT …] --root DIR --listen PORT
       [--tls-listen PORT --tls-cert FILE --tls-key FILE] [--prefix DIR] [--csp-file FILE]
       [--access-log PATH|off] [--error-log PATH] [--out FILE]
-      [--llm-total-timeout-ms MS] [--chat-per-minute N]
-      Renders a complete nginx.conf (stdout unless --out). The last two: the server's
-      LLM_TOTAL_TIMEOUT_MS and RATE_LIMIT_CHAT (per minute) when not its defaults.
+      [--llm-total-timeout-ms MS] [--chat-per-minute N] [--trusted-proxies LIST]
+      Renders a complete nginx.conf (stdout unless --out). --llm-total-timeout-ms and
+      --chat-per-minute: the server's LLM_TOTAL_TIMEOUT_MS and RATE_LIMIT_CHAT (per minute) when
+      not its defaults. --trusted-proxies: the proxies in front whose X-Forwarded-For names the
+      client (comma list of loopback, linklocal, uniquelocal, IPs, CIDRs; empty or off: none).
 `;
 
 function fail(message: string): number {
@@ -109,6 +111,7 @@ function nginx(argv: string[]): number {
       out: { type: 'string' },
       'llm-total-timeout-ms': { type: 'string' },
       'chat-per-minute': { type: 'string' },
+      'trusted-proxies': { type: 'string' },
     },
   });
   const { upstream, root, listen } = values;
@@ -144,6 +147,7 @@ function nginx(argv: string[]): number {
     ...(values['access-log'] ? { accessLog: values['access-log'] } : {}),
     ...(values['error-log'] ? { errorLog: values['error-log'] } : {}),
     app,
+    trustedProxies: values['trusted-proxies'] ?? [],
   });
   const problems = auditNginxHeaders(config);
   if (problems.length > 0)

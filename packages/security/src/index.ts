@@ -34,3 +34,4 @@ export {
 } from './nginx.ts';
 export { auditNginxHeaders, parseNginxConfig } from './nginx-audit.ts';
 export { integrity } from './sri.ts';
+export { trustedProxyRanges } from './trusted-proxies.ts';

@@ -5,6 +5,7 @@ import {
   iconExtensions,
   securityHeaders,
 } from './headers.ts';
+import { trustedProxyRanges } from './trusted-proxies.ts';
 
 /**
  * What the app allows, which the edge must let through: the server's defaults unless the operator
@@ -89,6 +90,12 @@ export interface NginxOptions {
   limits?: Partial<EdgeLimits>;
   /** The app's limits, when the server runs with other values than its defaults. */
   app?: Partial<AppLimits>;
+  /**
+   * Proxies in front of the edge (a TLS terminator, a load balancer) whose X-Forwarded-For names
+   * the client: names (loopback, linklocal, uniquelocal), IPs or CIDRs; `off` or none (the
+   * default) when clients connect to the edge directly. See `trustedProxyRanges`.
+   */
+  trustedProxies?: string | readonly string[];
 }
 
 const MIME_TYPES: Record<string, string[]> = {
@@ -480,6 +487,24 @@ function redirectServer(options: NginxOptions): string[] {
   ]);
 }
 
+/**
+ * The client address behind trusted proxies: nginx takes the right-most X-Forwarded-For entry
+ * that is not one of them, so a client cannot pick its own by sending the header (a proxy appends
+ * its peer to whatever the client sent). `$remote_addr` is then the client for the limit zones,
+ * the access log and the X-Forwarded-For passed on; without trusted proxies it is the peer.
+ */
+function realIp(trusted: NginxOptions['trustedProxies']): string[] {
+  const ranges = trustedProxyRanges(trusted ?? []);
+  if (ranges.length === 0) return [];
+  return [
+    '# The client address is the one the trusted proxies in front report (--trusted-proxies).',
+    ...ranges.map((range) => `set_real_ip_from ${range};`),
+    'real_ip_header X-Forwarded-For;',
+    'real_ip_recursive on;',
+    '',
+  ];
+}
+
 /** A complete nginx.conf for the Bastion edge (nginx ≥ 1.22, runnable without root). */
 export function renderNginxConfig(options: NginxOptions): string {
   const app = { ...defaultAppLimits, ...options.app };
@@ -529,6 +554,7 @@ export function renderNginxConfig(options: NginxOptions): string {
       'gzip_min_length 512;',
       'gzip_types text/css text/javascript application/json application/manifest+json image/svg+xml;',
       '',
+      ...realIp(options.trustedProxies),
       `limit_req_zone $binary_remote_addr zone=bastion_api:10m rate=${limits.apiRate};`,
       `limit_req_zone $binary_remote_addr zone=bastion_chat:10m rate=${limits.chatRate};`,
       'limit_conn_zone $binary_remote_addr zone=bastion_conn:10m;',
