@@ -163,6 +163,8 @@ export interface TestEdge {
   errorLog: string;
   /** nginx's access log: one line a request, the client address first. */
   accessLog: string;
+  /** Where nginx would write a request body it does not keep in memory (`client_body_temp_path`). */
+  clientBodyTemp: string;
   stop: () => Promise<void>;
 }
 
@@ -208,7 +210,13 @@ export async function startTestEdge(
       async () => (await sendRaw(url, { method: 'GET', path: '/healthz' })).status === 200,
       'nginx',
     );
-    return { url, errorLog: join(dir, 'error.log'), accessLog: join(dir, 'access.log'), stop };
+    return {
+      url,
+      errorLog: join(dir, 'error.log'),
+      accessLog: join(dir, 'access.log'),
+      clientBodyTemp: join(dir, 'client_body'),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
