@@ -3,6 +3,7 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BastionClient, ChatEvent } from '@bastion/api/client';
 import { type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
 import { afterEach } from 'vitest';
 import { loadConfig, type ServerConfig } from '../src/config/env.ts';
@@ -112,4 +113,31 @@ export function useServerWithFakeModel() {
       return primary;
     },
   };
+}
+
+/** Starts an answer (`chat.start`) and collects the events of its run (`chat.stream`) to the end. */
+export async function collectAnswer(
+  client: BastionClient,
+  input: Parameters<BastionClient['chat']['start']['mutate']>[0],
+): Promise<ChatEvent[]> {
+  const { requestId } = await client.chat.start.mutate(input);
+  return new Promise((resolve, reject) => {
+    const events: ChatEvent[] = [];
+    const sub = client.chat.stream.subscribe(
+      { requestId },
+      {
+        onData: ({ data }) => {
+          events.push(data);
+          if (data.type === 'done' || data.type === 'error') {
+            sub.unsubscribe();
+            resolve(events);
+          }
+        },
+        onError: (error) => {
+          sub.unsubscribe();
+          reject(error);
+        },
+      },
+    );
+  });
 }

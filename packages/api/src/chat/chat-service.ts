@@ -8,7 +8,7 @@ import type { ChatInput } from './input.ts';
 import type { ChatLimiter, Release } from './limits.ts';
 import type { ChatMetrics } from './metrics.ts';
 import { budgetOf, ownerOf, owns } from './owner.ts';
-import { buildPrompt } from './prompt.ts';
+import { buildPrompt, recentHistory } from './prompt.ts';
 import { NoProviderError, type ProviderChain, StreamBrokenError } from './provider-chain.ts';
 import { ProviderAborted } from './providers/failure.ts';
 import { ChatRun, type ChatRuns, parseEventId, type RunHandle } from './runs.ts';
@@ -342,10 +342,17 @@ export class ChatService {
   ): AsyncGenerator<ChatEvent> {
     const startedAt = performance.now();
     const elapsed = () => Math.round(performance.now() - startedAt);
-    // Every turn the client sent, assistant turns included: a client can forge one. Assistant
-    // turns already found clean (the same text in an earlier request) are not read again.
+    // Every turn the client sent, assistant turns included (a client can forge one), and the
+    // turns the prompt keeps joined in order (an instruction split across turns). Texts already
+    // read (the same turn or window in an earlier request) are not read again.
     const { mode, allowUnsafe } = this.o.guardrails;
-    const verdict = checkMessages(this.scans.turnsToCheck(input.messages), { mode, allowUnsafe });
+    const history = recentHistory(input.messages, this.o.historyTokens);
+    const verdict = checkMessages(input.messages, {
+      mode,
+      allowUnsafe,
+      window: history,
+      scan: this.scans.scan,
+    });
     const guardrails: GuardrailsReport = { ...verdict, patterns: [...verdict.patterns] };
 
     if (guardrails.blocked) {
@@ -381,7 +388,8 @@ export class ChatService {
         systemPrompt: this.o.systemPrompt,
         canary,
         passages,
-        history: input.messages,
+        // The window the guardrails read (keeping it again within the same budget keeps it whole).
+        history,
         historyTokens: this.o.historyTokens,
       }),
     };

@@ -38,15 +38,20 @@ function contextBlock(passages: Passage[]): string {
   ].join('\n');
 }
 
-/** The latest messages that fit the budget, newest kept first; the question always fits (truncated). */
-function recentHistory(history: PromptOptions['history'], budgetTokens: number): PromptMessage[] {
+/**
+ * The turns the prompt keeps: the latest messages that fit the budget, newest kept first; the
+ * question always fits (truncated). The guardrails read this same window joined, as the model does.
+ */
+export function recentHistory<M extends PromptOptions['history'][number]>(
+  history: readonly M[],
+  budgetTokens: number,
+): M[] {
   let budget = budgetTokens * CHARS_PER_TOKEN;
-  const kept: PromptMessage[] = [];
+  const kept: M[] = [];
   for (let i = history.length - 1; i >= 0; i--) {
     const message = history[i]!;
     if (message.content.length > budget) {
-      if (kept.length === 0)
-        kept.push({ role: message.role, content: message.content.slice(-budget) });
+      if (kept.length === 0) kept.push({ ...message, content: message.content.slice(-budget) });
       break;
     }
     kept.push(message);

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type ChatMessage, detectInjection, type InjectionResult } from '@bastion/guardrails';
+import {
+  type AnalyzeOptions,
+  analyzeInjection,
+  type InjectionResult,
+  type InjectionScanner,
+} from '@bastion/guardrails';
 
 export interface ScanCacheLimits {
   /** Most verdicts kept. */
@@ -13,26 +18,37 @@ const DEFAULT_LIMITS: ScanCacheLimits = { maxEntries: 20_000, maxBytes: 8 * 1024
 const ENTRY_OVERHEAD = 200;
 
 /**
- * `detectInjection` verdicts remembered by a SHA-256 digest of the exact text. The same chunks come
- * back for many questions, and a conversation sends its earlier answers back with every question;
- * detection is deterministic, so a verdict holds for exactly as long as the text is the same. The
- * digest is taken over the UTF-16 code units (UTF-8 would turn every lone surrogate into U+FFFD and
- * give two different texts one key), so a text that differs in any code unit is scanned afresh.
- * Only the digest is kept: an entry costs the same whatever the size of the text.
+ * `analyzeInjection` verdicts remembered by a SHA-256 digest of the exact text and of how it was
+ * read (as a document or as direct input). The same chunks come back for many questions, and a
+ * conversation sends its earlier turns back with every question; detection is deterministic, so a
+ * verdict holds for exactly as long as the text is the same. The digest is taken over the UTF-16
+ * code units (UTF-8 would turn every lone surrogate into U+FFFD and give two different texts one
+ * key), so a text that differs in any code unit is scanned afresh. Only the digest is kept: an
+ * entry costs the same whatever the size of the text.
  */
 export class ScanCache {
   private readonly entries = new Map<string, { scan: InjectionResult; bytes: number }>();
   private bytes = 0;
   private readonly limits: ScanCacheLimits;
-  private readonly detect: (text: string) => InjectionResult;
+  private readonly detect: InjectionScanner;
 
-  constructor(limits: ScanCacheLimits = DEFAULT_LIMITS, detect = detectInjection) {
+  constructor(
+    limits: ScanCacheLimits = DEFAULT_LIMITS,
+    detect: InjectionScanner = analyzeInjection,
+  ) {
     this.limits = limits;
     this.detect = detect;
   }
 
-  scan(text: string): InjectionResult {
-    const key = createHash('sha256').update(text, 'utf16le').digest('base64');
+  /** Reads `text`, as a retrieved document unless told otherwise (`checkMessages` takes it). */
+  readonly scan = (
+    text: string,
+    options: AnalyzeOptions = { documents: true },
+  ): InjectionResult => {
+    const key = createHash('sha256')
+      .update(options.documents ? 'd' : 'u')
+      .update(text, 'utf16le')
+      .digest('base64');
     const known = this.entries.get(key);
     if (known) {
       // Re-inserted to keep recently used entries last (a Map keeps insertion order).
@@ -40,7 +56,7 @@ export class ScanCache {
       this.entries.set(key, known);
       return known.scan;
     }
-    const scan = this.detect(text);
+    const scan = this.detect(text, { documents: options.documents });
     const bytes = ENTRY_OVERHEAD + key.length + scan.patterns.reduce((n, p) => n + p.length, 0);
     this.entries.set(key, { scan, bytes });
     this.bytes += bytes;
@@ -50,7 +66,7 @@ export class ScanCache {
       this.bytes -= entry.bytes;
     }
     return scan;
-  }
+  };
 
   get size(): number {
     return this.entries.size;
@@ -58,17 +74,5 @@ export class ScanCache {
 
   get byteSize(): number {
     return this.bytes;
-  }
-
-  /**
-   * The turns `checkMessages` still has to read. It reads an assistant turn on its own, as a
-   * document, which is what `detectInjection` does: a turn this cache knows to be clean adds
-   * nothing to the verdict and is left out, so a long conversation's earlier answers are not
-   * scanned again with every question. User turns are also read together (an instruction split
-   * across messages), so every one of them stays. The tests hold the verdict to be the same as
-   * for the whole conversation.
-   */
-  turnsToCheck<M extends ChatMessage>(messages: readonly M[]): M[] {
-    return messages.filter((m) => m.role !== 'assistant' || this.scan(m.content).flagged);
   }
 }

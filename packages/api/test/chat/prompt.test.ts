@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPrompt, TRANSCRIPT_NOTE } from '../../src/chat/prompt.ts';
+import { buildPrompt, recentHistory, TRANSCRIPT_NOTE } from '../../src/chat/prompt.ts';
 import type { Passage } from '../../src/rag/retriever.ts';
 
 const hostile: Passage = {
@@ -59,5 +59,27 @@ describe('buildPrompt', () => {
       historyTokens: 10,
     });
     expect(tiny.slice(1)).toEqual([{ role: 'user', content: 'c'.repeat(40) }]);
+  });
+});
+
+describe('recentHistory', () => {
+  it('keeps a window whole when asked again: the guardrails read exactly what the prompt gets', () => {
+    const history = Array.from({ length: 9 }, (_, i) => ({
+      role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      content: String(i).repeat(50 + 37 * i),
+    }));
+    for (const tokens of [10, 60, 130, 250, 1_000]) {
+      const window = recentHistory(history, tokens);
+      expect(window.length).toBeGreaterThan(0);
+      expect(recentHistory(window, tokens)).toEqual(window);
+      const prompt = buildPrompt({
+        systemPrompt: 's',
+        canary: 'c',
+        passages: [],
+        history: window,
+        historyTokens: tokens,
+      });
+      expect(prompt.filter((m) => m.role !== 'system')).toEqual(window);
+    }
   });
 });
