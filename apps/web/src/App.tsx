@@ -164,8 +164,10 @@ export function App(props: { shell?: StaticShell }) {
 
   onMount(() => {
     // Who the page is, asked at once (a plain GET): a signed-in reader sees it without a gesture,
-    // and nothing that needs a key is asked for before the answer.
-    void session.refresh();
+    // and nothing that needs a key is asked for before the answer. In a task of its own: the
+    // page's first request costs the browser a few milliseconds to set up, which the takeover's
+    // task (the start-up's longest) should not carry.
+    const asked = setTimeout(() => void session.refresh(), 0);
     startup.start();
     // The first screen needs only the status summary; the typed client and the Markdown lexer
     // load when the reader shows intent, so an untouched page does no more work than it shows.
@@ -180,6 +182,7 @@ export function App(props: { shell?: StaticShell }) {
     const save = () => chat.flush();
     window.addEventListener('pagehide', save);
     onCleanup(() => {
+      clearTimeout(asked);
       stopWaiting();
       window.removeEventListener('pagehide', save);
     });
