@@ -19,7 +19,8 @@ import { buildInfo } from './config/build-info.ts';
 import type { ServerConfig } from './config/env.ts';
 import { openKnowledgeBase } from './knowledge-base.ts';
 import { openaiPlugin } from './openai/plugin.ts';
-import { apiPlugin, PAGE_WRITES_LIMIT } from './plugins/api.ts';
+import { COMPLETION_JSON_SHAPE } from './openai/request.ts';
+import { apiPlugin, MAX_PARAM_LENGTH, PAGE_WRITES_LIMIT } from './plugins/api.ts';
 import { refuseOpenAI } from './plugins/api-error.ts';
 import { guardApiScope } from './plugins/api-scope.ts';
 import { requireKey } from './plugins/auth.ts';
@@ -89,7 +90,7 @@ export async function createServer(
     },
     genReqId,
     bodyLimit: 1024 * 1024,
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     trustProxy: security.trustProxy,
     // A client that sends its headers or body slowly holds a socket: both are timed out (408).
     requestTimeout: security.requestTimeoutMs,
@@ -202,6 +203,7 @@ export async function createServer(
         allowedOrigins: security.allowedOrigins,
         limiter,
         refuse: refuseOpenAI,
+        jsonShape: COMPLETION_JSON_SHAPE,
       });
       // Bearer keys only (no cookies): OpenAI clients send `Authorization: Bearer <key>`.
       v1.addHook('onRequest', requireKey(security.requireKey, refuseOpenAI));

@@ -9,7 +9,7 @@ export {
 } from './auth/collections.ts';
 export type { ChatConfig } from './chat/config.ts';
 export { type Chat, createChat } from './chat/create-chat.ts';
-export { type ChatInput, chatInput } from './chat/input.ts';
+export { type ChatInput, chatInput, MAX_MESSAGES } from './chat/input.ts';
 export type { ChatLimiter, ChatLimits } from './chat/limits.ts';
 export type { LlmPath, LlmStatus } from './chat/llm-status.ts';
 export { DEFAULT_SYSTEM_PROMPT } from './chat/prompt.ts';

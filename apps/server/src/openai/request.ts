@@ -4,6 +4,19 @@ import { z } from 'zod';
 /** The one model the façade offers: Bastion's guarded, grounded pipeline. */
 export const MODEL_ID = 'bastion';
 
+/** Caps of an OpenAI-style body: messages (system ones included) and text parts per message. */
+export const MAX_REQUEST_MESSAGES = 200;
+export const MAX_CONTENT_PARTS = 100;
+
+/**
+ * The most objects and arrays a valid body holds: the body, its messages array, and per message
+ * its object, its parts array and its parts; the rest is slack for small options sent alongside.
+ */
+export const COMPLETION_JSON_SHAPE = {
+  maxContainers: 2 + MAX_REQUEST_MESSAGES * (2 + MAX_CONTENT_PARTS) + 1_000,
+  maxDepth: 32,
+};
+
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 
 /**
@@ -17,10 +30,10 @@ const completionRequest = z.object({
     .array(
       z.object({
         role: z.enum(['system', 'developer', 'user', 'assistant']),
-        content: z.union([z.string(), z.array(textPart).max(100)]).nullish(),
+        content: z.union([z.string(), z.array(textPart).max(MAX_CONTENT_PARTS)]).nullish(),
       }),
     )
-    .max(200),
+    .max(MAX_REQUEST_MESSAGES),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
   collection: z.string().nullish(),

@@ -6,6 +6,8 @@ import {
   DEFAULT_COLLECTION,
   DomainError,
   isDomainError,
+  MAX_MESSAGES,
+  RAG_LIMITS,
   retryAfterMsOf,
   statusSummary,
 } from '@bastion/api';
@@ -86,6 +88,21 @@ const PAGE_WRITES = new Set([
 ]);
 export const PAGE_WRITES_LIMIT = { max: 60, windowMs: 60_000 };
 
+/** The router's cap on a path parameter: the comma-separated procedures of a tRPC batch. */
+export const MAX_PARAM_LENGTH = 200;
+
+/**
+ * The most objects and arrays a valid tRPC body holds: a batch (`{"0": input, …}`) of as many
+ * calls as the path cap names (the shortest procedure name and its comma take 10 characters), each
+ * at most the input object, its list and one object per entry of the longest list a procedure
+ * takes (ingest's documents, chat's messages), twice over for slack.
+ */
+const TRPC_JSON_SHAPE = {
+  maxContainers:
+    1 + Math.ceil(MAX_PARAM_LENGTH / 10) * 2 * (2 + Math.max(RAG_LIMITS.documents, MAX_MESSAGES)),
+  maxDepth: 32,
+};
+
 /** What tRPC calls are sent with: queries and subscriptions by GET, mutations by POST. */
 const TRPC_METHODS = ['GET', 'POST'];
 
@@ -149,6 +166,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
     allowedOrigins: security.allowedOrigins,
     limiter,
     refuse: refuseTrpc,
+    jsonShape: TRPC_JSON_SHAPE,
     anonymousCollections: security.requireKey ? [DEFAULT_COLLECTION] : null,
   });
 

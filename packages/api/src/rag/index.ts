@@ -18,3 +18,4 @@ export {
   type SearchHit,
   type SearchResult,
 } from './knowledge-base.ts';
+export { RAG_LIMITS } from './router.ts';
