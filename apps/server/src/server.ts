@@ -21,7 +21,7 @@ import { openKnowledgeBase } from './knowledge-base.ts';
 import { openaiPlugin } from './openai/plugin.ts';
 import { COMPLETION_JSON_SHAPE } from './openai/request.ts';
 import { apiPlugin, MAX_PARAM_LENGTH, PAGE_WRITES_LIMIT } from './plugins/api.ts';
-import { refuseOpenAI } from './plugins/api-error.ts';
+import { type Refuse, refuseOpenAI, refuseTrpc } from './plugins/api-error.ts';
 import { guardApiScope } from './plugins/api-scope.ts';
 import { requireKey } from './plugins/auth.ts';
 import { clientAddress } from './plugins/client-address.ts';
@@ -77,6 +77,22 @@ function restrictDataDir(dataDir: string, log: FastifyBaseLogger): void {
   }
 }
 
+/** The API scopes' prefixes, and how each words a refusal (its guards' and the router's own). */
+const API_SCOPES = [
+  { prefix: '/api', refuse: refuseTrpc },
+  { prefix: '/v1', refuse: refuseOpenAI },
+] as const;
+const [API_SCOPE, V1_SCOPE] = API_SCOPES;
+
+/**
+ * The refusal of the scope a URL names, for errors before any route matched; elsewhere tRPC's
+ * (the edge's choice too when the path is not known).
+ */
+function refusalFor(url: string): Refuse {
+  const scope = API_SCOPES.find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`));
+  return scope?.refuse ?? refuseTrpc;
+}
+
 export async function createServer(
   config: ServerConfig,
   options: ServerOptions = {},
@@ -100,7 +116,7 @@ export async function createServer(
       connectionsCheckingInterval: 1_000,
     },
     clientErrorHandler,
-    frameworkErrors,
+    frameworkErrors: frameworkErrors(refusalFor),
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -185,7 +201,7 @@ export async function createServer(
     keyGuesses,
   });
   await app.register(apiPlugin, {
-    prefix: '/api',
+    prefix: API_SCOPE.prefix,
     deps,
     security,
     sessions: redis ? new RedisSessionStore(redis) : new SessionStore(),
@@ -202,16 +218,16 @@ export async function createServer(
         publicTls: security.publicTls,
         allowedOrigins: security.allowedOrigins,
         limiter,
-        refuse: refuseOpenAI,
+        refuse: V1_SCOPE.refuse,
         jsonShape: COMPLETION_JSON_SHAPE,
       });
       // Bearer keys only (no cookies): OpenAI clients send `Authorization: Bearer <key>`.
-      v1.addHook('onRequest', requireKey(security.requireKey, refuseOpenAI));
+      v1.addHook('onRequest', requireKey(security.requireKey, V1_SCOPE.refuse));
       // OpenAI-compatible routes: openaiPlugin from ./openai/plugin.ts. Registered inside the
       // scope, its routes inherit every guard above.
       await v1.register(openaiPlugin, { deps });
     },
-    { prefix: '/v1' },
+    { prefix: V1_SCOPE.prefix },
   );
   if (config.webRoot) await app.register(webPlugin, { root: config.webRoot });
   // Fastify's own 404 echoes the whole URL (query included) into the reply and the log.

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Reason } from '@bastion/api';
 import {
   cacheTiers,
   pageCsp,
@@ -15,6 +16,7 @@ import type {
   onSendAsyncHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Refuse } from './api-error.ts';
 
 export interface SecurityHeadersOptions {
   /** The web root `bastion-security build` processed (its csp.txt), or null when serving the API only. */
@@ -58,20 +60,28 @@ export const dataReply: onSendAsyncHookHandler = async (_req, reply) => {
   reply.header('cache-control', cacheTiers.api);
 };
 
+/** What the router's own refusals mean, in the API's one vocabulary (anything else: internal). */
+const FRAMEWORK_REASONS: Record<string, { reason: Reason; message: string }> = {
+  FST_ERR_BAD_URL: { reason: 'invalid_input', message: 'The URL cannot be decoded' },
+  // A tRPC batch naming more procedures than the path cap holds: 414, as the edge answers it.
+  FST_ERR_MAX_PARAM_LENGTH: { reason: 'payload_too_large', message: 'Request URL too long' },
+};
+
 /**
  * Requests the router refuses before any route or hook (a URL it cannot decode, `/%zz`; a
- * parameter over its length cap): the data header set and a short JSON body.
+ * parameter over its length cap): the data header set, and the refusal of the scope the URL names
+ * (`refusalFor`: tRPC's body with `data.reason` on `/api`, OpenAI's on `/v1`), with the router's
+ * status. No route matched, so the URL is all there is to choose the wording by; it decides no
+ * guard.
  */
-export function frameworkErrors(
-  error: FastifyError,
-  _req: FastifyRequest,
-  reply: FastifyReply,
-): void {
-  for (const [name, value] of dataSet) reply.header(name, value);
-  reply
-    .code(error.statusCode ?? 400)
-    .header('cache-control', cacheTiers.api)
-    .send({ error: { message: 'Malformed request', code: error.code } });
+export function frameworkErrors(refusalFor: (url: string) => Refuse) {
+  return (error: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+    for (const [name, value] of dataSet) reply.header(name, value);
+    const known = error.code ? FRAMEWORK_REASONS[error.code] : undefined;
+    const { reason, message } = known ?? { reason: 'internal', message: 'Internal error' };
+    if (!known) req.log.error({ err: error }, 'router failed');
+    refusalFor(req.url)(reply, reason, message, {}, error.statusCode ?? 500);
+  };
 }
 
 /**
