@@ -1,3 +1,4 @@
+import { type ClientRequest, request } from 'node:http';
 import { type BastionClient, createBastionClient, errorReason } from '@bastion/api/client';
 import { describe, expect, it } from 'vitest';
 import { useServerWithFakeModel } from './helpers.ts';
@@ -109,4 +110,68 @@ describe('chat limits count model calls, not HTTP requests', () => {
       for (const sub of subscriptions) sub.unsubscribe();
     }
   });
+
+  it('holds a viewer’s stream slot until its connection closes, read or not', async () => {
+    // A long finished answer (6 MB: more than the loopback sockets buffer, about 2 MB here): its
+    // events are produced at once, and wait in the server for a viewer that does not read.
+    const { url } = await start(
+      { API_KEYS: KEYS, CHAT_MAX_STREAMS_PER_CALLER: '2', CHAT_RESUME_GRACE_MS: '5000' },
+      { tokens: Array.from({ length: 6_000 }, (_, i) => `${i} ${'x'.repeat(1_000)} `) },
+    );
+    const alice = createBastionClient({ url, apiKey: ALICE });
+    const { requestId } = await alice.chat.start.mutate(QUESTION);
+    await streamToEnd(alice, requestId);
+    const input = encodeURIComponent(JSON.stringify({ requestId }));
+    const paused: ClientRequest[] = [];
+    const openPaused = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          `${url}/api/trpc/chat.stream?input=${input}`,
+          { headers: { authorization: `Bearer ${ALICE}`, accept: 'text/event-stream' } },
+          (res) => {
+            // Reads nothing more: the answer waits in the server's buffers.
+            res.pause();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+        paused.push(req);
+      });
+    try {
+      expect(await openPaused()).toBe(200);
+      expect(await openPaused()).toBe(200);
+      // Long enough for both runs' events to be produced: the slots stay taken all the same.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await streamToEnd(alice, requestId).catch(errorReason)).toBe('too_many_streams');
+    } finally {
+      for (const req of paused) req.destroy();
+    }
+    // Closed connections give their slots back.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await streamToEnd(alice, requestId)).toBeGreaterThan(2);
+  });
 });
+
+/** Reads a run's stream to its end; resolves to the number of events, rejects with its error. */
+function streamToEnd(client: BastionClient, requestId: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let events = 0;
+    const sub = client.chat.stream.subscribe(
+      { requestId },
+      {
+        onData: (event) => {
+          events++;
+          if (event.data.type === 'done') {
+            sub.unsubscribe();
+            resolve(events);
+          }
+        },
+        onError: (error) => {
+          sub.unsubscribe();
+          reject(error);
+        },
+      },
+    );
+  });
+}

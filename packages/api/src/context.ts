@@ -71,4 +71,11 @@ export interface Context {
    * leaves the others be. Absent: every call is admitted.
    */
   admit?: (path: string) => Promise<void>;
+  /**
+   * Runs `release` once the reply is closed: its bytes handed to the socket, or the client gone.
+   * What a reply holds (a stream's slot) stays held while its answer still sits in buffers for a
+   * client that does not read, not only while the procedure runs. Absent (in-process callers):
+   * the procedure releases when it ends.
+   */
+  onReplyClosed?: (release: () => void) => void;
 }

@@ -10,6 +10,7 @@ import {
 } from '@bastion/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../plugins/auth.ts';
+import { onceClosed } from '../plugins/reply-closed.ts';
 
 import { MODEL_ID, parseCompletionRequest } from './request.ts';
 import { ChunkWriter, completionBody } from './response.ts';
@@ -102,6 +103,9 @@ export const openaiPlugin: FastifyPluginAsync<OpenAIOptions> = async (v1, { deps
       request.includeUsage,
     );
     deps.chat.metrics.connectionOpened();
+    // The slot is the connection's: held until the reply is closed (its bytes handed to the
+    // socket, or the client gone), not only while the answer is produced.
+    onceClosed(reply.raw, releaseStream);
     // Runs once, when the answer ends or the client leaves (even before the body started).
     let open = true;
     const close = () => {
@@ -109,7 +113,6 @@ export const openaiPlugin: FastifyPluginAsync<OpenAIOptions> = async (v1, { deps
       open = false;
       controller.abort();
       deps.chat.metrics.connectionClosed();
-      releaseStream();
       void events.return(undefined);
     };
     reply.raw.once('close', close);

@@ -27,6 +27,7 @@ import {
 } from './auth.ts';
 import type { KeyGuesses } from './key-guesses.ts';
 import { type Limiter, refuseRateLimited } from './rate-limit.ts';
+import { onceClosed } from './reply-closed.ts';
 import { SESSION_TTL_MS, type Sessions } from './sessions.ts';
 import { registerDirectRoutes } from './trpc-direct.ts';
 
@@ -201,6 +202,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (api, options) =>
         requestId: req.id,
         actor,
         admit,
+        onReplyClosed: (release) => onceClosed(res.raw, release),
         session: sessionControl(req, res, options),
         origin: {
           sent: req.headers.origin ?? null,

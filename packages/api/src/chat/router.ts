@@ -20,6 +20,8 @@ export const chatRouter = createTRPCRouter({
     const chat = ctx.deps.chat.service;
     const { run, from } = await chat.view(input.requestId, input.lastEventId, ctx.actor);
     const release = await chat.openStream(ctx.actor);
+    // The slot is the connection's: a viewer of a finished run that does not read keeps it.
+    ctx.onReplyClosed?.(release);
     run.attach();
     ctx.deps.chat.metrics.connectionOpened();
     // Issued now, while the model is being asked, rather than between its first token and the
@@ -35,7 +37,7 @@ export const chatRouter = createTRPCRouter({
     } finally {
       ctx.deps.chat.metrics.connectionClosed();
       run.detach(chat.resumeGraceMs);
-      release();
+      if (!ctx.onReplyClosed) release();
     }
   }),
 
