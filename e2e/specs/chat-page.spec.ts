@@ -254,3 +254,37 @@ test('the theme follows the system and the toggle overrides it, across reloads',
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   expect(await background()).toBe(dark);
 });
+
+test('reloading mid-answer cancels the run at once and keeps the partial answer as stopped', async ({
+  fastPage: page,
+}) => {
+  // A slow model: 80 tokens, 100 ms apart (8 s of answer).
+  const words = Array.from({ length: 80 }, (_, i) => `word${i} `);
+  chat.script([{ tokens: words, tokenDelayMs: 100 }]);
+  await page.goto(`${chat.origin}/`);
+  await ask(page, 'Tell me a long story');
+  await expect(page.getByTestId('assistant-output')).toContainText('word3 ');
+
+  const before = chat.requests().length;
+  expect(before).toBeGreaterThan(0);
+  const model = chat.requests().at(-1);
+  const reloadedAt = Date.now();
+  await page.reload();
+
+  // The page's keepalive chat.cancel reaches the server, which closes the model's stream: not
+  // after the 10 s grace a viewer has to come back, and long before the 8 s answer would end.
+  await expect.poll(() => model?.abortedAt ?? null, { timeout: 5_000 }).not.toBeNull();
+  expect((model?.abortedAt ?? Number.POSITIVE_INFINITY) - reloadedAt).toBeLessThan(2_000);
+  expect(model?.finishedAt).toBeNull();
+
+  // The reloaded page shows the partial answer as stopped, not as a failure.
+  const answer = page.locator('.message-assistant').last();
+  await expect(answer).toHaveAttribute('data-status', 'stopped');
+  await expect(answer).toContainText('word0 word1 word2');
+  await expect(answer).toContainText('Stopped');
+  await expect(page.getByRole('log')).not.toContainText('Cannot reach');
+  await expect(page.getByTestId('message-retry')).toHaveCount(0);
+  const saved = await page.evaluate(() => localStorage.getItem('bastion.conversations.v1'));
+  expect(saved).not.toContain('"error"');
+  expect(chat.requests().length).toBe(before);
+});

@@ -4,6 +4,7 @@ import { PrivacyDisclosure } from './analytics/PrivacyDisclosure.tsx';
 import { createTracker } from './analytics/tracker.ts';
 import {
   bastion,
+  cancelOnLeave,
   fetchDocuments,
   fetchSummary,
   loadClient,
@@ -101,6 +102,7 @@ export function App(props: { shell?: StaticShell }) {
     streamChat: streamAnswer,
     storage: localConversationStorage(),
     onAuthError: session.noteAuthError,
+    cancelOnLeave,
     onAsked: (info) => tracker.track('question_asked', info),
     onAnswered: (answer, timings) =>
       answer.servedBy &&
@@ -179,12 +181,13 @@ export function App(props: { shell?: StaticShell }) {
       void loadClient();
       void loadLexer();
     });
-    const save = () => chat.flush();
-    window.addEventListener('pagehide', save);
+    // Leaving cancels the answer in progress (it is kept as stopped) and saves the chats.
+    const leave = () => chat.leave();
+    window.addEventListener('pagehide', leave);
     onCleanup(() => {
       clearTimeout(asked);
       stopWaiting();
-      window.removeEventListener('pagehide', save);
+      window.removeEventListener('pagehide', leave);
     });
   });
 

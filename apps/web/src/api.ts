@@ -62,6 +62,19 @@ export const streamAnswer: StreamChatFn = async (request: ChatRequest, options) 
   return module.streamChat(api, request, options) as Promise<ChatOutcome>;
 };
 
+/**
+ * Cancels a run from a page that is going away: a keepalive request outlives the page (the typed
+ * client's own cancel would be dropped with it). A plain tRPC POST, so it needs no client.
+ */
+export function cancelOnLeave(requestId: string): void {
+  void fetch('/api/trpc/chat.cancel', {
+    method: 'POST',
+    keepalive: true,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ requestId }),
+  }).catch(() => undefined);
+}
+
 export const sessionClient: SessionClient = {
   signIn: async (key) => (await bastion()).session.signIn.mutate({ key }),
   signOut: async () => (await bastion()).session.signOut.mutate(),

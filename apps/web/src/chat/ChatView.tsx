@@ -90,23 +90,10 @@ export function ChatView(props: ChatViewProps) {
         input.focus();
       }
     };
-    // A closing tab cannot wait for a normal request: keepalive lets the cancel outlive the page.
-    const onPageHide = () => {
-      const requestId = store.streamingRequestId();
-      if (!requestId) return;
-      void fetch('/api/trpc/chat.cancel', {
-        method: 'POST',
-        keepalive: true,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ requestId }),
-      }).catch(() => undefined);
-    };
     document.addEventListener('keydown', onKey);
-    window.addEventListener('pagehide', onPageHide);
     onCleanup(() => {
       scroll.dispose();
       document.removeEventListener('keydown', onKey);
-      window.removeEventListener('pagehide', onPageHide);
     });
   });
 

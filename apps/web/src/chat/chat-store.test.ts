@@ -163,12 +163,98 @@ describe('chat store', () => {
       });
     await withStore({ streamChat: fn }, async (store) => {
       const pending = store.send('long');
-      expect(store.streamingRequestId()).toBe('r1');
       store.stop();
       await pending;
       expect(store.messages()[1]).toMatchObject({ status: 'stopped', content: 'partial' });
-      expect(store.streamingRequestId()).toBeUndefined();
     });
+  });
+
+  /** A stream that the page's unload cuts: it ends as a network error, as a browser's does. */
+  function cutByUnload(): { fn: StreamChatFn; cut: () => void } {
+    let cut = () => {};
+    const fn: StreamChatFn = (_r, { onEvent, onStarted }) =>
+      new Promise((resolve) => {
+        onStarted?.('r1');
+        onEvent(meta);
+        onEvent({ type: 'delta', text: 'partial' });
+        cut = () =>
+          resolve(
+            outcome({
+              error: { code: 'network_error', message: 'Cannot reach', retryable: true },
+            }),
+          );
+      });
+    return { fn, cut: () => cut() };
+  }
+
+  it('leaving mid-answer cancels the run and keeps the answer as stopped, even after the unload cut its stream', async () => {
+    const { fn, cut } = cutByUnload();
+    const cancelled: string[] = [];
+    const failed: string[] = [];
+    const storage = memoryStorage();
+    const deps: ChatStoreDeps = {
+      streamChat: fn,
+      storage,
+      cancelOnLeave: (id) => cancelled.push(id),
+      onFailed: (code) => failed.push(code),
+    };
+    await withStore(deps, async (store) => {
+      const pending = store.send('long');
+      // The browser closes the stream as the next page commits, just before `pagehide`.
+      cut();
+      await Promise.resolve();
+      store.leave();
+      await pending;
+      expect(cancelled).toEqual(['r1']);
+      expect(store.messages()[1]).toMatchObject({ status: 'stopped', content: 'partial' });
+      expect(store.messages()[1]?.error).toBeUndefined();
+      expect(storage.saved?.conversations[0]?.messages[1]).toMatchObject({ status: 'stopped' });
+      expect(failed).toEqual([]);
+      expect(store.state.busy).toBe(false);
+    });
+  });
+
+  it('leaving before the first event still cancels the started run', async () => {
+    const cancelled: string[] = [];
+    const fn: StreamChatFn = (_r, { onStarted }) =>
+      new Promise(() => {
+        onStarted?.('r-started');
+      });
+    await withStore(
+      { streamChat: fn, cancelOnLeave: (id) => cancelled.push(id) },
+      async (store) => {
+        void store.send('slow to start');
+        await Promise.resolve();
+        store.leave();
+        expect(cancelled).toEqual(['r-started']);
+        expect(store.messages()[1]).toMatchObject({ status: 'stopped' });
+        // Nothing is left to cancel a second time.
+        store.leave();
+        expect(cancelled).toEqual(['r-started']);
+      },
+    );
+  });
+
+  it('a lost connection while the page stays is an error, shown after a short wait', async () => {
+    const { fn, cut } = cutByUnload();
+    const cancelled: string[] = [];
+    await withStore(
+      { streamChat: fn, cancelOnLeave: (id) => cancelled.push(id) },
+      async (store) => {
+        const pending = store.send('long');
+        cut();
+        await pending;
+        expect(store.messages()[1]).toMatchObject({
+          status: 'error',
+          content: 'partial',
+          error: { code: 'network_error' },
+        });
+        // The run has ended: leaving later cancels nothing and keeps the error.
+        store.leave();
+        expect(cancelled).toEqual([]);
+        expect(store.messages()[1]).toMatchObject({ status: 'error' });
+      },
+    );
   });
 
   it('keeps errors on the answer and reports a 401 as signed out', async () => {

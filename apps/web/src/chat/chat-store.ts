@@ -9,7 +9,11 @@ export type { ChatMessage, Conversation };
 
 export type StreamChatFn = (
   request: ChatRequest,
-  options: { signal: AbortSignal; onEvent: (event: ChatEvent) => void },
+  options: {
+    signal: AbortSignal;
+    onEvent: (event: ChatEvent) => void;
+    onStarted?: (requestId: string) => void;
+  },
 ) => Promise<ChatOutcome>;
 
 export interface ChatStoreDeps {
@@ -21,11 +25,34 @@ export interface ChatStoreDeps {
   onAsked?: (info: { chars: number; history: number; collection?: string }) => void;
   onAnswered?: (answer: ChatMessage, timings?: { firstTokenMs: number; totalMs: number }) => void;
   onFailed?: (code: string) => void;
+  /**
+   * Cancels a run on the server from a page that is going away (a request that outlives the
+   * page: the stream's own cancel would die with it).
+   */
+  cancelOnLeave?: (requestId: string) => void;
   now?: () => number;
 }
 
 const TITLE_CHARS = 60;
 const SAVE_DELAY_MS = 400;
+/**
+ * How long a lost connection waits before it shows as an error. A page being reloaded or closed
+ * loses its stream just before `pagehide` (the browser closes it as the next page commits): that
+ * is the reader leaving, not a failure, and `leave()` settles it as stopped meanwhile.
+ */
+const LEAVE_GRACE_MS = 1000;
+
+/** The answer being produced: what leaving the page cancels, whatever its message shows. */
+interface Run {
+  conversationId: string;
+  assistantId: string;
+  /** Known once the server has started the run. */
+  requestId?: string;
+  /** The page went away while it ran: it ends as stopped, whatever the stream reports. */
+  left: boolean;
+  /** Ends the wait of a lost connection at once (the page is going away). */
+  onLeave: () => void;
+}
 
 let counter = 0;
 const newId = () => `${Date.now().toString(36)}-${(counter++).toString(36)}`;
@@ -49,6 +76,7 @@ export function createChatStore(deps: ChatStoreDeps) {
     busy: false,
   });
   let controller: AbortController | null = null;
+  let running: Run | null = null;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   function snapshot(): SavedState {
@@ -111,6 +139,8 @@ export function createChatStore(deps: ChatStoreDeps) {
       });
     });
     controller = new AbortController();
+    const run: Run = { conversationId, assistantId, left: false, onLeave: () => {} };
+    running = run;
     const request: ChatRequest = { messages: history };
     if (state.collection) request.collection = state.collection;
     deps.onAsked?.({
@@ -121,9 +151,13 @@ export function createChatStore(deps: ChatStoreDeps) {
     let timings: { firstTokenMs: number; totalMs: number } | undefined;
     const outcome = await deps.streamChat(request, {
       signal: controller.signal,
+      onStarted: (requestId) => {
+        run.requestId = requestId;
+      },
       onEvent: (event) =>
         updateMessage(conversationId, assistantId, (m) => {
           if (event.type === 'meta') {
+            run.requestId = event.requestId;
             // A zero-token fallback replays the answer from scratch: start clean.
             m.content = '';
             m.requestId = event.requestId;
@@ -139,6 +173,19 @@ export function createChatStore(deps: ChatStoreDeps) {
           }
         }),
     });
+    if (outcome.error?.code === 'network_error' && !run.left) {
+      await new Promise<void>((resolve) => {
+        run.onLeave = resolve;
+        setTimeout(resolve, LEAVE_GRACE_MS);
+      });
+    }
+    running = null;
+    if (run.left) {
+      // leave() has settled the answer as stopped and saved it.
+      controller = null;
+      setState('busy', false);
+      return;
+    }
     batch(() => {
       updateMessage(conversationId, assistantId, (m) => {
         if (outcome.aborted) m.status = 'stopped';
@@ -261,10 +308,22 @@ export function createChatStore(deps: ChatStoreDeps) {
     if (c) updateMessage(c.id, messageId, (m) => (m.feedback = rating));
   }
 
-  /** The answer still being produced, if any (to cancel it when the page goes away). */
-  function streamingRequestId(): string | undefined {
-    const last = messages().at(-1);
-    return last?.status === 'streaming' ? last.requestId : undefined;
+  /**
+   * The page is going away (`pagehide`): the answer in progress, if any, is cancelled on the
+   * server and kept as stopped with its text so far, and everything is saved. Decided by the run
+   * in flight, not by its message: the unload may already have cut the stream.
+   */
+  function leave(): void {
+    const run = running;
+    if (run && !run.left) {
+      run.left = true;
+      if (run.requestId) deps.cancelOnLeave?.(run.requestId);
+      updateMessage(run.conversationId, run.assistantId, (m) => {
+        m.status = 'stopped';
+      });
+      run.onLeave();
+    }
+    flush();
   }
 
   return {
@@ -282,7 +341,7 @@ export function createChatStore(deps: ChatStoreDeps) {
     clearAll,
     setCollection,
     setFeedback,
-    streamingRequestId,
+    leave,
     flush,
   };
 }

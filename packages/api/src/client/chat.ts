@@ -38,6 +38,11 @@ export interface StreamChatOptions {
   signal?: AbortSignal | undefined;
   /** Every event as it arrives (synthesised from `chat.complete` in the zero-token fallback). */
   onEvent?: ((event: ChatEvent) => void) | undefined;
+  /**
+   * The run's id, as soon as the server has started it (before any event): what a page that is
+   * going away needs to cancel it.
+   */
+  onStarted?: ((requestId: string) => void) | undefined;
   /** How long a dropped stream may try to resume before giving up (default 15 s). */
   reconnectTimeoutMs?: number | undefined;
 }
@@ -170,6 +175,7 @@ export async function streamChat(
   try {
     const { requestId } = await client.chat.start.mutate(request, { signal: options.signal });
     outcome.requestId = requestId;
+    options.onStarted?.(requestId);
   } catch (error) {
     if (options.signal?.aborted) outcome.aborted = true;
     else outcome.error = errorOf(error);

@@ -116,6 +116,21 @@ describe('streamChat', () => {
     });
   });
 
+  it('names the started run before its first event (what a page going away cancels)', async () => {
+    const { client } = scripted([META, { type: 'delta', text: 'Hello.' }, DONE]);
+    const seen: string[] = [];
+    await streamChat(client, QUESTION, {
+      onStarted: (id) => seen.push(`started ${id}`),
+      onEvent: (e) => seen.push(e.type),
+    });
+    expect(seen).toEqual([
+      'started 00000000-0000-4000-8000-000000000001',
+      'meta',
+      'delta',
+      'done',
+    ]);
+  });
+
   it('cancels the run on the server when aborted', async () => {
     const { client, calls } = scripted([META, { type: 'delta', text: 'Hel' }]);
     const controller = new AbortController();
