@@ -35,8 +35,6 @@ test('the collection picker lists what rag.collections returns and the question 
   });
   await page.goto(`${server.origin}/`);
   const input = page.getByTestId('assistant-input');
-  // The picker arrives with the typed client, at the reader's first intent.
-  await input.press('Space');
   const picker = page.getByTestId('collection-picker');
   await expect(picker.locator('option')).toContainText(['Default collection', 'handbook']);
   await picker.selectOption('handbook');
@@ -46,6 +44,61 @@ test('the collection picker lists what rag.collections returns and the question 
   expect(started.join()).toContain('"collection":"handbook"');
   // The choice is kept with the conversations, in this browser only.
   await page.reload();
-  await page.getByTestId('assistant-input').press('Space');
   await expect(page.getByTestId('collection-picker')).toHaveValue('handbook');
+});
+
+test('the picker shows on an untouched page, without the typed client and without moving the question box', async ({
+  fastPage: page,
+}) => {
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+  });
+  await page.addInitScript(() => {
+    // Layout shifts that move something in the conversation (the picker's part of the page).
+    const w = window as { shifts?: number };
+    w.shifts = 0;
+    type Source = {
+      node: Node | null;
+      previousRect: DOMRectReadOnly;
+      currentRect: DOMRectReadOnly;
+    };
+    type Shift = { value: number; hadRecentInput: boolean; sources: Source[] };
+    const moved = (s: Source) =>
+      Boolean(s.node && document.querySelector('main')?.contains(s.node)) &&
+      JSON.stringify(s.previousRect) !== JSON.stringify(s.currentRect);
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as Shift[])
+        if (!e.hadRecentInput && e.sources.some(moved)) w.shifts = (w.shifts ?? 0) + e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  // The list arrives after the question box is drawn, as it may on a slow network.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/trpc/rag.collections*', async (route) => {
+    await held;
+    await route.fallback();
+  });
+  await page.goto(`${server.origin}/`);
+  // The app's own question box (the static first screen's has no test id).
+  await expect(page.getByTestId('assistant-send')).toBeAttached();
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  const box = () =>
+    page.evaluate(() =>
+      ['#assistant-input', '.composer button', '.empty-state'].map((s) => {
+        const r = document.querySelector(s)?.getBoundingClientRect();
+        return r && [r.x, r.y, r.width].map(Math.round);
+      }),
+    );
+  const before = await box();
+  expect(await page.evaluate(() => (window as { shifts?: number }).shifts)).toBe(0);
+  release();
+  // No pointer or key event: the page shows the picker by itself.
+  const picker = page.getByTestId('collection-picker');
+  await expect(picker.locator('option')).toContainText(['Default collection', 'handbook']);
+  await expect(picker).toBeVisible();
+  expect(await box()).toEqual(before);
+  expect(await page.evaluate(() => (window as { shifts?: number }).shifts)).toBe(0);
+  // The typed client stays lazy: an untouched page never loads it.
+  expect(scripts.filter((s) => /\/client-[^/]*\.js$/.test(s))).toEqual([]);
 });

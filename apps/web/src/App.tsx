@@ -5,6 +5,7 @@ import { createTracker } from './analytics/tracker.ts';
 import {
   bastion,
   cancelOnLeave,
+  fetchCollections,
   fetchDocuments,
   fetchSummary,
   loadClient,
@@ -19,15 +20,15 @@ import { localConversationStorage } from './conversations/storage.ts';
 import { loadLexer } from './markdown/Markdown.tsx';
 import { GuestSignIn } from './session/GuestSignIn.tsx';
 import { SignIn } from './session/SignIn.tsx';
-import { createSession, mayReadKeyed } from './session/session.ts';
+import { type AuthState, createSession, mayChat, mayReadKeyed } from './session/session.ts';
 import { createStartup } from './startup.ts';
 import { StatusPill } from './status/StatusPill.tsx';
 import { ThemeToggle } from './theme/ThemeToggle.tsx';
 import { ToolsDisclosure } from './tools/ToolsDisclosure.tsx';
 
-// Collections that cannot be listed mean no picker, not an error.
-const loadCollections = async () =>
-  (await bastion()).rag.collections.query().catch(() => [] as { id: string }[]);
+/** A page that may not ask has no picker; collections that cannot be listed mean none either. */
+const loadCollections = (state: AuthState) =>
+  mayChat(state) ? fetchCollections().catch(() => []) : [];
 
 /** Questions about the chosen collection's documents; the fixed ones when it cannot be listed. */
 const loadStarters = async ([, collection]: readonly [unknown, string | null]) =>
@@ -119,13 +120,10 @@ export function App(props: { shell?: StaticShell }) {
       });
     },
   });
-  const [engaged, setEngaged] = createSignal(false);
   const [summary, setSummary] = createSignal<StatusSummary>();
-  // Refetched when the session changes: a signed-in key may see other collections.
-  const [collections] = createResource(
-    () => engaged() && session.state() !== 'signed-out' && session.state(),
-    loadCollections,
-  );
+  // Asked as soon as the page knows who it is (a plain GET, not the typed client), so the picker
+  // is there without a gesture; asked again when the session changes (a key may see others).
+  const [collections] = createResource(session.state, loadCollections);
   // Start-up comes in short tasks, one part of the page each. One long task would hold the
   // page's input (and counts as blocking time); without a static shell there is nothing to show
   // meanwhile, so the first task draws the page up to its conversation.
@@ -174,7 +172,6 @@ export function App(props: { shell?: StaticShell }) {
     // The first screen needs only the status summary; the typed client and the Markdown lexer
     // load when the reader shows intent, so an untouched page does no more work than it shows.
     const stopWaiting = onFirstIntent(() => {
-      setEngaged(true);
       // Counted with the first intent, when events are sent: an untouched page stores no ID.
       tracker.track('page_view', { path: window.location.pathname });
       markReady();

@@ -43,19 +43,25 @@ async function getJson<T>(path: string): Promise<T> {
 
 export const fetchSummary = () => getJson<StatusSummary>('/api/status/summary');
 
-type Documents = inferRouterOutputs<AppRouter>['rag']['documents'];
+type Outputs = inferRouterOutputs<AppRouter>;
+type Documents = Outputs['rag']['documents'];
+
+/** A tRPC query as a plain GET (no typed client): what the first screen reads. */
+async function query<T>(path: string, input?: object): Promise<T> {
+  const search = input ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
+  return (await getJson<{ result: { data: T } }>(`/api/trpc/${path}${search}`)).result.data;
+}
 
 /**
  * The first page of a collection's documents (what the empty state's starter questions are made
  * of), as a plain tRPC GET: the first screen does not wait for the typed client.
  */
-export async function fetchDocuments(collection: string | null): Promise<Documents> {
-  const input = encodeURIComponent(
-    JSON.stringify({ limit: 100, ...(collection ? { collection } : {}) }),
-  );
-  return (await getJson<{ result: { data: Documents } }>(`/api/trpc/rag.documents?input=${input}`))
-    .result.data;
+export function fetchDocuments(collection: string | null): Promise<Documents> {
+  return query('rag.documents', { limit: 100, ...(collection ? { collection } : {}) });
 }
+
+/** The collections the caller may read (the picker), without waiting for the typed client. */
+export const fetchCollections = () => query<Outputs['rag']['collections']>('rag.collections');
 
 export const streamAnswer: StreamChatFn = async (request: ChatRequest, options) => {
   const { api, module } = await loadClient();
@@ -79,6 +85,5 @@ export const sessionClient: SessionClient = {
   signIn: async (key) => (await bastion()).session.signIn.mutate({ key }),
   signOut: async () => (await bastion()).session.signOut.mutate(),
   // A plain tRPC GET: the page knows whether it is signed in at start-up, without the client.
-  whoami: async () =>
-    (await getJson<{ result: { data: WhoAmI } }>('/api/trpc/session.whoami')).result.data,
+  whoami: () => query<WhoAmI>('session.whoami'),
 };

@@ -20,7 +20,7 @@ export interface ChatViewProps {
   draft?: string;
   /** The caret, when the reader was typing into the static question box this one replaces. */
   draftCaret?: { start: number; end: number };
-  /** The collections the caller may read (for the picker), once the client has loaded. */
+  /** The collections the caller may read (a picker when there are several). */
   collections: Resource<{ id: string }[]>;
   rag: () => StatusSummary['rag'] | undefined;
   /** A PUBLIC_CHAT guest, who may not read the summary. */
@@ -153,29 +153,31 @@ export function ChatView(props: ChatViewProps) {
           ask(draft());
         }}
       >
+        {/* Above the composer's top edge, over the transcript's reserved end: the list may arrive
+            after the question box is drawn, and nothing on the page moves when it does. */}
         <Show when={(props.collections()?.length ?? 0) > 1}>
-          <label class="sr-only" for="collection-picker">
-            Collection
-          </label>
-          <select
-            id="collection-picker"
-            class="collection-picker"
-            data-testid="collection-picker"
-            onChange={(e) => store.setCollection(e.currentTarget.value || null)}
-          >
-            {/* Chosen per option, not by the select's value: a value set before its option is
+          <div class="composer-options">
+            <label for="collection-picker">Collection</label>
+            <select
+              id="collection-picker"
+              class="collection-picker"
+              data-testid="collection-picker"
+              onChange={(e) => store.setCollection(e.currentTarget.value || null)}
+            >
+              {/* Chosen per option, not by the select's value: a value set before its option is
                 rendered (the list arrives later) would be dropped. */}
-            <option value="" selected={!store.state.collection}>
-              Default collection
-            </option>
-            <For each={props.collections()}>
-              {(c) => (
-                <option value={c.id} selected={c.id === store.state.collection}>
-                  {c.id}
-                </option>
-              )}
-            </For>
-          </select>
+              <option value="" selected={!store.state.collection}>
+                Default collection
+              </option>
+              <For each={props.collections()}>
+                {(c) => (
+                  <option value={c.id} selected={c.id === store.state.collection}>
+                    {c.id}
+                  </option>
+                )}
+              </For>
+            </select>
+          </div>
         </Show>
         <label class="sr-only" for="assistant-input">
           Ask Bastion

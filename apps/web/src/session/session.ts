@@ -29,6 +29,11 @@ export function mayReadKeyed(state: AuthState): boolean {
   return state === 'open' || state === 'signed-in';
 }
 
+/** May ask questions (and list the collections it may ask about): everyone but a signed-out page. */
+export function mayChat(state: AuthState): boolean {
+  return state === 'open' || state === 'guest' || state === 'signed-in';
+}
+
 export function authStateOf(who: WhoAmI): AuthState {
   if (!who.keyRequired) return 'open';
   if (who.signedIn) return 'signed-in';
