@@ -48,22 +48,44 @@ test('a keyed server asks to sign in (not "offline"), then answers over an HttpO
   await expect(page.getByTestId('signout')).toHaveCount(0);
 });
 
-test('a question sent while signed out shows sign in, not "Cannot reach the server"', async ({
+test('a signed-out page offers sign-in instead of sending, and sends nothing the server would refuse', async ({
   fastPage: page,
 }) => {
+  const refused: string[] = [];
+  const consoleErrors: string[] = [];
+  const started: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() === 401) refused.push(new URL(r.url()).pathname);
+  });
+  page.on('request', (r) => {
+    if (r.url().includes('chat.start')) started.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   await page.goto(`${server.origin}/`);
-  // Ask before the pill has polled: the answer's own 401 must lead to the sign-in form.
-  await page.getByTestId('assistant-input').fill('Hello?');
-  await page.getByTestId('assistant-input').press('Enter');
   await expect(page.getByTestId('status-pill')).toHaveAttribute('data-state', 'signed-out');
+  const input = page.getByTestId('assistant-input');
+  await input.fill('Hello?');
+  await input.press('Enter');
+  // Not sent: the sign-in form takes the focus and the question waits in its box.
+  await expect(page.getByTestId('signin-key')).toBeFocused();
+  await expect(input).toHaveValue('Hello?');
+  await expect(page.getByRole('log')).not.toContainText('API key is required');
   await expect(page.getByRole('log')).not.toContainText('Cannot reach');
-  await expect(page.getByTestId('signin-key')).toBeVisible();
-  // Signing in there lets the same question be asked again.
+  await expect(page.locator('.message')).toHaveCount(0);
+  // The reader's intent loaded the client: analytics would go out now if they were going to.
+  await page.waitForTimeout(1_000);
+  expect(started).toEqual([]);
+  expect(refused).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+  // Signing in there lets the same question be asked.
   await page.getByTestId('signin-key').fill(KEY);
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('signout')).toBeVisible();
-  await page.getByTestId('message-retry').click();
+  await input.press('Enter');
   await expect(page.getByTestId('served-by')).toHaveAttribute('data-served-by', 'extractive');
+  expect(refused).toEqual([]);
 });
 
 test('the page asks nothing that needs a key before signing in, and a reload shows it signed in without a gesture', async ({

@@ -18,6 +18,7 @@ import { FALLBACK_STARTERS, startersFrom } from './chat/starters.ts';
 import { ConversationList } from './conversations/ConversationList.tsx';
 import { localConversationStorage } from './conversations/storage.ts';
 import { loadLexer } from './markdown/Markdown.tsx';
+import { AUTH_REASONS } from './session/auth-error.ts';
 import { GuestSignIn } from './session/GuestSignIn.tsx';
 import { SignIn } from './session/SignIn.tsx';
 import { type AuthState, createSession, mayChat, mayReadKeyed } from './session/session.ts';
@@ -94,10 +95,16 @@ export function App(props: { shell?: StaticShell }) {
   // Bumped when a question could not reach the server: the status pill asks again at once.
   const [unreachable, setUnreachable] = createSignal(0);
   let markReady: () => void = () => {};
-  // Analytics wait for the reader's first intent, when the client loads anyway; DNT/GPC honoured.
+  let markKnown: () => void = () => {};
+  // Analytics wait for the reader's first intent, when the client loads anyway, and for the page
+  // to know who it is: a signed-out page sends none (the server would refuse each). DNT/GPC honoured.
   const tracker = createTracker({
     client: bastion,
-    whenReady: new Promise<void>((resolve) => (markReady = resolve)),
+    whenReady: Promise.all([
+      new Promise<void>((resolve) => (markReady = resolve)),
+      new Promise<void>((resolve) => (markKnown = resolve)),
+    ]),
+    allowed: () => mayChat(session.state()),
   });
   const chat = createChatStore({
     streamChat: streamAnswer,
@@ -115,6 +122,8 @@ export function App(props: { shell?: StaticShell }) {
       }),
     onFailed: (code) => {
       if (code === 'network_error') setUnreachable((n) => n + 1);
+      // The page has no session: the event would be refused too.
+      if (AUTH_REASONS.has(code)) return;
       tracker.track('error_shown', {
         reason: /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : 'other',
       });
@@ -167,7 +176,7 @@ export function App(props: { shell?: StaticShell }) {
     // and nothing that needs a key is asked for before the answer. In a task of its own: the
     // page's first request costs the browser a few milliseconds to set up, which the takeover's
     // task (the start-up's longest) should not carry.
-    const asked = setTimeout(() => void session.refresh(), 0);
+    const asked = setTimeout(() => void session.refresh().finally(markKnown), 0);
     startup.start();
     // The first screen needs only the status summary; the typed client and the Markdown lexer
     // load when the reader shows intent, so an untouched page does no more work than it shows.
@@ -285,6 +294,7 @@ export function App(props: { shell?: StaticShell }) {
               collections={collections}
               rag={() => summary()?.rag}
               guest={() => session.state() === 'guest'}
+              mayAsk={() => session.state() !== 'signed-out'}
               starters={starterQuestions}
               actions={{
                 copy: (text) => navigator.clipboard.writeText(text),

@@ -63,6 +63,24 @@ describe('analytics tracker', () => {
     expect(storage.items.size).toBe(0);
   });
 
+  it('drops events while the page may not send them (signed out), and sends again once it may', async () => {
+    const { sent, client } = fakeClient();
+    let signedIn = false;
+    const tracker = createTracker({
+      client,
+      navigator: {},
+      storage: memoryStorage(),
+      allowed: () => signedIn,
+    });
+    tracker.track('page_view', { path: '/' });
+    await flush();
+    expect(sent).toHaveLength(0);
+    signedIn = true;
+    tracker.track('page_view', { path: '/' });
+    await flush();
+    expect(sent).toHaveLength(1);
+  });
+
   it('stops sending once the server says analytics are off', async () => {
     const { sent, client } = fakeClient({ data: { reason: 'analytics_disabled' } });
     const tracker = createTracker({ client, navigator: {}, storage: memoryStorage() });

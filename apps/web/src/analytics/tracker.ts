@@ -22,6 +22,11 @@ export interface TrackerOptions {
    * page loads its client anyway), so tracking never adds work to the first screen.
    */
   whenReady?: Promise<unknown>;
+  /**
+   * Asked just before an event goes out (after `whenReady`): false drops it, e.g. on a page
+   * without the session the server needs for it (a refused call is a 401 and a console error).
+   */
+  allowed?: () => boolean;
 }
 
 export interface Tracker {
@@ -78,7 +83,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (stopped) return;
       const input = { visitorId: ensureId(), event, props } as TrackInput;
       void ready
-        .then(() => (stopped ? null : options.client()))
+        .then(() => (stopped || options.allowed?.() === false ? null : options.client()))
         .then((client) => client?.analytics.track.mutate(input))
         .catch((error: unknown) => {
           if (FINAL_REASONS.has(reasonOf(error) ?? '')) stopped = true;

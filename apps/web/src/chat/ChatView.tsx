@@ -25,6 +25,11 @@ export interface ChatViewProps {
   rag: () => StatusSummary['rag'] | undefined;
   /** A PUBLIC_CHAT guest, who may not read the summary. */
   guest?: () => boolean;
+  /**
+   * False while the page cannot ask (signed out): a question then waits in its box and the
+   * sign-in form (`gate`) takes the focus, rather than going out to be refused.
+   */
+  mayAsk?: () => boolean;
   /** The empty state's starter questions; undefined while they load. */
   starters: () => readonly string[] | undefined;
   actions: Omit<MessageActions, 'regenerate' | 'edit' | 'feedback'>;
@@ -56,8 +61,13 @@ export function ChatView(props: ChatViewProps) {
     return m?.role === 'assistant' ? m.content : '';
   });
 
+  const mayAsk = () => props.mayAsk?.() !== false;
   const ask = (text: string) => {
     if (!text.trim() || store.state.busy) return;
+    if (!mayAsk()) {
+      document.querySelector<HTMLElement>('[data-testid="signin-key"]')?.focus();
+      return;
+    }
     setDraft('');
     follow();
     void store.send(text);
@@ -126,7 +136,8 @@ export function ChatView(props: ChatViewProps) {
                 <Message
                   message={message}
                   last={i() === messages().length - 1}
-                  busy={store.state.busy}
+                  // Nothing can be asked again while an answer streams or the page is signed out.
+                  busy={store.state.busy || !mayAsk()}
                   actions={actions}
                 />
               )}

@@ -23,6 +23,7 @@ export function Message(props: {
   message: ChatMessage;
   /** The last answer of the conversation: it can be regenerated or retried. */
   last: boolean;
+  /** Nothing can be asked again now (an answer is streaming, or the page is signed out). */
   busy: boolean;
   actions: MessageActions;
 }) {

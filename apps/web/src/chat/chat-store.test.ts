@@ -261,7 +261,11 @@ describe('chat store', () => {
     let authErrors = 0;
     const errors = [
       { code: 'rate_limited' as const, message: 'Slow down', retryable: true, retryAfterMs: 3000 },
-      { code: 'unauthenticated' as const, message: 'Sign in', retryable: false },
+      {
+        code: 'unauthenticated' as const,
+        message: 'An API key is required (Authorization: Bearer <key>, or session.signIn)',
+        retryable: false,
+      },
     ];
     const fn: StreamChatFn = async () => outcome({ error: errors.shift() ?? null });
     await withStore({ streamChat: fn, onAuthError: () => authErrors++ }, async (store) => {
@@ -273,6 +277,10 @@ describe('chat store', () => {
       expect(authErrors).toBe(0);
       await store.send('again');
       expect(authErrors).toBe(1);
+      // In the page's words, not the API's.
+      expect(store.messages()[3]?.error?.message).toBe(
+        'Sign in to ask: this Bastion needs an access key.',
+      );
     });
   });
 

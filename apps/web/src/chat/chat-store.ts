@@ -35,6 +35,7 @@ export interface ChatStoreDeps {
 
 const TITLE_CHARS = 60;
 const SAVE_DELAY_MS = 400;
+const SIGN_IN_TO_ASK = 'Sign in to ask: this Bastion needs an access key.';
 /**
  * How long a lost connection waits before it shows as an error. A page being reloaded or closed
  * loses its stream just before `pagehide` (the browser closes it as the next page commits): that
@@ -191,7 +192,10 @@ export function createChatStore(deps: ChatStoreDeps) {
         if (outcome.aborted) m.status = 'stopped';
         else if (outcome.error) {
           m.status = 'error';
-          const { code, message, retryable, retryAfterMs } = outcome.error;
+          const { code, retryable, retryAfterMs } = outcome.error;
+          // The server's 401 text speaks to API clients (headers, procedures); the page says
+          // what the reader can do.
+          const message = AUTH_REASONS.has(code) ? SIGN_IN_TO_ASK : outcome.error.message;
           m.error = { code, message, retryable, ...(retryAfterMs ? { retryAfterMs } : {}) };
         } else m.status = 'done';
       });
