@@ -88,6 +88,31 @@ describe('chat calls answered directly', () => {
     expect(answered).toBe(true);
   });
 
+  it("answers a body or an input that is not JSON as tRPC does: 400, the parser's message", async () => {
+    const server = await fake.start();
+    const json = { 'content-type': 'application/json' };
+    const body = '{"messages": [{"role": "user", "content": private words}]}';
+    // tRPC's own adapter (a batch of one) reads the same body as a bad request.
+    const batched = await fetch(`${server.url}/api/trpc/chat.start?batch=1`, {
+      method: 'POST',
+      headers: json,
+      body: `{"0": ${body}}`,
+    });
+    expect(batched.status).toBe(400);
+    const started = await fetch(`${server.url}/api/trpc/chat.start`, {
+      method: 'POST',
+      headers: json,
+      body,
+    });
+    expect(started.status).toBe(400);
+    const error = (await started.json()).error;
+    expect(error.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'invalid_input' });
+    expect(error.message).toMatch(/JSON/);
+    const stream = await get(`${server.url}/api/trpc/chat.stream?input=%7Bnot%20json`);
+    expect(stream.status).toBe(200);
+    expect(stream.body).toContain('"reason":"invalid_input"');
+  });
+
   it('stops the run when its only viewer goes away, as with tRPC', async () => {
     const server = await fake.start(
       { CHAT_RESUME_GRACE_MS: '0' },

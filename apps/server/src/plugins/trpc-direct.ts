@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { AnyTRPCRouter } from '@trpc/server';
+import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import {
   type FastifyTRPCPluginOptions,
   fastifyRequestHandler,
@@ -130,7 +130,15 @@ export function registerDirectRoutes<TRouter extends AnyTRPCRouter>(
         signal: abort.signal,
         batchIndex: 0,
         getRawInput: async () => {
-          result.input = rawInput();
+          try {
+            result.input = rawInput();
+          } catch (cause) {
+            // A body or query that does not read (bad JSON) is the caller's error, as tRPC's
+            // adapter words it: a 400 with the parser's message, not an internal error logged.
+            if (cause instanceof TRPCError) throw cause;
+            const message = cause instanceof Error ? cause.message : 'Invalid input';
+            throw new TRPCError({ code: 'BAD_REQUEST', message, cause });
+          }
           return result.input;
         },
       } as never);
