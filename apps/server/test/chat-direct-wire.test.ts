@@ -113,6 +113,15 @@ describe('chat calls answered directly', () => {
     expect(stream.body).toContain('"reason":"invalid_input"');
   });
 
+  it('never lets a cache store an answer stream (no-store, as every API response)', async () => {
+    const server = await fake.start();
+    const input = encodeURIComponent(JSON.stringify({ requestId: crypto.randomUUID() }));
+    const res = await fetch(`${server.url}/api/trpc/chat.stream?input=${input}`);
+    await res.text();
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(res.headers.get('cache-control')).toBe('no-store, no-transform');
+  });
+
   it('stops the run when its only viewer goes away, as with tRPC', async () => {
     const server = await fake.start(
       { CHAT_RESUME_GRACE_MS: '0' },

@@ -202,11 +202,14 @@ export function registerDirectRoutes<TRouter extends AnyTRPCRouter>(
         {
           exposeHeadRoute: false,
           config: { trpcPath: path },
-          // After the scope's `no-store` (tRPC's reply headers are set after every hook).
+          // An answer is an API response: never stored (SPEC: API responses `no-store`), where
+          // tRPC's SSE headers say `no-cache` (which lets a cache keep it); `no-transform` kept.
+          // (A stream of another shape, which tRPC's adapter writes to the socket itself, keeps
+          // tRPC's header; behind the edge every /api answer is `no-store`.)
           onSend: async (_req, reply) => {
             const sent = reply.getHeader('content-type');
             if (typeof sent === 'string' && sent.startsWith('text/event-stream')) {
-              reply.header('cache-control', sseHeaders['Cache-Control']);
+              reply.header('cache-control', 'no-store, no-transform');
             }
           },
         },
