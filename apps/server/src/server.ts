@@ -31,7 +31,7 @@ import { KeyGuesses } from './plugins/key-guesses.ts';
 import { logRedaction } from './plugins/log-redaction.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { createLimiter, registerRateLimits } from './plugins/rate-limit.ts';
-import { genReqId } from './plugins/request-id.ts';
+import { requestIds } from './plugins/request-id.ts';
 import {
   clientErrorHandler,
   frameworkErrors,
@@ -104,7 +104,7 @@ export async function createServer(
       ...logRedaction,
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
-    genReqId,
+    genReqId: requestIds(security.trustProxy),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     trustProxy: security.trustProxy,

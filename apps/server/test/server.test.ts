@@ -43,6 +43,21 @@ describe('server (API only)', () => {
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('keeps an upstream request id only from a TRUST_PROXY peer', async () => {
+    // Loopback (this test) is not among the proxies: its header is a client's, not the edge's.
+    for (const trustProxy of ['192.0.2.1,10.0.0.0/8', 'off']) {
+      const direct = await startServer({ TRUST_PROXY: trustProxy });
+      try {
+        const res = await fetch(`${direct.url}/healthz`, {
+          headers: { 'x-request-id': 'chosen-by-client-1234' },
+        });
+        expect(res.headers.get('x-request-id'), trustProxy).toMatch(/^[0-9a-f-]{36}$/);
+      } finally {
+        await direct.stop();
+      }
+    }
+  });
+
   it('answers unknown procedures with a typed error and no stack trace', async () => {
     const res = await fetch(`${server.url}/api/trpc/status.nope`);
     expect(res.status).toBe(404);
