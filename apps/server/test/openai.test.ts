@@ -155,6 +155,61 @@ describe('the OpenAI-compatible API through the official openai SDK', () => {
     expect((unknown as InstanceType<typeof OpenAI.APIError>).code).toBe('model_not_found');
   });
 
+  it('refuses options it cannot honour, naming them, and ignores those that only tune', async () => {
+    const refused = [
+      [{ n: 2 }, /^400 n: /],
+      [{ logprobs: true }, /^400 logprobs: /],
+      [{ top_logprobs: 3 }, /^400 top_logprobs: /],
+      [{ tool_choice: 'required' }, /^400 tool_choice: /],
+      [{ tool_choice: { type: 'function', function: { name: 'lookup' } } }, /^400 tool_choice: /],
+      [{ response_format: { type: 'json_object' } }, /^400 response_format.type: /],
+      [
+        { response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: {} } } },
+        /^400 response_format.type: /,
+      ],
+    ] as const;
+    for (const [options, message] of refused) {
+      const error = await openai.chat.completions
+        .create({ model: 'bastion', messages: question, ...options } as never)
+        .catch((e: unknown) => e);
+      expect(error, JSON.stringify(options)).toBeInstanceOf(OpenAI.BadRequestError);
+      const apiError = error as InstanceType<typeof OpenAI.APIError>;
+      expect(apiError.type).toBe('invalid_request_error');
+      expect(apiError.message).toMatch(message);
+    }
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'lookup', parameters: { type: 'object', properties: {} } },
+      },
+    ];
+    const tuned = await openai.chat.completions.create({
+      model: 'bastion',
+      messages: question,
+      temperature: 0.2,
+      max_tokens: 200,
+      user: 'someone',
+      seed: 7,
+      n: 1,
+      logprobs: false,
+      tools,
+      tool_choice: 'auto',
+      response_format: { type: 'text' },
+    });
+    expect(tuned.choices.map((c) => c.message.content)).toEqual([FULL]);
+    const stream = await openai.chat.completions.create({
+      model: 'bastion',
+      messages: question,
+      stream: true,
+      stream_options: { include_usage: true },
+      tools,
+      tool_choice: 'none',
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe(FULL);
+  });
+
   it('answers curl -N with server-sent events ending in [DONE]', async () => {
     const { stdout } = await promisify(execFile)('curl', [
       '-sN',

@@ -19,10 +19,19 @@ export const COMPLETION_JSON_SHAPE = {
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 
+/** Log probabilities are never computed: asking for them is refused rather than answered without. */
+const NO_LOGPROBS = 'log probabilities are not available';
+/** Bastion never calls the caller's tools: only the choices that allow plain text are accepted. */
+const NO_TOOL_CALLS = 'tools are never called: only "none" or "auto" is accepted';
+
 /**
- * The part of OpenAI's chat-completions body Bastion honours. Sampling and tool options are
- * accepted and ignored (the provider chain decides them); `collection` and `include_sources` are
- * Bastion's own extra fields, which OpenAI SDKs pass through as extra body parameters.
+ * The part of OpenAI's chat-completions body Bastion reads. Options that only tune an answer
+ * (temperature, max_tokens, user, seed, stop…) are accepted and ignored: the provider chain
+ * decides them. Options whose meaning the caller relies on and Bastion cannot honour (several
+ * choices, log probabilities, a forced tool call, a JSON answer) are refused, naming the option,
+ * rather than answered with one plain choice as if they had been. `collection` and
+ * `include_sources` are Bastion's own extra fields, which OpenAI SDKs pass through as extra body
+ * parameters.
  */
 const completionRequest = z.object({
   model: z.string().max(200),
@@ -38,6 +47,14 @@ const completionRequest = z.object({
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
   collection: z.string().nullish(),
   include_sources: z.boolean().nullish(),
+  n: z.literal(1, 'one choice is generated: n must be 1').nullish(),
+  logprobs: z.literal(false, NO_LOGPROBS).nullish(),
+  top_logprobs: z.literal(0, NO_LOGPROBS).nullish(),
+  tool_choice: z.enum(['none', 'auto'], NO_TOOL_CALLS).nullish(),
+  function_call: z.enum(['none', 'auto'], NO_TOOL_CALLS).nullish(),
+  response_format: z
+    .object({ type: z.literal('text', 'answers are text: only "text" is accepted') })
+    .nullish(),
 });
 
 export interface CompletionRequest {
