@@ -2,6 +2,7 @@
 // runs hold across them. The process-level scale test (kill -9 behind nginx) is scale.test.ts.
 import { execFileSync } from 'node:child_process';
 import { createServer as createTcpServer, type Server } from 'node:net';
+import { connectRedis } from '@bastion/api';
 import {
   type BastionClient,
   type ChatEvent,
@@ -90,6 +91,13 @@ describe('replicas sharing one Redis', () => {
         statuses.push((await fetch(`${url}/api/trpc/session.whoami`)).status);
       }
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      // One counter for the caller, named for its budget.
+      const client = await connectRedis(redis.url, { info() {}, warn() {} });
+      try {
+        expect(await client.keys('bastion:rate:*')).toEqual(['bastion:rate:api:ip:127.0.0.1']);
+      } finally {
+        client.disconnect();
+      }
     } finally {
       await c.stop();
       await d.stop();

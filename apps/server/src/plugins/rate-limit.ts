@@ -1,5 +1,6 @@
 import type { Redis } from '@bastion/api';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type {
   FastifyInstance,
   FastifyReply,
@@ -30,8 +31,26 @@ export async function registerRateLimits(
 ): Promise<void> {
   await app.register(rateLimit, {
     global: false,
-    ...(redis ? { redis, nameSpace: 'bastion:rate:' } : {}),
+    ...(redis ? { store: redisBudgets(redis) } : {}),
   });
+}
+
+/**
+ * Counters in Redis named `bastion:rate:<budget>:<caller>` (`bastion:rate:api:ip:192.0.2.1`). The
+ * plugin's store names each child by the route it guards, and a budget made by `createRateLimit`
+ * has none (every key read `bastion:rate:undefinedundefined-…`); the budget's name is in the key
+ * already (`createLimiter`), so a child is the same store.
+ */
+function redisBudgets(redis: Redis): FastifyRateLimitStoreCtor {
+  return class extends RedisStore {
+    constructor() {
+      // A window that ends frees the caller (no continueExceeding, no backoff), as in memory.
+      super(false, false, redis, 'bastion:rate:');
+    }
+    override child() {
+      return this;
+    }
+  };
 }
 
 /**
