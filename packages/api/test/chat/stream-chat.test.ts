@@ -123,12 +123,7 @@ describe('streamChat', () => {
       onStarted: (id) => seen.push(`started ${id}`),
       onEvent: (e) => seen.push(e.type),
     });
-    expect(seen).toEqual([
-      'started 00000000-0000-4000-8000-000000000001',
-      'meta',
-      'delta',
-      'done',
-    ]);
+    expect(seen).toEqual(['started 00000000-0000-4000-8000-000000000001', 'meta', 'delta', 'done']);
   });
 
   it('cancels the run on the server when aborted', async () => {
