@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { brotliCompressSync } from 'node:zlib';
-import { type BastionClient, type ChatEvent, createBastionClient } from '@bastion/api/client';
+import { type BastionClient, createBastionClient } from '@bastion/api/client';
 import { type FakeOpenAI, startFakeOpenAI } from '@bastion/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from './helpers.ts';
+import { collectAnswer, startServer } from './helpers.ts';
 
 const QUESTION = { messages: [{ role: 'user' as const, content: 'What is Bastion?' }] };
 
@@ -45,28 +45,6 @@ async function startRawProvider() {
     baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     close,
   };
-}
-
-function collect(client: BastionClient) {
-  return client.chat.start.mutate(QUESTION).then(
-    ({ requestId }) =>
-      new Promise<ChatEvent[]>((resolve, reject) => {
-        const events: ChatEvent[] = [];
-        const sub = client.chat.stream.subscribe(
-          { requestId },
-          {
-            onData: ({ data }) => {
-              events.push(data);
-              if (data.type === 'done' || data.type === 'error') {
-                sub.unsubscribe();
-                resolve(events);
-              }
-            },
-            onError: reject,
-          },
-        );
-      }),
-  );
 }
 
 describe('chat with a primary model server that breaks HTTP', () => {
@@ -114,7 +92,7 @@ describe('chat with a primary model server that breaks HTTP', () => {
   ])('answers from the fallback on %s, and keeps serving', async (_name, answer) => {
     raw.provider.answer = answer;
     const before = raw.provider.completions;
-    const events = await collect(client);
+    const events = await collectAnswer(client, QUESTION);
     expect(raw.provider.completions).toBe(before + 1);
     expect(events[0]).toMatchObject({ type: 'meta', servedBy: 'fallback' });
     expect(events.at(-1)).toMatchObject({ type: 'done', servedBy: 'fallback' });
