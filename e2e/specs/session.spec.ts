@@ -1,4 +1,3 @@
-import { createSandbox } from '../../packages/api/src/testing/git-sandbox.ts';
 import { type OwnServer, startOwnServer } from '../fixtures/own-server.ts';
 import { expectKeyOnlyInCookieSession, signInWithKey } from '../fixtures/sign-in.ts';
 import { expect, test } from '../fixtures/test.ts';
@@ -12,12 +11,10 @@ test.describe.configure({ mode: 'serial' });
 let server: OwnServer;
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  server = await startOwnServer({
-    API_KEYS: `web:${KEY}`,
-    ADMIN_API_KEYS: `ops:${ADMIN_KEY}`,
-    REPO_ROOT: createSandbox({ 'README.md': '# Sample\n' }).repo,
-    DISABLE_PRIMARY: '1',
-  });
+  server = await startOwnServer(
+    { API_KEYS: `web:${KEY}`, ADMIN_API_KEYS: `ops:${ADMIN_KEY}`, DISABLE_PRIMARY: '1' },
+    { 'README.md': '# Sample\n' },
+  );
 });
 test.afterAll(() => server?.stop());
 

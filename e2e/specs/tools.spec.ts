@@ -1,4 +1,3 @@
-import { createSandbox } from '../../packages/api/src/testing/git-sandbox.ts';
 import { type OwnServer, startOwnServer } from '../fixtures/own-server.ts';
 import { expect, test } from '../fixtures/test.ts';
 
@@ -11,13 +10,15 @@ let server: OwnServer;
 let origin: string;
 
 test.beforeAll(async () => {
-  server = await startOwnServer({
-    DISABLE_PRIMARY: '1',
-    ADMIN_API_KEYS: `e2e-admin:${ADMIN_SECRET}`,
-    REPO_ROOT: createSandbox({ 'scripts/hello.sh': 'echo "hello from e2e"\n' }).repo,
-    ALLOW_TOOLS: '1',
-    ALLOW_SCRIPTS: 'scripts/hello.sh',
-  });
+  server = await startOwnServer(
+    {
+      DISABLE_PRIMARY: '1',
+      ADMIN_API_KEYS: `e2e-admin:${ADMIN_SECRET}`,
+      ALLOW_TOOLS: '1',
+      ALLOW_SCRIPTS: 'scripts/hello.sh',
+    },
+    { 'scripts/hello.sh': 'echo "hello from e2e"\n' },
+  );
   origin = server.origin;
 });
 
